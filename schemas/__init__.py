@@ -1,0 +1,1 @@
+"""JSON Schemas shipped with profile-render (package data; see schemas/README.md)."""
