@@ -1,0 +1,760 @@
+"""Load stage: read values documents exactly the way Helm 4.1 reads them.
+
+Helm parses values with ``sigs.k8s.io/yaml``: YAML 1.1 scalars resolved by
+go-yaml v2 rules, converted to JSON, and decoded into ``map[string]any``. The
+visible consequences, all reproduced here:
+
+* ``y/Y/yes/n/no/on/off/true/false`` (three casings each) are booleans, also as
+  mapping keys, where they become the strings ``"true"``/``"false"``;
+* every number ends up a float64 (integers above 2**53 lose precision),
+  underscores are ignored, ``0755`` is octal, ``0o17``/``0x1f``/``0b11`` work,
+  base-60 (``1:30``) is a string, out-of-range floats stay strings;
+* timestamps stay the text they were written as; ``!!binary`` is decoded;
+* ``.inf``/``.nan`` are errors (JSON cannot carry them), a ``null`` key is an
+  error, integer/float/bool keys are stringified (floats with 32-bit precision);
+* merge keys (``<<``) apply in document order (a later explicit key wins, an
+  earlier one loses), several documents in one file are merged like ``-f`` files;
+* an empty document is ``{}``; a top level that is not a mapping is an error.
+
+The hot path uses libyaml (PyYAML's ``CParser``) for scanning and parsing and a
+small purpose-built constructor; the pure-Python parser is the fallback when
+PyYAML was built without libyaml.
+
+Numbers are normalised to what Helm's float64 shows: an integral value with
+magnitude at most 2**53 becomes an ``int`` (Go prints ``1.0`` as ``1``); every
+other number is a ``float``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import (
+    LimitExceededError,
+    ProfileRenderError,
+    StrictModeError,
+    ValuesSyntaxError,
+    ValuesTypeError,
+    ValuesWarning,
+)
+
+try:  # libyaml: the fast path
+    from yaml import CParser as _Parser
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - exercised by tests that force the fallback
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+    LIBYAML = False
+
+from yaml.composer import Composer
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+
+__all__ = [
+    "Limits",
+    "LoadedValues",
+    "load_values",
+    "load_values_file",
+    "LIBYAML",
+    "resolve_plain_scalar",
+]
+
+ValuesDict = Dict[str, Any]
+MarkTable = Dict[int, Dict[Any, Tuple[int, int]]]
+
+_MAX_EXACT = 2**53
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_UINT64_MAX = 2**64 - 1
+
+# Tags the resolver hands the constructor. Plain scalars get one private tag so
+# resolution happens once, in Python, with go-yaml v2's rules.
+_PLAIN = "!profile-render/plain"
+_Y = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
+_BINARY, _TIMESTAMP, _MAP, _SEQ = _Y + "binary", _Y + "timestamp", _Y + "map", _Y + "seq"
+_SET, _OMAP, _PAIRS, _MERGE, _VALUE = _Y + "set", _Y + "omap", _Y + "pairs", _Y + "merge", _Y + "value"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits applied while loading one values document.
+
+    ``max_bytes`` defaults to the catalog's 4,000,000-byte cap on chart values;
+    ``max_depth`` bounds container nesting; ``max_alias_expansion`` bounds how
+    many nodes aliases may re-materialise (a "billion laughs" document fails
+    fast instead of exhausting memory).
+    """
+
+    max_bytes: int = 4_000_000
+    max_depth: int = 200
+    max_alias_expansion: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_depth", "max_alias_expansion"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"Limits.{name} must be a positive integer")
+        if self.max_depth > 900:
+            # Construction recurses once per nesting level; stay well inside
+            # CPython's default recursion limit (libyaml itself stops at 1000).
+            raise ValueError("Limits.max_depth cannot exceed 900")
+
+
+DEFAULT_LIMITS = Limits()
+
+# ---------------------------------------------------------------------------
+# Scalar resolution (go-yaml v2 rules)
+
+_MISSING = object()
+
+
+class _Reject:
+    """A plain scalar that Helm refuses (JSON cannot represent it)."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+_SPECIAL: Dict[str, Any] = {}
+for _words, _val in (
+    (("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    (("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    (("", "~", "null", "Null", "NULL"), None),
+    ((".nan", ".NaN", ".NAN"), _Reject("NaN")),
+    ((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), _Reject("+Inf")),
+    (("-.inf", "-.Inf", "-.INF"), _Reject("-Inf")),
+):
+    for _w in _words:
+        _SPECIAL[_w] = _val
+
+_NUMBER_START = frozenset("+-0123456789")
+# Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed).
+_GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")
+_TIMESTAMP_PREFIX = re.compile(r"[0-9]{4}-")
+
+
+def _go_int(text: str) -> int:
+    """Parse Go base-0 integer syntax already matched by ``_GO_INT``."""
+    sign = 1
+    body = text
+    if body[0] in "+-":
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    if len(body) > 1 and body[0] == "0":
+        p = body[1]
+        if p in "xX":
+            return sign * int(body[2:], 16)
+        if p in "oO":
+            return sign * int(body[2:], 8)
+        if p in "bB":
+            return sign * int(body[2:], 2)
+        return sign * int(body[1:], 8)
+    return sign * int(body)
+
+
+def _as_float64(number: Union[int, float]) -> Union[int, float]:
+    """Normalise a number to how Helm's float64 shows it (see module doc)."""
+    if isinstance(number, int):
+        if -_MAX_EXACT <= number <= _MAX_EXACT:
+            return number
+        return float(number)
+    if number.is_integer() and -_MAX_EXACT <= number <= _MAX_EXACT and not (
+        number == 0 and math.copysign(1.0, number) < 0
+    ):
+        return int(number)
+    return number
+
+
+def _resolve_number(text: str) -> Any:
+    """Resolve a plain scalar starting with a digit or sign; returns text when it is no number."""
+    if _TIMESTAMP_PREFIX.match(text):
+        return text  # a timestamp (or timestamp-like text): Helm keeps the text
+    plain = text.replace("_", "") if "_" in text else text
+    if _GO_INT.match(plain):
+        value = _go_int(plain)
+        if _INT64_MIN <= value <= _UINT64_MAX:
+            return _as_float64(value)
+        # out of 64-bit range: Go falls through to the float syntax, then gives up
+        if _GO_FLOAT.match(plain):
+            f = float(plain)
+            return text if math.isinf(f) else _as_float64(f)
+        return text
+    if _GO_FLOAT.match(plain):
+        f = float(plain)
+        return text if math.isinf(f) else _as_float64(f)
+    return text
+
+
+def resolve_plain_scalar(text: str) -> Any:
+    """Resolve an untagged plain YAML scalar to the value Helm sees (bool, None, number or str)."""
+    special = _SPECIAL.get(text, _MISSING)
+    if special is not _MISSING:
+        return special
+    first = text[0]
+    if first in _NUMBER_START:
+        return _resolve_number(text)
+    if first == "." and _DOT_FLOAT.match(text):
+        f = float(text)
+        return text if math.isinf(f) else _as_float64(f)
+    return text
+
+
+def _plain_kind(text: str) -> str:
+    """Classify a scalar's text as go-yaml v2 resolves it: int, float, bool, null, timestamp or str."""
+    special = _SPECIAL.get(text, _MISSING)
+    if special is not _MISSING:
+        if special is None:
+            return "null"
+        return "bool" if isinstance(special, bool) else "float"
+    if text[0] in _NUMBER_START:
+        if _TIMESTAMP_PREFIX.match(text):
+            return "timestamp"
+        plain = text.replace("_", "")
+        if _GO_INT.match(plain):
+            value = _go_int(plain)
+            if _INT64_MIN <= value <= _UINT64_MAX or not _GO_FLOAT.match(plain):
+                return "int"
+        if _GO_FLOAT.match(plain) and not math.isinf(float(plain)):
+            return "float"
+        return "str"
+    if text[0] == "." and _DOT_FLOAT.match(text) and not math.isinf(float(text)):
+        return "float"
+    return "str"
+
+
+def _format_float32_key(value: float) -> str:
+    """Format a float mapping key as Go's ``FormatFloat(v, 'g', -1, 32)`` does."""
+    import struct
+
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    f32 = struct.unpack("f", struct.pack("f", value))[0]
+    digits = ""
+    for precision in range(1, 10):
+        candidate = f"{f32:.{precision}e}" if precision > 1 else f"{f32:.0e}"
+        if struct.unpack("f", struct.pack("f", float(candidate)))[0] == f32:
+            digits = candidate
+            break
+    mantissa, exp_text = digits.split("e")
+    exponent = int(exp_text)
+    sign = "-" if mantissa.startswith("-") else ""
+    mantissa = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+    if exponent < -4 or exponent >= 21:
+        body = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
+        return f"{sign}{body}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if exponent >= len(mantissa) - 1:
+        return sign + mantissa + "0" * (exponent - len(mantissa) + 1)
+    if exponent >= 0:
+        return sign + mantissa[: exponent + 1] + "." + mantissa[exponent + 1 :]
+    return sign + "0." + "0" * (-exponent - 1) + mantissa
+
+
+# ---------------------------------------------------------------------------
+# Parser plumbing
+
+
+class _Resolver:
+    """Tags every untagged plain scalar ``_PLAIN`` so the constructor resolves it once."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: Tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        if kind is SequenceNode:
+            return _SEQ
+        return _MAP
+
+
+class _CNodeLoader(_Parser, _Resolver):  # type: ignore[misc, valid-type]
+    """libyaml scanner+parser+composer producing nodes (construction is ours)."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+
+
+class _PyNodeLoader(Reader, Scanner, _PyParser, Composer, _Resolver):
+    """Pure-Python fallback producing the same nodes."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        _PyParser.__init__(self)
+        Composer.__init__(self)
+
+
+def _node_loader(text: str, use_libyaml: bool) -> Any:
+    if use_libyaml and LIBYAML:
+        return _CNodeLoader(text)
+    return _PyNodeLoader(text)
+
+
+# ---------------------------------------------------------------------------
+# Construction
+
+
+class _Builder:
+    """Builds Python values from composed nodes with Helm's semantics and our limits."""
+
+    def __init__(
+        self,
+        source: str,
+        limits: Limits,
+        warnings: List[ValuesWarning],
+        marks: Optional[MarkTable] = None,
+    ) -> None:
+        self.source = source
+        self.limits = limits
+        self.warnings = warnings
+        self.marks = marks
+        self.seen: set = set()
+        self.in_progress: set = set()
+        self.alias_budget = limits.max_alias_expansion
+        self.alias_depth = 0  # > 0 while re-materialising an alias
+
+    # -- errors -----------------------------------------------------------
+    def _error(self, cls: type, node: Node, problem: str, hint: Optional[str] = None, path: Any = None) -> ProfileRenderError:
+        mark = node.start_mark
+        return cls(problem, source=self.source, line=mark.line + 1, column=mark.column + 1, hint=hint, path=path)
+
+    # -- entry --------------------------------------------------------------
+    def build(self, node: Node, depth: int, path: Tuple[Any, ...]) -> Any:
+        ident = id(node)
+        if ident in self.seen:
+            if ident in self.in_progress:
+                raise self._error(
+                    ValuesTypeError, node, "recursive alias: an anchored node refers to itself",
+                    "Helm values must be a tree; remove the self-reference", path)
+            self.alias_depth += 1
+            try:
+                return self._build(node, depth, path)
+            finally:
+                self.alias_depth -= 1
+        self.seen.add(ident)
+        return self._build(node, depth, path)
+
+    def _build(self, node: Node, depth: int, path: Tuple[Any, ...]) -> Any:
+        if self.alias_depth:
+            self.alias_budget -= 1
+            if self.alias_budget < 0:
+                raise self._error(
+                    LimitExceededError, node,
+                    f"aliases expand to more than {self.limits.max_alias_expansion} nodes",
+                    "this looks like an alias bomb; reduce the aliasing or raise Limits.max_alias_expansion",
+                    path)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if depth >= self.limits.max_depth:
+            raise self._error(
+                LimitExceededError, node,
+                f"values are nested more than {self.limits.max_depth} levels deep",
+                "flatten the structure or raise Limits.max_depth", path)
+        if isinstance(node, SequenceNode):
+            return self.sequence(node, depth, path)
+        return self.mapping(node, depth, path)
+
+    # -- scalars ------------------------------------------------------------
+    def scalar(self, node: ScalarNode, path: Tuple[Any, ...]) -> Any:
+        tag = node.tag
+        if tag == _PLAIN:
+            value = resolve_plain_scalar(node.value)
+            if isinstance(value, _Reject):
+                raise self._error(
+                    ValuesTypeError, node,
+                    f"{node.value!r} is {value.what}, which JSON (and so Helm) cannot represent",
+                    f"quote it ('{node.value}') to keep it as text", path)
+            return value
+        if tag == _STR:
+            return node.value
+        return self.tagged_scalar(node, tag, path)
+
+    def tagged_scalar(self, node: ScalarNode, tag: str, path: Tuple[Any, ...]) -> Any:
+        text = node.value
+        if tag == _BINARY:
+            try:
+                raw = base64.b64decode("".join(text.split()), validate=True)
+            except (binascii.Error, ValueError):
+                raise self._error(ValuesTypeError, node, "!!binary value is not valid base64",
+                                  "fix the base64 text or drop the !!binary tag", path) from None
+            return raw.decode("utf-8", errors="replace")
+        if tag in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
+            kind = _plain_kind(text)
+            accepted = {_INT: ("int",), _FLOAT: ("int", "float"), _BOOL: ("bool",),
+                        _NULL: ("null",), _TIMESTAMP: ("timestamp",)}[tag]
+            if kind not in accepted:
+                short = "!!" + tag[len(_Y):]
+                raise self._error(ValuesTypeError, node, f"cannot decode {text!r} as {short}",
+                                  f"write a valid {short} value or remove the tag", path)
+            return text if kind == "timestamp" else resolve_plain_scalar(text) if text else None
+        # !!str-like and unknown local tags: Helm keeps the text
+        return text
+
+    # -- collections --------------------------------------------------------
+    def sequence(self, node: SequenceNode, depth: int, path: Tuple[Any, ...]) -> Any:
+        if node.tag == _SET:
+            raise self._error(ValuesTypeError, node, "!!set must be a mapping", None, path)
+        out = []
+        append = out.append
+        build = self.build
+        d = depth + 1
+        marks = self.marks
+        if marks is not None:
+            marks[id(out)] = {i: (c.start_mark.line, c.start_mark.column) for i, c in enumerate(node.value)}
+        for i, child in enumerate(node.value):
+            append(build(child, d, path + (i,)))
+        return out
+
+    def key_of(self, key_node: Node, path: Tuple[Any, ...]) -> Any:
+        """The string Helm uses for a mapping key node."""
+        if isinstance(key_node, ScalarNode):
+            tag = key_node.tag
+            if tag == _STR:
+                return key_node.value
+            if tag == _PLAIN:
+                text = key_node.value
+                if text == "<<":
+                    return _MERGE
+                value = resolve_plain_scalar(text)
+                if isinstance(value, str):
+                    return value
+                if isinstance(value, bool):
+                    return "true" if value else "false"
+                if value is None:
+                    raise self._error(
+                        ValuesTypeError, key_node, "a mapping key is null",
+                        "Helm rejects null keys; quote the key ('~': ...) or give it a name", path)
+                if isinstance(value, _Reject):
+                    raise self._error(ValuesTypeError, key_node,
+                                      f"the key {text!r} is {value.what}, which JSON cannot represent",
+                                      "quote the key", path)
+                return self._number_key(key_node, text, path)
+            if tag in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _BINARY):
+                value = self.tagged_scalar(key_node, tag, path)
+                if isinstance(value, bool):
+                    return "true" if value else "false"
+                if value is None:
+                    raise self._error(ValuesTypeError, key_node, "a mapping key is null",
+                                      "give the key a name", path)
+                if isinstance(value, str):
+                    return value
+                return self._number_key(key_node, key_node.value, path)
+            return key_node.value
+        raise self._error(
+            ValuesTypeError, key_node, "a mapping key is a collection",
+            "Helm values keys must be scalars; use a string key", path)
+
+    def _number_key(self, key_node: Node, text: str, path: Tuple[Any, ...]) -> str:
+        plain = text.replace("_", "")
+        if _GO_INT.match(plain):
+            exact = _go_int(plain)
+            if _INT64_MIN <= exact <= _INT64_MAX:
+                return str(exact)
+            if exact <= _UINT64_MAX:
+                raise self._error(ValuesTypeError, key_node,
+                                  f"the key {text} is an unsigned 64-bit integer, which Helm cannot use as a key",
+                                  "quote the key", path)
+        return _format_float32_key(float(plain))
+
+    def mapping(self, node: MappingNode, depth: int, path: Tuple[Any, ...]) -> Any:
+        tag = node.tag
+        out: Dict[str, Any] = {}
+        explicit: Dict[str, Node] = {}
+        d = depth + 1
+        build = self.build
+        marks = self.marks
+        spots: Optional[Dict[Any, Tuple[int, int]]] = None
+        if marks is not None:
+            spots = marks[id(out)] = {}
+        for key_node, value_node in node.value:
+            key = self.key_of(key_node, path)
+            if key is _MERGE:
+                self.merge_into(out, value_node, d, path, spots)
+                continue
+            previous = explicit.get(key)
+            if previous is not None:
+                pm = previous.start_mark
+                km = key_node.start_mark
+                self.warnings.append(ValuesWarning(
+                    code="duplicate-key",
+                    message=f"duplicate key {key!r}: the value at line {km.line + 1} replaces the one at line {pm.line + 1}",
+                    source=self.source, line=km.line + 1, column=km.column + 1,
+                    path=path + (key,),
+                    hint="Helm silently keeps the last one; delete the other",
+                    related=(),
+                ))
+            explicit[key] = key_node
+            value = build(value_node, d, path + (key,))
+            if tag == _SET and value is not None:
+                raise self._error(ValuesTypeError, value_node, "!!set entries must not have values", None, path)
+            out[key] = value
+            if spots is not None:
+                spots[key] = (key_node.start_mark.line, key_node.start_mark.column)
+        if tag == _OMAP or tag == _PAIRS:
+            raise self._error(ValuesTypeError, node, f"!!{tag[len(_Y):]} must be a sequence", None, path)
+        return out
+
+    def merge_into(self, out: Dict[str, Any], value_node: Node, depth: int, path: Tuple[Any, ...],
+                   spots: Optional[Dict[Any, Tuple[int, int]]]) -> None:
+        """Apply a ``<<`` merge key as go-yaml v2 does: in document position, sequences last-to-first."""
+        if isinstance(value_node, MappingNode):
+            sources = [value_node]
+        elif isinstance(value_node, SequenceNode):
+            sources = list(reversed(value_node.value))
+            for item in sources:
+                if not isinstance(item, MappingNode):
+                    raise self._error(ValuesTypeError, item, "a merge key (<<) list may only hold mappings",
+                                      "merge only anchored mappings: <<: [*a, *b]", path)
+        else:
+            raise self._error(ValuesTypeError, value_node,
+                              "a merge key (<<) needs a mapping or a list of mappings",
+                              "write <<: *anchor where the anchor is a mapping", path)
+        for source in sources:
+            merged = self.build(source, depth, path)
+            out.update(merged)
+            if spots is not None and self.marks is not None:
+                spots.update(self.marks.get(id(merged), {}))
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+@dataclass
+class LoadedValues:
+    """One parsed values document: the data Helm sees plus what we noticed reading it."""
+
+    data: ValuesDict
+    source: str
+    warnings: List[ValuesWarning] = field(default_factory=list)
+    text: Optional[str] = field(default=None, repr=False)
+
+    def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+        """The 1-based (line, column) where ``path`` is set in this document, or None."""
+        if self.text is None:
+            return None
+        return locate_in_text(self.text, self.source, path)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise ValuesSyntaxError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            source=source, line=line, column=column,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, source: str) -> ProfileRenderError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    else:
+        position = getattr(exc, "position", None)
+        if position is None:
+            line = column = None
+        else:
+            before = text[:position]
+            line = before.count("\n") + 1
+            column = position - (before.rfind("\n") + 1) + 1
+        reason = getattr(exc, "reason", None)
+        if reason:
+            problem = reason
+    hint = "check the YAML syntax near this position"
+    message = problem
+    if context:
+        message = f"{problem} ({context})"
+    if line is not None and "cannot start any token" in problem:
+        line_text = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+        char = line_text[column - 1: column] if column else ""
+        if char == "%":
+            hint = "a value starting with '%' must be quoted, e.g. key: '%GeneratedDockerCredential%'"
+        elif char == "@" or char == "`":
+            hint = f"a value starting with {char!r} must be quoted"
+        elif char == "\t":
+            hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "found character that cannot start any token" in problem:
+        hint = "quote the value"
+    if "found undefined alias" in problem:
+        hint = "define the anchor (&name) before using the alias (*name)"
+    return ValuesSyntaxError(message, source=source, line=line, column=column, hint=hint)
+
+
+def _merge_documents(base: ValuesDict, doc: ValuesDict) -> ValuesDict:
+    """Merge a later document into an earlier one like ``helm -f a -f b`` merges files."""
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            current = base.get(key)
+            if isinstance(current, dict):
+                base[key] = _merge_documents(current, value)
+                continue
+        base[key] = value
+    return base
+
+
+def _parse(
+    text: str,
+    source: str,
+    limits: Limits,
+    warnings: List[ValuesWarning],
+    marks: Optional[MarkTable],
+    use_libyaml: bool,
+) -> List[Tuple[Any, Node]]:
+    loader = _node_loader(text, use_libyaml)
+    builder = _Builder(source, limits, warnings, marks)
+    documents: List[Tuple[Any, Node]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            documents.append((builder.build(node, 0, ()), node))
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text, source) from None
+    except RecursionError:
+        raise LimitExceededError(
+            "values are nested too deeply to read", source=source,
+            hint="flatten the structure") from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return documents
+
+
+def load_values(
+    data: Union[str, bytes],
+    *,
+    source: str = "<string>",
+    limits: Optional[Limits] = None,
+    strict: bool = False,
+    use_libyaml: bool = True,
+    keep_text: bool = True,
+) -> LoadedValues:
+    """Parse values text the way Helm reads a values file and return the tree plus warnings.
+
+    ``source`` names the input in errors and provenance. With ``strict``, the
+    first warning is raised as a :class:`StrictModeError`. ``keep_text`` keeps
+    the text so :meth:`LoadedValues.locate` can find source positions later.
+    """
+    limits = limits or DEFAULT_LIMITS
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw) > limits.max_bytes:
+        raise LimitExceededError(
+            f"the values document is {len(raw):,} bytes, more than the limit of {limits.max_bytes:,}",
+            source=source,
+            hint="split the values or raise Limits.max_bytes (the catalog caps chart values at 4,000,000 bytes)",
+        )
+    text = data if isinstance(data, str) else _decode(raw, source)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    warnings: List[ValuesWarning] = []
+    documents = _parse(text, source, limits, warnings, None, use_libyaml)
+    result: ValuesDict = {}
+    for value, node in documents:
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            kind = "a list" if isinstance(value, list) else f"a {type(value).__name__} scalar"
+            mark = node.start_mark
+            raise ValuesTypeError(
+                f"the top level of a values document must be a mapping, not {kind}",
+                source=source, line=mark.line + 1, column=mark.column + 1,
+                hint="values files are key: value mappings at the top level",
+            )
+        result = _merge_documents(result, value) if result else value
+    if strict and warnings:
+        raise StrictModeError(warnings[0])
+    return LoadedValues(result, source, warnings, text if keep_text else None)
+
+
+def load_values_file(
+    path: Union[str, os.PathLike],
+    *,
+    limits: Optional[Limits] = None,
+    strict: bool = False,
+    source: Optional[str] = None,
+) -> LoadedValues:
+    """Read and parse a values file from disk (see :func:`load_values`)."""
+    limits = limits or DEFAULT_LIMITS
+    p = Path(path)
+    name = source or str(path)
+    try:
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise LimitExceededError(
+                f"the values file is {size:,} bytes, more than the limit of {limits.max_bytes:,}",
+                source=name, hint="split the values or raise Limits.max_bytes")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ValuesSyntaxError("the values file does not exist", source=name,
+                                hint="check the path") from None
+    except IsADirectoryError:
+        raise ValuesSyntaxError("expected a values file but found a directory", source=name,
+                                hint="pass a YAML file") from None
+    except OSError as exc:
+        raise ValuesSyntaxError(f"cannot read the values file: {exc.strerror}", source=name,
+                                hint="check the path and its permissions") from None
+    return load_values(raw, source=name, limits=limits, strict=strict)
+
+
+def locate_in_text(text: str, source: str, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+    """Find the 1-based (line, column) of the key or item that sets ``path`` in a values text.
+
+    Later documents win over earlier ones, as in :func:`load_values`.
+    """
+    marks: MarkTable = {}
+    try:
+        documents = _parse(text, source, Limits(max_bytes=2**62), [], marks, True)
+    except ProfileRenderError:
+        return None
+    for value, _node in reversed(documents):
+        spot = _walk_marks(value, marks, path)
+        if spot is not None:
+            return spot
+    return None
+
+
+def _walk_marks(value: Any, marks: MarkTable, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+    current = value
+    spot: Optional[Tuple[int, int]] = None
+    for part in path:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            spot = marks.get(id(current), {}).get(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            spot = marks.get(id(current), {}).get(part)
+            current = current[part]
+        else:
+            return None
+    if spot is None:
+        return None
+    return spot[0] + 1, spot[1] + 1
+
