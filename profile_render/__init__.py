@@ -1,0 +1,90 @@
+"""profile-render: the exact values Helm renders for an Edge Orchestrator application profile.
+
+The public API is re-exported here. Submodules load on first use (PEP 562), so
+``import profile_render`` stays cheap and the ``merge`` path never pulls in
+heavier dependencies it does not need.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # errors
+    "ProfileRenderError": "errors",
+    "ValuesSyntaxError": "errors",
+    "ValuesTypeError": "errors",
+    "LimitExceededError": "errors",
+    "SetSyntaxError": "errors",
+    "ChartError": "errors",
+    "MergeError": "errors",
+    "StrictModeError": "errors",
+    "ValuesWarning": "errors",
+    "Location": "errors",
+    # load
+    "Limits": "load",
+    "LoadedValues": "load",
+    "load_values": "load",
+    "load_values_file": "load",
+    # charts
+    "Chart": "chart",
+    "Dependency": "chart",
+    "load_chart": "chart",
+    # merge
+    "merge_layers": "merge",
+    "coalesce_values": "merge",
+    # --set
+    "apply_set": "setvalues",
+    "parse_set": "setvalues",
+    # provenance
+    "Origin": "origin",
+    "PathNotFoundError": "origin",
+    "parse_value_path": "origin",
+    # pipeline
+    "Layer": "values",
+    "MergeResult": "values",
+    "merge_values": "values",
+    # emit
+    "to_json": "emit",
+    "to_yaml": "emit",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'profile_render' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
+    from .chart import Chart, Dependency, load_chart
+    from .emit import to_json, to_yaml
+    from .errors import (
+        ChartError,
+        LimitExceededError,
+        Location,
+        MergeError,
+        ProfileRenderError,
+        SetSyntaxError,
+        StrictModeError,
+        ValuesSyntaxError,
+        ValuesTypeError,
+        ValuesWarning,
+    )
+    from .load import Limits, LoadedValues, load_values, load_values_file
+    from .merge import coalesce_values, merge_layers
+    from .origin import Origin, PathNotFoundError, parse_value_path
+    from .setvalues import apply_set, parse_set
+    from .values import Layer, MergeResult, merge_values

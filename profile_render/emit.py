@@ -1,0 +1,230 @@
+"""Emit stage: write values as JSON or YAML that read back to exactly the same values in Helm.
+
+JSON follows Go's ``encoding/json`` for float64 (``1e+21``, ``1e-7``,
+``100000000000000000000``, ``-0``), with keys sorted as Go sorts map keys, so
+``-o json`` matches what ``{{ toJson .Values }}`` prints, value for value.
+
+YAML is written for Helm's reader, not PyYAML's: any string that go-yaml v2
+would read as something else (``y``, ``no``, ``0o17``, ``1_000``, ``.5``,
+timestamps) is quoted, numbers use the same Go formatting, multi-line strings
+use literal blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any, Optional
+
+import yaml
+
+from .load import _plain_kind
+
+__all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
+
+
+def go_float(value: float) -> str:
+    """Format a float64 exactly as Go's encoding/json does."""
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    magnitude = abs(value)
+    if magnitude < 1e-6 or magnitude >= 1e21:
+        text = repr(value)
+        mantissa, _, exponent = text.partition("e")
+        sign = exponent[0]
+        digits = exponent[1:].lstrip("0") or "0"
+        if sign == "-" and len(digits) == 1:
+            return f"{mantissa}e-{digits}"
+        return f"{mantissa}e{sign}{digits.zfill(2)}"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _exotic(value: float) -> bool:
+    """True when Python's repr of a float differs from Go's formatting."""
+    r = repr(value)
+    return "e" in r or r.endswith(".0") or r in ("nan", "inf", "-inf")
+
+
+def has_exotic_floats(values: Any) -> bool:
+    """Whether a values tree holds a float that Python's json module would format unlike Go."""
+    stack = [values]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) and _exotic(item):
+            return True
+    return False
+
+
+def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> None:
+    """Slow-path JSON writer used only when a tree holds exotic floats."""
+    if isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        items = sorted(value.items())
+        if indent is None:
+            out.append("{")
+            for i, (k, v) in enumerate(items):
+                if i:
+                    out.append(",")
+                out.append(json.dumps(k, ensure_ascii=False))
+                out.append(":")
+                _write_json(v, out, indent, level + 1)
+            out.append("}")
+        else:
+            pad = "\n" + " " * (indent * (level + 1))
+            out.append("{")
+            for i, (k, v) in enumerate(items):
+                out.append(("," if i else "") + pad)
+                out.append(json.dumps(k, ensure_ascii=False))
+                out.append(": ")
+                _write_json(v, out, indent, level + 1)
+            out.append("\n" + " " * (indent * level) + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        if indent is None:
+            out.append("[")
+            for i, v in enumerate(value):
+                if i:
+                    out.append(",")
+                _write_json(v, out, indent, level + 1)
+            out.append("]")
+        else:
+            pad = "\n" + " " * (indent * (level + 1))
+            out.append("[")
+            for i, v in enumerate(value):
+                out.append(("," if i else "") + pad)
+                _write_json(v, out, indent, level + 1)
+            out.append("\n" + " " * (indent * level) + "]")
+    elif isinstance(value, float):
+        out.append(go_float(value))
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
+
+
+def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[bool] = None) -> str:
+    """Serialise values as JSON with sorted keys and Go's float formatting.
+
+    ``exotic_floats`` lets a caller that already knows whether the tree has
+    floats Python formats differently skip the scan (False) or force the exact
+    writer (True); None scans.
+    """
+    if exotic_floats is None:
+        exotic_floats = has_exotic_floats(values)
+    if not exotic_floats:
+        if indent is None:
+            return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
+    out: list = []
+    _write_json(values, out, indent, 0)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# YAML
+
+_TAG = "tag:yaml.org,2002:"
+_KIND_TAG = {
+    "int": _TAG + "int",
+    "float": _TAG + "float",
+    "bool": _TAG + "bool",
+    "null": _TAG + "null",
+    "timestamp": _TAG + "timestamp",
+    "str": _TAG + "str",
+}
+
+
+class _HelmResolver:
+    """Tells the emitter how Helm would read a plain scalar, so ambiguous strings get quoted."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value == "<<":
+                    return _TAG + "merge"
+                return _KIND_TAG[_plain_kind(value)] if value else _TAG + "null"
+            return _TAG + "str"
+        if kind is yaml.SequenceNode:
+            return _TAG + "seq"
+        return _TAG + "map"
+
+
+try:
+    from yaml import CEmitter as _Emitter
+except ImportError:  # pragma: no cover
+    from yaml.emitter import Emitter as _Emitter  # type: ignore[assignment]
+    from yaml.serializer import Serializer as _Serializer
+
+    class _Base(_Emitter, _Serializer):  # type: ignore[misc, no-redef]
+        def __init__(self, stream: Any, **kw: Any) -> None:
+            _Emitter.__init__(self, stream, canonical=kw.get("canonical"), indent=kw.get("indent"),
+                              width=kw.get("width"), allow_unicode=kw.get("allow_unicode"),
+                              line_break=kw.get("line_break"))
+            _Serializer.__init__(self, encoding=kw.get("encoding"), explicit_start=kw.get("explicit_start"),
+                                 explicit_end=kw.get("explicit_end"), version=kw.get("version"), tags=kw.get("tags"))
+else:
+    _Base = _Emitter  # type: ignore[misc]
+
+
+class _HelmRepresenter(yaml.representer.SafeRepresenter):
+    pass
+
+
+def _represent_float(dumper: Any, value: float) -> Any:
+    if value == 0 and math.copysign(1.0, value) < 0:
+        text = "-0.0"
+    else:
+        text = go_float(value)
+        if _plain_kind(text) not in ("float", "int"):
+            text = repr(value)
+    return dumper.represent_scalar(_TAG + "float" if "." in text or "e" in text else _TAG + "int", text)
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    if "\n" in value and not value.startswith((" ", "\t")):
+        return dumper.represent_scalar(_TAG + "str", value, style="|")
+    return dumper.represent_scalar(_TAG + "str", value)
+
+
+def _represent_bool(dumper: Any, value: bool) -> Any:
+    return dumper.represent_scalar(_TAG + "bool", "true" if value else "false")
+
+
+_HelmRepresenter.add_representer(float, _represent_float)
+_HelmRepresenter.add_representer(str, _represent_str)
+_HelmRepresenter.add_representer(bool, _represent_bool)
+
+
+class _HelmDumper(_Base, _HelmRepresenter, _HelmResolver):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: Any, default_style: Any = None, default_flow_style: Any = False,
+                 canonical: Any = None, indent: Any = None, width: Any = None, allow_unicode: Any = None,
+                 line_break: Any = None, encoding: Any = None, explicit_start: Any = None,
+                 explicit_end: Any = None, version: Any = None, tags: Any = None, sort_keys: bool = True) -> None:
+        _Base.__init__(self, stream, canonical=canonical, indent=indent, width=width, encoding=encoding,
+                       allow_unicode=allow_unicode, line_break=line_break, explicit_start=explicit_start,
+                       explicit_end=explicit_end, version=version, tags=tags)
+        _HelmRepresenter.__init__(self, default_style=default_style, default_flow_style=default_flow_style,
+                                  sort_keys=sort_keys)
+
+
+def to_yaml(values: Any) -> str:
+    """Serialise values as block YAML that Helm reads back to exactly these values."""
+    if isinstance(values, dict) and not values:
+        return "{}\n"
+    return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)

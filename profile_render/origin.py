@@ -1,0 +1,167 @@
+"""Provenance: which layer, file, line and column gave each final value.
+
+Tracing costs nothing on the normal path. When an origin is first asked for,
+the merge is replayed once on *traced* copies of the layers, in which every
+scalar is replaced by a :class:`_Leaf` token naming its layer and path. The
+merge and coalesce code only ever asks "is it a table? is it null?", so the
+replay takes exactly the same decisions, and the final traced tree says where
+every leaf came from. Source positions are found by re-reading the one file
+involved, again only on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Tuple
+
+from .errors import ProfileRenderError, format_path
+
+__all__ = ["Origin", "parse_value_path", "PathNotFoundError"]
+
+ValuePath = Tuple[Any, ...]
+
+
+class PathNotFoundError(ProfileRenderError, KeyError):
+    """The asked-for value path does not exist in the final values."""
+
+    def __str__(self) -> str:  # KeyError would quote the message otherwise
+        return self._render()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from.
+
+    ``layer`` is the kind of layer (``chart defaults``, ``subchart defaults``,
+    ``values file``, ``--set``, ``--set-string``, or a caller-chosen layer
+    name); ``source`` the file or argument; ``line``/``column`` 1-based when
+    known; ``source_path`` the value's path inside that source (which differs
+    from the final path for subchart defaults and globals).
+    """
+
+    layer: str
+    source: str
+    line: Optional[int] = None
+    column: Optional[int] = None
+    source_path: ValuePath = ()
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` (or just the source name when no position is known)."""
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        return f"{self.location} ({self.layer}, {format_path(self.source_path)})"
+
+
+class _Leaf:
+    """A traced scalar: stands in for a value during the replayed merge."""
+
+    __slots__ = ("layer", "path", "value")
+
+    def __init__(self, layer: int, path: ValuePath, value: Any) -> None:
+        self.layer = layer
+        self.path = path
+        self.value = value
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"_Leaf({self.layer}, {self.path!r})"
+
+
+def trace_tree(value: Any, layer: int, path: ValuePath = ()) -> Any:
+    """Copy a values tree replacing every non-null scalar with a :class:`_Leaf`."""
+    if isinstance(value, dict):
+        return {k: trace_tree(v, layer, path + (k,)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [trace_tree(v, layer, path + (i,)) for i, v in enumerate(value)]
+    if value is None:
+        return None
+    return _Leaf(layer, path, value)
+
+
+def leaves_below(value: Any) -> List[_Leaf]:
+    """All traced leaves in a traced subtree."""
+    out: List[_Leaf] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Leaf):
+            out.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def parse_value_path(text: str) -> ValuePath:
+    """Parse a dotted value path like ``a.b[0].c`` (``\\.`` escapes a dot) into a tuple.
+
+    This is the path syntax of ``--set`` and ``--explain``.
+    """
+    if text == "":
+        raise ProfileRenderError("the value path is empty", source=text,
+                                 hint="name a path such as image.repository or containers[0].name")
+    parts: List[Any] = []
+    buf: List[str] = []
+    i = 0
+    pending = True  # a key segment is open
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            buf.append(text[i + 1])
+            i += 2
+            continue
+        if ch == ".":
+            if pending:
+                if not buf:
+                    raise ProfileRenderError(f"empty key in value path {text!r}", column=i + 1,
+                                             hint="remove the doubled dot or escape a literal dot as \\.")
+                parts.append("".join(buf))
+                buf = []
+            pending = True
+            i += 1
+            continue
+        if ch == "[":
+            close = text.find("]", i)
+            if close < 0 or not text[i + 1:close].isdigit():
+                raise ProfileRenderError(f"bad list index in value path {text!r}", column=i + 1,
+                                         hint="write list indexes as [0], [1], ...")
+            if pending and buf:
+                parts.append("".join(buf))
+                buf = []
+            elif pending and not parts:
+                raise ProfileRenderError(f"value path {text!r} starts with a list index", column=1,
+                                         hint="values are a mapping at the top level; start with a key")
+            parts.append(int(text[i + 1:close]))
+            pending = False
+            i = close + 1
+            continue
+        if not pending:
+            raise ProfileRenderError(f"expected '.' or '[' after a list index in {text!r}", column=i + 1,
+                                     hint="write a[0].b, not a[0]b")
+        buf.append(ch)
+        i += 1
+    if pending:
+        if not buf:
+            raise ProfileRenderError(f"value path {text!r} ends with a dot", column=len(text),
+                                     hint="remove the trailing dot")
+        parts.append("".join(buf))
+    return tuple(parts)
+
+
+def walk(tree: Any, path: Sequence[Any]) -> Tuple[bool, Any]:
+    """Follow a path through a values tree; returns (found, value)."""
+    current = tree
+    for part in path:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and not isinstance(part, bool) \
+                and 0 <= part < len(current):
+            current = current[part]
+        else:
+            return False, None
+    return True, current
+

@@ -1,0 +1,463 @@
+"""Helm's ``--set`` / ``--set-string`` parsing, reproduced on plain Python dicts.
+
+This mirrors what Helm 4.1.4 does with each ``--set`` argument (its ``strvals``
+parser) character for character, including its odd corners, because a profile
+renderer that disagrees with Helm about a single ``--set`` is worse than none.
+Every behaviour here was checked against the real binary; see
+``tests/test_setvalues.py``.
+
+How an argument is read
+-----------------------
+An argument is a run of assignments ``path=value`` separated by commas. A path
+is a key, optionally followed by ``.key`` (a nested map) and ``[n]`` (a list
+index) segments; ``\\x`` makes any character ``x`` literal, in keys, indexes
+and values alike. A value is either ``{a,b,...}`` (a list of scalars) or plain
+text up to the next unescaped comma.
+
+Typing (``--set``; ``--set-string`` keeps every value a string):
+``true``/``false``/``null`` in any letter case become a bool / None; ``0`` and
+every decimal integer that fits int64 and does not start with ``0`` become an
+int (so ``-007`` is -7 but ``007`` stays text); anything else stays a string.
+An empty value (``a=``) is the empty string.
+
+Quirks kept on purpose, because Helm has them:
+
+* An empty key assigns nothing (``=1``, ``[0]=1`` and ``a={x}.b=1``'s tail are
+  accepted and ignored), but ``.b=1`` still edits an existing ``""`` map in place.
+* The input may end early without error: ``a.``, ``a[0]``, ``a[1`` and a lone
+  ``\\`` are accepted. ``a[0]`` still creates ``a: []``.
+* Ending the whole argument right after ``=`` behind a list item drops the
+  item: ``a[0].b=`` leaves ``a: []``, while ``a[0].b=,c=1`` sets ``a[0].b``.
+  Changes made in place to an existing item survive, though.
+* ``a.=x`` is an error only when ``a`` ends up empty; ``a.=`` (at the end) is not.
+* ``a[i].x`` on an existing item that is not a map replaces the item with ``{}``
+  before anything else is read, so even ``l[0].`` turns ``l[0]`` into ``{}``.
+* At most 30 ``.`` separators per assignment count against Helm's nesting
+  limit (a ``.`` right after ``]`` does not count); list indexes go up to 65536.
+* ``a={x}y=1`` is two assignments (``a=[x]``, ``y=1``): a list literal ends
+  its assignment even without a comma.
+
+On error, ``dest`` may already have been partly changed (as in Helm, which
+then gives up altogether); callers that need atomicity should pass a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable, List, Optional, Tuple
+
+from profile_render.errors import SetSyntaxError
+
+__all__ = ["apply_set", "parse_set", "MAX_INDEX", "MAX_NESTED_NAME_LEVEL"]
+
+#: Largest list index Helm's ``--set`` accepts (its ``strvals.MaxIndex``).
+MAX_INDEX = 65536
+#: Most ``.`` separators one assignment may use (its ``strvals.MaxNestedNameLevel``).
+MAX_NESTED_NAME_LEVEL = 30
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+_KEY_STOPS = frozenset("=[,.")
+_ITEM_STOPS = frozenset("[.=")
+_INDEX_STOPS = frozenset("]")
+_VALUE_STOPS = frozenset(",")
+_LIST_STOPS = frozenset(",}")
+
+# Outcome of one assignment: go on with the next one, or the input is used up.
+_MORE = "more"
+_END = "end"
+
+# Kinds of pending step while descending a path.
+_KEY_DOT = 0  # map key followed by "."
+_KEY_INDEX = 1  # map key followed by "[n]"
+_ITEM_INDEX = 2  # list item followed by "[n]"
+_ITEM_DOT = 3  # list item followed by "."
+
+Leaf = Optional[Callable[[object], object]]
+
+
+def apply_set(
+    expression: str,
+    dest: dict,
+    *,
+    as_string: bool = False,
+    leaf: Leaf = None,
+) -> None:
+    """Apply one --set (or, with as_string=True, --set-string) argument to dest in place, as Helm does.
+
+    ``leaf``, when given, is called with every non-null scalar the argument
+    assigns (after typing) and its result is stored in place of the scalar.
+    Raises :class:`~profile_render.errors.SetSyntaxError` for every argument
+    Helm rejects; ``TypeError`` only for arguments of the wrong Python type.
+    """
+    if not isinstance(expression, str):
+        raise TypeError(f"expression must be a str, not {type(expression).__name__}")
+    if not isinstance(dest, dict):
+        raise TypeError(f"dest must be a dict, not {type(dest).__name__}")
+    _Parser(expression, dest, as_string, leaf).run()
+
+
+def parse_set(expression: str, *, as_string: bool = False) -> dict:
+    """Parse one --set expression into a new dict."""
+    result: dict = {}
+    apply_set(expression, result, as_string=as_string)
+    return result
+
+
+def _fold_matches(text: str, word: str) -> bool:
+    """Whether ``text`` equals the lower-case ASCII ``word`` under Unicode simple case folding."""
+    if len(text) != len(word):
+        return False
+    for got, want in zip(text, word):
+        if got == want or got == want.upper():
+            continue
+        # The only non-ASCII letters that fold onto ASCII ones.
+        if (want == "s" and got == "\u017f") or (want == "k" and got == "\u212a"):
+            continue
+        return False
+    return True
+
+
+def _typed(text: str, as_string: bool) -> object:
+    """Type one scalar the way Helm's --set does (or keep it text for --set-string)."""
+    if as_string:
+        return text
+    if _fold_matches(text, "true"):
+        return True
+    if _fold_matches(text, "false"):
+        return False
+    if _fold_matches(text, "null"):
+        return None
+    if text == "00":
+        return 0
+    if text and text[0] != "0" and _DECIMAL.fullmatch(text):
+        number = int(text)
+        if _INT64_MIN <= number <= _INT64_MAX:
+            return number
+    return text
+
+
+def _describe(value: object) -> str:
+    """Name the type of an existing value without quoting it (it may be secret)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a map"
+    return f"a {type(value).__name__}"
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+class _Parser:
+    """One pass over one argument; all state lives on the instance."""
+
+    __slots__ = ("text", "pos", "dest", "as_string", "leaf", "source")
+
+    def __init__(self, text: str, dest: dict, as_string: bool, leaf: Leaf) -> None:
+        self.text = text
+        self.pos = 0
+        self.dest = dest
+        self.as_string = as_string
+        self.leaf = leaf
+        self.source = ("--set-string " if as_string else "--set ") + text
+
+    # -- errors -------------------------------------------------------------
+
+    def _error(self, problem: str, column: Optional[int], hint: str, path: Optional[List[object]] = None) -> SetSyntaxError:
+        return SetSyntaxError(
+            problem,
+            source=self.source,
+            line=None,
+            column=column,
+            path=tuple(path) if path else None,
+            hint=hint,
+        )
+
+    # -- reading ------------------------------------------------------------
+
+    def _read_until(self, stops: frozenset) -> Tuple[str, Optional[str], int]:
+        """Read (unescaping) up to a stop character; return text, the stop (None at end) and its offset."""
+        text = self.text
+        end = len(text)
+        pos = self.pos
+        out: List[str] = []
+        while pos < end:
+            ch = text[pos]
+            if ch in stops:
+                self.pos = pos + 1
+                return "".join(out), ch, pos
+            if ch == "\\":
+                if pos + 1 >= end:
+                    # A trailing backslash escapes nothing: the input just ends.
+                    self.pos = end
+                    return "".join(out), None, end
+                out.append(text[pos + 1])
+                pos += 2
+                continue
+            out.append(ch)
+            pos += 1
+        self.pos = end
+        return "".join(out), None, end
+
+    def _store(self, raw: str) -> object:
+        value = _typed(raw, self.as_string)
+        if value is not None and self.leaf is not None:
+            value = self.leaf(value)
+        return value
+
+    def _read_index(self, bracket_at: int) -> Optional[int]:
+        """Read ``n]`` after a ``[``; None when the input ends first (Helm then stops quietly)."""
+        start = self.pos
+        raw, stop, _ = self._read_until(_INDEX_STOPS)
+        if stop is None:
+            return None
+        if not _DECIMAL.fullmatch(raw):
+            shown = "an empty index" if raw == "" else f"index {_quote(raw)}"
+            raise self._error(
+                f"{shown} is not a whole number",
+                start + 1,
+                "write a list index as a decimal number, e.g. name[0]; escape a literal bracket in a key as \\[",
+            )
+        number = int(raw)
+        if not _INT64_MIN <= number <= _INT64_MAX:
+            raise self._error(
+                f"index {_quote(raw)} is out of range",
+                start + 1,
+                f"list indexes go from 0 to {MAX_INDEX}",
+            )
+        return number
+
+    def _read_value(self) -> Tuple[object, bool]:
+        """Read what follows ``=``: a list literal or one scalar; the flag says the input had already ended."""
+        text = self.text
+        if self.pos >= len(text):
+            value: object = ""
+            if self.leaf is not None:
+                value = self.leaf(value)
+            return value, True
+        if text[self.pos] != "{":
+            raw, _, _ = self._read_until(_VALUE_STOPS)
+            return self._store(raw), False
+        brace_at = self.pos
+        self.pos += 1
+        items: list = []
+        while True:
+            raw, stop, _ = self._read_until(_LIST_STOPS)
+            if stop is None:
+                raise self._error(
+                    "the list value is missing its closing '}'",
+                    brace_at + 1,
+                    "end the list with '}' and escape commas or braces inside items as \\, and \\}",
+                )
+            items.append(self._store(raw))
+            if stop == "}":
+                if self.pos < len(text) and text[self.pos] == ",":
+                    self.pos += 1
+                return items, False
+
+    def _set_index(self, items: list, index: int, value: object, column: int, path: List[object]) -> list:
+        """Put value at index, growing a copy with nulls when the list is too short."""
+        if index > MAX_INDEX:
+            raise self._error(
+                f"list index {index} is larger than Helm's maximum of {MAX_INDEX}",
+                column,
+                f"use an index between 0 and {MAX_INDEX}",
+                path,
+            )
+        if index >= len(items):
+            grown = list(items)
+            grown.extend([None] * (index + 1 - len(items)))
+            grown[index] = value
+            return grown
+        items[index] = value
+        return items
+
+    def _conflict(self, existing: object, wanted: str, column: int, path: List[object]) -> SetSyntaxError:
+        return self._error(
+            f"cannot treat this value as {wanted}: it already holds {_describe(existing)}",
+            column,
+            "--set cannot change the type of a value that is already set; change it in the values file, "
+            "replace it as a whole first, or use another key",
+            path,
+        )
+
+    # -- parsing ------------------------------------------------------------
+
+    def run(self) -> None:
+        while self._assignment() is _MORE:
+            pass
+
+    def _assignment(self) -> str:
+        """Parse and apply one ``path=value``; return whether more input follows."""
+        frames: list = []
+        path: List[object] = []
+        data: dict = self.dest
+        items: list = []
+        index = 0
+        index_at = 0
+        in_key = True
+        level = 0
+        result: object = None
+
+        while True:
+            if in_key:
+                start = self.pos
+                key, stop, stop_at = self._read_until(_KEY_STOPS)
+                if stop is None:
+                    if not key:
+                        status = _END
+                        break
+                    raise self._error(
+                        f"key {_quote(key)} has no value",
+                        start + 1,
+                        "give it a value with '=', e.g. name=value (name= sets an empty string)",
+                        path + [key],
+                    )
+                if stop == ",":
+                    raise self._error(
+                        f"key {_quote(key)} has no value (cannot end with ',')",
+                        stop_at + 1,
+                        "give the key a value with '=' and remove stray commas; write \\, for a literal comma",
+                        path + [key] if key else path,
+                    )
+                if stop == "=":
+                    value, ended = self._read_value()
+                    if key:
+                        data[key] = value
+                    status = _END if ended else _MORE
+                    break
+                if stop == ".":
+                    level += 1
+                    if level > MAX_NESTED_NAME_LEVEL:
+                        raise self._error(
+                            f"the key path nests deeper than Helm's maximum of {MAX_NESTED_NAME_LEVEL} levels",
+                            stop_at + 1,
+                            "set deeply nested values from a values file (-f) instead; write \\. for a literal dot",
+                            path + [key],
+                        )
+                    if key in data:
+                        inner = data[key]
+                        if not isinstance(inner, dict):
+                            raise self._conflict(inner, "a map", start + 1, path + [key])
+                    else:
+                        inner = {}
+                    frames.append((_KEY_DOT, data, key, inner, start))
+                    path.append(key)
+                    data = inner
+                    continue
+                # stop == "["
+                number = self._read_index(stop_at)
+                if number is None:
+                    status = _END
+                    break
+                if key in data:
+                    existing = data[key]
+                    if not isinstance(existing, list):
+                        raise self._conflict(existing, "a list", start + 1, path + [key])
+                    items = existing
+                else:
+                    items = []
+                frames.append((_KEY_INDEX, data, key))
+                path.append(key)
+                index, index_at, in_key = number, stop_at + 2, False
+                continue
+
+            # In a list item, just after "[index]".
+            if index < 0:
+                raise self._error(
+                    f"negative list index {index} is not allowed",
+                    index_at,
+                    "list indexes start at 0",
+                    path,
+                )
+            start = self.pos
+            rest, stop, stop_at = self._read_until(_ITEM_STOPS)
+            if rest:
+                raise self._error(
+                    f"unexpected text {_quote(rest)} after a list index",
+                    start + 1,
+                    "a list index may only be followed by '=', '.' or another [index]",
+                    path + [index],
+                )
+            if stop is None:
+                result, status = items, _END
+                break
+            if stop == "=":
+                value, _ = self._read_value()
+                result = self._set_index(items, index, value, index_at, path + [index])
+                status = _MORE
+                break
+            if stop == "[":
+                number = self._read_index(stop_at)
+                if number is None:
+                    result, status = items, _END
+                    break
+                current: list = []
+                if index < len(items) and items[index] is not None:
+                    current = items[index]
+                    if not isinstance(current, list):
+                        raise self._conflict(current, "a list", index_at, path + [index])
+                frames.append((_ITEM_INDEX, items, index, index_at))
+                path.append(index)
+                items, index, index_at = current, number, stop_at + 2
+                continue
+            # stop == "."
+            if index < len(items):
+                inner = items[index]
+                if not isinstance(inner, dict):
+                    # Helm swaps a non-map item for an empty map straight away.
+                    inner = {}
+                    items[index] = inner
+            else:
+                inner = {}
+            frames.append((_ITEM_DOT, items, index, inner, index_at))
+            path.append(index)
+            data, in_key = inner, True
+
+        # Hand the outcome back up the path, innermost step first.
+        while frames:
+            frame = frames.pop()
+            path.pop()
+            kind = frame[0]
+            if kind == _KEY_DOT:
+                _, parent, key, inner, key_at = frame
+                if not inner:
+                    if status is _MORE:
+                        raise self._error(
+                            f"key map {_quote(key)} has no value",
+                            key_at + 1,
+                            "a key name is missing after '.'; write \\. for a literal dot in a key",
+                            path + [key] if key else path,
+                        )
+                elif key:
+                    parent[key] = inner
+            elif kind == _KEY_INDEX:
+                _, parent, key = frame
+                if key:
+                    parent[key] = result
+            elif kind == _ITEM_INDEX:
+                _, parent_items, parent_index, at = frame
+                if status is _MORE:
+                    result = self._set_index(parent_items, parent_index, result, at, path + [parent_index])
+                else:
+                    result = parent_items
+            else:
+                _, parent_items, parent_index, inner, at = frame
+                if True:
+                    result = self._set_index(parent_items, parent_index, inner, at, path + [parent_index])
+                else:
+                    result = parent_items
+        return status

@@ -1,0 +1,301 @@
+"""The values pipeline: load → merge → coalesce, returning what Helm's templates see as ``.Values``.
+
+This is Helm's view only: placeholders such as ``'%GeneratedDockerCredential%'``
+pass through as text. :func:`merge_values` is pure (no global state, no I/O
+beyond reading the paths it is given) and safe to call from many threads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+from .chart import Chart, load_chart
+from .errors import StrictModeError, ValuesWarning, format_path
+from .load import Limits, LoadedValues, load_values, load_values_file
+from .merge import apply_dependency_plan, coalesce_values, import_values, merge_layers, plan_dependencies
+from .origin import Origin, PathNotFoundError, _Leaf, leaves_below, parse_value_path, trace_tree, walk
+from .setvalues import apply_set
+
+__all__ = ["Layer", "MergeResult", "merge_values"]
+
+ValuesDict = Dict[str, Any]
+ValuePath = Tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One user values layer (a ``-f`` file, a Profile's values, deployment overrides).
+
+    Layers apply in the order given, later over earlier. ``kind`` names the
+    layer in provenance ("values file", "profile", "overrides" ...).
+    """
+
+    values: ValuesDict
+    source: str = "<values>"
+    kind: str = "values file"
+    loaded: Optional[LoadedValues] = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"], *, kind: str = "values file",
+                  limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
+        """Read a values file as a layer."""
+        loaded = load_values_file(path, limits=limits, strict=strict)
+        return cls(loaded.data, loaded.source, kind, loaded)
+
+    @classmethod
+    def from_text(cls, text: Union[str, bytes], *, source: str = "<string>", kind: str = "values file",
+                  limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
+        """Parse YAML text as a layer."""
+        loaded = load_values(text, source=source, limits=limits, strict=strict)
+        return cls(loaded.data, loaded.source, kind, loaded)
+
+    @classmethod
+    def from_loaded(cls, loaded: LoadedValues, *, kind: str = "values file") -> "Layer":
+        """Wrap an already-loaded document as a layer."""
+        return cls(loaded.data, loaded.source, kind, loaded)
+
+
+LayerLike = Union[Layer, LoadedValues, ValuesDict, str, "os.PathLike[str]"]
+
+
+def _as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[Layer, bool]:
+    """Normalise a layer argument; the flag says whether we own (may consume) its dicts."""
+    if isinstance(item, Layer):
+        return item, False
+    if isinstance(item, LoadedValues):
+        return Layer.from_loaded(item), False
+    if isinstance(item, dict):
+        return Layer(item, "<values>", "values"), False
+    return Layer.from_file(item, limits=limits, strict=strict), True
+
+
+@dataclass
+class _SourceInfo:
+    kind: str
+    source: str
+    loaded: Optional[LoadedValues]
+    values: Any
+
+
+class MergeResult:
+    """The values Helm's templates see, the warnings met on the way, and their provenance."""
+
+    def __init__(
+        self,
+        values: ValuesDict,
+        warnings: List[ValuesWarning],
+        chart: Chart,
+        *,
+        _replay: "Optional[_Replay]" = None,
+        exotic_floats: Optional[bool] = None,
+    ) -> None:
+        self.values = values
+        self.warnings = warnings
+        self.chart = chart
+        self._replay = _replay
+        self._traced: Any = None
+        self._lock = threading.Lock()
+        self._exotic_floats = exotic_floats
+
+    # -- output -----------------------------------------------------------
+    def to_json(self, *, indent: Optional[int] = 2) -> str:
+        """The values as JSON, formatted as Helm's toJson formats numbers."""
+        from .emit import to_json
+
+        return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
+
+    def to_yaml(self) -> str:
+        """The values as YAML that Helm reads back to exactly these values."""
+        from .emit import to_yaml
+
+        return to_yaml(self.values)
+
+    # -- provenance ---------------------------------------------------------
+    def _trace(self) -> Any:
+        with self._lock:
+            if self._traced is None and self._replay is not None:
+                self._traced = self._replay.run()
+            return self._traced
+
+    def value(self, path: Union[str, Sequence[Any]]) -> Any:
+        """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError."""
+        parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
+        found, value = walk(self.values, parts)
+        if not found:
+            raise self._not_found(parts)
+        return value
+
+    def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
+        """Every source that contributed to the value at ``path``, highest precedence first."""
+        parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
+        found, _ = walk(self.values, parts)
+        if not found:
+            raise self._not_found(parts)
+        replay = self._replay
+        traced = self._trace()
+        if replay is None or traced is None:
+            return []
+        _, node = walk(traced, parts)
+        if isinstance(node, _Leaf):
+            return [replay.origin_of_leaf(node, node.path, parts)]
+        if isinstance(node, (dict, list)):
+            ranked: Dict[int, Origin] = {}
+            for final_suffix, leaf in _leaves_with_paths(node):
+                if leaf.layer in ranked:
+                    continue
+                source_path = leaf.path
+                if final_suffix and tuple(source_path[-len(final_suffix):]) == final_suffix:
+                    source_path = source_path[: len(source_path) - len(final_suffix)]
+                ranked[leaf.layer] = replay.origin_of_leaf(leaf, source_path, parts)
+            if ranked:
+                return [ranked[k] for k in sorted(ranked, reverse=True)]
+        return replay.search(parts)
+
+    def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
+        """The source that decided the value at ``path`` (the highest-precedence contributor)."""
+        found = self.origins(path)
+        return found[0] if found else None
+
+    def _not_found(self, parts: ValuePath) -> PathNotFoundError:
+        parent_found, parent = walk(self.values, parts[:-1])
+        hint = "list the values with `profile-render merge` to see which paths exist"
+        if parent_found and isinstance(parent, dict) and parts and isinstance(parts[-1], str):
+            close = difflib.get_close_matches(parts[-1], [str(k) for k in parent], n=1)
+            if close:
+                hint = f"did you mean {format_path(parts[:-1] + (close[0],))}?"
+        elif not parent_found:
+            hint = "a parent of this path is not set either"
+        return PathNotFoundError(f"{format_path(parts)} is not set in the final values", hint=hint)
+
+
+def _leaves_with_paths(node: Any, prefix: ValuePath = ()) -> Iterable[Tuple[ValuePath, _Leaf]]:
+    if isinstance(node, _Leaf):
+        yield prefix, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves_with_paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves_with_paths(v, prefix + (i,))
+
+
+class _Replay:
+    """Everything needed to replay a merge with traced leaves (see profile_render.origin)."""
+
+    def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[Tuple[str, bool]], plan: Any) -> None:
+        self.chart = chart
+        self.layers = layers
+        self.sets = sets
+        self.plan = plan
+        self.sources: List[_SourceInfo] = []
+
+    def run(self) -> Any:
+        sources = self.sources = []
+        chart_index: Dict[int, int] = {}
+        # Lower index = lower precedence: subcharts, parent chart, layers, --set, --set-string.
+        for prefix, chart in reversed(self.chart.walk()):
+            chart_index[id(chart)] = len(sources)
+            kind = "chart defaults" if not prefix else "subchart defaults"
+            source = chart.values_source.source if chart.values_source else chart.source
+            sources.append(_SourceInfo(kind, source, chart.values_source, chart.values))
+        traced_chart = self._trace_chart(self.chart, chart_index)
+        traced_layers = []
+        for layer in self.layers:
+            traced_layers.append(trace_tree(layer.values, len(sources)))
+            sources.append(_SourceInfo(layer.kind, layer.source, layer.loaded, layer.values))
+        user = merge_layers(traced_layers, copy=False)
+        for expression, as_string in self.sets:
+            index = len(sources)
+            flag = "--set-string" if as_string else "--set"
+            sources.append(_SourceInfo(flag, f"{flag} {expression}", None, None))
+            apply_set(expression, user, as_string=as_string,
+                      leaf=lambda value, index=index: _Leaf(index, (), value))
+        effective = import_values(apply_dependency_plan(traced_chart, self.plan))
+        return coalesce_values(effective, user, copy=False)
+
+    def _trace_chart(self, chart: Chart, index: Dict[int, int]) -> Chart:
+        return chart.with_changes(
+            values=trace_tree(chart.values, index[id(chart)]),
+            dependencies=tuple(self._trace_chart(sub, index) for sub in chart.dependencies),
+        )
+
+    def origin_of_leaf(self, leaf: _Leaf, source_path: ValuePath, final_path: ValuePath) -> Origin:
+        info = self.sources[leaf.layer]
+        if info.values is None:  # a --set argument: its paths are final paths
+            return Origin(info.kind, info.source, None, None, tuple(final_path))
+        line = column = None
+        if info.loaded is not None and source_path:
+            spot = info.loaded.locate(tuple(source_path))
+            if spot is not None:
+                line, column = spot
+        return Origin(info.kind, info.source, line, column, tuple(source_path))
+
+    def search(self, parts: ValuePath) -> List[Origin]:
+        """Fallback for nulls and empty containers: the layers whose own values hold the path."""
+        out = []
+        for index in range(len(self.sources) - 1, -1, -1):
+            info = self.sources[index]
+            if info.values is None:
+                continue
+            found, _ = walk(info.values, parts)
+            if found:
+                out.append(self.origin_of_leaf(_Leaf(index, parts, None), parts, parts))
+        return out
+
+
+def merge_values(
+    chart: Union[Chart, str, "os.PathLike[str]"],
+    layers: Iterable[LayerLike] = (),
+    *,
+    set_values: Sequence[str] = (),
+    set_string_values: Sequence[str] = (),
+    strict: bool = False,
+    limits: Optional[Limits] = None,
+) -> MergeResult:
+    """Compute the values Helm's templates see for a chart and user layers.
+
+    Equivalent to ``helm template CHART -f layer1 -f layer2 ... --set ... --set-string ...``:
+    layers merge in order (later wins), then every ``--set``, then every
+    ``--set-string`` (Helm applies them by kind, not by command-line position),
+    then dependencies are processed and everything is coalesced with the chart
+    defaults. With ``strict`` the first warning is raised as an error.
+    """
+    if not isinstance(chart, Chart):
+        chart = load_chart(chart, limits=limits)
+    warnings: List[ValuesWarning] = list(chart.warnings)
+    user_layers: List[Layer] = []
+    owned: List[bool] = []
+    for item in layers:
+        layer, mine = _as_layer(item, limits, strict)
+        user_layers.append(layer)
+        owned.append(mine)
+        if layer.loaded is not None:
+            warnings.extend(layer.loaded.warnings)
+    if strict and warnings:
+        raise StrictModeError(warnings[0])
+    user = merge_layers([layer.values for layer in user_layers], copy=True)
+    sets: List[Tuple[str, bool]] = [(s, False) for s in set_values] + [(s, True) for s in set_string_values]
+    for expression, as_string in sets:
+        apply_set(expression, user, as_string=as_string)
+
+    seen = set()
+
+    def warn(w: ValuesWarning) -> None:
+        key = (w.code, w.path, w.message)
+        if key in seen:
+            return
+        seen.add(key)
+        if strict:
+            raise StrictModeError(w)
+        warnings.append(w)
+
+    plan = plan_dependencies(chart, user, warn=warn)
+    effective = import_values(apply_dependency_plan(chart, plan))
+    final = coalesce_values(effective, user, warn=warn, copy=False)
+    exotic = None
+    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan),
+                       exotic_floats=exotic)
