@@ -166,7 +166,7 @@ class _HelmResolver:
 
 
 try:
-    from yaml import CEmitter as _Emitter
+    from yaml._yaml import CEmitter as _Emitter
 except ImportError:  # pragma: no cover
     from yaml.emitter import Emitter as _Emitter  # type: ignore[assignment]
     from yaml.serializer import Serializer as _Serializer

@@ -31,12 +31,16 @@ __all__ = [
 PathKey = object  # a str (mapping key) or an int (list index)
 
 
-def format_path(path: Sequence[object]) -> str:
+def format_path(path: Sequence[object], *, limit: Optional[int] = None) -> str:
     """Render a value path as Helm-style dotted text, e.g. ``a.b[0].c``.
 
     Keys that contain dots or brackets are escaped the way ``--set`` expects
-    (``a\\.b``), so the printed path can be pasted back into ``--set``.
+    (``a\\.b``), so the printed path can be pasted back into ``--set``. With
+    ``limit``, a longer path shows its first and last parts around an ellipsis.
     """
+    if limit is not None and len(path) > limit:
+        half = max(1, limit // 2)
+        return f"{format_path(path[:half])}...{format_path(path[-half:])}"
     out: list[str] = []
     for part in path:
         if isinstance(part, int) and not isinstance(part, bool):
@@ -106,7 +110,7 @@ class ProfileRenderError(Exception):
             parts.append(f"{loc}: ")
         parts.append(self.problem)
         if self.path:
-            parts.append(f" (at value path {format_path(self.path)})")
+            parts.append(f" (at value path {format_path(self.path, limit=12)})")
         if self.hint:
             parts.append(f". Hint: {self.hint}")
         return "".join(parts)
@@ -178,7 +182,7 @@ class ValuesWarning:
             head = str(Location(self.source, self.line, self.column)) + ": "
         text = f"{head}warning: {self.message}"
         if self.path:
-            text += f" (at value path {format_path(self.path)})"
+            text += f" (at value path {format_path(self.path, limit=12)})"
         if self.hint:
             text += f". Hint: {self.hint}"
         return text

@@ -49,7 +49,7 @@ from .errors import (
 )
 
 try:  # libyaml: the fast path
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 
     LIBYAML = True
 except ImportError:  # pragma: no cover - exercised by tests that force the fallback
@@ -99,7 +99,7 @@ class Limits:
 
     max_bytes: int = 4_000_000
     max_depth: int = 200
-    max_alias_expansion: int = 1_000_000
+    max_alias_expansion: int = 100_000
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_depth", "max_alias_expansion"):
@@ -335,6 +335,48 @@ class _Builder:
     def _error(self, cls: type, node: Node, problem: str, hint: Optional[str] = None, path: Any = None) -> ProfileRenderError:
         mark = node.start_mark
         return cls(problem, source=self.source, line=mark.line + 1, column=mark.column + 1, hint=hint, path=path)
+
+    # -- alias bombs ------------------------------------------------------------
+    def check_aliases(self, root: Node) -> None:
+        """Refuse a document whose aliases expand past the limit, before building anything.
+
+        Sizes are computed once per distinct node (the graph is a DAG), so an
+        alias bomb is refused in time proportional to its text, not its expansion.
+        """
+        sizes: Dict[int, int] = {}
+        active: set = set()
+        limit = self.limits.max_alias_expansion
+        unique = [0]
+
+        def size(node: Node, depth: int) -> int:
+            ident = id(node)
+            known = sizes.get(ident)
+            if known is not None:
+                return known
+            if ident in active:
+                raise self._error(ValuesTypeError, node, "recursive alias: an anchored node refers to itself",
+                                  "Helm values must be a tree; remove the self-reference")
+            if depth > self.limits.max_depth:
+                raise self._error(LimitExceededError, node,
+                                  f"values are nested more than {self.limits.max_depth} levels deep",
+                                  "flatten the structure or raise Limits.max_depth")
+            unique[0] += 1
+            total = 1
+            if not isinstance(node, ScalarNode):
+                active.add(ident)
+                children = node.value if isinstance(node, SequenceNode) else [c for pair in node.value for c in pair]
+                for child in children:
+                    total += size(child, depth + 1)
+                    if total - unique[0] > limit:
+                        raise self._error(
+                            LimitExceededError, node,
+                            f"aliases expand to more than {limit:,} nodes",
+                            "this looks like an alias bomb; reduce the aliasing or raise Limits.max_alias_expansion")
+                active.discard(ident)
+            sizes[ident] = total
+            return total
+
+        size(root, 0)
 
     # -- entry --------------------------------------------------------------
     def build(self, node: Node, depth: int, path: Tuple[Any, ...]) -> Any:
@@ -630,11 +672,14 @@ def _parse(
     loader = _node_loader(text, use_libyaml)
     builder = _Builder(source, limits, warnings, marks)
     documents: List[Tuple[Any, Node]] = []
+    has_aliases = "*" in text  # no '*' anywhere means no alias can occur
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
+            if has_aliases:
+                builder.check_aliases(node)
             documents.append((builder.build(node, 0, ()), node))
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text, source) from None

@@ -131,7 +131,7 @@ def _typed(text: str, as_string: bool) -> object:
         return False
     if _fold_matches(text, "null"):
         return None
-    if text == "00":
+    if text == "0":
         return 0
     if text and text[0] != "0" and _DECIMAL.fullmatch(text):
         number = int(text)
@@ -456,7 +456,7 @@ class _Parser:
                     result = parent_items
             else:
                 _, parent_items, parent_index, inner, at = frame
-                if True:
+                if status is _MORE:
                     result = self._set_index(parent_items, parent_index, inner, at, path + [parent_index])
                 else:
                     result = parent_items
