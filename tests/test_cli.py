@@ -1,0 +1,118 @@
+"""The merge command: stdout carries only values, exit codes 0/1/2, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from profile_render.cli import main
+from profile_render.load import load_values
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CHART = ROOT / "examples" / "hello-chart"
+EXAMPLE_PROFILE = ROOT / "examples" / "profile-values.yaml"
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_merge_example_yaml(capsys):
+    code, out, err = run(["merge", EXAMPLE_CHART, "-f", EXAMPLE_PROFILE], capsys)
+    assert code == 0 and err == ""
+    values = load_values(out).data
+    assert values["replicaCount"] == 2
+    assert values["image"] == {"repository": "%ImageRegistryURL%/hello-edge", "tag": "1.0.1", "pullPolicy": "IfNotPresent"}
+    assert values["imagePullSecrets"] == [{"name": "%GeneratedDockerCredential%"}]
+    assert "debug" not in values
+
+
+def test_merge_json_and_set_order(capsys):
+    code, out, _ = run(["merge", EXAMPLE_CHART, "--set-string", "replicaCount=7", "--set", "replicaCount=3",
+                        "-o", "json"], capsys)
+    assert code == 0
+    # Helm applies every --set before every --set-string, whatever the order on the command line
+    assert json.loads(out)["replicaCount"] == "7"
+
+
+def test_warnings_go_to_stderr(tmp_path, capsys):
+    values = tmp_path / "dup.yaml"
+    values.write_text("replicaCount: 1\nreplicaCount: 2\nservice: 5\n")
+    code, out, err = run(["merge", EXAMPLE_CHART, "-f", values, "-o", "json"], capsys)
+    assert code == 0
+    assert json.loads(out)["replicaCount"] == 2
+    assert "duplicate key 'replicaCount'" in err and f"{values}:2:1" in err
+    assert "service" in err and "table" in err
+
+
+def test_strict_makes_warnings_errors(tmp_path, capsys):
+    values = tmp_path / "dup.yaml"
+    values.write_text("replicaCount: 1\nreplicaCount: 2\n")
+    code, out, err = run(["merge", EXAMPLE_CHART, "-f", values, "--strict"], capsys)
+    assert code == 1 and out == ""
+    assert f"{values}:2:1" in err and "strict" in err
+
+
+def test_explain(capsys):
+    code, out, err = run(["merge", EXAMPLE_CHART, "-f", EXAMPLE_PROFILE, "--explain", "image.repository",
+                          "--explain", "service.port"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == 'image.repository = "%ImageRegistryURL%/hello-edge"'
+    assert "values file" in lines[1] and f"{EXAMPLE_PROFILE}:6:3" in lines[1]
+    assert lines[2] == "service.port = 8080"
+    assert "chart defaults" in lines[3] and "values.yaml:14:3" in lines[3]
+
+
+def test_explain_missing_path_is_an_input_error(capsys):
+    code, out, err = run(["merge", EXAMPLE_CHART, "--explain", "service.prot"], capsys)
+    assert code == 1 and out == ""
+    assert "did you mean service.port" in err
+
+
+def test_input_errors_exit_1_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("image:\n  tag: %PreHookCredential%\n")
+    code, out, err = run(["merge", EXAMPLE_CHART, "-f", bad], capsys)
+    assert code == 1 and out == ""
+    assert f"{bad}:2:8" in err and "quote" in err and "Traceback" not in err
+    code, _, err = run(["merge", tmp_path / "no-chart"], capsys)
+    assert code == 1 and "does not exist" in err
+    code, _, err = run(["merge", EXAMPLE_CHART, "--set", "a[x]=1"], capsys)
+    assert code == 1 and "--set a[x]=1" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    code = None
+    with pytest.raises(SystemExit) as info:
+        main(["merge"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["merge", str(EXAMPLE_CHART), "-o", "toml"])
+    assert info.value.code == 2
+    assert main([]) == 2
+    assert code is None
+
+
+def test_module_entry_point_and_stdin():
+    proc = subprocess.run(
+        [sys.executable, "-m", "profile_render", "merge", str(EXAMPLE_CHART), "-f", "-", "-o", "json"],
+        input="replicaCount: 5\n", capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["replicaCount"] == 5
+
+
+def test_stdin_errors_name_stdin():
+    proc = subprocess.run(
+        [sys.executable, "-m", "profile_render", "merge", str(EXAMPLE_CHART), "-f", "-"],
+        input="a: [\n", capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("profile-render: error: <stdin>:2:1")
