@@ -214,27 +214,82 @@ def resolve_plain_scalar(text: str) -> Any:
     return text
 
 
-def _plain_kind(text: str) -> str:
-    """Classify a scalar's text as go-yaml v2 resolves it: int, float, bool, null, timestamp or str."""
+_GO_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:([Tt])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})"
+    r"|( )([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?)?\Z"
+)
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_go_timestamp(text: str) -> bool:
+    """Whether go-yaml v2's parseTimestamp accepts the text (Go's time.Parse with its four layouts)."""
+    m = _GO_TIMESTAMP.match(text)
+    if m is None:
+        return False
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month] or (month == 2 and day == 29 and not leap):
+        return False
+    clock = m.group(5, 6, 7) if m.group(4) else m.group(10, 11, 12) if m.group(9) else None
+    if clock is not None:
+        hour, minute, second = (int(x) for x in clock)
+        if hour >= 24 or minute >= 60 or second >= 60:
+            return False
+    zone = m.group(8)
+    if zone and zone != "Z" and (int(zone[1:3]) > 24 or int(zone[4:6]) > 60):
+        return False
+    return True
+
+
+def _resolve_exact(text: str, tag: str = "") -> Tuple[str, Any]:
+    """Resolve a scalar as go-yaml v2's ``resolve`` does, before any JSON conversion.
+
+    Returns ``(kind, value)``: kind is null, bool, int (fits int64), uint (fits
+    only uint64), float (possibly infinite or NaN), timestamp (the text) or
+    str; values are exact (ints are not rounded to float64 yet). ``tag`` is
+    the explicit tag, "" for a plain scalar: only plain and ``!!timestamp``
+    scalars may resolve to timestamps.
+    """
     special = _SPECIAL.get(text, _MISSING)
     if special is not _MISSING:
         if special is None:
-            return "null"
-        return "bool" if isinstance(special, bool) else "float"
-    if text[0] in _NUMBER_START:
-        if _TIMESTAMP_PREFIX.match(text):
-            return "timestamp"
-        plain = text.replace("_", "")
-        if _GO_INT.match(plain):
-            value = _go_int(plain)
-            if _INT64_MIN <= value <= _UINT64_MAX or not _GO_FLOAT.match(plain):
-                return "int"
-        if _GO_FLOAT.match(plain) and not math.isinf(float(plain)):
-            return "float"
-        return "str"
-    if text[0] == "." and _DOT_FLOAT.match(text) and not math.isinf(float(text)):
-        return "float"
-    return "str"
+            return "null", None
+        if isinstance(special, bool):
+            return "bool", special
+        return "float", {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}[special.what]
+    first = text[0]
+    if first == ".":
+        # go-yaml hands these to strconv.ParseFloat as written (no underscore removal)
+        if _DOT_FLOAT.match(text):
+            f = float(text)
+            if not math.isinf(f):
+                return "float", f
+        return "str", text
+    if first not in _NUMBER_START:
+        return "str", text
+    if (tag == "" or tag == _TIMESTAMP) and _TIMESTAMP_PREFIX.match(text) and _is_go_timestamp(text):
+        return "timestamp", text
+    plain = text.replace("_", "") if "_" in text else text
+    if _GO_INT.match(plain):
+        value = _go_int(plain)
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return "int", value
+        if 0 <= value <= _UINT64_MAX and plain[0] != "+":  # ParseUint takes no sign
+            return "uint", value
+    if _GO_FLOAT.match(plain):
+        f = float(plain)
+        if not math.isinf(f):
+            return "float", f
+    return "str", text
+
+
+def _plain_kind(text: str) -> str:
+    """Classify a scalar's text as go-yaml v2 resolves it: int, float, bool, null, timestamp or str."""
+    if _TIMESTAMP_PREFIX.match(text):
+        return "timestamp"  # err on the side of quoting timestamp-like text when emitting
+    kind = _resolve_exact(text)[0] if text else "null"
+    return "int" if kind == "uint" else kind
 
 
 def _format_float32_key(value: float) -> str:
@@ -430,30 +485,50 @@ class _Builder:
         return self.tagged_scalar(node, tag, path)
 
     def tagged_scalar(self, node: ScalarNode, tag: str, path: Tuple[Any, ...]) -> Any:
+        """The value of an explicitly tagged scalar, checked against its tag as go-yaml v2 checks it."""
+        kind, value = self.resolve_tagged(node, tag, path)
+        if kind == "float":
+            if math.isnan(value) or math.isinf(value):
+                raise self._error(
+                    ValuesTypeError, node,
+                    f"{node.value!r} is {'NaN' if math.isnan(value) else ('+Inf' if value > 0 else '-Inf')}, "
+                    "which JSON (and so Helm) cannot represent",
+                    "use a finite number or a string", path)
+            return _as_float64(value)
+        if kind == "int" or kind == "uint":
+            return _as_float64(value)
+        return value
+
+    def resolve_tagged(self, node: ScalarNode, tag: str, path: Tuple[Any, ...]) -> Tuple[str, Any]:
+        """Resolve a tagged scalar to go-yaml v2's (kind, exact value); unknown tags keep the text."""
         text = node.value
         if tag == _BINARY:
+            # Go's StdEncoding skips only CR and LF; any other space is invalid base64.
             try:
-                raw = base64.b64decode("".join(text.split()), validate=True)
+                raw = base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)
             except (binascii.Error, ValueError):
                 raise self._error(ValuesTypeError, node, "!!binary value is not valid base64",
                                   "fix the base64 text or drop the !!binary tag", path) from None
-            return raw.decode("utf-8", errors="replace")
-        if tag in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
-            kind = _plain_kind(text)
-            accepted = {_INT: ("int",), _FLOAT: ("int", "float"), _BOOL: ("bool",),
-                        _NULL: ("null",), _TIMESTAMP: ("timestamp",)}[tag]
-            if kind not in accepted:
-                short = "!!" + tag[len(_Y):]
-                raise self._error(ValuesTypeError, node, f"cannot decode {text!r} as {short}",
-                                  f"write a valid {short} value or remove the tag", path)
-            return text if kind == "timestamp" else resolve_plain_scalar(text) if text else None
-        # !!str-like and unknown local tags: Helm keeps the text
-        return text
+            return "str", _go_string(raw)
+        if tag not in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
+            return "str", text  # !!str, collection tags on scalars, local tags: the text
+        kind, value = _resolve_exact(text, tag)
+        want = tag[len(_Y):]
+        if kind == "uint":
+            kind_name = "int"
+        else:
+            kind_name = kind
+        if kind_name == want:
+            return kind, value
+        if tag == _FLOAT and kind == "int":
+            return "float", float(value)  # only int64 widens; a uint64-only value is an error
+        short = "!!" + want
+        raise self._error(ValuesTypeError, node, f"cannot decode {text!r} (a !!{kind_name}) as {short}",
+                          f"write a valid {short} value or remove the tag", path)
 
     # -- collections --------------------------------------------------------
     def sequence(self, node: SequenceNode, depth: int, path: Tuple[Any, ...]) -> Any:
-        if node.tag == _SET:
-            raise self._error(ValuesTypeError, node, "!!set must be a mapping", None, path)
+        """A list; like go-yaml v2, any tag on the sequence (!!set, !!omap, ...) is ignored."""
         out = []
         append = out.append
         build = self.build
@@ -466,55 +541,42 @@ class _Builder:
         return out
 
     def key_of(self, key_node: Node, path: Tuple[Any, ...]) -> Any:
-        """The string Helm uses for a mapping key node."""
-        if isinstance(key_node, ScalarNode):
-            tag = key_node.tag
-            if tag == _STR:
-                return key_node.value
-            if tag == _PLAIN:
-                text = key_node.value
-                if text == "<<":
-                    return _MERGE
-                value = resolve_plain_scalar(text)
-                if isinstance(value, str):
-                    return value
-                if isinstance(value, bool):
-                    return "true" if value else "false"
-                if value is None:
-                    raise self._error(
-                        ValuesTypeError, key_node, "a mapping key is null",
-                        "Helm rejects null keys; quote the key ('~': ...) or give it a name", path)
-                if isinstance(value, _Reject):
-                    raise self._error(ValuesTypeError, key_node,
-                                      f"the key {text!r} is {value.what}, which JSON cannot represent",
-                                      "quote the key", path)
-                return self._number_key(key_node, text, path)
-            if tag in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _BINARY):
-                value = self.tagged_scalar(key_node, tag, path)
-                if isinstance(value, bool):
-                    return "true" if value else "false"
-                if value is None:
-                    raise self._error(ValuesTypeError, key_node, "a mapping key is null",
-                                      "give the key a name", path)
-                if isinstance(value, str):
-                    return value
-                return self._number_key(key_node, key_node.value, path)
-            return key_node.value
-        raise self._error(
-            ValuesTypeError, key_node, "a mapping key is a collection",
-            "Helm values keys must be scalars; use a string key", path)
+        """The string Helm uses for a mapping key node (``_MERGE`` for a merge key).
 
-    def _number_key(self, key_node: Node, text: str, path: Tuple[Any, ...]) -> str:
-        plain = text.replace("_", "")
-        if _GO_INT.match(plain):
-            exact = _go_int(plain)
-            if _INT64_MIN <= exact <= _INT64_MAX:
-                return str(exact)
-            if exact <= _UINT64_MAX:
-                raise self._error(ValuesTypeError, key_node,
-                                  f"the key {text} is an unsigned 64-bit integer, which Helm cannot use as a key",
-                                  "quote the key", path)
-        return _format_float32_key(float(plain))
+        go-yaml v2 resolves a key like any scalar, then sigs.k8s.io/yaml turns
+        it into a JSON key: bools become true/false, ints their decimal text,
+        floats Go's 32-bit shortest form (infinities .inf/-.inf, NaN .nan);
+        null and uint64-only keys are errors.
+        """
+        if not isinstance(key_node, ScalarNode):
+            raise self._error(
+                ValuesTypeError, key_node, "a mapping key is a collection",
+                "Helm values keys must be scalars; use a string key", path)
+        tag = key_node.tag
+        text = key_node.value
+        if tag == _STR:
+            return text
+        if text == "<<" and (tag == _PLAIN or tag == _MERGE):
+            return _MERGE
+        if tag == _PLAIN:
+            kind, value = _resolve_exact(text) if text else ("null", None)
+        else:
+            kind, value = self.resolve_tagged(key_node, tag, path)
+        if kind == "str" or kind == "timestamp":
+            return value
+        if kind == "bool":
+            return "true" if value else "false"
+        if kind == "int":
+            return str(value)
+        if kind == "float":
+            return _format_float32_key(value)
+        if kind == "null":
+            raise self._error(
+                ValuesTypeError, key_node, "a mapping key is null",
+                "Helm rejects null keys; quote the key ('~': ...) or give it a name", path)
+        raise self._error(ValuesTypeError, key_node,
+                          f"the key {text} is an unsigned 64-bit integer, which Helm cannot use as a key",
+                          "quote the key", path)
 
     def mapping(self, node: MappingNode, depth: int, path: Tuple[Any, ...]) -> Any:
         tag = node.tag
@@ -545,13 +607,9 @@ class _Builder:
                 ))
             explicit[key] = key_node
             value = build(value_node, d, path + (key,))
-            if tag == _SET and value is not None:
-                raise self._error(ValuesTypeError, value_node, "!!set entries must not have values", None, path)
             out[key] = value
             if spots is not None:
                 spots[key] = (key_node.start_mark.line, key_node.start_mark.column)
-        if tag == _OMAP or tag == _PAIRS:
-            raise self._error(ValuesTypeError, node, f"!!{tag[len(_Y):]} must be a sequence", None, path)
         return out
 
     def merge_into(self, out: Dict[str, Any], value_node: Node, depth: int, path: Tuple[Any, ...],

@@ -154,7 +154,7 @@ def _describe(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a map"
-    return f"a {type(value).__name__}"
+    return "a scalar value"
 
 
 def _quote(text: str) -> str:
