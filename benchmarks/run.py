@@ -168,12 +168,59 @@ def measure_processes(cmds: Sequence[Tuple[Samples, List[str], Optional[Dict[str
     k = len(cmds)
     for r in range(runs):
         for samples, cmd, env in [cmds[(r + i) % k] for i in range(k)]:
-            wall, cpu, rss, rc, err = run_process(cmd, env)
+            wall, cpu, _, rc, err = run_process(cmd, env)
             if rc != 0:
                 raise SystemExit(f"benchmark: {samples.name} failed (exit {rc}):\n{err}")
             samples.wall.append(wall)
             samples.cpu.append(cpu)
-            samples.rss_kb.append(rss)
+
+
+def measure_rss(cmds: Sequence[Tuple[Samples, List[str], Optional[Dict[str, str]]]], runs: int) -> str:
+    """Max RSS of each command, measured apart from the timed runs.
+
+    ``/usr/bin/time -f %M`` is used when present: on Linux a child's ru_maxrss
+    starts from its parent's high-water mark (fork/exec keeps it), so wait4 on a
+    child of this (large) benchmark process over-reports small processes.
+    """
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    method = "/usr/bin/time -f %M" if gnu_time else "wait4 ru_maxrss (inflated by the parent's RSS)"
+    for samples, cmd, env in cmds:
+        samples.rss_kb = []
+        for _ in range(runs):
+            if gnu_time:
+                with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+                    _, _, _, rc, err = run_process([gnu_time, "-f", "%M", "-o", f.name] + list(cmd), env)
+                    text = f.read().strip().splitlines()
+                if rc != 0 or not text:
+                    raise SystemExit(f"benchmark: {samples.name} failed under /usr/bin/time (exit {rc}):\n{err}")
+                samples.rss_kb.append(int(text[-1]))
+            else:
+                _, _, rss, rc, err = run_process(cmd, env)
+                samples.rss_kb.append(rss)
+    return method
+
+
+PYCACHE = generate.DEFAULT_OUT / "pycache"
+
+
+def py_env(bytecode_cache: bool = True) -> Dict[str, str]:
+    """Environment for the Python child processes.
+
+    With ``bytecode_cache`` (the default, as after a normal ``pip install``)
+    compiled modules are cached under benchmarks/.data/pycache via
+    PYTHONPYCACHEPREFIX, even when the caller's environment sets
+    PYTHONDONTWRITEBYTECODE, so no process pays for compiling sources. Without
+    it every process compiles every module it imports that has no .pyc yet
+    (an empty prefix directory guarantees profile_render is compiled).
+    """
+    env = dict(os.environ)
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE) + "-empty"
+    return env
 
 
 def helm_env(tmp: Path) -> Dict[str, str]:
@@ -281,41 +328,53 @@ def tracemalloc_peaks(chart: Path, values: Path, profile: Path) -> Dict[str, int
     return peaks
 
 
-def import_report(python: str, runs: int) -> Dict[str, Any]:
-    """Import time of profile_render.cli (and of the floor's imports) in fresh processes, plus -X importtime."""
-    out: Dict[str, Any] = {}
-    for label, module in (("profile_render.cli", "profile_render.cli"), ("yaml, json (floor)", "yaml, json")):
-        times = []
-        for _ in range(runs):
-            res = subprocess.run([python, "-c", IMPORT_TIMER.format(module=module)], capture_output=True, text=True,
-                                 check=True)
-            times.append(float(res.stdout.strip()))
-        out[label] = {"n": runs, "min": min(times), "median": statistics.median(times)}
-    # -X importtime: pick the median-ish run of a few, report the heaviest modules under profile_render.cli.
-    res = subprocess.run([python, "-X", "importtime", "-c", "import profile_render.cli"], capture_output=True,
-                         text=True, check=True)
+MERGE_PATH_IMPORT = "profile_render.cli, profile_render.values, profile_render.emit"
+
+
+def _importtime_rows(python: str, statement: str) -> List[Dict[str, Any]]:
+    res = subprocess.run([python, "-X", "importtime", "-c", statement], capture_output=True, text=True, check=True,
+                         env=py_env())
     rows = []
     for line in res.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        _, self_us, cum_us, name = (part for part in [line[:12]] + line[12:].split("|", 2))
+        self_us, cum_us, name = line[len("import time:"):].split("|", 2)
         depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
         rows.append({"module": name.strip(), "self_us": int(self_us), "cumulative_us": int(cum_us), "depth": depth})
-    # rows are printed children-first; the block ending with profile_render.cli is the CLI's import tree
-    end = max(i for i, r in enumerate(rows) if r["module"] == "profile_render.cli")
-    start = end
-    while start > 0 and rows[start - 1]["depth"] > 0:
-        start -= 1
-    block = rows[start:end + 1]
-    out["importtime_total_us"] = rows[end]["cumulative_us"]
-    out["importtime_top_self"] = sorted(block, key=lambda r: -r["self_us"])[:12]
-    out["importtime_top_level"] = [r for r in block if r["depth"] == 1]
+    # Everything up to the top-level `site` row is interpreter start-up; the rest is the statement's imports.
+    last_site = max((i for i, r in enumerate(rows) if r["module"] == "site" and r["depth"] == 0), default=-1)
+    return rows[last_site + 1:]
+
+
+def import_report(python: str, runs: int) -> Dict[str, Any]:
+    """Import time in fresh processes: the CLI module, the whole merge path, and the floor's imports."""
+    out: Dict[str, Any] = {}
+    timed = (("profile_render.cli", "profile_render.cli", True),
+             ("merge path", MERGE_PATH_IMPORT, True),
+             ("merge path, no .pyc", MERGE_PATH_IMPORT, False),
+             ("yaml, json (floor)", "yaml, json", True))
+    for label, module, cached in timed:
+        times = []
+        for _ in range(runs + 1):
+            res = subprocess.run([python, "-c", IMPORT_TIMER.format(module=module)], capture_output=True, text=True,
+                                 check=True, env=py_env(cached))
+            times.append(float(res.stdout.strip()))
+        times = times[1:]  # the first run may write the bytecode cache
+        out[label] = {"statement": f"import {module}", "cached": cached, "n": runs, "min": min(times),
+                      "median": statistics.median(times)}
+    # -X importtime of the whole merge path (one run: the shape matters, absolute numbers are noisy).
+    rows = _importtime_rows(python, "import " + MERGE_PATH_IMPORT)
+    out["importtime_total_us"] = sum(r["cumulative_us"] for r in rows if r["depth"] == 0)
+    out["importtime_top_self"] = sorted(rows, key=lambda r: -r["self_us"])[:12]
+    out["importtime_third_party"] = [r for r in rows if r["module"].split(".")[0] in ("yaml", "deepmerge")
+                                     and "." not in r["module"]]
+    out["importtime_ours"] = [r for r in rows if r["module"].startswith("profile_render")]
     return out
 
 
 def merge_path_modules(python: str, chart: Path, profile: Path) -> Dict[str, Any]:
     res = subprocess.run([python, "-c", MODULES_PROBE, str(chart), str(profile)], capture_output=True, text=True,
-                         check=True)
+                         check=True, env=py_env())
     data = json.loads(res.stdout)
     stdlib = set(data["stdlib"])
     tops = sorted({m.split(".")[0] for m in data["modules"]})
@@ -329,7 +388,7 @@ def merge_path_modules(python: str, chart: Path, profile: Path) -> Dict[str, Any
 def correctness(python: str, chart: Path, profile: Path, in_process_json: str) -> Dict[str, Any]:
     """Our CLI output vs in-process output vs Helm's toJson .Values (parsed JSON equality)."""
     res = subprocess.run(cli_path(python) + ["merge", str(chart), "-f", str(profile), "-o", "json"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=py_env())
     out: Dict[str, Any] = {"cli_rc": res.returncode, "cli_equals_in_process": res.stdout == in_process_json + "\n"}
     if res.returncode != 0:
         out["cli_stderr"] = res.stderr
@@ -426,9 +485,14 @@ def environment(python: str) -> Dict[str, Any]:
     }
 
 
-def ratio(a: Samples, b: Samples) -> Tuple[float, float, float]:
-    """(median ratio, min ratio, cpu-median ratio) of a over b."""
-    return a.median() / b.median(), a.min() / b.min(), a.cpu_median() / b.cpu_median()
+def ratio(a: Samples, b: Samples) -> Tuple[float, float, float, float]:
+    """(median ratio, min ratio, cpu-median ratio, median of per-round ratios) of a over b.
+
+    Runs are interleaved, so sample i of both was taken in the same round; the
+    per-round ratio is the least sensitive to load from other processes.
+    """
+    paired = statistics.median(x / y for x, y in zip(a.wall, b.wall))
+    return a.median() / b.median(), a.min() / b.min(), a.cpu_median() / b.cpu_median(), paired
 
 
 def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
@@ -461,6 +525,8 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     if "proc_floor" in s:
         row("(c0)", "process: `python -c` floor work", s["proc_floor"], None)
         row("(c)", "process: `profile-render merge -o json`", s["proc_ours"], s["proc_floor"])
+        row("(c')", "process: `profile-render merge -o json`, no .pyc cache (info)", s["proc_ours_nocache"],
+            s["proc_floor"])
         row("(c-)", "process: `python -c pass` (interpreter start, info)", s["proc_pass"], s["proc_floor"])
     if "proc_helm" in s:
         row("(d)", "process: `helm template` (Helm 4.1.4)", s["proc_helm"], s["proc_floor"])
@@ -471,20 +537,24 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     t = report["targets"]
     add("### Targets")
     add("")
-    add("| target | limit | median ratio | min ratio | CPU ratio | met |")
-    add("|---|---:|---:|---:|---:|---|")
+    add("| target | limit | ratio of medians | ratio of mins | per-round median | CPU-time ratio | met |")
+    add("|---|---:|---:|---:|---:|---:|---|")
     for name, tgt in t.items():
         if "limit" not in tgt:
             continue
-        add(f"| {name} | <= {tgt['limit']:.2f}x | {tgt['median']:.2f}x | {tgt['min']:.2f}x | {tgt['cpu']:.2f}x | "
-            f"{'yes' if tgt['met'] else '**NO**'} |")
-    add(f"| merge path imports none of {', '.join(FORBIDDEN_IMPORTS)} | | | | | "
+        add(f"| {name} | <= {tgt['limit']:.2f}x | {tgt['median']:.2f}x | {tgt['min']:.2f}x | {tgt['paired']:.2f}x | "
+            f"{tgt['cpu']:.2f}x | {'yes' if tgt['met'] else '**NO**'} |")
+    add(f"| merge path imports none of {', '.join(FORBIDDEN_IMPORTS)} | | | | | | "
         f"{'yes' if t['imports']['met'] else '**NO** (' + ', '.join(t['imports']['forbidden']) + ')'} |")
     c = report["correctness"]
     helm = c.get("helm")
     helm_text = "not checked (no helm)" if helm is None else (
         "yes" if helm.get("equal") else f"**NO** ({helm})")
-    add(f"| output equals `helm template`'s toJson .Values | | | | | {helm_text} |")
+    add(f"| CLI output equals in-process `to_json()` | | | | | | {'yes' if c.get('cli_equals_in_process') else '**NO**'} |")
+    add(f"| output equals `helm template`'s toJson .Values | | | | | | {helm_text} |")
+    add("")
+    add("A target is judged on the ratio of medians (wall clock). The other columns show how robust that is: "
+        "min over min, the median of per-round ratios (runs are interleaved), and user+sys CPU time.")
     add("")
 
     m = report["memory"]
@@ -497,8 +567,11 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     if "proc_floor" in s:
         fr, orr = max(s["proc_floor"].rss_kb), max(s["proc_ours"].rss_kb)
         add(f"| max RSS, whole process (MiB) | {fmt_mib(fr * 1024)} | {fmt_mib(orr * 1024)} | {orr / fr:.2f}x |")
+        add(f"| max RSS, `python -c pass` (MiB, interpreter alone) | {fmt_mib(max(s['proc_pass'].rss_kb) * 1024)} | | |")
         if "proc_helm" in s:
-            add(f"| max RSS, helm template (MiB) | | {fmt_mib(max(s['proc_helm'].rss_kb) * 1024)} | |")
+            add(f"| max RSS, `helm template` (MiB) | | {fmt_mib(max(s['proc_helm'].rss_kb) * 1024)} | |")
+        add("")
+        add(f"Max RSS: largest of 3 runs per command, measured with {report.get('rss_method')}.")
     add("")
 
     st = [(k[len("stage:"):], v) for k, v in s.items() if k.startswith("stage:")]
@@ -514,13 +587,18 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     imp = report["imports"]
     add("### Import time and modules of the merge path")
     add("")
-    for label in ("profile_render.cli", "yaml, json (floor)"):
+    add("| imports (fresh process, `time.perf_counter()` around the import) | N | min ms | median ms |")
+    add("|---|---:|---:|---:|")
+    for label in ("profile_render.cli", "merge path", "merge path, no .pyc", "yaml, json (floor)"):
         x = imp[label]
-        add(f"- `import {label.split(' (')[0]}` in a fresh process: median {fmt_ms(x['median'])} ms, "
-            f"min {fmt_ms(x['min'])} ms (N={x['n']})")
-    add(f"- `-X importtime`: profile_render.cli cumulative {imp['importtime_total_us'] / 1000:.1f} ms; heaviest "
-        "modules by self time: " + ", ".join(f"{r['module']} {r['self_us'] / 1000:.1f} ms"
-                                             for r in imp["importtime_top_self"][:8]))
+        note = "" if x["cached"] else " (no .pyc cache, info)"
+        add(f"| `{x['statement']}`{note} | {x['n']} | {fmt_ms(x['min'])} | {fmt_ms(x['median'])} |")
+    add("")
+    add(f"- `python -X importtime -c \"import {MERGE_PATH_IMPORT}\"` (one run): {imp['importtime_total_us'] / 1000:.1f} ms "
+        "in all; third-party: " + ", ".join(f"{r['module']} {r['cumulative_us'] / 1000:.1f} ms"
+                                           for r in imp["importtime_third_party"])
+        + "; heaviest modules by self time: " + ", ".join(f"{r['module']} {r['self_us'] / 1000:.1f} ms"
+                                                           for r in imp["importtime_top_self"][:8]))
     mods = report["modules"]
     add(f"- third-party top-level modules loaded by `profile-render merge`: {', '.join(mods['third_party']) or 'none'}")
     add(f"- profile_render modules loaded: {', '.join(x.split('.', 1)[1] for x in mods['profile_render_modules'])}")
@@ -589,9 +667,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         s["proc_floor"] = Samples("floor process")
         s["proc_ours"] = Samples("profile-render process")
         s["proc_pass"] = Samples("python -c pass")
-        cmds.append((s["proc_floor"], [python, "-c", FLOOR_CODE, str(values), str(profile)], None))
-        cmds.append((s["proc_ours"], cli_path(python) + ["merge", str(chart), "-f", str(profile), "-o", "json"], None))
-        cmds.append((s["proc_pass"], [python, "-c", "pass"], None))
+        merge_cmd = cli_path(python) + ["merge", str(chart), "-f", str(profile), "-o", "json"]
+        s["proc_ours_nocache"] = Samples("profile-render process, no bytecode cache")
+        cmds.append((s["proc_floor"], [python, "-c", FLOOR_CODE, str(values), str(profile)], py_env()))
+        cmds.append((s["proc_ours"], merge_cmd, py_env()))
+        cmds.append((s["proc_pass"], [python, "-c", "pass"], py_env()))
+        cmds.append((s["proc_ours_nocache"], merge_cmd, py_env(bytecode_cache=False)))
         helm = None if args.no_helm else helm_binary()
         tmp_helm = Path(tempfile.mkdtemp(prefix="pr-bench-helm-"))
         try:
@@ -600,6 +681,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 cmds.append((s["proc_helm"], [str(helm), "template", "bench", str(chart), "-f", str(profile)],
                              helm_env(tmp_helm)))
             measure_processes(cmds, args.proc_runs, max(1, args.warmup // 2))
+            print("measuring max RSS (e) ...", file=sys.stderr)
+            report["rss_method"] = measure_rss(cmds, 3)
         finally:
             shutil.rmtree(tmp_helm, ignore_errors=True)
 
@@ -612,13 +695,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     report["correctness"] = correctness(python, chart, profile, in_process_json)
 
     targets: Dict[str, Any] = {}
-    med, mn, cpu = ratio(s["ours"], s["floor"])
+    med, mn, cpu, paired = ratio(s["ours"], s["floor"])
     targets["(b) in-process vs floor (a)"] = {"limit": TARGET_INPROC, "median": med, "min": mn, "cpu": cpu,
-                                             "met": med <= TARGET_INPROC}
+                                             "paired": paired, "met": med <= TARGET_INPROC}
     if "proc_ours" in s:
-        med, mn, cpu = ratio(s["proc_ours"], s["proc_floor"])
+        med, mn, cpu, paired = ratio(s["proc_ours"], s["proc_floor"])
         targets["(c) whole process vs bare floor process"] = {"limit": TARGET_PROCESS, "median": med, "min": mn,
-                                                              "cpu": cpu, "met": med <= TARGET_PROCESS}
+                                                              "cpu": cpu, "paired": paired,
+                                                              "met": med <= TARGET_PROCESS}
     targets["imports"] = {"met": not report["modules"]["forbidden"], "forbidden": report["modules"]["forbidden"]}
     helm_check = report["correctness"].get("helm")
     targets["correctness"] = {"met": report["correctness"]["cli_rc"] == 0

@@ -107,7 +107,10 @@ class ProfileRenderError(Exception):
         parts = []
         loc = self.location
         if loc is not None:
-            parts.append(f"{loc}: ")
+            if self.line is None and self.column is not None:
+                parts.append(f"{self.source} (column {self.column}): ")
+            else:
+                parts.append(f"{loc}: ")
         parts.append(self.problem)
         if self.path:
             parts.append(f" (at value path {format_path(self.path, limit=12)})")

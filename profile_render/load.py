@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import math
 import os
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
@@ -84,7 +86,7 @@ _PLAIN = "!profile-render/plain"
 _Y = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
 _BINARY, _TIMESTAMP, _MAP, _SEQ = _Y + "binary", _Y + "timestamp", _Y + "map", _Y + "seq"
-_SET, _OMAP, _PAIRS, _MERGE, _VALUE = _Y + "set", _Y + "omap", _Y + "pairs", _Y + "merge", _Y + "value"
+_MERGE = _Y + "merge"
 
 
 @dataclass(frozen=True)
@@ -292,24 +294,38 @@ def _plain_kind(text: str) -> str:
     return "int" if kind == "uint" else kind
 
 
-def _format_float32_key(value: float) -> str:
-    """Format a float mapping key as Go's ``FormatFloat(v, 'g', -1, 32)`` does."""
-    import struct
+def _to_float32(value: float) -> float:
+    """Round a float64 to float32 as Go's float32(v) conversion does (overflow gives infinity)."""
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
 
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    f32 = struct.unpack("f", struct.pack("f", value))[0]
+
+def _format_float32_key(value: float) -> str:
+    """Format a float mapping key as sigs.k8s.io/yaml does: Go's ``FormatFloat(v, 'g', -1, 32)``.
+
+    Infinities and NaN become ``.inf``, ``-.inf`` and ``.nan``; Go's shortest
+    'g' form switches to an exponent below 1e-4 and from 1e6 up.
+    """
+    if math.isnan(value):
+        return ".nan"
+    f32 = _to_float32(value)
+    if math.isinf(f32):
+        return ".inf" if f32 > 0 else "-.inf"
+    if f32 == 0:
+        return "-0" if math.copysign(1.0, f32) < 0 else "0"
     digits = ""
-    for precision in range(1, 10):
-        candidate = f"{f32:.{precision}e}" if precision > 1 else f"{f32:.0e}"
-        if struct.unpack("f", struct.pack("f", float(candidate)))[0] == f32:
+    for precision in range(0, 9):
+        candidate = f"{f32:.{precision}e}"
+        if _to_float32(float(candidate)) == f32:
             digits = candidate
             break
     mantissa, exp_text = digits.split("e")
     exponent = int(exp_text)
     sign = "-" if mantissa.startswith("-") else ""
     mantissa = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
-    if exponent < -4 or exponent >= 21:
+    if exponent < -4 or exponent >= 6:
         body = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
         return f"{sign}{body}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
     if exponent >= len(mantissa) - 1:
@@ -317,6 +333,20 @@ def _format_float32_key(value: float) -> str:
     if exponent >= 0:
         return sign + mantissa[: exponent + 1] + "." + mantissa[exponent + 1 :]
     return sign + "0." + "0" * (-exponent - 1) + mantissa
+
+
+def _go_replace_errors(exc: UnicodeDecodeError) -> Tuple[str, int]:
+    # Go's JSON encoder replaces every byte that does not start a valid UTF-8
+    # sequence with U+FFFD and resynchronises on the next byte.
+    return "\ufffd", exc.start + 1
+
+
+codecs.register_error("profile_render.go_utf8", _go_replace_errors)
+
+
+def _go_string(raw: bytes) -> str:
+    """Decoded ``!!binary`` bytes as Helm ends up with them after its JSON round trip."""
+    return raw.decode("utf-8", errors="profile_render.go_utf8")
 
 
 # ---------------------------------------------------------------------------
@@ -376,8 +406,10 @@ class _Builder:
         limits: Limits,
         warnings: List[ValuesWarning],
         marks: Optional[MarkTable] = None,
+        line_offset: int = 0,
     ) -> None:
         self.source = source
+        self.line_offset = line_offset  # the document's first line in the whole text
         self.limits = limits
         self.warnings = warnings
         self.marks = marks
@@ -389,7 +421,8 @@ class _Builder:
     # -- errors -----------------------------------------------------------
     def _error(self, cls: type, node: Node, problem: str, hint: Optional[str] = None, path: Any = None) -> ProfileRenderError:
         mark = node.start_mark
-        return cls(problem, source=self.source, line=mark.line + 1, column=mark.column + 1, hint=hint, path=path)
+        return cls(problem, source=self.source, line=mark.line + self.line_offset + 1, column=mark.column + 1,
+                   hint=hint, path=path)
 
     # -- alias bombs ------------------------------------------------------------
     def check_aliases(self, root: Node) -> None:
@@ -535,7 +568,8 @@ class _Builder:
         d = depth + 1
         marks = self.marks
         if marks is not None:
-            marks[id(out)] = {i: (c.start_mark.line, c.start_mark.column) for i, c in enumerate(node.value)}
+            off = self.line_offset
+            marks[id(out)] = {i: (c.start_mark.line + off, c.start_mark.column) for i, c in enumerate(node.value)}
         for i, child in enumerate(node.value):
             append(build(child, d, path + (i,)))
         return out
@@ -597,10 +631,12 @@ class _Builder:
             if previous is not None:
                 pm = previous.start_mark
                 km = key_node.start_mark
+                off = self.line_offset
                 self.warnings.append(ValuesWarning(
                     code="duplicate-key",
-                    message=f"duplicate key {key!r}: the value at line {km.line + 1} replaces the one at line {pm.line + 1}",
-                    source=self.source, line=km.line + 1, column=km.column + 1,
+                    message=(f"duplicate key {key!r}: the value at line {km.line + off + 1} "
+                             f"replaces the one at line {pm.line + off + 1}"),
+                    source=self.source, line=km.line + off + 1, column=km.column + 1,
                     path=path + (key,),
                     hint="Helm silently keeps the last one; delete the other",
                     related=(),
@@ -609,7 +645,7 @@ class _Builder:
             value = build(value_node, d, path + (key,))
             out[key] = value
             if spots is not None:
-                spots[key] = (key_node.start_mark.line, key_node.start_mark.column)
+                spots[key] = (key_node.start_mark.line + self.line_offset, key_node.start_mark.column)
         return out
 
     def merge_into(self, out: Dict[str, Any], value_node: Node, depth: int, path: Tuple[Any, ...],
@@ -670,7 +706,7 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def _syntax_error(exc: yaml.YAMLError, text: str, source: str) -> ProfileRenderError:
+def _syntax_error(exc: yaml.YAMLError, text: str, source: str, offset: int = 0) -> ProfileRenderError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
@@ -704,6 +740,8 @@ def _syntax_error(exc: yaml.YAMLError, text: str, source: str) -> ProfileRenderE
         hint = "quote the value"
     if "found undefined alias" in problem:
         hint = "define the anchor (&name) before using the alias (*name)"
+    if line is not None:
+        line += offset
     return ValuesSyntaxError(message, source=source, line=line, column=column, hint=hint)
 
 
@@ -719,6 +757,46 @@ def _merge_documents(base: ValuesDict, doc: ValuesDict) -> ValuesDict:
     return base
 
 
+def _split_documents(text: str, source: str) -> List[Tuple[int, str]]:
+    """Split values text into documents as Helm does (k8s YAMLReader), with each one's first line index.
+
+    Helm does not let the YAML parser see ``---``: every line that starts with
+    ``---`` ends a document, and only spaces or a comment may follow it on that
+    line (``--- {a: 1}`` is an error). Lines are split on ``\\n`` only.
+    Documents holding nothing at all are skipped.
+    """
+    if "---" not in text:
+        return [(0, text)] if text else []
+    chunks: List[Tuple[int, str]] = []
+    current: List[str] = []
+    start = 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if number < len(lines) - 1:
+            line_nl = line + "\n"
+        else:
+            line_nl = line
+            if not line:
+                break
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                raise ValuesSyntaxError(
+                    f"invalid document separator: {rest!r} follows '---' on the same line",
+                    source=source, line=number + 1, column=4,
+                    hint="Helm splits documents itself; put the content on the line after '---'")
+            if current:
+                chunks.append((start, "".join(current)))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(line_nl)
+    if current:
+        chunks.append((start, "".join(current)))
+    return chunks
+
+
 def _parse(
     text: str,
     source: str,
@@ -726,29 +804,34 @@ def _parse(
     warnings: List[ValuesWarning],
     marks: Optional[MarkTable],
     use_libyaml: bool,
-) -> List[Tuple[Any, Node]]:
-    loader = _node_loader(text, use_libyaml)
-    builder = _Builder(source, limits, warnings, marks)
-    documents: List[Tuple[Any, Node]] = []
-    has_aliases = "*" in text  # no '*' anywhere means no alias can occur
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            if has_aliases:
-                builder.check_aliases(node)
-            documents.append((builder.build(node, 0, ()), node))
-    except yaml.YAMLError as exc:
-        raise _syntax_error(exc, text, source) from None
-    except RecursionError:
-        raise LimitExceededError(
-            "values are nested too deeply to read", source=source,
-            hint="flatten the structure") from None
-    finally:
-        dispose = getattr(loader, "dispose", None)
-        if dispose is not None:
-            dispose()
+) -> List[Tuple[Any, Tuple[int, int]]]:
+    """Parse every document of a values text (see :func:`_split_documents`) into (value, (line, column)) pairs.
+
+    Like go-yaml v2's Unmarshal, only the first YAML document of each piece is
+    read: anything after a ``...`` end marker in the same piece is ignored.
+    """
+    documents: List[Tuple[Any, Tuple[int, int]]] = []
+    for offset, chunk in _split_documents(text, source):
+        loader = _node_loader(chunk, use_libyaml)
+        builder = _Builder(source, limits, warnings, marks, offset)
+        try:
+            if loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    if "*" in chunk:  # no '*' anywhere means no alias can occur
+                        builder.check_aliases(node)
+                    start = (node.start_mark.line + offset, node.start_mark.column)
+                    documents.append((builder.build(node, 0, ()), start))
+        except yaml.YAMLError as exc:
+            raise _syntax_error(exc, chunk, source, offset) from None
+        except RecursionError:
+            raise LimitExceededError(
+                "values are nested too deeply to read", source=source,
+                hint="flatten the structure") from None
+        finally:
+            dispose = getattr(loader, "dispose", None)
+            if dispose is not None:
+                dispose()
     return documents
 
 
@@ -781,15 +864,14 @@ def load_values(
     warnings: List[ValuesWarning] = []
     documents = _parse(text, source, limits, warnings, None, use_libyaml)
     result: ValuesDict = {}
-    for value, node in documents:
+    for value, (line, column) in documents:
         if value is None:
             continue
         if not isinstance(value, dict):
             kind = "a list" if isinstance(value, list) else f"a {type(value).__name__} scalar"
-            mark = node.start_mark
             raise ValuesTypeError(
                 f"the top level of a values document must be a mapping, not {kind}",
-                source=source, line=mark.line + 1, column=mark.column + 1,
+                source=source, line=line + 1, column=column + 1,
                 hint="values files are key: value mappings at the top level",
             )
         result = _merge_documents(result, value) if result else value

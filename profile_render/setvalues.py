@@ -218,7 +218,7 @@ class _Parser:
             value = self.leaf(value)
         return value
 
-    def _read_index(self, bracket_at: int) -> Optional[int]:
+    def _read_index(self) -> Optional[int]:
         """Read ``n]`` after a ``[``; None when the input ends first (Helm then stops quietly)."""
         start = self.pos
         raw, stop, _ = self._read_until(_INDEX_STOPS)
@@ -359,7 +359,7 @@ class _Parser:
                     data = inner
                     continue
                 # stop == "["
-                number = self._read_index(stop_at)
+                number = self._read_index()
                 if number is None:
                     status = _END
                     break
@@ -401,7 +401,7 @@ class _Parser:
                 status = _MORE
                 break
             if stop == "[":
-                number = self._read_index(stop_at)
+                number = self._read_index()
                 if number is None:
                     result, status = items, _END
                     break
