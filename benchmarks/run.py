@@ -209,17 +209,19 @@ def py_env(bytecode_cache: bool = True) -> Dict[str, str]:
     With ``bytecode_cache`` (the default, as after a normal ``pip install``)
     compiled modules are cached under benchmarks/.data/pycache via
     PYTHONPYCACHEPREFIX, even when the caller's environment sets
-    PYTHONDONTWRITEBYTECODE, so no process pays for compiling sources. Without
-    it every process compiles every module it imports that has no .pyc yet
-    (an empty prefix directory guarantees profile_render is compiled).
+    PYTHONDONTWRITEBYTECODE, so no timed process pays for compiling sources.
+    Without it, PYTHONDONTWRITEBYTECODE=1 and no prefix: the interpreter uses
+    whatever .pyc files sit next to the sources (the standard library's) and
+    compiles the rest -- profile_render from an editable install with no
+    ``profile_render/__pycache__`` -- in every process.
     """
     env = dict(os.environ)
+    env.pop("PYTHONPYCACHEPREFIX", None)
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE) + "-empty"
     return env
 
 
@@ -525,7 +527,9 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     if "proc_floor" in s:
         row("(c0)", "process: `python -c` floor work", s["proc_floor"], None)
         row("(c)", "process: `profile-render merge -o json`", s["proc_ours"], s["proc_floor"])
-        row("(c')", "process: `profile-render merge -o json`, no .pyc cache (info)", s["proc_ours_nocache"],
+        nopyc = "no .pyc for profile_render" if not (ROOT / "profile_render" / "__pycache__").exists() else \
+            "PYTHONDONTWRITEBYTECODE=1 (profile_render/__pycache__ exists!)"
+        row("(c')", f"process: `profile-render merge -o json`, {nopyc} (info)", s["proc_ours_nocache"],
             s["proc_floor"])
         row("(c-)", "process: `python -c pass` (interpreter start, info)", s["proc_pass"], s["proc_floor"])
     if "proc_helm" in s:

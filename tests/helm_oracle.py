@@ -101,8 +101,13 @@ def run_helm_template(
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         return HelmOutcome(False, None, proc.stderr)
+    # Subcharts written by write_chart carry the same template; take the top
+    # chart's output, whose source path has no "/charts/" in it.
+    source = None
     for line in proc.stdout.splitlines():
-        if line.startswith("# {") or line == "# null":
+        if line.startswith("# Source: "):
+            source = line[len("# Source: "):]
+        elif (line.startswith("# {") or line == "# null") and source is not None and "/charts/" not in source:
             return HelmOutcome(True, json.loads(line[2:]), proc.stderr)
     raise AssertionError(f"no values line in helm output:\n{proc.stdout}\n{proc.stderr}")
 

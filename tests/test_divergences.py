@@ -1,0 +1,69 @@
+"""Pins each deliberate divergence from Helm listed in docs/helm-divergences.md.
+
+Each test shows what Helm does (through the real binary) next to what
+profile-render does, so a change on either side is noticed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from profile_render import Layer, merge_values
+from tests.helm_oracle import Subchart, helm_binary, run_helm_template, write_chart
+
+pytestmark = pytest.mark.skipif(helm_binary() is None, reason="Helm oracle binary not fetched (scripts/fetch-helm.sh)")
+
+
+@pytest.mark.helm
+def test_scalar_replacing_a_table_same_values_but_a_warning(tmp_path):
+    chart = write_chart(tmp_path / "c", "resources:\n  limits: {cpu: 1}\n")
+    user = tmp_path / "u.yaml"
+    user.write_text("resources: none\n")
+    helm = run_helm_template(chart, [user])
+    ours = merge_values(chart, [Layer.from_file(user)])
+    assert helm.ok and helm.values == ours.values == {"resources": "none"}
+    assert [w.code for w in ours.warnings] == ["table-conflict"]
+    assert ours.warnings[0].path == ("resources",)
+
+
+@pytest.mark.helm
+def test_schema_is_not_validated_by_merge(tmp_path):
+    chart = write_chart(tmp_path / "c", "replicas: 1\n")
+    (chart / "values.schema.json").write_text(json.dumps(
+        {"type": "object", "properties": {"replicas": {"type": "integer"}}}))
+    user = tmp_path / "u.yaml"
+    user.write_text("replicas: many\n")
+    helm = run_helm_template(chart, [user])
+    assert not helm.ok and "schema" in helm.stderr
+    ours = merge_values(chart, [Layer.from_file(user)])
+    assert ours.values == {"replicas": "many"}
+
+
+@pytest.mark.helm
+def test_dependency_matched_by_name_not_version(tmp_path):
+    # Chart.yaml asks for sub 2.x but charts/ holds sub 0.1.0.
+    chart = write_chart(
+        tmp_path / "c", "a: 1\n",
+        chart_yaml_extra="dependencies:\n  - name: sub\n    version: ^2.0.0\n    alias: renamed\n",
+        subcharts={"sub": Subchart("x: 1\n")},
+    )
+    helm = run_helm_template(chart)
+    ours = merge_values(chart)
+    assert helm.ok
+    # Helm: the version does not match, so the subchart is not the declared
+    # dependency and keeps its own name; profile-render applies the alias.
+    assert "sub" in helm.values and "renamed" not in helm.values
+    assert "renamed" in ours.values and "sub" not in ours.values
+
+
+def test_limits_refuse_what_helm_may_accept():
+    from profile_render import Limits, load_values
+    from profile_render.errors import LimitExceededError
+
+    with pytest.raises(LimitExceededError):
+        load_values("a: " + "[" * 250 + "]" * 250 + "\n")
+    assert load_values("a: " + "[" * 250 + "]" * 250 + "\n", limits=Limits(max_depth=300)).data
+
+
