@@ -13,10 +13,12 @@ Rows (see benchmarks/README.md for details):
                         ``json.dumps`` of the chart values (sorted keys, indent 2)
 (b) ours, in-process    ``merge_values(chart_dir, [Layer.from_file(profile)]).to_json()``
 (b') ours, YAML         the same with ``.to_yaml()`` (information only)
-(c) whole process       ``profile-render merge CHART -f profile -o json`` vs a bare
-                        ``python -c`` doing the floor work (both write JSON to /dev/null)
+(c) whole process       ``profile-render merge CHART -f profile -o json`` vs (c0) a bare
+                        ``python -c`` doing the floor work (both write JSON to /dev/null);
+                        (c') the CLI without a bytecode cache, (c-) ``python -c pass`` (info)
 (d) helm template       ``helm template bench CHART -f profile`` (Helm 4.1.4)
-(e) memory              tracemalloc peak in-process; max RSS of each whole process (wait4)
+(e) memory              tracemalloc peak in-process; max RSS of each whole process
+                        (``/usr/bin/time -f %M``, falling back to wait4)
 
 Targets: (b) <= 1.3 x (a) and ours whole-process <= 1.5 x bare floor process
 (ratios of medians, wall clock). Runs are interleaved (floor, ours, floor, ...)
@@ -29,11 +31,9 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import gc
-import io
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -595,7 +595,7 @@ def render(report: Dict[str, Any], s: Dict[str, Samples]) -> str:
     add("|---|---:|---:|---:|")
     for label in ("profile_render.cli", "merge path", "merge path, no .pyc", "yaml, json (floor)"):
         x = imp[label]
-        note = "" if x["cached"] else " (no .pyc cache, info)"
+        note = "" if x["cached"] else " (no .pyc for profile_render, info)"
         add(f"| `{x['statement']}`{note} | {x['n']} | {fmt_ms(x['min'])} | {fmt_ms(x['median'])} |")
     add("")
     add(f"- `python -X importtime -c \"import {MERGE_PATH_IMPORT}\"` (one run): {imp['importtime_total_us'] / 1000:.1f} ms "
