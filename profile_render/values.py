@@ -11,7 +11,7 @@ import difflib
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .chart import Chart, load_chart
 from .errors import StrictModeError, ValuesWarning, format_path
@@ -255,6 +255,7 @@ def merge_values(
     set_string_values: Sequence[str] = (),
     strict: bool = False,
     limits: Optional[Limits] = None,
+    transform_set_value: Optional[Callable[[Any, str], Any]] = None,
 ) -> MergeResult:
     """Compute the values Helm's templates see for a chart and user layers.
 
@@ -263,6 +264,10 @@ def merge_values(
     ``--set-string`` (Helm applies them by kind, not by command-line position),
     then dependencies are processed and everything is coalesced with the chart
     defaults. With ``strict`` the first warning is raised as an error.
+
+    ``transform_set_value(value, expression)``, when given, rewrites each
+    scalar a ``--set``/``--set-string`` expression assigns (the render stage
+    uses it to resolve placeholders given on the command line).
     """
     if not isinstance(chart, Chart):
         chart = load_chart(chart, limits=limits)
@@ -280,7 +285,12 @@ def merge_values(
     user = merge_layers([layer.values for layer in user_layers], copy=True)
     sets: List[Tuple[str, bool]] = [(s, False) for s in set_values] + [(s, True) for s in set_string_values]
     for expression, as_string in sets:
-        apply_set(expression, user, as_string=as_string)
+        if transform_set_value is None:
+            apply_set(expression, user, as_string=as_string)
+        else:
+            flag = "--set-string" if as_string else "--set"
+            apply_set(expression, user, as_string=as_string,
+                      leaf=lambda value, source=f"{flag} {expression}": transform_set_value(value, source))
 
     seen = set()
 

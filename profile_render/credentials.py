@@ -1,0 +1,134 @@
+"""Generated objects: the image-pull Secret, the registry CA ConfigMap, and their names.
+
+The Secret follows the reference orchestrator: type
+``kubernetes.io/dockerconfigjson`` in the application's namespace, named by
+the reference's bundle-name algorithm, with ``.dockerconfigjson`` (``auths``
+keyed by the registry's host[:port]), ``accessKeyId`` and ``secretKey`` (the
+keys a CDI DataVolume's ``secretRef`` reads). It also carries the standard
+``auth`` field (base64 of ``user:password``) that ``kubectl create secret
+docker-registry`` writes, so every container runtime accepts it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import uuid
+from typing import Any, Callable, Dict
+
+from .errors import ProfileRenderError
+from .model import DeploymentContext, ImageRegistry
+
+__all__ = [
+    "bundle_name",
+    "SecretNamer",
+    "docker_config_json",
+    "pull_secret_manifest",
+    "ca_config_map_manifest",
+    "ca_config_map_name",
+    "check_object_name",
+]
+
+SecretNamer = Callable[[DeploymentContext], str]
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def bundle_name(context: DeploymentContext) -> str:
+    """The reference's Fleet bundle name, which is also the generated Secret's name.
+
+    ``token = app name (+ app version when redeployed after update) + deployment
+    name``; the name is ``"b-"`` plus the first 16 characters of the UUIDv5 (nil
+    namespace) of the hex SHA-1 of the token.
+    """
+    token = context.app_name
+    if context.redeploy_after_update:
+        token += context.app_version
+    token += context.deployment_name
+    digest = hashlib.sha1(token.encode("utf-8")).hexdigest()
+    return "b-" + str(uuid.uuid5(uuid.UUID(int=0), digest))[:16]
+
+
+def ca_config_map_name(secret_name: str) -> str:
+    """The name of the generated registry-CA ConfigMap for a given Secret name."""
+    return f"{secret_name}-registry-ca"
+
+
+def check_object_name(name: Any, what: str) -> str:
+    """Validate a Kubernetes object name (DNS-1123 subdomain, at most 253 characters)."""
+    if not isinstance(name, str) or not name or len(name) > 253 or not _DNS1123_SUBDOMAIN.fullmatch(name):
+        raise ProfileRenderError(
+            f"the {what} name {name!r} is not a valid Kubernetes object name",
+            hint="use lowercase letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters")
+    return name
+
+
+def _go_json_string(text: str) -> str:
+    """Encode a string as Go's encoding/json does (HTML-safe escapes, UTF-8 kept)."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif code < 0x20 or ch in "<>&" or code in (0x2028, 0x2029):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def docker_config_json(registry: ImageRegistry) -> bytes:
+    """The ``.dockerconfigjson`` document for a registry's credentials, byte-identical to kubectl's."""
+    if not registry.has_credentials:
+        raise ProfileRenderError(f"image registry {registry.name!r} has no credentials",
+                                 hint="set a username and a password or token")
+    assert registry.username is not None and registry.password is not None
+    user = registry.username
+    password = registry.password.reveal()
+    auth = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    text = (
+        '{"auths":{' + _go_json_string(registry.host) + ':{"username":' + _go_json_string(user)
+        + ',"password":' + _go_json_string(password) + ',"auth":' + _go_json_string(auth) + "}}}"
+    )
+    return text.encode("utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def pull_secret_manifest(registry: ImageRegistry, name: str, namespace: str,
+                         labels: Dict[str, str]) -> Dict[str, Any]:
+    """The generated image-pull Secret as a Kubernetes object (a dict)."""
+    assert registry.username is not None and registry.password is not None
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
+        "type": "kubernetes.io/dockerconfigjson",
+        "data": {
+            ".dockerconfigjson": _b64(docker_config_json(registry)),
+            "accessKeyId": _b64(registry.username.encode("utf-8")),
+            "secretKey": _b64(registry.password.reveal().encode("utf-8")),
+        },
+    }
+
+
+def ca_config_map_manifest(registry: ImageRegistry, name: str, namespace: str,
+                           labels: Dict[str, str]) -> Dict[str, Any]:
+    """A ConfigMap holding the registry's CA certificates under ``ca.crt`` (what CDI's certConfigMap reads)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
+        "data": {"ca.crt": "\n".join(registry.certificates()) + "\n"},
+    }

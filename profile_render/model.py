@@ -1,0 +1,213 @@
+"""Domain model: the image registry, the deployment context, and secret text.
+
+Secrets (registry passwords and tokens) are held in :class:`Secret`, whose
+``repr``/``str`` never show the value; code that needs the text calls
+:meth:`Secret.reveal`, which makes every use easy to audit.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+from urllib.parse import urlsplit
+
+from .errors import ProfileRenderError
+
+__all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError"]
+
+MASK = "****"
+
+
+class RegistryError(ProfileRenderError):
+    """An image registry definition is unusable (bad root URL, embedded credentials, bad CA)."""
+
+
+class ContextError(ProfileRenderError):
+    """The deployment context is incomplete or malformed."""
+
+
+class Secret:
+    """A secret string that does not show itself in ``repr``, ``str``, logs or errors."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if isinstance(value, Secret):
+            value = value.reveal()
+        if not isinstance(value, str):
+            raise TypeError("Secret holds text (str)")
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret text; call only where the real value is needed."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret('{MASK}')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __reduce__(self) -> Tuple[type, Tuple[str]]:  # pickling keeps the value, copies too
+        return (Secret, (self._value,))
+
+
+_SCHEMES = ("oci", "https", "http")
+_PEM_BLOCK = re.compile(
+    r"-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----", re.S
+)
+
+
+def _parse_root_url(url: str, name: str) -> Tuple[str, str, str]:
+    """Split a registry root URL into (scheme, host[:port], path) or raise RegistryError."""
+    where = f"image registry {name!r}" if name else "the image registry"
+    if not isinstance(url, str) or not url.strip():
+        raise RegistryError(f"{where} has no root URL", hint="give a URL such as oci://registry.example.com/project")
+    text = url.strip()
+    if "://" not in text:
+        raise RegistryError(f"the root URL of {where} has no scheme",
+                            hint="start it with oci://, https:// or http://")
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in _SCHEMES:
+        raise RegistryError(f"the root URL of {where} uses the unsupported scheme {scheme!r}",
+                            hint="use oci://, https:// or http://")
+    rest = text.split("://", 1)[1]
+    authority = rest.split("/", 1)[0]
+    if "@" in authority:
+        # Never echo the URL: the part before '@' is a credential.
+        raise RegistryError(f"the root URL of {where} embeds credentials (user:password@host)",
+                            hint="remove them from the URL and give the username and password separately")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise RegistryError(f"the root URL of {where} is malformed: {exc}",
+                            hint="write it as scheme://host[:port][/path]") from None
+    if not hostname:
+        raise RegistryError(f"the root URL of {where} has no host", hint="write it as scheme://host[:port][/path]")
+    if parts.query or parts.fragment:
+        raise RegistryError(f"the root URL of {where} has a query or fragment",
+                            hint="a registry root URL is scheme://host[:port][/path] only")
+    host = hostname
+    if ":" in hostname:  # IPv6 literal
+        try:
+            ipaddress.IPv6Address(hostname.split("%", 1)[0])
+        except ValueError:
+            raise RegistryError(f"the root URL of {where} has an invalid IPv6 host",
+                                hint="write IPv6 hosts in brackets: oci://[2001:db8::1]:5000/path") from None
+        host = f"[{hostname}]"
+    elif not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", hostname):
+        raise RegistryError(f"the root URL of {where} has an invalid host name",
+                            hint="host names use letters, digits, dots and hyphens")
+    host_port = f"{host}:{port}" if port is not None else host
+    path = parts.path.rstrip("/")
+    return scheme, host_port, path
+
+
+@dataclass(frozen=True)
+class ImageRegistry:
+    """An image registry the application pulls from.
+
+    ``password`` holds the password or token. ``ca_certs`` is the PEM text of
+    the CA certificates the registry's TLS certificate chains to, when the
+    cluster does not trust it.
+    """
+
+    name: str
+    root_url: str
+    username: Optional[str] = None
+    password: Optional[Secret] = field(default=None, repr=False)
+    ca_certs: Optional[str] = field(default=None, repr=False)
+    scheme: str = field(init=False, repr=False, compare=False)
+    host: str = field(init=False, repr=False, compare=False)
+    path: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.password is not None and not isinstance(self.password, Secret):
+            object.__setattr__(self, "password", Secret(self.password))  # type: ignore[arg-type]
+        scheme, host, path = _parse_root_url(self.root_url, self.name)
+        object.__setattr__(self, "scheme", scheme)
+        object.__setattr__(self, "host", host)
+        object.__setattr__(self, "path", path)
+        if self.ca_certs is not None:
+            self.certificates()  # validates
+
+    @property
+    def url(self) -> str:
+        """host[:port] + path with the scheme dropped: what ``%ImageRegistryURL%`` stands for."""
+        return self.host + self.path
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether both a username and a password/token are set."""
+        return bool(self.username) and self.password is not None and bool(self.password)
+
+    def certificates(self) -> Tuple[str, ...]:
+        """The CA certificates as normalised PEM blocks; raises RegistryError if none parse."""
+        text = self.ca_certs or ""
+        blocks = []
+        for match in _PEM_BLOCK.finditer(text):
+            body = "".join(match.group(1).split())
+            import base64
+            import binascii
+
+            try:
+                der = base64.b64decode(body, validate=True)
+            except (binascii.Error, ValueError):
+                raise RegistryError(f"a CA certificate of image registry {self.name!r} is not valid base64",
+                                    hint="paste the PEM text exactly as exported") from None
+            if not der or der[0] != 0x30:
+                raise RegistryError(f"a CA certificate of image registry {self.name!r} is not a DER certificate",
+                                    hint="paste a PEM certificate (-----BEGIN CERTIFICATE-----)")
+            lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+            blocks.append("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----")
+        if not blocks:
+            raise RegistryError(f"the CA certificates of image registry {self.name!r} hold no PEM certificate",
+                                hint="give PEM text with -----BEGIN CERTIFICATE----- blocks")
+        return tuple(blocks)
+
+    def __repr__(self) -> str:
+        return (f"ImageRegistry(name={self.name!r}, root_url={self.root_url!r}, username={self.username!r}, "
+                f"password={'Secret(' + repr(MASK) + ')' if self.password is not None else None}, "
+                f"ca_certs={'<' + str(len(self.certificates())) + ' certificate(s)>' if self.ca_certs else None})")
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class DeploymentContext:
+    """Who is deploying what, where: the facts placeholders and secret names come from."""
+
+    app_name: str
+    app_version: str
+    deployment_name: str
+    namespace: str
+    org: Optional[str] = None
+    project: Optional[str] = None
+    redeploy_after_update: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("app_name", "app_version", "deployment_name", "namespace"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ContextError(f"the deployment context needs a non-empty {name.replace('_', ' ')}",
+                                   hint=f"set {name}")
+        if not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", self.namespace):
+            raise ContextError(f"namespace {self.namespace!r} is not a valid Kubernetes namespace name",
+                               hint="use at most 63 lowercase letters, digits and '-', starting and ending alphanumeric")
+
+

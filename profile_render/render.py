@@ -1,0 +1,239 @@
+"""The render API: chart + Profile + overrides + context → values and the objects that go with them.
+
+:func:`render` is what the Edge Orchestrator does before Helm runs: resolve the
+placeholders in the Profile and override layers (structurally, see
+``resolve.py``), merge everything with Helm's semantics (``values.py``), and
+generate the image-pull Secret and registry-CA ConfigMap the values now refer
+to. It is pure and thread-safe: no global state, no I/O beyond reading the
+paths it is given.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+from .chart import Chart, load_chart
+from .credentials import (
+    SecretNamer,
+    bundle_name,
+    ca_config_map_manifest,
+    ca_config_map_name,
+    check_object_name,
+    pull_secret_manifest,
+)
+from .errors import ValuesWarning
+from .load import Limits
+from .model import MASK, DeploymentContext, ImageRegistry
+from .origin import Origin
+from .resolve import (
+    GENERATED_DOCKER_CREDENTIAL,
+    PRE_HOOK_CREDENTIAL,
+    Placeholders,
+    ResolveContext,
+    _Resolution,
+    find_placeholders,
+    resolve_tree,
+    _Where,
+)
+from .values import Layer, LayerLike, MergeResult, _as_layer, merge_values
+
+__all__ = ["render", "RenderResult"]
+
+ValuesDict = Dict[str, Any]
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+
+
+class RenderResult:
+    """Rendered values plus the Kubernetes objects that must accompany them.
+
+    ``manifests`` are applied with the chart; ``pre_install_manifests`` must
+    exist before the chart is installed (the Secret, when a pre-install hook
+    needs it). Objects are plain dicts. The Secret's ``data`` holds the real
+    (base64) credentials: use :meth:`masked` for anything shown to people.
+    """
+
+    def __init__(self, merge: MergeResult, manifests: List[Dict[str, Any]],
+                 pre_install_manifests: List[Dict[str, Any]], secret_name: Optional[str],
+                 warnings: List[ValuesWarning], placeholders_used: Sequence[str]) -> None:
+        self._merge = merge
+        self.values: ValuesDict = merge.values
+        self.manifests = manifests
+        self.pre_install_manifests = pre_install_manifests
+        self.secret_name = secret_name
+        self.warnings = warnings
+        self.placeholders_used = tuple(placeholders_used)
+
+    def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
+        """Where the value at ``path`` came from (see :meth:`MergeResult.origin`)."""
+        return self._merge.origin(path)
+
+    def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
+        """Every contributor to the value at ``path``, highest precedence first."""
+        return self._merge.origins(path)
+
+    def value(self, path: Union[str, Sequence[Any]]) -> Any:
+        """The final value at ``path``."""
+        return self._merge.value(path)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``."""
+        return {
+            "values": self.values,
+            "manifests": self.manifests,
+            "preInstallManifests": self.pre_install_manifests,
+            "secretName": self.secret_name,
+            "warnings": [_warning_dict(w) for w in self.warnings],
+        }
+
+    def masked(self) -> Dict[str, Any]:
+        """The plain form with every Secret's data replaced by ``****``, safe to display or log."""
+        out = self.to_dict()
+        out["manifests"] = [_mask_object(m) for m in self.manifests]
+        out["preInstallManifests"] = [_mask_object(m) for m in self.pre_install_manifests]
+        return out
+
+    def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
+        """The plain (or masked) form as JSON, numbers formatted as Helm formats them."""
+        from .emit import to_json
+
+        return to_json(self.masked() if masked else self.to_dict(), indent=indent)
+
+    def to_yaml(self, *, masked: bool = False) -> str:
+        """The plain (or masked) form as YAML."""
+        from .emit import to_yaml
+
+        return to_yaml(self.masked() if masked else self.to_dict())
+
+    def __repr__(self) -> str:
+        return (f"RenderResult(secret_name={self.secret_name!r}, manifests={len(self.manifests)}, "
+                f"pre_install_manifests={len(self.pre_install_manifests)}, warnings={len(self.warnings)})")
+
+
+def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
+    if obj.get("kind") != "Secret":
+        return obj
+    masked = copy.deepcopy(obj)
+    for field in ("data", "stringData"):
+        if isinstance(masked.get(field), dict):
+            masked[field] = {k: MASK for k in masked[field]}
+    return masked
+
+
+def _warning_dict(w: ValuesWarning) -> Dict[str, Any]:
+    from .errors import format_path
+
+    return {
+        "code": w.code,
+        "message": w.message,
+        "source": w.source,
+        "line": w.line,
+        "column": w.column,
+        "path": format_path(w.path) if w.path else None,
+        "hint": w.hint,
+    }
+
+
+def _labels(context: DeploymentContext) -> Dict[str, str]:
+    labels = {"app.kubernetes.io/managed-by": "profile-render"}
+    for key, value in (("app.kubernetes.io/name", context.app_name),
+                       ("app.kubernetes.io/version", context.app_version),
+                       ("app.kubernetes.io/instance", context.deployment_name)):
+        if len(value) <= 63 and _LABEL_VALUE.fullmatch(value):
+            labels[key] = value
+    return labels
+
+
+def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
+    """Placeholders belong in the Profile: any in a chart's own defaults is an error."""
+    for _prefix, sub in chart.walk():
+        for path, text, in_key in find_placeholders(sub.values, placeholders):
+            loaded = sub.values_source
+            source = loaded.source if loaded is not None else sub.source
+            where = _Where(source, path, loaded.locate if loaded is not None else None)
+            what = "a key" if in_key else "a value"
+            raise where.error(
+                f"the chart's defaults hold a placeholder in {what} ({text!r}); placeholders are resolved "
+                "only in Profile and override values",
+                "keep the chart's default plain (e.g. an empty string) and set the placeholder in the Profile's values")
+
+
+def render(
+    chart: Union[Chart, str, "os.PathLike[str]"],
+    profile: Optional[LayerLike] = None,
+    overrides: Iterable[LayerLike] = (),
+    *,
+    context: DeploymentContext,
+    registry: Optional[ImageRegistry] = None,
+    set_values: Sequence[str] = (),
+    set_string_values: Sequence[str] = (),
+    placeholders: Optional[Placeholders] = None,
+    prehook_literal: bool = False,
+    secret_namer: SecretNamer = bundle_name,
+    strict: bool = False,
+    limits: Optional[Limits] = None,
+) -> RenderResult:
+    """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
+
+    ``profile`` is the Profile's chart values and ``overrides`` the deployment
+    overrides (paths, :class:`Layer` objects, loaded documents or dicts);
+    ``set_values``/``set_string_values`` act like Helm's ``--set``/``--set-string``
+    after them. Placeholders are resolved in those layers only. With
+    ``prehook_literal`` the ``%PreHookCredential%`` text is left in place, as the
+    reference orchestrator does. ``secret_namer`` replaces the reference's
+    bundle-name algorithm for the generated objects' names.
+    """
+    if not isinstance(context, DeploymentContext):
+        raise TypeError("context must be a DeploymentContext")
+    if not isinstance(chart, Chart):
+        chart = load_chart(chart, limits=limits)
+    placeholders = placeholders or Placeholders()
+    _check_chart_defaults(chart, placeholders)
+
+    secret_name = check_object_name(secret_namer(context), "generated Secret")
+    ca_name = ca_config_map_name(secret_name) if registry is not None and registry.ca_certs else None
+    if ca_name is not None:
+        check_object_name(ca_name, "generated ConfigMap")
+    resolution = _Resolution(placeholders, ResolveContext(context, registry, secret_name, ca_name, prehook_literal))
+
+    layers: List[Layer] = []
+    items: List[tuple] = []
+    if profile is not None:
+        items.append((profile, "profile"))
+    items.extend((item, "overrides") for item in overrides)
+    for item, kind in items:
+        if isinstance(item, Layer):
+            layer = item
+        else:
+            base, _owned = _as_layer(item, limits, strict)
+            source = f"<{kind}>" if isinstance(item, dict) else base.source
+            layer = Layer(base.values, source, kind, base.loaded)
+        locate = layer.loaded.locate if layer.loaded is not None else None
+        resolved = resolve_tree(layer.values, resolution, source=layer.source, locate=locate)
+        layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded))
+
+    def transform(value: Any, source: str) -> Any:
+        if isinstance(value, str) and "%" in value:
+            return resolution.substitute(value, _Where(source, ()))
+        return value
+
+    merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,
+                          strict=strict, limits=limits, transform_set_value=transform)
+
+    manifests: List[Dict[str, Any]] = []
+    pre_install: List[Dict[str, Any]] = []
+    used = resolution.used
+    generated_name: Optional[str] = None
+    labels = _labels(context)
+    if GENERATED_DOCKER_CREDENTIAL in used or PRE_HOOK_CREDENTIAL in used:
+        assert registry is not None  # the resolvers refuse otherwise
+        secret = pull_secret_manifest(registry, secret_name, context.namespace, labels)
+        generated_name = secret_name
+        (pre_install if PRE_HOOK_CREDENTIAL in used else manifests).append(secret)
+    if ca_name is not None:
+        assert registry is not None
+        manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
+    return RenderResult(merged, manifests, pre_install, generated_name, list(merged.warnings), sorted(used))
+

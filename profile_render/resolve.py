@@ -1,0 +1,366 @@
+"""Resolve stage: Edge Orchestrator placeholders, substituted structurally in parsed values.
+
+A placeholder is ``%Name%`` inside a string value. Resolution walks parsed
+trees and rewrites string leaves only: keys, numbers, booleans and nulls are
+never touched, a substituted string stays a string whatever it contains, and
+substitution is single-pass (text brought in by a substitution is never
+scanned again). Nothing here ever does text replacement on YAML.
+
+Text that merely contains ``%`` (``100%``, ``%s%s``, ``%%``, ``50%off%``) is left
+alone; a *near miss* of a known placeholder (``%GeneratedDockerCredentials%``,
+``%ImageRegistryUrl%``, ``%OrgName``) is an error that names the intended one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from .errors import ProfileRenderError
+from .model import DeploymentContext, ImageRegistry
+
+__all__ = [
+    "Placeholder",
+    "Placeholders",
+    "PlaceholderError",
+    "ResolveContext",
+    "BUILTIN_PLACEHOLDERS",
+    "GENERATED_DOCKER_CREDENTIAL",
+    "PRE_HOOK_CREDENTIAL",
+    "IMAGE_REGISTRY_URL",
+    "ORG_NAME",
+    "PROJECT_NAME",
+    "REGISTRY_CERT_CONFIG_MAP",
+]
+
+GENERATED_DOCKER_CREDENTIAL = "GeneratedDockerCredential"
+PRE_HOOK_CREDENTIAL = "PreHookCredential"
+IMAGE_REGISTRY_URL = "ImageRegistryURL"
+ORG_NAME = "OrgName"
+PROJECT_NAME = "ProjectName"
+REGISTRY_CERT_CONFIG_MAP = "RegistryCertConfigMap"
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+class PlaceholderError(ProfileRenderError):
+    """A placeholder is misplaced, misspelt, or cannot be resolved with what was given."""
+
+
+@dataclass(frozen=True)
+class ResolveContext:
+    """What a placeholder resolver may use."""
+
+    context: Optional[DeploymentContext]
+    registry: Optional[ImageRegistry]
+    secret_name: Optional[str]
+    ca_config_map_name: Optional[str]
+    prehook_literal: bool = False
+
+
+Resolver = Callable[[ResolveContext], str]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A named placeholder and how to resolve it."""
+
+    name: str
+    resolver: Resolver = field(repr=False)
+    description: str = ""
+    builtin: bool = False
+
+
+def _need_credentials(ctx: ResolveContext, name: str) -> None:
+    if ctx.registry is None or not ctx.registry.has_credentials:
+        raise PlaceholderError(
+            f"%{name}% needs image registry credentials, but none were given",
+            hint="give the application's image registry with a username and password or token "
+                 "(--registry-url, --registry-username and --registry-password-file on the CLI)")
+
+
+def _generated_credential(ctx: ResolveContext) -> str:
+    _need_credentials(ctx, GENERATED_DOCKER_CREDENTIAL)
+    assert ctx.secret_name is not None
+    return ctx.secret_name
+
+
+def _prehook_credential(ctx: ResolveContext) -> str:
+    _need_credentials(ctx, PRE_HOOK_CREDENTIAL)
+    if ctx.prehook_literal:
+        return f"%{PRE_HOOK_CREDENTIAL}%"
+    assert ctx.secret_name is not None
+    return ctx.secret_name
+
+
+def _registry_url(ctx: ResolveContext) -> str:
+    if ctx.registry is None:
+        raise PlaceholderError(f"%{IMAGE_REGISTRY_URL}% needs an image registry, but none was given",
+                               hint="give the application's image registry (--registry-url on the CLI)")
+    return ctx.registry.url
+
+
+def _org(ctx: ResolveContext) -> str:
+    if ctx.context is None or not ctx.context.org:
+        raise PlaceholderError(f"%{ORG_NAME}% needs the organization name, but none was given",
+                               hint="give the deployment's organization (--org on the CLI)")
+    return ctx.context.org
+
+
+def _project(ctx: ResolveContext) -> str:
+    if ctx.context is None or not ctx.context.project:
+        raise PlaceholderError(f"%{PROJECT_NAME}% needs the project name, but none was given",
+                               hint="give the deployment's project (--project on the CLI)")
+    return ctx.context.project
+
+
+def _ca_config_map(ctx: ResolveContext) -> str:
+    if ctx.registry is None or not ctx.registry.ca_certs or ctx.ca_config_map_name is None:
+        raise PlaceholderError(
+            f"%{REGISTRY_CERT_CONFIG_MAP}% needs the image registry's CA certificates, but none were given",
+            hint="give the registry's CA certificates (--registry-ca-file on the CLI, caCerts in a Registry file)")
+    return ctx.ca_config_map_name
+
+
+BUILTIN_PLACEHOLDERS: Tuple[Placeholder, ...] = (
+    Placeholder(GENERATED_DOCKER_CREDENTIAL, _generated_credential,
+                "name of the generated image-pull Secret (kubernetes.io/dockerconfigjson)", True),
+    Placeholder(PRE_HOOK_CREDENTIAL, _prehook_credential,
+                "deploys the generated Secret before the chart, for pre-install hooks; resolves to its name", True),
+    Placeholder(IMAGE_REGISTRY_URL, _registry_url,
+                "the image registry's host[:port]/path, without scheme", True),
+    Placeholder(ORG_NAME, _org, "the deployment's organization name", True),
+    Placeholder(PROJECT_NAME, _project, "the deployment's project name", True),
+    Placeholder(REGISTRY_CERT_CONFIG_MAP, _ca_config_map,
+                "name of the generated ConfigMap holding the registry CA (key ca.crt)", True),
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    name: str
+    known: bool
+    suggestion: Optional[str] = None
+
+
+class Placeholders:
+    """An immutable set of placeholders: the built-ins plus any registered custom ones."""
+
+    def __init__(self, extra: Sequence[Placeholder] = ()) -> None:
+        table: Dict[str, Placeholder] = {p.name: p for p in BUILTIN_PLACEHOLDERS}
+        for p in extra:
+            table[p.name] = p
+        self._table = table
+        self._lower = {name.lower(): name for name in table}
+
+    def register(
+        self,
+        name: str,
+        resolver: Callable[[DeploymentContext], str],
+        *,
+        description: str = "",
+        replace_builtin: bool = False,
+    ) -> "Placeholders":
+        """A new set with a custom placeholder ``%name%`` resolved by ``resolver(context)``.
+
+        A built-in cannot be shadowed unless ``replace_builtin=True`` says so.
+        """
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise PlaceholderError(f"{name!r} is not a valid placeholder name",
+                                   hint="use letters, digits and '_', starting with a letter, without the % signs")
+        existing = self._table.get(name) or self._table.get(self._lower.get(name.lower(), ""))
+        if existing is not None and existing.builtin and not replace_builtin:
+            raise PlaceholderError(f"%{name}% would shadow the built-in placeholder %{existing.name}%",
+                                   hint="choose another name, or pass replace_builtin=True to replace it on purpose")
+
+        def adapt(ctx: ResolveContext) -> str:
+            if ctx.context is None:
+                raise PlaceholderError(f"%{name}% needs a deployment context", hint="pass context=")
+            return resolver(ctx.context)
+
+        extra = [p for p in self._table.values() if not p.builtin and p.name != name]
+        custom = Placeholder(name, adapt, description, False)
+        new = Placeholders(extra + [custom])
+        if replace_builtin and existing is not None and existing.builtin:
+            new._table[existing.name] = Placeholder(existing.name, adapt, description, False)
+            if existing.name != name:
+                del new._table[name]
+        return new
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """The placeholder names, without % signs."""
+        return tuple(self._table)
+
+    def get(self, name: str) -> Optional[Placeholder]:
+        """The placeholder called ``name``, if any."""
+        return self._table.get(name)
+
+    # -- scanning ------------------------------------------------------------
+    def _near(self, word: str) -> Optional[str]:
+        lowered = word.lower()
+        if lowered in self._lower:
+            return self._lower[lowered]
+        if len(word) < 5:
+            return None
+        close = difflib.get_close_matches(word, list(self._table), n=1, cutoff=0.85)
+        return close[0] if close else None
+
+    def scan(self, text: str) -> Iterator[_Hit]:
+        """Find placeholders and near misses in one string, left to right, non-overlapping."""
+        if "%" not in text:
+            # A known name with both % signs missing is ordinary text.
+            return
+        i = 0
+        n = len(text)
+        while i < n:
+            pct = text.find("%", i)
+            if pct < 0:
+                break
+            m = _NAME.match(text, pct + 1)
+            if m is None:
+                i = pct + 1
+                continue
+            word = m.group(0)
+            end = m.end()
+            if end < n and text[end] == "%":
+                if word in self._table:
+                    yield _Hit(pct, end + 1, word, True)
+                    i = end + 1
+                    continue
+                near = self._near(word)
+                if near is not None:
+                    yield _Hit(pct, end + 1, word, False, near)
+                    i = end + 1
+                    continue
+                i = end  # the closing % may open the next placeholder
+                continue
+            # "%Name" without its closing %: only a near miss when Name is (nearly) known
+            near = word if word in self._table else self._near(word)
+            if near is not None:
+                yield _Hit(pct, end, word, False, near)
+            i = end
+        # "Name%" without its opening %
+        for m in re.finditer(r"(?<![%A-Za-z0-9_])([A-Za-z][A-Za-z0-9_]*)%", text):
+            word = m.group(1)
+            near = word if word in self._table else self._near(word)
+            if near is not None and not (m.start() > 0 and text[m.start() - 1] == "%"):
+                yield _Hit(m.start(), m.end(), word, False, near)
+
+    def contains(self, text: str) -> bool:
+        """Whether a string holds a placeholder or a near miss."""
+        return any(True for _ in self.scan(text))
+
+
+class _Resolution:
+    """One render's resolution state: lazily computed placeholder values and what was used."""
+
+    def __init__(self, placeholders: Placeholders, ctx: ResolveContext) -> None:
+        self.placeholders = placeholders
+        self.ctx = ctx
+        self.values: Dict[str, str] = {}
+        self.used: Set[str] = set()
+
+    def value_of(self, name: str, where: "_Where") -> str:
+        if name not in self.values:
+            placeholder = self.placeholders.get(name)
+            assert placeholder is not None
+            try:
+                value = placeholder.resolver(self.ctx)
+            except ProfileRenderError as exc:
+                raise where.error(exc.problem, exc.hint) from None
+            except Exception as exc:  # a custom resolver failed
+                raise where.error(f"the resolver of %{name}% failed ({type(exc).__name__})",
+                                  "fix the custom placeholder's resolver") from None
+            if not isinstance(value, str):
+                raise where.error(f"the resolver of %{name}% returned {type(value).__name__}, not text",
+                                  "placeholder resolvers must return str")
+            self.values[name] = value
+        self.used.add(name)
+        return self.values[name]
+
+    def substitute(self, text: str, where: "_Where") -> str:
+        """Substitute every placeholder in one string, single pass; raise on near misses."""
+        out: List[str] = []
+        last = 0
+        for hit in sorted(self.placeholders.scan(text), key=lambda h: h.start):
+            if hit.start < last:
+                continue
+            if not hit.known:
+                raise where.error(
+                    f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
+                    f"did you mean '%{hit.suggestion}%'? Placeholders are case-sensitive and need a % on each side")
+            out.append(text[last:hit.start])
+            out.append(self.value_of(hit.name, where))
+            last = hit.end
+        if last == 0:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
+
+@dataclass
+class _Where:
+    """Where a string sits, for error messages."""
+
+    source: str
+    path: Tuple[Any, ...]
+    locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None
+    layer: str = ""
+
+    def error(self, problem: str, hint: Optional[str]) -> PlaceholderError:
+        line = column = None
+        if self.locate is not None and self.path:
+            spot = self.locate(self.path)
+            if spot is not None:
+                line, column = spot
+        return PlaceholderError(problem, source=self.source, line=line, column=column, path=self.path, hint=hint)
+
+
+def resolve_tree(
+    tree: Any,
+    resolution: _Resolution,
+    *,
+    source: str,
+    locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None,
+    path: Tuple[Any, ...] = (),
+) -> Any:
+    """A copy of a values tree with placeholders in string values substituted; keys may not hold any."""
+    if isinstance(tree, str):
+        if "%" not in tree:
+            return tree
+        return resolution.substitute(tree, _Where(source, path, locate))
+    if isinstance(tree, dict):
+        out = {}
+        for key, value in tree.items():
+            if isinstance(key, str) and resolution.placeholders.contains(key):
+                where = _Where(source, path + (key,), locate)
+                raise where.error(
+                    f"the key {key!r} holds a placeholder; placeholders are resolved in values only",
+                    "move the placeholder into a value")
+            out[key] = resolve_tree(value, resolution, source=source, locate=locate, path=path + (key,))
+        return out
+    if isinstance(tree, list):
+        return [resolve_tree(v, resolution, source=source, locate=locate, path=path + (i,))
+                for i, v in enumerate(tree)]
+    return tree
+
+
+def find_placeholders(tree: Any, placeholders: Placeholders, path: Tuple[Any, ...] = ()) -> Iterator[Tuple[Tuple[Any, ...], str, bool]]:
+    """Yield (path, text, in_key) for every string or key in a tree holding a placeholder or near miss."""
+    if isinstance(tree, str):
+        if "%" in tree and placeholders.contains(tree):
+            yield path, tree, False
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if isinstance(key, str) and "%" in key and placeholders.contains(key):
+                yield path + (key,), key, True
+            yield from find_placeholders(value, placeholders, path + (key,))
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from find_placeholders(value, placeholders, path + (i,))
+
