@@ -54,6 +54,44 @@ def _build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--explain", action="append", default=[], metavar="PATH",
                        help="instead of the values, show the value at PATH and where it came from (repeatable)")
     merge.add_argument("--strict", action="store_true", help="treat every warning as an error")
+
+    render = commands.add_parser(
+        "render",
+        help="resolve a Profile's placeholders, merge, and generate the pull Secret and CA ConfigMap",
+        description=(
+            "Render an application as the Edge Orchestrator deploys it: resolve placeholders in the Profile "
+            "and override values, merge with the chart like Helm, and generate the image-pull Secret and "
+            "registry-CA ConfigMap the values refer to. Registry passwords are never taken on the command line."
+        ),
+    )
+    render.add_argument("chart", metavar="CHART", help="chart directory, .tgz archive, or values file of chart defaults")
+    render.add_argument("--profile", required=True, metavar="FILE", help="the Profile's chart values file")
+    render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
+                        help="a deployment override values file; repeat for more, later files win")
+    render.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE")
+    render.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE")
+    render.add_argument("--app-name", required=True, metavar="NAME")
+    render.add_argument("--app-version", required=True, metavar="VERSION")
+    render.add_argument("--deployment-name", required=True, metavar="NAME")
+    render.add_argument("--namespace", required=True, metavar="NS", help="the application's namespace")
+    render.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
+    render.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
+    render.add_argument("--redeploy-after-update", action="store_true",
+                        help="the app is redeployed after an update (its version joins the Secret's name)")
+    render.add_argument("--registry-url", metavar="URL", help="image registry root URL (oci://, https://, http://)")
+    render.add_argument("--registry-username", metavar="USER")
+    render.add_argument("--registry-password-file", metavar="FILE",
+                        help="file holding the registry password or token (one trailing newline is dropped); "
+                             "or set PROFILE_RENDER_REGISTRY_PASSWORD")
+    render.add_argument("--registry-ca-file", metavar="FILE", help="PEM file of the registry's CA certificates")
+    render.add_argument("--prehook-literal", action="store_true",
+                        help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
+    render.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
+    render.add_argument("--output-dir", metavar="DIR",
+                        help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
+    render.add_argument("--explain", action="append", default=[], metavar="PATH",
+                        help="instead of the output, show the value at PATH and where it came from")
+    render.add_argument("--strict", action="store_true", help="treat every warning as an error")
     return parser
 
 
@@ -112,6 +150,146 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+PASSWORD_ENV = "PROFILE_RENDER_REGISTRY_PASSWORD"
+
+
+def _read_text_file(path: str, what: str) -> str:
+    from .errors import ProfileRenderError
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(1_000_000 + 1)
+    except FileNotFoundError:
+        raise ProfileRenderError(f"the {what} does not exist", source=path, hint="check the path") from None
+    except IsADirectoryError:
+        raise ProfileRenderError(f"the {what} is a directory", source=path, hint="pass a file") from None
+    except OSError as exc:
+        raise ProfileRenderError(f"cannot read the {what}: {exc.strerror}", source=path,
+                                 hint="check the path and its permissions") from None
+    if len(data) > 1_000_000:
+        raise ProfileRenderError(f"the {what} is larger than 1 MB", source=path, hint="pass the right file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProfileRenderError(f"the {what} is not UTF-8 text", source=path, hint="save it as UTF-8") from None
+
+
+def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
+    from .errors import ProfileRenderError
+    from .model import ImageRegistry, Secret
+
+    given = [args.registry_username, args.registry_password_file, args.registry_ca_file]
+    if args.registry_url is None:
+        if any(v is not None for v in given):
+            parser.error("--registry-username, --registry-password-file and --registry-ca-file need --registry-url")
+        return None
+    password = None
+    if args.registry_password_file is not None:
+        text = _read_text_file(args.registry_password_file, "registry password file")
+        # Exactly one trailing newline is dropped (editors add one); nothing else is touched.
+        password = text[:-1] if text.endswith("\n") else text
+    elif os.environ.get(PASSWORD_ENV) is not None:
+        password = os.environ[PASSWORD_ENV]
+    if args.registry_username and password is None:
+        raise ProfileRenderError(
+            "a registry username was given without a password",
+            hint=f"put the password or token in a file and pass --registry-password-file, or set {PASSWORD_ENV}")
+    if password is not None and not args.registry_username:
+        raise ProfileRenderError("a registry password was given without a username",
+                                 hint="add --registry-username")
+    ca = _read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None
+    from urllib.parse import urlsplit
+
+    try:
+        name = urlsplit(args.registry_url).hostname or "registry"
+    except ValueError:
+        name = "registry"
+    return ImageRegistry(name=name, root_url=args.registry_url, username=args.registry_username,
+                         password=Secret(password) if password is not None else None, ca_certs=ca)
+
+
+def _manifest_stream(objects: Sequence[object]) -> str:
+    from .emit import to_yaml
+
+    return "".join("---\n" + to_yaml(obj) for obj in objects)
+
+
+def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
+    """Write every file or none: stage them in a private folder, then move them into place."""
+    import tempfile
+
+    from .errors import ProfileRenderError
+
+    try:
+        os.makedirs(directory, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".profile-render-", dir=directory)
+    except OSError as exc:
+        raise ProfileRenderError(f"cannot create the output directory: {exc.strerror}", source=directory,
+                                 hint="check the path and its permissions") from None
+    try:
+        for name, text in files.items():
+            target = os.path.join(staging, name)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        for name in files:
+            os.replace(os.path.join(staging, name), os.path.join(directory, name))
+    except OSError as exc:
+        raise ProfileRenderError(f"cannot write the output: {exc.strerror}", source=directory,
+                                 hint="check free space and permissions; nothing was written") from None
+    finally:
+        for name in os.listdir(staging) if os.path.isdir(staging) else ():
+            try:
+                os.unlink(os.path.join(staging, name))
+            except OSError:
+                pass
+        try:
+            os.rmdir(staging)
+        except OSError:
+            pass
+
+
+def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from .model import DeploymentContext
+    from .render import render
+    from .values import Layer
+
+    registry = _registry_from_args(args, parser)
+    context = DeploymentContext(
+        app_name=args.app_name, app_version=args.app_version, deployment_name=args.deployment_name,
+        namespace=args.namespace, org=args.org, project=args.project,
+        redeploy_after_update=args.redeploy_after_update,
+    )
+    profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
+    overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
+    result = render(
+        args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
+        set_values=args.set_values, set_string_values=args.set_string_values,
+        prehook_literal=args.prehook_literal, strict=args.strict,
+    )
+    if args.explain:
+        sink = _StringSink()
+        _explain(result, args.explain, sink)
+        _print_warnings(result.warnings, err)
+        out.write(sink.getvalue())
+        return EXIT_OK
+    if args.output_dir:
+        from .emit import to_yaml
+
+        _write_output_dir(args.output_dir, {
+            "values.yaml": to_yaml(result.values),
+            "manifests.yaml": _manifest_stream(result.manifests),
+            "pre-install.yaml": _manifest_stream(result.pre_install_manifests),
+        })
+        _print_warnings(result.warnings, err)
+        print(f"profile-render: wrote values.yaml, manifests.yaml, pre-install.yaml to {args.output_dir}", file=err)
+        return EXIT_OK
+    text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
+    _print_warnings(result.warnings, err)
+    out.write(text)
+    return EXIT_OK
+
+
 class _StringSink:
     def __init__(self) -> None:
         self.parts: List[str] = []
@@ -138,6 +316,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "merge":
             return _cmd_merge(args, out, err)
+        if args.command == "render":
+            return _cmd_render(args, parser, out, err)
         parser.error(f"unknown command {args.command!r}")
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)

@@ -67,7 +67,7 @@ class Secret:
 
 _SCHEMES = ("oci", "https", "http")
 _PEM_BLOCK = re.compile(
-    r"-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----", re.S
+    r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S
 )
 
 
