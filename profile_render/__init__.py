@@ -50,6 +50,18 @@ _EXPORTS = {
     # emit
     "to_json": "emit",
     "to_yaml": "emit",
+    # render
+    "render": "render",
+    "RenderResult": "render",
+    "ImageRegistry": "model",
+    "DeploymentContext": "model",
+    "Secret": "model",
+    "RegistryError": "model",
+    "ContextError": "model",
+    "Placeholder": "resolve",
+    "Placeholders": "resolve",
+    "PlaceholderError": "resolve",
+    "bundle_name": "credentials",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -88,3 +100,7 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .origin import Origin, PathNotFoundError, parse_value_path
     from .setvalues import apply_set, parse_set
     from .values import Layer, MergeResult, merge_values
+    from .credentials import bundle_name
+    from .model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
+    from .render import RenderResult, render
+    from .resolve import Placeholder, PlaceholderError, Placeholders

@@ -1,12 +1,13 @@
 """Run the real Helm binary as the oracle for what `.Values` templates see.
 
-A throwaway chart whose only template is ``# {{ toJson .Values }}`` makes
+A throwaway chart whose only template is ``# {{ toJson .Values | b64enc }}`` makes
 ``helm template`` print exactly the values the templates get. The binary is the
 one ``scripts/fetch-helm.sh`` caches under ``.cache/tools`` (or ``$PROFILE_RENDER_HELM``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 ROOT = Path(__file__).resolve().parent.parent
-VALUES_TEMPLATE = "# {{ toJson .Values }}\n"
+# base64 keeps any byte of the JSON (control characters included) out of the YAML
+# that Helm parses after rendering the template.
+VALUES_TEMPLATE = "# {{ toJson .Values | b64enc }}\n"
 
 
 def helm_binary() -> Optional[Path]:
@@ -107,8 +110,8 @@ def run_helm_template(
     for line in proc.stdout.splitlines():
         if line.startswith("# Source: "):
             source = line[len("# Source: "):]
-        elif (line.startswith("# {") or line == "# null") and source is not None and "/charts/" not in source:
-            return HelmOutcome(True, json.loads(line[2:]), proc.stderr)
+        elif line.startswith("# ") and source is not None and "/charts/" not in source:
+            return HelmOutcome(True, json.loads(base64.b64decode(line[2:])), proc.stderr)
     raise AssertionError(f"no values line in helm output:\n{proc.stdout}\n{proc.stderr}")
 
 

@@ -51,7 +51,9 @@ def test_exception_hierarchy_has_one_root():
     for name in ("ValuesSyntaxError", "ValuesTypeError", "LimitExceededError", "SetSyntaxError",
                  "ChartError", "MergeError", "StrictModeError"):
         assert issubclass(getattr(errors, name), errors.ProfileRenderError)
-    assert issubclass(profile_render.PathNotFoundError, profile_render.ProfileRenderError)
+    for cls in (profile_render.PathNotFoundError, profile_render.PlaceholderError, profile_render.RegistryError,
+                profile_render.ContextError):
+        assert issubclass(cls, profile_render.ProfileRenderError)
 
 
 def test_wheel_ships_py_typed_and_schemas(tmp_path):
