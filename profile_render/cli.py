@@ -92,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--explain", action="append", default=[], metavar="PATH",
                         help="instead of the output, show the value at PATH and where it came from")
     render.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    render.set_defaults(command_parser=render)
     return parser
 
 
@@ -317,7 +318,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "merge":
             return _cmd_merge(args, out, err)
         if args.command == "render":
-            return _cmd_render(args, parser, out, err)
+            return _cmd_render(args, args.command_parser, out, err)
         parser.error(f"unknown command {args.command!r}")
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
