@@ -306,6 +306,4 @@ def merge_values(
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
     final = coalesce_values(effective, user, warn=warn, copy=False)
-    exotic = None
-    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan),
-                       exotic_floats=exotic)
+    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan))
