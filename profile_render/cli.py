@@ -110,10 +110,24 @@ def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
         parts = parse_value_path(text)
         value = result.value(parts)  # type: ignore[attr-defined]
         origins = result.origins(parts)  # type: ignore[attr-defined]
-        rendered = to_json(value, indent=None)
-        if len(rendered) > 200:
-            rendered = rendered[:197] + "..."
+        is_secret = getattr(result, "is_secret", None)
+        if is_secret is not None and is_secret(parts):
+            rendered = '"****" (secret)'
+        else:
+            rendered = to_json(value, indent=None)
+            if len(rendered) > 200:
+                rendered = rendered[:197] + "..."
         print(f"{text} = {rendered}", file=out)
+        template = getattr(result, "parameters", {}).get(parts)
+        if template is not None:
+            details = [f"type {template.type}"]
+            if template.mandatory:
+                details.append("mandatory")
+            if template.secret:
+                details.append("secret")
+            if template.suggested_values:
+                details.append("suggested: " + ", ".join(template.suggested_values))
+            print(f"  parameter {template.name!r} ({'; '.join(details)})", file=out)
         if not origins:
             print("  origin unknown", file=out)
         for i, origin in enumerate(origins):

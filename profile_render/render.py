@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .chart import Chart, load_chart
 from .credentials import (
@@ -24,10 +24,11 @@ from .credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from .errors import ValuesWarning
+from .errors import ProfileRenderError, ValuesWarning
 from .load import Limits
 from .model import MASK, DeploymentContext, ImageRegistry
 from .origin import Origin
+from .params import ParameterTemplate, apply_parameter_templates
 from .resolve import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
@@ -57,7 +58,9 @@ class RenderResult:
 
     def __init__(self, merge: MergeResult, manifests: List[Dict[str, Any]],
                  pre_install_manifests: List[Dict[str, Any]], secret_name: Optional[str],
-                 warnings: List[ValuesWarning], placeholders_used: Sequence[str]) -> None:
+                 warnings: List[ValuesWarning], placeholders_used: Sequence[str],
+                 secret_paths: Iterable[Tuple[Any, ...]] = (),
+                 parameters: Optional[Dict[Tuple[Any, ...], Any]] = None) -> None:
         self._merge = merge
         self.values: ValuesDict = merge.values
         self.manifests = manifests
@@ -65,6 +68,34 @@ class RenderResult:
         self.secret_name = secret_name
         self.warnings = warnings
         self.placeholders_used = tuple(placeholders_used)
+        self.secret_paths = frozenset(tuple(p) for p in secret_paths)
+        self.parameters = dict(parameters or {})
+
+    def is_secret(self, path: Sequence[Any]) -> bool:
+        """Whether the value at ``path`` is, or holds, a secret parameter's value."""
+        path = tuple(path)
+        return any(path[: len(s)] == s or s[: len(path)] == path for s in self.secret_paths)
+
+    def masked_values(self) -> ValuesDict:
+        """The values with every secret parameter replaced by ``****``."""
+        if not self.secret_paths:
+            return self.values
+        out = copy.deepcopy(self.values)
+        for path in self.secret_paths:
+            node: Any = out
+            for part in path[:-1]:
+                try:
+                    node = node[part]
+                except (KeyError, IndexError, TypeError):
+                    node = None
+                    break
+            if node is not None:
+                try:
+                    if path[-1] in node if isinstance(node, dict) else path[-1] < len(node):
+                        node[path[-1]] = MASK
+                except TypeError:
+                    pass
+        return out
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
         """Where the value at ``path`` came from (see :meth:`MergeResult.origin`)."""
@@ -91,6 +122,7 @@ class RenderResult:
     def masked(self) -> Dict[str, Any]:
         """The plain form with every Secret's data replaced by ``****``, safe to display or log."""
         out = self.to_dict()
+        out["values"] = self.masked_values()
         out["manifests"] = [_mask_object(m) for m in self.manifests]
         out["preInstallManifests"] = [_mask_object(m) for m in self.pre_install_manifests]
         return out
@@ -174,6 +206,9 @@ def render(
     secret_namer: SecretNamer = bundle_name,
     strict: bool = False,
     limits: Optional[Limits] = None,
+    parameter_templates: Sequence[ParameterTemplate] = (),
+    parameters: Mapping[str, Any] = {},
+    application: Optional[str] = None,
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -184,6 +219,10 @@ def render(
     ``prehook_literal`` the ``%PreHookCredential%`` text is left in place, as the
     reference orchestrator does. ``secret_namer`` replaces the reference's
     bundle-name algorithm for the generated objects' names.
+
+    ``parameter_templates`` are the Profile's templates and ``parameters`` the
+    values given for them by template name; they apply after the overrides
+    (see ``params.py``), and secret ones are masked in every display form.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -214,6 +253,31 @@ def render(
         resolved = resolve_tree(layer.values, resolution, source=layer.source, locate=locate)
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded))
 
+    secret_paths: set = set()
+    explained: Dict[Tuple[Any, ...], Any] = {}
+    if parameter_templates or parameters:
+        profile_values = layers[0].values if layers and layers[0].kind == "profile" else {}
+        applied = apply_parameter_templates(parameter_templates, parameters,
+                                            application=application or context.app_name,
+                                            profile_values=profile_values)
+        for name, tree in applied.layers:
+            template = next(t for t in parameter_templates if t.name == name)
+            where = f"parameter template {name!r}"
+            secret = template.secret
+            try:
+                resolved = resolve_tree(tree, resolution, source=where)
+            except ProfileRenderError as exc:
+                if secret:  # never quote a secret's text, even in a placeholder error
+                    raise ProfileRenderError(f"the value of secret parameter {name!r} holds a misused placeholder",
+                                             source=where, hint=exc.hint) from None
+                raise
+            layers.append(Layer(resolved, where, "parameter template", None))
+        secret_paths = set(applied.secret_paths)
+        explained = dict(applied.explanations)
+        parameter_warnings = applied.warnings
+    else:
+        parameter_warnings = []
+
     def transform(value: Any, source: str) -> Any:
         if isinstance(value, str) and "%" in value:
             return resolution.substitute(value, _Where(source, ()))
@@ -235,5 +299,6 @@ def render(
     if ca_name is not None:
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
-    return RenderResult(merged, manifests, pre_install, generated_name, list(merged.warnings), sorted(used))
+    return RenderResult(merged, manifests, pre_install, generated_name, parameter_warnings + list(merged.warnings),
+                        sorted(used), secret_paths, explained)
 

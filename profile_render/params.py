@@ -1,0 +1,247 @@
+"""Parameter templates: typed, validated deployment values declared by a Profile.
+
+A Profile's ``parameterTemplates`` name value paths (``tutorialServer.greeting``,
+``a\\.b.c``, ``list[0].name``) a deployment may set. This module turns the values
+a user gives (strings, from the API or ``--set APP:path=value``) into override
+layers: coerced by declared type, checked against the template rules, with
+secret parameters remembered so that every display masks them.
+
+Rules (the reference's, made strict where the reference is sloppy):
+
+* ``number`` takes integers and decimals; ``abc`` is an error (the reference
+  silently makes it 0). ``boolean`` takes true/false in any case and rejects
+  anything else (the reference makes it false). Strings are trimmed of
+  surrounding white space, as the reference trims them.
+* A mandatory template with a default, or a secret template with a default, is
+  an error in the template itself.
+* Missing mandatory parameters are reported together, per application.
+* A template whose path is absent from the profile's values is a warning.
+* A secret parameter's value never appears in an error, a warning or a log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from .errors import ProfileRenderError, ValuesWarning
+from .merge import copy_tree
+from .origin import parse_value_path, walk
+
+__all__ = [
+    "ParameterTemplate",
+    "ParameterError",
+    "ParameterResult",
+    "parse_parameter_assignment",
+    "apply_parameter_templates",
+    "coerce_parameter",
+]
+
+TYPES = ("string", "number", "boolean")
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+class ParameterError(ProfileRenderError):
+    """A parameter value or a parameter template is invalid."""
+
+
+@dataclass(frozen=True)
+class ParameterTemplate:
+    """One entry of a Profile's ``parameterTemplates``.
+
+    ``source``/``line``/``column`` locate the template in its Application file.
+    """
+
+    name: str
+    type: str = "string"
+    display_name: Optional[str] = None
+    default: Optional[str] = None
+    suggested_values: Tuple[str, ...] = ()
+    mandatory: bool = False
+    secret: bool = False
+    validator: Optional[str] = None
+    source: Optional[str] = None
+    line: Optional[int] = None
+    column: Optional[int] = None
+
+    @property
+    def path(self) -> Tuple[Any, ...]:
+        """The value path the template sets."""
+        return parse_value_path(self.name)
+
+
+@dataclass
+class ParameterResult:
+    """What applying parameter values produced."""
+
+    layers: List[Tuple[str, Dict[str, Any]]] = field(default_factory=list)  # (template name, override tree)
+    secret_paths: Set[Tuple[Any, ...]] = field(default_factory=set)
+    warnings: List[ValuesWarning] = field(default_factory=list)
+    explanations: Dict[Tuple[Any, ...], ParameterTemplate] = field(default_factory=dict)
+
+
+def parse_parameter_assignment(text: str) -> Tuple[str, str, str]:
+    """Split ``APP:path=value`` (the CLI form of a parameter value) into its three parts."""
+    app, colon, rest = text.partition(":")
+    if not colon or not app:
+        raise ParameterError(f"parameter assignment {text.split('=', 1)[0]!r}... has no application",
+                             source="--set", hint="write --set APP:path=value, e.g. --set tutorial-server:greeting=hi")
+    path, eq, value = rest.partition("=")
+    if not eq or not path:
+        raise ParameterError(f"parameter assignment for {app!r} has no path=value",
+                             source="--set", hint="write --set APP:path=value")
+    return app, path, value
+
+
+def _template_error(template: ParameterTemplate, problem: str, hint: str) -> ParameterError:
+    return ParameterError(problem, source=template.source, line=template.line, column=template.column, hint=hint)
+
+
+def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
+    """Coerce a given value to the template's declared type, or raise ParameterError naming the template."""
+    shown = "the given value" if template.secret else repr(raw if not isinstance(raw, str) or len(raw) <= 80 else raw[:77] + "...")
+    if template.type == "string":
+        if not isinstance(raw, str):
+            raw = str(raw).lower() if isinstance(raw, bool) else str(raw)
+        return raw.strip()
+    text = raw.strip() if isinstance(raw, str) else raw
+    if template.type == "number":
+        if isinstance(text, bool):
+            pass
+        elif isinstance(text, (int, float)):
+            return text
+        elif isinstance(text, str) and _NUMBER.fullmatch(text):
+            number = float(text)
+            if number.is_integer() and abs(number) <= 2**53 and "e" not in text.lower() and "." not in text:
+                return int(text)
+            return number
+        raise _template_error(template, f"parameter {template.name!r} is a number, but {shown} is not",
+                              "give an integer or a decimal such as 3 or 2.5")
+    if template.type == "boolean":
+        if isinstance(text, bool):
+            return text
+        if isinstance(text, str) and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise _template_error(template, f"parameter {template.name!r} is a boolean, but {shown} is not",
+                              "give true or false")
+    raise _template_error(template, f"parameter {template.name!r} has the unknown type {template.type!r}",
+                          f"use one of {', '.join(TYPES)}")
+
+
+def check_template(template: ParameterTemplate) -> None:
+    """Refuse template definitions the reference refuses (mandatory or secret with a default, bad type, bad name)."""
+    if template.type not in TYPES:
+        raise _template_error(template, f"parameter template {template.name!r} has the unknown type {template.type!r}",
+                              f"use one of {', '.join(TYPES)}")
+    if template.mandatory and template.default not in (None, ""):
+        raise _template_error(template, f"parameter template {template.name!r} is mandatory and has a default",
+                              "a mandatory parameter must be given at deployment; remove the default or make it optional")
+    if template.secret and template.default not in (None, ""):
+        raise _template_error(template, f"parameter template {template.name!r} is secret and has a default",
+                              "a secret must not be stored in the Profile; remove the default")
+    try:
+        template.path
+    except ProfileRenderError as exc:
+        raise _template_error(template, f"parameter template name {template.name!r} is not a value path: {exc.problem}",
+                              exc.hint or "write a dotted path such as image.tag") from None
+
+
+def _set_path(tree: Dict[str, Any], path: Tuple[Any, ...], value: Any, base: Any) -> None:
+    """Set ``value`` at ``path`` in an override tree, copying lists from ``base`` so other items survive."""
+    node: Any = tree
+    base_node: Any = base
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        nxt = path[i + 1] if not last else None
+        if isinstance(node, dict):
+            base_child = base_node.get(part) if isinstance(base_node, dict) else None
+            if last:
+                node[part] = value
+                return
+            child = node.get(part)
+            if isinstance(nxt, int):
+                if not isinstance(child, list):
+                    child = copy_tree(base_child) if isinstance(base_child, list) else []
+                    node[part] = child
+            elif not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node, base_node = child, base_child
+        else:  # a list
+            while len(node) <= part:
+                node.append(None)
+            base_child = base_node[part] if isinstance(base_node, list) and part < len(base_node) else None
+            if last:
+                node[part] = value
+                return
+            child = node[part]
+            if isinstance(nxt, int):
+                if not isinstance(child, list):
+                    child = copy_tree(base_child) if isinstance(base_child, list) else []
+                    node[part] = child
+            elif not isinstance(child, dict):
+                child = copy_tree(base_child) if isinstance(base_child, dict) else {}
+                node[part] = child
+            node, base_node = child, base_child
+
+
+def apply_parameter_templates(
+    templates: Sequence[ParameterTemplate],
+    given: Mapping[str, Any],
+    *,
+    application: str,
+    profile_values: Optional[Mapping[str, Any]] = None,
+    use_defaults: bool = True,
+) -> ParameterResult:
+    """Turn given parameter values (by template name) into override trees for one application.
+
+    Defaults apply to templates not given (when ``use_defaults``). Raises
+    ParameterError for unknown parameters, bad values and missing mandatory ones.
+    """
+    by_name: Dict[str, ParameterTemplate] = {}
+    for template in templates:
+        check_template(template)
+        by_name[template.name] = template
+    for name in given:
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            hint = (f"did you mean {close[0]!r}?" if close else
+                    ("the profile declares: " + ", ".join(sorted(by_name)) if by_name else
+                     "this profile declares no parameter templates"))
+            raise ParameterError(f"application {application!r} has no parameter template named {name!r}",
+                                 source="--set", hint=hint)
+    missing = [t.name for t in templates if t.mandatory and t.name not in given]
+    if missing:
+        raise ParameterError(
+            f"application {application!r} is missing mandatory parameter(s): {', '.join(missing)}",
+            hint="give each with --set " + " ".join(f"{application}:{m}=..." for m in missing[:3]))
+    result = ParameterResult()
+    base = profile_values or {}
+    for template in templates:
+        if template.name in given:
+            raw = given[template.name]
+        elif use_defaults and template.default not in (None, ""):
+            raw = template.default
+        else:
+            continue
+        value = coerce_parameter(template, raw)
+        path = template.path
+        tree: Dict[str, Any] = {}
+        _set_path(tree, path, value, base)
+        result.layers.append((template.name, tree))
+        result.explanations[path] = template
+        if template.secret:
+            result.secret_paths.add(path)
+    for template in templates:
+        found, _ = walk(base, template.path)
+        if not found:
+            result.warnings.append(ValuesWarning(
+                code="parameter-path-missing",
+                message=f"parameter template {template.name!r} of {application!r} sets a path the profile's values do not have",
+                source=template.source, line=template.line, column=template.column,
+                hint="name the template after a value path of the profile (e.g. tutorialServer.greeting), "
+                     "or add the key to the profile's values"))
+    return result
+
