@@ -158,11 +158,27 @@ class _HelmResolver:
             if implicit[0]:
                 if value == "<<":
                     return _TAG + "merge"
-                return _KIND_TAG[_plain_kind(value)] if value else _TAG + "null"
+                if not value:
+                    return _TAG + "null"
+                kind = _plain_kind(value)
+                if kind == "str" and _pyyaml_reads_as_non_string(value):
+                    # Quote text that other YAML 1.1 readers (PyYAML: "1:30", "0b1_0")
+                    # would take for something else, so the output means one thing everywhere.
+                    return _TAG + "timestamp"
+                return _KIND_TAG[kind]
             return _TAG + "str"
         if kind is yaml.SequenceNode:
             return _TAG + "seq"
         return _TAG + "map"
+
+
+def _pyyaml_reads_as_non_string(value: str) -> bool:
+    """Whether PyYAML's YAML 1.1 resolver would read a plain scalar as something other than a string."""
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    for tag, regexp in table.get(value[0], []) + table.get(None, []):
+        if regexp.match(value) and tag != _TAG + "str":
+            return True
+    return False
 
 
 try:
@@ -187,13 +203,20 @@ class _HelmRepresenter(yaml.representer.SafeRepresenter):
 
 
 def _represent_float(dumper: Any, value: float) -> Any:
+    """A float as plain text go-yaml v2 reads back to the same float64."""
     if value == 0 and math.copysign(1.0, value) < 0:
         text = "-0.0"
     else:
         text = go_float(value)
+        mantissa, e, exponent = text.partition("e")
+        if e and "." not in mantissa:
+            # 1e+21 is a float to go-yaml but a string to YAML 1.1 readers; 1.0e+21 is a float to both.
+            text = f"{mantissa}.0e{exponent}"
         if _plain_kind(text) not in ("float", "int"):
             text = repr(value)
-    return dumper.represent_scalar(_TAG + "float" if "." in text or "e" in text else _TAG + "int", text)
+    # Tag it with what go-yaml resolves the text to (an integral text beyond
+    # uint64 is a float to go-yaml), so the emitter never adds an explicit tag.
+    return dumper.represent_scalar(_TAG + _plain_kind(text), text)
 
 
 def _represent_str(dumper: Any, value: str) -> Any:

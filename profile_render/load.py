@@ -11,14 +11,23 @@ visible consequences, all reproduced here:
   base-60 (``1:30``) is a string, out-of-range floats stay strings;
 * timestamps stay the text they were written as; ``!!binary`` is decoded;
 * ``.inf``/``.nan`` are errors (JSON cannot carry them), a ``null`` key is an
-  error, integer/float/bool keys are stringified (floats with 32-bit precision);
+  error, integer/float/bool keys are stringified (floats with 32-bit precision,
+  infinities as ``.inf``), a key that fits only uint64 is an error;
+* explicit tags are checked as go-yaml checks them (``!!int 1.5`` fails,
+  ``!!float 1`` widens), tags on collections and unknown tags are ignored;
 * merge keys (``<<``) apply in document order (a later explicit key wins, an
-  earlier one loses), several documents in one file are merged like ``-f`` files;
+  earlier one loses);
+* Helm splits a file into documents itself, on every line starting with
+  ``---`` (anything but a comment after it is an error), reads only the first
+  YAML document of each piece (``...`` ends it) and merges the pieces like
+  ``-f`` files; a UTF-16BE file is one piece, a UTF-16LE one an error;
 * an empty document is ``{}``; a top level that is not a mapping is an error.
 
-The hot path uses libyaml (PyYAML's ``CParser``) for scanning and parsing and a
-small purpose-built constructor; the pure-Python parser is the fallback when
-PyYAML was built without libyaml.
+The hot path uses libyaml (PyYAML's ``CParser``) for scanning, parsing and
+composing, and a small purpose-built constructor. Texts where libyaml reads
+differently from go-yaml v2 (the ``!`` tag, a redefined anchor, the escapes
+``\\'`` and ``\\/``, a byte order mark inside the text) go through a slower
+parser that reads them as go-yaml does; see :func:`_node_loader`.
 
 Numbers are normalised to what Helm's float64 shows: an integral value with
 magnitude at most 2**53 becomes an ``int`` (Go prints ``1.0`` as ``1``); every
@@ -34,11 +43,13 @@ import math
 import os
 import re
 import struct
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import (
@@ -62,13 +73,14 @@ except ImportError:  # pragma: no cover - exercised by tests that force the fall
 from yaml.composer import Composer
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader
-from yaml.scanner import Scanner
+from yaml.scanner import Scanner, ScannerError
 
 __all__ = [
     "Limits",
     "LoadedValues",
     "load_values",
     "load_values_file",
+    "load_yaml_document",
     "LIBYAML",
     "resolve_plain_scalar",
 ]
@@ -305,26 +317,41 @@ def _to_float32(value: float) -> float:
 def _format_float32_key(value: float) -> str:
     """Format a float mapping key as sigs.k8s.io/yaml does: Go's ``FormatFloat(v, 'g', -1, 32)``.
 
-    Infinities and NaN become ``.inf``, ``-.inf`` and ``.nan``; Go's shortest
-    'g' form switches to an exponent below 1e-4 and from 1e6 up.
+    Infinities and NaN become ``.inf``, ``-.inf`` and ``.nan``.
     """
     if math.isnan(value):
         return ".nan"
     f32 = _to_float32(value)
     if math.isinf(f32):
         return ".inf" if f32 > 0 else "-.inf"
-    if f32 == 0:
-        return "-0" if math.copysign(1.0, f32) < 0 else "0"
-    digits = ""
-    for precision in range(0, 9):
-        candidate = f"{f32:.{precision}e}"
-        if _to_float32(float(candidate)) == f32:
-            digits = candidate
-            break
-    mantissa, exp_text = digits.split("e")
-    exponent = int(exp_text)
-    sign = "-" if mantissa.startswith("-") else ""
-    mantissa = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+    return _format_go_float(f32, 32)
+
+
+def _format_go_float(value: float, bits: int) -> str:
+    """Go's ``strconv.FormatFloat(v, 'g', -1, bits)`` for a finite value (bits is 32 or 64).
+
+    The shortest digits that read back to the same float32/float64; an
+    exponent (at least two digits) below 1e-4 and from 1e6 up.
+    """
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    if bits == 64:
+        # Python's repr is the shortest text that reads back to the same float64
+        sign_bit, digit_tuple, exp = Decimal(repr(value)).as_tuple()
+        sign = "-" if sign_bit else ""
+        all_digits = "".join(map(str, digit_tuple))
+        exponent = len(all_digits) + int(exp) - 1
+        mantissa = all_digits.rstrip("0") or "0"
+    else:
+        candidate = ""
+        for precision in range(0, 9):
+            candidate = f"{value:.{precision}e}"
+            if _to_float32(float(candidate)) == value:
+                break
+        lead, _, exp_text = candidate.partition("e")
+        exponent = int(exp_text)
+        sign = "-" if lead.startswith("-") else ""
+        mantissa = lead.lstrip("-").replace(".", "").rstrip("0") or "0"
     if exponent < -4 or exponent >= 6:
         body = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
         return f"{sign}{body}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
@@ -336,6 +363,7 @@ def _format_float32_key(value: float) -> str:
 
 
 def _go_replace_errors(exc: UnicodeDecodeError) -> Tuple[str, int]:
+    """Codec error handler: one U+FFFD per undecodable byte, resuming at the next byte."""
     # Go's JSON encoder replaces every byte that does not start a valid UTF-8
     # sequence with U+FFFD and resynchronises on the next byte.
     return "\ufffd", exc.start + 1
@@ -377,8 +405,55 @@ class _CNodeLoader(_Parser, _Resolver):  # type: ignore[misc, valid-type]
         _Parser.__init__(self, stream)
 
 
-class _PyNodeLoader(Reader, Scanner, _PyParser, Composer, _Resolver):
-    """Pure-Python fallback producing the same nodes."""
+class _GoComposer(Composer):
+    """PyYAML's composer with go-yaml v2's readings where libyaml's composer differs.
+
+    go-yaml v2 keeps a scalar tagged with the non-specific tag ``!`` as text
+    (libyaml resolves it as if untagged: ``! 12`` would be a number), and lets
+    an anchor be defined again, later aliases seeing the new node (libyaml
+    refuses the document).
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Node:
+        """Compose the next node, forgetting an earlier anchor of the same name first."""
+        if not self.check_event(AliasEvent):
+            anchor = self.peek_event().anchor
+            if anchor is not None:
+                self.anchors.pop(anchor, None)  # a redefined anchor replaces the old one
+        return Composer.compose_node(self, parent, index)
+
+    def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+        """Compose a scalar; one tagged ``!`` is a plain string, as in go-yaml."""
+        event = self.get_event()
+        if event.tag == "!":
+            tag = _STR
+        elif event.tag is None:
+            tag = self.resolve(ScalarNode, event.value, event.implicit)
+        else:
+            tag = event.tag
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        return node
+
+
+class _CEventLoader(_GoComposer, _Parser, _Resolver):  # type: ignore[misc, valid-type]
+    """libyaml's scanner and parser, go-yaml's composition (for texts that need it)."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+
+
+class _PyNodeLoader(Reader, Scanner, _PyParser, _GoComposer, _Resolver):
+    """The pure-Python parser, made to scan like go-yaml v2 where PyYAML's scanner differs.
+
+    go-yaml knows the escape ``\\'`` but not ``\\/`` in double-quoted scalars,
+    skips tabs between tokens where libyaml does (in flow context and after
+    ``:``/``-``), and keeps a byte order mark that starts a later line as text.
+    """
+
+    ESCAPE_REPLACEMENTS = {**{k: v for k, v in Scanner.ESCAPE_REPLACEMENTS.items() if k != "/"}, "'": "'"}
 
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
@@ -386,11 +461,57 @@ class _PyNodeLoader(Reader, Scanner, _PyParser, Composer, _Resolver):
         _PyParser.__init__(self)
         Composer.__init__(self)
 
+    def scan_to_next_token(self) -> None:
+        """Skip spaces, comments and line breaks up to the next token (and tabs where libyaml does)."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                return
+
+    def scan_flow_scalar(self, style: Any) -> Any:
+        """Scan a quoted scalar, refusing escapes of code points go-yaml refuses."""
+        # go-yaml refuses escapes of surrogates or beyond U+10FFFF; PyYAML would
+        # produce an unencodable string or fail with a ValueError.
+        start = self.get_mark()
+        try:
+            token = Scanner.scan_flow_scalar(self, style)
+        except ValueError:
+            raise ScannerError("while parsing a quoted scalar", start,
+                               "found invalid Unicode character escape code", self.get_mark()) from None
+        if any("\ud800" <= c <= "\udfff" for c in token.value):
+            raise ScannerError("while parsing a quoted scalar", start,
+                               "found invalid Unicode character escape code", self.get_mark())
+        return token
+
+
+# A "!" standing alone as a tag (not "!foo", not inside a word).
+_NONSPECIFIC_TAG = re.compile(r"(?:^|(?<=[\s\[\]{},]))!(?=[\s\[\]{},]|\Z)", re.MULTILINE)
+_ANCHOR = re.compile(r"(?:^|(?<=[\s\[\]{},]))&([^\s\[\]{},]+)", re.MULTILINE)
+
 
 def _node_loader(text: str, use_libyaml: bool) -> Any:
-    if use_libyaml and LIBYAML:
-        return _CNodeLoader(text)
-    return _PyNodeLoader(text)
+    """The fastest parser that reads this text as go-yaml v2 does.
+
+    The checks are cheap and may raise false alarms, which only cost speed:
+    every parser here reads ordinary YAML alike.
+    """
+    if not (use_libyaml and LIBYAML):
+        return _PyNodeLoader(text)
+    if "\\/" in text or "\\'" in text or "\ufeff" in text[1:]:
+        return _PyNodeLoader(text)  # scanner-level differences
+    if ("!" in text and _NONSPECIFIC_TAG.search(text)) or (
+            "&" in text and len(set(names := _ANCHOR.findall(text))) != len(names)):
+        return _CEventLoader(text)  # composer-level differences
+    return _CNodeLoader(text)
 
 
 # ---------------------------------------------------------------------------
@@ -691,8 +812,15 @@ class LoadedValues:
 
 
 def _decode(data: bytes, source: str) -> str:
+    """The text of a YAML file: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark (as go-yaml)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        try:
+            return data[2:].decode("utf-16-be" if data[:2] == b"\xfe\xff" else "utf-16-le")
+        except UnicodeDecodeError:
+            raise ValuesSyntaxError("the file is not valid UTF-16", source=source,
+                                    hint="save the file as UTF-8") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -768,33 +896,26 @@ def _split_documents(text: str, source: str) -> List[Tuple[int, str]]:
     if "---" not in text:
         return [(0, text)] if text else []
     chunks: List[Tuple[int, str]] = []
-    current: List[str] = []
-    start = 0
-    lines = text.split("\n")
-    for number, line in enumerate(lines):
-        if number < len(lines) - 1:
-            line_nl = line + "\n"
-        else:
-            line_nl = line
-            if not line:
-                break
-        if line.startswith("---"):
-            rest = line[3:].strip()
-            if rest and not rest.startswith("#"):
-                raise ValuesSyntaxError(
-                    f"invalid document separator: {rest!r} follows '---' on the same line",
-                    source=source, line=number + 1, column=4,
-                    hint="Helm splits documents itself; put the content on the line after '---'")
-            if current:
-                chunks.append((start, "".join(current)))
-                current = []
-            continue
-        if not current:
-            start = number
-        current.append(line_nl)
-    if current:
-        chunks.append((start, "".join(current)))
+    pos = 0
+    line = 0  # the line number at pos
+    for match in _SEPARATOR_LINE.finditer(text):
+        separator_line = line + text.count("\n", pos, match.start())
+        rest = match.group(1).strip()
+        if rest and not rest.startswith("#"):
+            raise ValuesSyntaxError(
+                f"invalid document separator: {rest!r} follows '---' on the same line",
+                source=source, line=separator_line + 1, column=4,
+                hint="Helm splits documents itself; put the content on the line after '---'")
+        if match.start() > pos:
+            chunks.append((line, text[pos:match.start()]))
+        pos = match.end()
+        line = separator_line + 1
+    if pos < len(text):
+        chunks.append((line, text[pos:]))
     return chunks
+
+
+_SEPARATOR_LINE = re.compile(r"^---([^\n]*)(?:\n|\Z)", re.MULTILINE)
 
 
 def _parse(
@@ -804,14 +925,17 @@ def _parse(
     warnings: List[ValuesWarning],
     marks: Optional[MarkTable],
     use_libyaml: bool,
+    split: bool = True,
 ) -> List[Tuple[Any, Tuple[int, int]]]:
     """Parse every document of a values text (see :func:`_split_documents`) into (value, (line, column)) pairs.
 
     Like go-yaml v2's Unmarshal, only the first YAML document of each piece is
     read: anything after a ``...`` end marker in the same piece is ignored.
+    Without ``split`` the whole text is one piece.
     """
     documents: List[Tuple[Any, Tuple[int, int]]] = []
-    for offset, chunk in _split_documents(text, source):
+    pieces = _split_documents(text, source) if split else ([(0, text)] if text else [])
+    for offset, chunk in pieces:
         loader = _node_loader(chunk, use_libyaml)
         builder = _Builder(source, limits, warnings, marks, offset)
         try:
@@ -858,11 +982,20 @@ def load_values(
             source=source,
             hint="split the values or raise Limits.max_bytes (the catalog caps chart values at 4,000,000 bytes)",
         )
+    split = True
+    if not isinstance(data, str) and raw[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        # Helm's document splitter reads lines as bytes and re-adds a "\n" byte
+        # to each: a UTF-16LE file always ends up one byte short of a character,
+        # a UTF-16BE one survives whole, '---' lines unseen (one YAML stream).
+        if raw[:2] == b"\xff\xfe":
+            raise ValuesSyntaxError("the file is UTF-16LE, which Helm cannot read as values",
+                                    source=source, hint="save the file as UTF-8")
+        split = False
     text = data if isinstance(data, str) else _decode(raw, source)
     if text.startswith("\ufeff"):
         text = text[1:]
     warnings: List[ValuesWarning] = []
-    documents = _parse(text, source, limits, warnings, None, use_libyaml)
+    documents = _parse(text, source, limits, warnings, None, use_libyaml, split)
     result: ValuesDict = {}
     for value, (line, column) in documents:
         if value is None:
@@ -878,6 +1011,45 @@ def load_values(
     if strict and warnings:
         raise StrictModeError(warnings[0])
     return LoadedValues(result, source, warnings, text if keep_text else None)
+
+
+def load_yaml_document(data: Union[str, bytes], *, source: str = "<string>", limits: Optional[Limits] = None) -> Any:
+    """Parse the first YAML document of a text as go-yaml v2's Unmarshal does and return its value.
+
+    This is how Helm reads ``Chart.yaml`` and ``requirements.yaml``: no
+    splitting on ``---`` lines, anything after the first document ignored, the
+    same scalar and key rules as values. The value may be any type (None for
+    an empty document).
+    """
+    limits = limits or DEFAULT_LIMITS
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw) > limits.max_bytes:
+        raise LimitExceededError(
+            f"the document is {len(raw):,} bytes, more than the limit of {limits.max_bytes:,}",
+            source=source, hint="shrink the file or raise Limits.max_bytes")
+    text = data if isinstance(data, str) else _decode(raw, source)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _node_loader(text, True)
+    builder = _Builder(source, limits, [], None)
+    try:
+        if not loader.check_node():
+            return None
+        node = loader.get_node()
+        if node is None:
+            return None
+        if "*" in text:
+            builder.check_aliases(node)
+        return builder.build(node, 0, ())
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text, source) from None
+    except RecursionError:
+        raise LimitExceededError("the document is nested too deeply to read", source=source,
+                                 hint="flatten the structure") from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
 
 
 def load_values_file(

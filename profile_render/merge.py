@@ -27,7 +27,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 from deepmerge import Merger
 
 from .chart import Chart, Dependency
-from .errors import MergeError, ValuesWarning, format_path
+from .errors import ChartError, MergeError, ValuesWarning, format_path
+from .load import _format_go_float
 
 __all__ = [
     "copy_tree",
@@ -74,15 +75,6 @@ def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True) -> ValuesDi
 
 def _is_table(value: Any) -> bool:
     return isinstance(value, dict)
-
-
-def _clean_nulls(table: ValuesDict) -> None:
-    """Remove null entries from a (private) table recursively."""
-    for key in [k for k, v in table.items() if v is None]:
-        del table[key]
-    for value in table.values():
-        if isinstance(value, dict):
-            _clean_nulls(value)
 
 
 def _describe(value: Any) -> str:
@@ -167,7 +159,12 @@ class _Coalescer:
         dest[GLOBAL] = dg
 
     def coalesce_chart_values(self, chart: Chart, dest: ValuesDict, path: Path, top: bool) -> None:
-        """Fill ``dest`` (user values for this chart) from the chart's defaults."""
+        """Fill ``dest`` (user values for this chart) from the chart's defaults.
+
+        Helm 4.1.4 copies a chart's defaults as they are, nulls included, for
+        subcharts as for the top chart (later Helm releases drop subchart
+        default nulls; the 4.1.4 binary does not).
+        """
         merge = self.merge
         sub_names = {d.name for d in chart.dependencies}
         for key, default in chart.values.items():
@@ -186,10 +183,7 @@ class _Coalescer:
                             )
                     else:
                         child_merge = merge or key in sub_names
-                        src = copy_tree(default)
-                        if not child_merge and not top:
-                            _clean_nulls(src)
-                        self.coalesce_tables(value, src, path + (key,), child_merge)
+                        self.coalesce_tables(value, copy_tree(default), path + (key,), child_merge)
                 elif _is_table(default) and value is not None:
                     self._warn(
                         "table-conflict",
@@ -198,14 +192,6 @@ class _Coalescer:
                         "set individual keys of the table instead, or null to remove it",
                     )
             else:
-                if not merge and not top:
-                    if default is None:
-                        continue
-                    if _is_table(default):
-                        default = copy_tree(default)
-                        _clean_nulls(default)
-                        dest[key] = default
-                        continue
                 dest[key] = copy_tree(default) if isinstance(default, (dict, list)) else default
 
     def coalesce_tables(self, dst: ValuesDict, src: ValuesDict, path: Path, merge: bool) -> ValuesDict:
@@ -258,10 +244,6 @@ def coalesce_values(
     return _Coalescer(warn, merge).coalesce(chart, dest, (), True)
 
 
-def _coalesce_tables(dst: ValuesDict, src: ValuesDict, merge: bool) -> ValuesDict:
-    return _Coalescer(None, merge).coalesce_tables(dst, src, (), merge)
-
-
 # ---------------------------------------------------------------------------
 # Dependencies: enabled/disabled, aliases, import-values
 
@@ -308,10 +290,31 @@ def plan_dependencies(chart: Chart, values: ValuesDict, *, warn: Optional[WarnFn
     The plan maps a chart's position (tuple of effective names from the top)
     to its kept subcharts as (loaded name, effective name) pairs. Only charts
     that declare dependencies in Chart.yaml appear in it.
+
+    Raises :class:`ChartError` for a chart ``helm template`` refuses to render:
+    a library chart, or one that declares a dependency missing from its
+    ``charts/`` (Helm checks this for the chart being rendered only, before
+    conditions and tags, so even a disabled dependency must be there).
     """
+    if chart.chart_type not in ("", "application"):
+        raise ChartError(f"{chart.chart_type} charts are not installable", source=chart.source,
+                         path=("type",), hint="render an application chart that depends on this one")
+    check_dependencies_present(chart)
     plan: EnablePlan = {}
     _plan(chart, values, "", (), plan, warn)
     return plan
+
+
+def check_dependencies_present(chart: Chart) -> None:
+    """Refuse a chart whose Chart.yaml declares a dependency missing from charts/, as ``helm template`` does."""
+    present = {sub.name for sub in chart.dependencies}
+    missing = [dep.name for dep in chart.declared or () if dep.name not in present]
+    if missing:
+        raise ChartError(
+            f"Chart.yaml declares {', '.join(repr(m) for m in missing)} but charts/ does not hold "
+            f"{'that chart' if len(missing) == 1 else 'those charts'}",
+            source=chart.source, path=("dependencies",),
+            hint="run `helm dependency build` to fetch the missing charts, or remove them from Chart.yaml")
 
 
 def _candidates(chart: Chart) -> List[Tuple[Chart, str, Optional[Dependency]]]:
@@ -410,25 +413,59 @@ def _nest(dotted: str, data: ValuesDict) -> ValuesDict:
     return out
 
 
+def _merge_tables_shared(dst: ValuesDict, src: ValuesDict) -> ValuesDict:
+    """Helm's MergeTables exactly as it runs during import-values, sharing instead of copying.
+
+    Helm builds the imported table from references into the chart's values, so
+    a later import that merges into an earlier imported table changes the
+    child's own values too, and a null already in ``dst`` is written into
+    ``src``. Both are visible in Helm's output; reproducing them needs the same
+    sharing, so nothing here is copied.
+    """
+    for key, value in dst.items():
+        if value is None:
+            src[key] = None
+    for key, value in src.items():
+        if key not in dst:
+            dst[key] = value
+        elif _is_table(value) and _is_table(dst[key]):
+            _merge_tables_shared(dst[key], value)
+    return dst
+
+
+def _go_sprint(value: Any) -> str:
+    """``fmt.Sprintf("%v", v)`` for a value decoded from Chart.yaml (numbers are float64 in Go)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _format_go_float(float(value), 64)
+    return str(value)
+
+
 def import_values(chart: Chart) -> Chart:
     """Apply Helm's import-values pass bottom-up (children first), returning new charts."""
     deps = tuple(import_values(sub) for sub in chart.dependencies)
     chart = chart.with_changes(dependencies=deps) if deps != chart.dependencies else chart
     if chart.declared is None:
         return chart
-    cvals = coalesce_values(chart, {}, merge=True)
+    cvals = coalesce_values(chart, {}, merge=True)  # private: may be changed through sharing below
     imported: ValuesDict = {}
     for dep in chart.declared:
         for spec in dep.import_values:
             if isinstance(spec, dict):
-                child, parent = str(spec.get("child")), str(spec.get("parent"))
+                child, parent = _go_sprint(spec.get("child")), _go_sprint(spec.get("parent"))
                 table = _table_at(cvals, f"{dep.name}.{child}")
                 if table is not None:
-                    imported = _coalesce_tables(imported, _nest(parent, copy_tree(table)), True)
+                    imported = _merge_tables_shared(imported, _nest(parent, table))
             elif isinstance(spec, str):
                 table = _table_at(cvals, f"{dep.name}.exports.{spec}")
                 if table is not None:
-                    imported = _coalesce_tables(imported, copy_tree(table), True)
-    new_values = _coalesce_tables(copy_tree(cvals), imported, True)
-    return chart.with_changes(values=new_values)
+                    imported = _merge_tables_shared(imported, table)
+    # Helm copies the chart's values only now, after the imports changed them.
+    new_values = _merge_tables_shared(copy_tree(cvals), imported)
+    return chart.with_changes(values=copy_tree(new_values))
 

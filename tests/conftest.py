@@ -18,6 +18,7 @@ runs :func:`profile_render.merge_values` on the very same files, then
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -27,13 +28,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pytest
 
+from profile_render.emit import to_json
 from profile_render.errors import ProfileRenderError
 from profile_render.values import Layer, MergeResult, merge_values
-from tests.helm_oracle import HelmOutcome, Subchart, helm_binary, numbers_as_float, write_chart
+from tests.helm_oracle import Subchart, helm_binary, numbers_as_float, write_chart
 
 HELM = helm_binary()
 
@@ -44,15 +46,28 @@ Text = Union[str, bytes]
 
 @dataclass
 class RawHelm:
-    """What ``helm template`` printed: success, the ``toJson .Values`` line (without ``# ``), stderr."""
+    """What ``helm template`` printed: success, the parent chart's ``toJson .Values`` line, stderr.
+
+    ``subcharts`` holds the line every rendered subchart printed, keyed by its
+    path of chart names below the parent (``("sub", "inner")``).
+    """
 
     ok: bool
     line: Optional[str]
     stderr: str
+    subcharts: Dict[Tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def values(self) -> Any:
         return None if self.line is None else json.loads(self.line)
+
+
+def _values_line(printed: str) -> str:
+    """The JSON text the oracle template printed: base64-encoded (``toJson .Values | b64enc``,
+    see tests/helm_oracle.py) or, from an older template, as is."""
+    if printed.startswith("{") or printed == "null":
+        return printed
+    return base64.b64decode(printed).decode("utf-8")
 
 
 def helm_raw(chart: Path, value_files: Sequence[Path] = (), set_args: Sequence[str] = (),
@@ -74,10 +89,22 @@ def helm_raw(chart: Path, value_files: Sequence[Path] = (), set_args: Sequence[s
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
     if proc.returncode != 0:
         return RawHelm(False, None, proc.stderr)
+    # Every chart (parent and subcharts) renders the same template; each output
+    # document is headed by "# Source: oracle/charts/<name>/.../templates/values.yaml".
+    printed: Dict[Tuple[str, ...], str] = {}
+    source: Optional[Tuple[str, ...]] = None
     for line in proc.stdout.splitlines():
-        if line.startswith("# {") or line == "# null":
-            return RawHelm(True, line[2:], proc.stderr)
-    raise AssertionError(f"no values line in helm output:\n{proc.stdout}\n{proc.stderr}")
+        if line.startswith("# Source: "):
+            parts = line[len("# Source: "):].split("/")
+            assert parts[-2:] == ["templates", "values.yaml"], line
+            source = tuple(parts[2:-2:2])
+        elif source is not None and line.startswith("# "):
+            printed[source] = _values_line(line[2:])
+            source = None
+    if () not in printed:
+        raise AssertionError(f"no values line in helm output:\n{proc.stdout}\n{proc.stderr}")
+    top = printed.pop(())
+    return RawHelm(True, top, proc.stderr, printed)
 
 
 def write_archive(target: Path, sub: Subchart, dir_name: str) -> Path:
@@ -104,6 +131,7 @@ class Case:
     subcharts: Mapping[str, Subchart] = field(default_factory=dict)
     archives: Mapping[str, Subchart] = field(default_factory=dict)
     chart_yaml_extra: str = ""
+    setup: Optional[Callable[[Path], None]] = None  # changes the written chart directory further
 
 
 @dataclass
@@ -127,6 +155,8 @@ def build_case(root: Path, case: Case) -> Tuple[Path, List[Path]]:
                         chart_yaml_extra=case.chart_yaml_extra)
     for dir_name, sub in case.archives.items():
         write_archive(chart / "charts" / f"{dir_name}-0.1.0.tgz", sub, dir_name)
+    if case.setup is not None:
+        case.setup(chart)
     files = []
     for i, content in enumerate(case.user_files):
         p = root / f"user-{i}.yaml"
@@ -177,7 +207,7 @@ def canonical_json(text: str) -> Any:
 
 
 def _untyped_num(value: Any) -> Any:
-    # _Num subclasses str; tag it so a number never equals a string.
+    """Tag every _Num so a number never equals a string (a _Num is a str)."""
     if isinstance(value, dict):
         return {k: _untyped_num(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -185,6 +215,11 @@ def _untyped_num(value: Any) -> Any:
     if isinstance(value, _Num):
         return ("number", str(value))
     return value
+
+
+def json_equal(a: str, b: str) -> bool:
+    """Whether two JSON texts hold the same tree with every number spelled the same."""
+    return _untyped_num(canonical_json(a)) == _untyped_num(canonical_json(b))
 
 
 def _float_view(value: Any) -> Any:
@@ -200,7 +235,16 @@ def _float_view(value: Any) -> Any:
     return value
 
 
+def _safe_json(result: Optional[MergeResult]) -> str:
+    """Our JSON for an assertion message, or why there is none."""
+    try:
+        return result.to_json(indent=None) if result is not None else "None"
+    except Exception as exc:  # noqa: BLE001 - only for an assertion message
+        return f"<to_json failed: {exc!r}>"
+
+
 def _html_safe(text: str) -> bool:
+    """Whether Go and Python would write this JSON text alike."""
     # Go's encoding/json escapes these (HTML safety, JS line separators); Python does not.
     return not any(c in text for c in "<>&\u2028\u2029") and "\\u003c" not in text
 
@@ -211,7 +255,7 @@ def assert_conforms(outcome: Outcome, *, textual: bool = False) -> Outcome:
     if not helm.ok:
         assert outcome.error is not None, (
             f"Helm rejects this input but we accept it.\nHelm: {helm.stderr.strip()}\n"
-            f"ours: {outcome.result.to_json(indent=None) if outcome.result else None}")
+            f"ours: {_safe_json(outcome.result)}")
         assert isinstance(outcome.error, ProfileRenderError), (
             f"Helm rejects this input and so do we, but not with a ProfileRenderError: {outcome.error!r}")
         return outcome
@@ -224,6 +268,15 @@ def assert_conforms(outcome: Outcome, *, textual: bool = False) -> Outcome:
         f"values differ\nhelm: {helm.line}\nours: {mine}")
     assert _float_view(outcome.result.values) == _float_view(helm.values)
     assert json.loads(outcome.result.to_json()) == json.loads(mine)
+    # Each subchart's templates see its own section of the values.
+    for names, line in helm.subcharts.items():
+        section: Any = outcome.result.values
+        for name in names:
+            assert isinstance(section, dict) and name in section, f"no section {names} in our values"
+            section = section[name]
+        theirs = _untyped_num(canonical_json(line))
+        assert _untyped_num(canonical_json(to_json(section, indent=None))) == theirs, (
+            f"subchart {'/'.join(names)} sees different values\nhelm: {line}\nours: {to_json(section, indent=None)}")
     if textual:
         assert _html_safe(helm.line), "textual comparison requested for a case Go HTML-escapes"
         assert mine == helm.line
@@ -236,7 +289,7 @@ def helm_reads_yaml(yaml_text: str) -> RawHelm:
         root = Path(tmp)
         chart = write_chart(root / "chart", "")
         f = root / "roundtrip.yaml"
-        f.write_text(yaml_text)
+        f.write_text(yaml_text, encoding="utf-8")
         return helm_raw(chart, [f])
 
 
@@ -257,10 +310,6 @@ def conform(case: Case, *, textual: bool = False, round_trip: bool = False) -> O
     if round_trip:
         assert_yaml_round_trips(outcome)
     return outcome
-
-
-def helm_fails(outcome: Outcome) -> bool:
-    return not outcome.helm.ok
 
 
 @pytest.fixture
