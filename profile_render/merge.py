@@ -29,6 +29,7 @@ from deepmerge import Merger
 from .chart import Chart, Dependency
 from .errors import ChartError, MergeError, ValuesWarning, format_path
 from .load import _format_go_float
+from .semver import is_compatible_range
 
 __all__ = [
     "copy_tree",
@@ -320,12 +321,15 @@ def check_dependencies_present(chart: Chart) -> None:
 def _candidates(chart: Chart) -> List[Tuple[Chart, str, Optional[Dependency]]]:
     """Helm's dependency list before conditions: undeclared charts, then declared ones (aliased)."""
     declared = chart.declared or ()
+    # A chart under charts/ is the declared dependency only when its version is in the
+    # dependency's range (an empty range matches nothing), as Helm's IsCompatibleRange decides.
     out: List[Tuple[Chart, str, Optional[Dependency]]] = [
-        (sub, sub.name, None) for sub in chart.dependencies if not any(d.name == sub.name for d in declared)
+        (sub, sub.name, None) for sub in chart.dependencies
+        if not any(d.name == sub.name and is_compatible_range(d.version, sub.version) for d in declared)
     ]
     for dep in declared:
         for sub in chart.dependencies:
-            if sub.name == dep.name:
+            if sub.name == dep.name and is_compatible_range(dep.version, sub.version):
                 out.append((sub, dep.effective_name, dep))
                 break
     return out

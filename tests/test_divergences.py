@@ -41,23 +41,6 @@ def test_schema_is_not_validated_by_merge(tmp_path):
     assert ours.values == {"replicas": "many"}
 
 
-@pytest.mark.helm
-def test_dependency_matched_by_name_not_version(tmp_path):
-    # Chart.yaml asks for sub 2.x but charts/ holds sub 0.1.0.
-    chart = write_chart(
-        tmp_path / "c", "a: 1\n",
-        chart_yaml_extra="dependencies:\n  - name: sub\n    version: ^2.0.0\n    alias: renamed\n",
-        subcharts={"sub": Subchart("x: 1\n")},
-    )
-    helm = run_helm_template(chart)
-    ours = merge_values(chart)
-    assert helm.ok
-    # Helm: the version does not match, so the subchart is not the declared
-    # dependency and keeps its own name; profile-render applies the alias.
-    assert "sub" in helm.values and "renamed" not in helm.values
-    assert "renamed" in ours.values and "sub" not in ours.values
-
-
 def test_limits_refuse_what_helm_may_accept():
     from profile_render import Limits, load_values
     from profile_render.errors import LimitExceededError
