@@ -936,7 +936,11 @@ def _parse(
     documents: List[Tuple[Any, Tuple[int, int]]] = []
     pieces = _split_documents(text, source) if split else ([(0, text)] if text else [])
     for offset, chunk in pieces:
-        loader = _node_loader(chunk, use_libyaml)
+        try:
+            # The pure-Python reader checks characters as it is created, so creation can fail too.
+            loader = _node_loader(chunk, use_libyaml)
+        except yaml.YAMLError as exc:
+            raise _syntax_error(exc, chunk, source, offset) from None
         builder = _Builder(source, limits, warnings, marks, offset)
         try:
             if loader.check_node():

@@ -6,7 +6,7 @@ import time
 import tracemalloc
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from profile_render import load as load_module
@@ -244,6 +244,9 @@ def test_fallback_parser_matches_libyaml(text):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
+@example("\x1f\\/")  # a control character on the pure-Python reader path (found by CI)
+@example("a: \"\\'\"\x07")
+@example("\ufeffa\ufeff: 1\x1f")
 def test_arbitrary_text_never_raises_anything_else(text):
     try:
         load_values(text)
