@@ -178,6 +178,28 @@ def _labels(context: DeploymentContext) -> Dict[str, str]:
     return labels
 
 
+def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cache: Optional[Any],
+              refs: Mapping[str, Any]) -> None:
+    """Validate against the charts' schemas; a violation at a secret parameter never quotes its value."""
+    from dataclasses import replace
+
+    from .validate import SchemaValidationError, validate_values
+
+    try:
+        validate_values(merged.chart, merged.values, cache=cache, origin=merged.origin, local_refs=refs)
+    except SchemaValidationError as exc:
+        secrets = [tuple(p) for p in secret_paths]
+        if not secrets:
+            raise
+        cleaned = []
+        for v in exc.violations:
+            path = tuple(v.path)
+            if any(path[: len(s)] == s or s[: len(path)] == path for s in secrets):
+                v = replace(v, message=f"the secret value breaks the schema's {v.keyword!r} rule")
+            cleaned.append(v)
+        raise SchemaValidationError(cleaned) from None
+
+
 def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
     """Placeholders belong in the Profile: any in a chart's own defaults is an error."""
     for _prefix, sub in chart.walk():
@@ -209,6 +231,9 @@ def render(
     parameter_templates: Sequence[ParameterTemplate] = (),
     parameters: Mapping[str, Any] = {},
     application: Optional[str] = None,
+    validate_schema: bool = True,
+    schema_cache: Optional[Any] = None,
+    schema_refs: Mapping[str, Any] = {},
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -223,6 +248,12 @@ def render(
     ``parameter_templates`` are the Profile's templates and ``parameters`` the
     values given for them by template name; they apply after the overrides
     (see ``params.py``), and secret ones are masked in every display form.
+
+    The final values are validated against the chart's ``values.schema.json``
+    and each subchart's (see ``validate.py``), as Helm does before rendering;
+    ``schema_cache`` (a ``ValidatorCache``) and ``schema_refs`` (local schemas
+    for ``$ref``; nothing is ever fetched) tune that, ``validate_schema=False``
+    skips it.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -285,6 +316,9 @@ def render(
 
     merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,
                           strict=strict, limits=limits, transform_set_value=transform)
+
+    if validate_schema:
+        _validate(merged, secret_paths, schema_cache, schema_refs)
 
     manifests: List[Dict[str, Any]] = []
     pre_install: List[Dict[str, Any]] = []

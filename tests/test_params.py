@@ -132,3 +132,18 @@ def test_render_with_parameters_masks_secrets(chart, capsys):
     assert SECRET not in out and 'db.password = "****" (secret)' in out
     assert "suggested: hi, hello" in out
     assert SECRET not in json.dumps([str(w) for w in result.warnings])
+
+
+def test_schema_violation_by_a_secret_parameter_never_quotes_it(chart):
+    from profile_render.validate import SchemaValidationError
+
+    (chart / "values.schema.json").write_text(
+        '{"type": "object", "properties": {"db": {"type": "object", "properties": '
+        '{"password": {"type": "string", "minLength": 50}}}}}')
+    ctx = DeploymentContext("web", "1.0", "d1", "ns")
+    profile = Layer.from_text("db:\n  password: ''\n", source="profile.yaml", kind="profile")
+    with pytest.raises(SchemaValidationError) as info:
+        render(chart, profile, context=ctx, parameter_templates=[t("db.password", secret=True)],
+               parameters={"db.password": SECRET})
+    assert SECRET not in str(info.value) and "minLength" in str(info.value)
+    assert info.value.violations[0].path == ("db", "password")

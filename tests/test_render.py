@@ -433,3 +433,20 @@ def test_cli_render_subprocess_has_no_traceback(chart, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "profile_render", *map(str, _render_args(chart, prof))],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "quote" in proc.stderr
+
+
+def test_render_validates_the_chart_schema(chart, tmp_path, capsys):
+    (chart / "values.schema.json").write_text(
+        '{"$schema": "http://json-schema.org/schema#", "type": "object",'
+        ' "properties": {"replicas": {"type": "integer", "minimum": 1}}}')
+    p = profile(tmp_path, "replicas: 0\n")
+    from profile_render.validate import SchemaValidationError
+
+    with pytest.raises(SchemaValidationError) as info:
+        render(chart, p, context=ctx())
+    (violation,) = info.value.violations
+    assert violation.path == ("replicas",) and violation.keyword == "minimum"
+    assert violation.origin.layer == "profile" and violation.origin.line == 1
+    assert render(chart, p, context=ctx(), validate_schema=False).values["replicas"] == 0
+    code, out, err = _cli(_render_args(chart, p), capsys)
+    assert code == 1 and out == "" and "minimum" in err and "profile.yaml:1:1" in err
