@@ -93,6 +93,48 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="instead of the output, show the value at PATH and where it came from")
     render.add_argument("--strict", action="store_true", help="treat every warning as an error")
     render.set_defaults(command_parser=render)
+
+    package = commands.add_parser("package", help="work with a whole deployment package")
+    package_commands = package.add_subparsers(dest="package_command", metavar="COMMAND", parser_class=_Parser)
+    prender = package_commands.add_parser(
+        "render",
+        help="render every application of a deployment package",
+        description=(
+            "Render each application of a deployment package with the profile its deployment profile picks, "
+            "its namespace from defaultNamespaces, its version from the Application file and its registry "
+            "credentials from the Registry objects. Charts are local paths given with --chart."
+        ),
+    )
+    prender.add_argument("directory", metavar="DIR", help="folder with the package's catalog YAML files")
+    prender.add_argument("--deployment-profile", metavar="NAME", help="deployment profile (default: the package's default)")
+    prender.add_argument("--app", dest="apps", action="append", default=[], metavar="NAME",
+                         help="render only this application (repeatable)")
+    prender.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH", required=True,
+                         help="the chart of an application: a directory or .tgz (repeat for each application)")
+    prender.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
+                         help="a catalog file of Registry objects not in the package (e.g. platform registries)")
+    prender.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
+                         help="a parameter template value for an application")
+    prender.add_argument("--deployment-name", required=True, metavar="NAME")
+    prender.add_argument("--org", metavar="ORG")
+    prender.add_argument("--project", metavar="PROJECT")
+    prender.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml")
+    prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
+    prender.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    prender.set_defaults(command_parser=prender)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check a deployment package: catalog schemas, references, placeholders, parameters, chart keys",
+        description="Report every problem found in a deployment package's files (see docs/lint-rules.md).",
+    )
+    lint.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
+                      help="an application's chart, to check placeholders and keys against it")
+    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    lint.set_defaults(command_parser=lint)
     return parser
 
 
@@ -230,7 +272,12 @@ def _manifest_stream(objects: Sequence[object]) -> str:
 
 
 def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
-    """Write every file or none: stage them in a private folder, then move them into place."""
+    """Write every file or none: stage them in a private folder, then move them into place.
+
+    Names may contain one folder level (``app/values.yaml``). Files are created
+    with mode 0600: manifests can hold credentials.
+    """
+    import shutil
     import tempfile
 
     from .errors import ProfileRenderError
@@ -244,24 +291,19 @@ def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
     try:
         for name, text in files.items():
             target = os.path.join(staging, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
         for name in files:
-            os.replace(os.path.join(staging, name), os.path.join(directory, name))
+            final = os.path.join(directory, name)
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            os.replace(os.path.join(staging, name), final)
     except OSError as exc:
         raise ProfileRenderError(f"cannot write the output: {exc.strerror}", source=directory,
-                                 hint="check free space and permissions; nothing was written") from None
+                                 hint="check free space and permissions") from None
     finally:
-        for name in os.listdir(staging) if os.path.isdir(staging) else ():
-            try:
-                os.unlink(os.path.join(staging, name))
-            except OSError:
-                pass
-        try:
-            os.rmdir(staging)
-        except OSError:
-            pass
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
@@ -305,6 +347,66 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
+def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, str]":
+    charts = {}
+    for item in items:
+        app, eq, path = item.partition("=")
+        if not eq or not app or not path:
+            parser.error(f"--chart takes APP=PATH, not {item!r}")
+        charts[app] = path
+    return charts
+
+
+def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from .package import render_package
+    from .params import parse_parameter_assignment
+
+    parameters: "dict[str, dict[str, str]]" = {}
+    for item in args.parameters:
+        app, path, value = parse_parameter_assignment(item)
+        parameters.setdefault(app, {})[path] = value
+    result = render_package(
+        args.directory, charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
+        registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
+        parameters=parameters, org=args.org, project=args.project, strict=args.strict,
+    )
+    for finding in result.findings:
+        print(str(finding), file=err)
+    for name, app_result in result.applications.items():
+        _print_warnings([f"{name}: {w}" for w in app_result.warnings], err)
+    if args.output_dir:
+        from .emit import to_yaml
+
+        files = {}
+        for name, app_result in result.applications.items():
+            files[f"{name}/values.yaml"] = to_yaml(app_result.values)
+            files[f"{name}/manifests.yaml"] = _manifest_stream(app_result.manifests)
+            files[f"{name}/pre-install.yaml"] = _manifest_stream(app_result.pre_install_manifests)
+        _write_output_dir(args.output_dir, files)
+        print(f"profile-render: wrote {len(result.applications)} application folder(s) to {args.output_dir}", file=err)
+        return EXIT_OK
+    from .emit import to_json, to_yaml
+
+    data = result.to_dict()
+    out.write(to_json(data) + "\n" if args.output == "json" else to_yaml(data))
+    return EXIT_OK
+
+
+def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from .findings import ERROR
+    from .lint import format_findings, lint
+
+    findings = lint(args.paths, charts=_chart_map(args.charts, parser), registry_files=args.registries)
+    out.write(format_findings(findings, args.format))
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    if args.format == "text":
+        print(f"{errors} error(s), {warnings} warning(s)", file=err)
+    if errors or (args.strict and warnings):
+        return EXIT_INPUT
+    return EXIT_OK
+
+
 class _StringSink:
     def __init__(self) -> None:
         self.parts: List[str] = []
@@ -333,6 +435,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _cmd_merge(args, out, err)
         if args.command == "render":
             return _cmd_render(args, args.command_parser, out, err)
+        if args.command == "package":
+            if getattr(args, "package_command", None) is None:
+                parser.error("package needs a command: render")
+            return _cmd_package_render(args, args.command_parser, out, err)
+        if args.command == "lint":
+            return _cmd_lint(args, args.command_parser, out, err)
         parser.error(f"unknown command {args.command!r}")
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)

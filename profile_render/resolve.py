@@ -78,7 +78,8 @@ def _need_credentials(ctx: ResolveContext, name: str) -> None:
         raise PlaceholderError(
             f"%{name}% needs image registry credentials, but none were given",
             hint="give the application's image registry with a username and password or token "
-                 "(--registry-url, --registry-username and --registry-password-file on the CLI)")
+                 "(render: --registry-url, --registry-username, --registry-password-file; "
+                 "package render: a Registry object with userName and authToken, e.g. via --registry FILE)")
 
 
 def _generated_credential(ctx: ResolveContext) -> str:

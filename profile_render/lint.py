@@ -1,0 +1,288 @@
+"""Lint a deployment package before it is uploaded or deployed.
+
+Lint gathers every finding instead of stopping at the first: the catalog
+checks (``catalog.py``), then, per application profile, its values file
+(Helm-readability, duplicate keys), placeholder misuse, parameter templates,
+and — when the application's chart is given — placeholders in the chart's
+defaults and profile keys the chart neither defaults nor allows by schema.
+Rule ids are documented in docs/lint-rules.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+
+from .catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
+from .chart import Chart, load_chart
+from .errors import ProfileRenderError, format_path
+from .findings import ERROR, WARNING, Finding
+from .load import LoadedValues, load_values_file
+from .origin import walk
+from .params import check_template
+from .resolve import (
+    GENERATED_DOCKER_CREDENTIAL,
+    IMAGE_REGISTRY_URL,
+    PRE_HOOK_CREDENTIAL,
+    REGISTRY_CERT_CONFIG_MAP,
+    Placeholders,
+)
+
+__all__ = ["lint", "LINT_RULES", "format_findings"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+LINT_RULES: Dict[str, str] = {
+    "values-invalid": ERROR,
+    "duplicate-key": WARNING,
+    "placeholder-typo": ERROR,
+    "placeholder-in-key": ERROR,
+    "placeholder-in-chart": ERROR,
+    "prehook-without-credential": WARNING,
+    "placeholder-unsatisfiable": ERROR,
+    "unknown-key": WARNING,
+    "parameter-template": ERROR,
+    "parameter-path-missing": WARNING,
+    "parameter-type-mismatch": WARNING,
+    "chart-invalid": ERROR,
+}
+
+
+def _finding(rule: str, message: str, loaded: Optional[LoadedValues], path: Tuple[Any, ...], hint: str,
+             severity: Optional[str] = None, source: Optional[str] = None) -> Finding:
+    line = column = None
+    if loaded is not None and path:
+        spot = loaded.locate(path)
+        if spot is not None:
+            line, column = spot
+    return Finding(rule, severity or LINT_RULES[rule], message, source or (loaded.source if loaded else None),
+                   line, column, path or None, hint)
+
+
+def _strings(tree: Any, path: Tuple[Any, ...] = ()) -> Iterable[Tuple[Tuple[Any, ...], str, bool]]:
+    """(path, text, is_key) for every string value and key in a tree."""
+    if isinstance(tree, str):
+        yield path, tree, False
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            yield path + (key,), key, True
+            yield from _strings(value, path + (key,))
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from _strings(value, path + (i,))
+
+
+def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: Catalog,
+                          placeholders: Placeholders) -> List[Finding]:
+    out: List[Finding] = []
+    used: Set[str] = set()
+    for path, text, is_key in _strings(loaded.data):
+        if "%" not in text and not any(name in text for name in placeholders.names):
+            continue
+        for hit in placeholders.scan(text):
+            if is_key:
+                out.append(_finding("placeholder-in-key", f"the key {text!r} holds a placeholder", loaded, path,
+                                    "placeholders are resolved in values only; move it into a value"))
+                break
+            if not hit.known:
+                out.append(_finding("placeholder-typo", f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
+                                    loaded, path, f"did you mean '%{hit.suggestion}%'?"))
+            else:
+                used.add(hit.name)
+    registry = catalog.registries.get(app.image_registry) if app.image_registry else None
+    if PRE_HOOK_CREDENTIAL in used and GENERATED_DOCKER_CREDENTIAL not in used:
+        out.append(Finding("prehook-without-credential", WARNING,
+                           "%PreHookCredential% is used without %GeneratedDockerCredential%", loaded.source, None, None,
+                           None, "pre-install hooks get the Secret, but the chart's workloads are not told its name; "
+                                 "set imagePullSecrets to '%GeneratedDockerCredential%' as well"))
+    for name in sorted(used):
+        problem = None
+        if name in (GENERATED_DOCKER_CREDENTIAL, PRE_HOOK_CREDENTIAL, IMAGE_REGISTRY_URL, REGISTRY_CERT_CONFIG_MAP):
+            if not app.image_registry:
+                problem = f"%{name}% is used, but application {app.name!r} has no imageRegistry"
+            elif registry is not None:
+                if name in (GENERATED_DOCKER_CREDENTIAL, PRE_HOOK_CREDENTIAL) and not (
+                        registry.user_name and registry.auth_token):
+                    problem = f"%{name}% needs credentials, but registry {registry.name!r} has no userName/authToken"
+                elif name == REGISTRY_CERT_CONFIG_MAP and not registry.ca_certs:
+                    problem = f"%{name}% needs CA certificates, but registry {registry.name!r} has no caCerts"
+                elif registry.type != "IMAGE":
+                    problem = None  # registry-type reports it
+        if problem is not None:
+            first = next(p for p, t, k in _strings(loaded.data) if not k and f"%{name}%" in t)
+            out.append(_finding("placeholder-unsatisfiable", problem, loaded, first,
+                                "set the application's imageRegistry to an IMAGE registry that provides it"))
+    return out
+
+
+def _schema_allows(schema: Any, path: Tuple[Any, ...]) -> Optional[bool]:
+    """Whether a chart schema names ``path`` under ``properties`` (True), forbids it (False), or is silent (None)."""
+    node = schema
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        props = node.get("properties")
+        if isinstance(props, dict) and part in props:
+            node = props[part]
+            continue
+        patterns = node.get("patternProperties")
+        if isinstance(patterns, dict) and patterns:
+            return None
+        if node.get("additionalProperties") is False:
+            return False
+        return None
+    return True
+
+
+def _unknown_key_findings(loaded: LoadedValues, defaults: Dict[str, Any], schema: Any) -> List[Finding]:
+    out: List[Finding] = []
+
+    def visit(tree: Any, base: Any, path: Tuple[Any, ...]) -> None:
+        if not isinstance(tree, dict) or not isinstance(base, dict):
+            return
+        if not base and path:
+            return  # an empty table default ({}) takes any keys (annotations, labels ...)
+        for key, value in tree.items():
+            here = path + (key,)
+            if key in base:
+                visit(value, base[key], here)
+                continue
+            allowed = _schema_allows(schema, here) if schema is not None else None
+            if allowed:
+                continue
+            close = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
+            hint = (f"did you mean {format_path(path + (close[0],))}?" if close
+                    else "the chart never reads it unless a template does so without a default; check the chart's values.yaml")
+            out.append(_finding("unknown-key", f"{format_path(here)} is neither a default of the chart nor allowed by its schema",
+                                loaded, here, hint))
+
+    visit(loaded.data, defaults, ())
+    return out
+
+
+def _parameter_findings(profile: ProfileSpec, loaded: Optional[LoadedValues]) -> List[Finding]:
+    from .package import parameter_templates_of
+
+    out: List[Finding] = []
+    for template in parameter_templates_of(profile):
+        try:
+            check_template(template)
+        except ProfileRenderError as exc:
+            out.append(Finding("parameter-template", ERROR, exc.problem, template.source, template.line,
+                               template.column, None, exc.hint))
+            continue
+        if loaded is None:
+            continue
+        found, value = walk(loaded.data, template.path)
+        if not found:
+            out.append(Finding(
+                "parameter-path-missing", WARNING,
+                f"parameter template {template.name!r} names a path the profile's values do not have",
+                template.source, template.line, template.column, None,
+                _path_hint(loaded.data, template.path)))
+            continue
+        expected = {"string": (str,), "number": (int, float), "boolean": (bool,)}.get(template.type, ())
+        if value is not None and expected and (not isinstance(value, expected) or (
+                template.type == "number" and isinstance(value, bool))):
+            out.append(Finding(
+                "parameter-type-mismatch", WARNING,
+                f"parameter template {template.name!r} is declared {template.type}, but the profile's value is "
+                f"{type(value).__name__ if not isinstance(value, bool) else 'bool'}",
+                template.source, template.line, template.column, None,
+                "declare the type the chart expects, so the given value reaches Helm with that type"))
+    return out
+
+
+def _path_hint(values: Dict[str, Any], path: Tuple[Any, ...]) -> str:
+    leaf = path[-1] if path else None
+    matches = []
+
+    def visit(tree: Any, here: Tuple[Any, ...]) -> None:
+        if isinstance(tree, dict):
+            for k, v in tree.items():
+                if k == leaf:
+                    matches.append(here + (k,))
+                visit(v, here + (k,))
+
+    visit(values, ())
+    if matches:
+        return f"did you mean {format_path(matches[0])!r}? A template's name is the full dotted value path"
+    return "name the template after a dotted value path of the profile, e.g. image.tag"
+
+
+def lint(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    charts: Mapping[str, PathLike] = {},
+    registry_files: Sequence[PathLike] = (),
+) -> List[Finding]:
+    """Every finding for a deployment package (or loose catalog files), sorted by file and position."""
+    catalog = load_catalog(paths if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)
+    findings = list(check_catalog(catalog))
+    placeholders = Placeholders()
+    loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
+    for name, chart_path in charts.items():
+        try:
+            chart = load_chart(chart_path)
+            from .values import merge_values
+
+            loaded_charts[name] = (chart, merge_values(chart).values)
+        except ProfileRenderError as exc:
+            findings.append(Finding("chart-invalid", ERROR, exc.problem, exc.source or str(chart_path), exc.line,
+                                    exc.column, None, exc.hint))
+            continue
+        for prefix, sub in chart.walk():
+            loaded = sub.values_source
+            for path, text, is_key in _strings(sub.values):
+                if "%" in text and placeholders.contains(text):
+                    findings.append(_finding(
+                        "placeholder-in-chart", f"the chart's defaults hold a placeholder ({text!r})", loaded, path,
+                        "placeholders must be set in the Profile's values, not in the chart", source=sub.source))
+    seen_files: Set[str] = set()
+    for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
+        for profile in app.profiles:
+            loaded: Optional[LoadedValues] = None
+            if profile.values_path is not None and os.path.isfile(profile.values_path):
+                key = str(profile.values_path)
+                try:
+                    loaded = load_values_file(profile.values_path)
+                except ProfileRenderError as exc:
+                    if key not in seen_files:
+                        findings.append(Finding("values-invalid", ERROR, exc.problem, exc.source, exc.line,
+                                                exc.column, exc.path, exc.hint))
+                else:
+                    if key not in seen_files:
+                        for w in loaded.warnings:
+                            findings.append(Finding("duplicate-key", WARNING, w.message, w.source, w.line,
+                                                    w.column, w.path, w.hint))
+                        findings.extend(_placeholder_findings(loaded, app, catalog, placeholders))
+                        if app_name in loaded_charts:
+                            chart, defaults = loaded_charts[app_name]
+                            schema = None
+                            if chart.schema:
+                                try:
+                                    schema = json.loads(chart.schema)
+                                except ValueError:
+                                    schema = None
+                            findings.extend(_unknown_key_findings(loaded, defaults, schema))
+                seen_files.add(key)
+            findings.extend(_parameter_findings(profile, loaded))
+    unique = []
+    keys = set()
+    for f in findings:
+        k = (f.rule, f.source, f.line, f.column, f.message)
+        if k not in keys:
+            keys.add(k)
+            unique.append(f)
+    return sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
+
+
+def format_findings(findings: Sequence[Finding], fmt: str = "text") -> str:
+    """Findings as text lines (``file:line:col: severity: message [rule-id]``) or a JSON list."""
+    if fmt == "json":
+        return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+    return "".join(f"{f}\n" for f in findings)
+
+

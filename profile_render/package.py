@@ -1,0 +1,165 @@
+"""Render a whole deployment package: every application with its Profile, registry and parameters.
+
+The package decides everything a single ``render`` is otherwise told: which
+applications (with their versions), which profile each uses (the deployment
+profile's ``applicationProfiles``, else the application's default profile),
+their namespaces (``defaultNamespaces``), and their image registries (the
+Registry objects, from the package or given separately). Charts come from the
+caller, as local directories or archives: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from .catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
+from .errors import ProfileRenderError
+from .findings import ERROR, Finding
+from .model import DeploymentContext, ImageRegistry
+from .params import ParameterTemplate
+from .render import RenderResult, render
+
+__all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class PackageError(ProfileRenderError):
+    """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name)."""
+
+    def __init__(self, problem: str, *, findings: Sequence[Finding] = (), hint: Optional[str] = None,
+                 source: Optional[str] = None) -> None:
+        self.findings = list(findings)
+        super().__init__(problem, hint=hint, source=source)
+
+    def _render(self) -> str:
+        text = super()._render()
+        if self.findings:
+            text += "\n" + "\n".join(f"  {f}" for f in self.findings)
+        return text
+
+
+@dataclass
+class PackageRender:
+    """The rendered applications of one deployment profile of a package."""
+
+    package: DeploymentPackageSpec
+    deployment_profile: Optional[DeploymentProfileSpec]
+    applications: Dict[str, RenderResult] = field(default_factory=dict)
+    findings: List[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"applications": {name: <render result object>}}``, the ``-o json`` form."""
+        return {"applications": {name: result.to_dict() for name, result in self.applications.items()}}
+
+    def masked(self) -> Dict[str, Any]:
+        """The same with every secret masked."""
+        return {"applications": {name: result.masked() for name, result in self.applications.items()}}
+
+
+def parameter_templates_of(profile: Any) -> List[ParameterTemplate]:
+    """The catalog profile's parameter templates as :class:`ParameterTemplate` objects."""
+    out = []
+    for spec in getattr(profile, "parameter_templates", ()) or ():
+        out.append(ParameterTemplate(
+            name=spec.name or "", type=spec.type or "string", display_name=spec.display_name,
+            default=spec.default, suggested_values=tuple(spec.suggested_values or ()),
+            mandatory=bool(spec.mandatory), secret=bool(spec.secret), validator=spec.validator,
+            source=spec.source, line=spec.line, column=spec.column))
+    return out
+
+
+def _pick_package(catalog: Catalog, name: Optional[str]) -> DeploymentPackageSpec:
+    packages = catalog.packages
+    if name is not None:
+        found = [p for p in packages if p.name == name]
+        if not found:
+            raise PackageError(f"no deployment package named {name!r}",
+                               hint="packages found: " + (", ".join(sorted(str(p.name) for p in packages)) or "none"))
+        return found[0]
+    if not packages:
+        raise PackageError("no DeploymentPackage object was found",
+                           hint="pass the folder (or files) holding the package's catalog YAML")
+    if len(packages) > 1:
+        raise PackageError("several deployment packages were found: " + ", ".join(str(p.name) for p in packages),
+                           hint="pass only one package's files")
+    return packages[0]
+
+
+def _registry_for(catalog: Catalog, app: ApplicationSpec) -> Optional[ImageRegistry]:
+    if not app.image_registry:
+        return None
+    spec = catalog.registries.get(app.image_registry)
+    if spec is None:
+        return None  # a platform registry not given: placeholders that need it will say so
+    return spec.to_image_registry()
+
+
+def render_package(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    charts: Mapping[str, PathLike],
+    deployment_name: str,
+    registry_files: Sequence[PathLike] = (),
+    deployment_profile: Optional[str] = None,
+    applications: Optional[Sequence[str]] = None,
+    parameters: Mapping[str, Mapping[str, Any]] = {},
+    org: Optional[str] = None,
+    project: Optional[str] = None,
+    package_name: Optional[str] = None,
+    strict: bool = False,
+) -> PackageRender:
+    """Render every application of a deployment package's deployment profile (default: the package's default).
+
+    ``charts`` maps application names to chart paths; ``parameters`` maps
+    application names to ``{template name: value}``. Catalog errors stop the
+    render (raised as :class:`PackageError` with the findings); warnings are
+    returned in ``findings``.
+    """
+    catalog = load_catalog(paths if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)
+    findings = check_catalog(catalog)
+    errors = [f for f in findings if f.severity == ERROR]
+    if errors:
+        raise PackageError(f"the deployment package has {len(errors)} error(s)", findings=errors,
+                           hint="fix them (run `profile-render lint` for every finding)")
+    package = _pick_package(catalog, package_name)
+    if deployment_profile is not None:
+        chosen = package.deployment_profile(deployment_profile)
+        if chosen is None:
+            names = ", ".join(str(p.name) for p in package.deployment_profiles) or "none"
+            raise PackageError(f"package {package.name!r} has no deployment profile {deployment_profile!r}",
+                               hint=f"deployment profiles: {names}")
+    else:
+        chosen = package.default_deployment_profile
+    names = [name for name, _ in package.applications if name]
+    wanted = list(applications) if applications else names
+    for name in list(wanted) + list(parameters):
+        if name not in names:
+            raise PackageError(f"application {name!r} is not part of package {package.name!r}",
+                               hint="applications: " + ", ".join(names))
+    result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
+    for name, version in package.applications:
+        if name not in wanted:
+            continue
+        app = catalog.application(name, version)
+        assert app is not None  # check_catalog reported unknown applications
+        profile_name = (chosen.application_profiles.get(name) if chosen is not None else None)
+        profile = app.profile(profile_name) if profile_name else app.default_profile
+        if profile is None:
+            raise PackageError(f"application {name!r} has no profile to deploy",
+                               source=app.source, hint="add a profile to the Application")
+        chart = charts.get(name)
+        if chart is None:
+            raise PackageError(f"no chart was given for application {name!r}",
+                               hint=f"pass --chart {name}=PATH (a chart directory or .tgz of "
+                                    f"{app.chart_name} {app.chart_version})")
+        context = DeploymentContext(
+            app_name=name, app_version=str(app.version), deployment_name=deployment_name,
+            namespace=package.default_namespaces.get(name, "default"), org=org, project=project)
+        result.applications[name] = render(
+            chart, profile.values_path, context=context, registry=_registry_for(catalog, app),
+            parameter_templates=parameter_templates_of(profile), parameters=dict(parameters.get(name, {})),
+            application=name, strict=strict)
+    return result

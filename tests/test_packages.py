@@ -1,0 +1,166 @@
+"""Whole deployment packages: package render and lint on the real catalog samples and broken variants."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from profile_render.cli import main
+from profile_render.lint import lint
+from profile_render.package import PackageError, render_package
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "reference" / "catalog-samples" / "app-orch-tutorials"
+TUTORIAL = SAMPLES / "developer-guide-tutorial"
+HTTPBIN = SAMPLES / "httpbin" / "deployment-package"
+REGISTRIES = ROOT / "tests" / "data" / "catalog" / "registries.yaml"
+SCHEMA = json.loads((ROOT / "schemas" / "render-result.schema.json").read_text())
+CANARY = "CANARY-registry-token-5f2c9e"
+
+pytestmark = pytest.mark.skipif(not TUTORIAL.is_dir(), reason="catalog samples (../shared/reference) not present")
+
+CHARTS = {
+    "tutorial-server": TUTORIAL / "tutorial-chart" / "tutorial-server",
+    "tutorial-web-ui": TUTORIAL / "tutorial-chart" / "tutorial-web-ui",
+}
+
+
+def _summary(findings):
+    return sorted((f.rule, f.severity, Path(f.source).name if f.source else None, f.line) for f in findings)
+
+
+def test_tutorial_package_renders_end_to_end():
+    result = render_package(TUTORIAL / "tutorial-deployment", charts=CHARTS, deployment_name="deployment-abc12",
+                            registry_files=[REGISTRIES], org="acme", project="edge")
+    assert result.deployment_profile.name == "default-profile"
+    assert sorted(result.applications) == ["tutorial-server", "tutorial-web-ui"]
+    server = result.applications["tutorial-server"]
+    assert server.values["tutorialServer"] == {"greeting": "Deployed by Application Orchestration (default)",
+                                               "initialCount": 10}
+    assert server.values["imagePullSecrets"] == [{"name": server.secret_name}]
+    (secret,) = server.manifests
+    assert secret["metadata"]["namespace"] == "tutorial"
+    auth = json.loads(base64.b64decode(secret["data"][".dockerconfigjson"]))["auths"]
+    assert list(auth) == ["registry-oci.example.com"]
+    for app in result.applications.values():
+        jsonschema.validate(json.loads(json.dumps(app.to_dict())), SCHEMA)
+    assert CANARY not in json.dumps(result.masked())
+
+
+def test_tutorial_alternate_pt_with_parameters():
+    result = render_package(TUTORIAL / "tutorial-deployment", charts=CHARTS, deployment_name="d1",
+                            registry_files=[REGISTRIES], deployment_profile="alternate-pt",
+                            applications=["tutorial-server"], parameters={"tutorial-server": {"greeting": " hi "}})
+    server = result.applications["tutorial-server"]
+    # The sample's templates are named "greeting"/"initialCount", not the chart's tutorialServer.* paths,
+    # so (as in the reference) they set top-level keys the chart never reads; lint warns about it.
+    assert server.values["greeting"] == "hi" and server.values["initialCount"] == "0"
+    assert server.values["tutorialServer"]["greeting"] == "Deployed by Application Orchestration (alternate-pt)"
+    assert sorted(w.code for w in server.warnings) == ["parameter-path-missing", "parameter-path-missing"]
+
+
+def test_package_render_errors():
+    with pytest.raises(PackageError, match="no chart was given for application 'tutorial-web-ui'"):
+        render_package(TUTORIAL / "tutorial-deployment", charts={"tutorial-server": CHARTS["tutorial-server"]},
+                       deployment_name="d", registry_files=[REGISTRIES])
+    with pytest.raises(PackageError, match="no deployment profile 'nope'"):
+        render_package(TUTORIAL / "tutorial-deployment", charts=CHARTS, deployment_name="d",
+                       registry_files=[REGISTRIES], deployment_profile="nope")
+    with pytest.raises(PackageError, match="not part of package"):
+        render_package(TUTORIAL / "tutorial-deployment", charts=CHARTS, deployment_name="d",
+                       registry_files=[REGISTRIES], applications=["nope"])
+
+
+def test_package_render_cli_json_and_output_dir(tmp_path, capsys):
+    args = ["package", "render", str(TUTORIAL / "tutorial-deployment"),
+            "--chart", f"tutorial-server={CHARTS['tutorial-server']}",
+            "--chart", f"tutorial-web-ui={CHARTS['tutorial-web-ui']}",
+            "--registry", str(REGISTRIES), "--deployment-name", "d1", "-o", "json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(out["applications"]) == ["tutorial-server", "tutorial-web-ui"]
+    for app in out["applications"].values():
+        jsonschema.validate(app, SCHEMA)
+    target = tmp_path / "out"
+    assert main(args[:-2] + ["--output-dir", str(target)]) == 0
+    for app in CHARTS:
+        assert sorted(p.name for p in (target / app).iterdir()) == ["manifests.yaml", "pre-install.yaml", "values.yaml"]
+        docs = list(yaml.safe_load_all((target / app / "manifests.yaml").read_text()))
+        assert [d["kind"] for d in docs] == ["Secret"]
+
+
+def test_tutorial_lints_without_errors_and_with_the_deserved_warnings():
+    findings = lint(TUTORIAL / "tutorial-deployment", charts=CHARTS, registry_files=[REGISTRIES])
+    assert _summary(findings) == [
+        ("parameter-path-missing", "warning", "tutorial-server-app.yaml", 27),
+        ("parameter-path-missing", "warning", "tutorial-server-app.yaml", 31),
+        ("unknown-key", "warning", "tutorial-web-ui-values.yaml", 13),
+    ]
+    assert "tutorialServer.greeting" in findings[0].hint
+
+
+def test_httpbin_lints_without_errors():
+    assert lint(HTTPBIN, registry_files=[REGISTRIES]) == []
+    without = lint(HTTPBIN)
+    assert [(f.rule, f.severity) for f in without] == [("unknown-registry", "warning")]
+
+
+def _copy_tutorial(tmp_path):
+    target = tmp_path / "pkg"
+    shutil.copytree(TUTORIAL / "tutorial-deployment", target)
+    return target
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("tutorial-server-values-default.yaml", "'%GeneratedDockerCredential%'".replace("'", '"'),
+     '"%GeneratedDockerCredentials%"', [("placeholder-typo", "error", "tutorial-server-values-default.yaml", 14)]),
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:", "'%OrgName%': x\nimagePullSecrets:",
+     [("placeholder-in-key", "error", "tutorial-server-values-default.yaml", 13),
+      ("unknown-key", "warning", "tutorial-server-values-default.yaml", 13)]),
+    ("tutorial-server-values-default.yaml", '"%GeneratedDockerCredential%"', '"%PreHookCredential%"',
+     [("prehook-without-credential", "warning", "tutorial-server-values-default.yaml", None)]),
+    ("tutorial-server-values-default.yaml", "fullnameOverride: tutorial-server", "fulnameOverride: tutorial-server",
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 6)]),
+    ("tutorial-server-app.yaml", 'imageRegistry: "harbor-docker-oci"', "# no image registry",
+     [("placeholder-unsatisfiable", "error", "tutorial-server-values-alternate-pt.yaml", 14),
+      ("placeholder-unsatisfiable", "error", "tutorial-server-values-alternate.yaml", 14),
+      ("placeholder-unsatisfiable", "error", "tutorial-server-values-default.yaml", 14)]),
+    ("tutorial-server-app.yaml", 'default: "0"', 'default: "0"\n        mandatory: true',
+     [("parameter-template", "error", "tutorial-server-app.yaml", 31)]),
+    ("tutorial-server-values-default.yaml", "initialCount: 10", "initialCount: 10\n  initialCount: 11",
+     [("duplicate-key", "warning", "tutorial-server-values-default.yaml", 10)]),
+])
+def test_broken_variants(tmp_path, file, old, new, expected):
+    pkg = _copy_tutorial(tmp_path)
+    path = pkg / file
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    findings = lint(pkg, charts=CHARTS, registry_files=[REGISTRIES])
+    base = {("parameter-path-missing", "warning", "tutorial-server-app.yaml", 27),
+            ("parameter-path-missing", "warning", "tutorial-server-app.yaml", 31),
+            ("unknown-key", "warning", "tutorial-web-ui-values.yaml", 13)}
+    assert sorted(set(_summary(findings)) - base) == sorted(set(expected) - base)
+
+
+def test_lint_cli(tmp_path, capsys):
+    assert main(["lint", str(TUTORIAL / "tutorial-deployment"), "--registry", str(REGISTRIES)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("[parameter-path-missing]") == 2
+    assert "0 error(s), 2 warning(s)" in captured.err
+    assert main(["lint", str(TUTORIAL / "tutorial-deployment"), "--registry", str(REGISTRIES), "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["lint", str(HTTPBIN), "--registry", str(REGISTRIES), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    pkg = _copy_tutorial(tmp_path)
+    (pkg / "tutorial-server-app.yaml").write_text((pkg / "tutorial-server-app.yaml").read_text()
+                                                  .replace("name: tutorial-server", "name: Tutorial_Server", 1))
+    assert main(["lint", str(pkg), "--registry", str(REGISTRIES), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert any(f["rule"] == "schema" and f["path"] == "name" and f["line"] for f in data)
