@@ -46,7 +46,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-from .errors import format_path
+from .errors import describe_value, format_path
 from .findings import ERROR, WARNING, Finding
 from .load import resolve_plain_scalar
 from .model import ImageRegistry, RegistryError, Secret
@@ -1014,22 +1014,6 @@ _TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an intege
                "object": "a mapping", "array": "a list", "null": "null"}
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "a value of another kind"
-
-
 def _show(value: Any, limit: int = 60) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     if len(text) > limit:
@@ -1109,7 +1093,7 @@ def _error_findings(doc: _Document, error: Any, path: FieldPath) -> List[Finding
         advice = hint
         if "string" in wanted and isinstance(instance, (bool, int, float)):
             advice = "quote it: YAML reads unquoted numbers, true/false and null as non-strings"
-        return one(f"{label} must be {text}; it is {_describe(instance)}", advice)
+        return one(f"{label} must be {text}; it is {describe_value(instance, mapping='a mapping')}", advice)
     if keyword in ("enum", "const"):
         options = expected if keyword == "enum" else [expected]
         allowed = ", ".join(str(o) for o in options)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .errors import ChartError, ProfileRenderError
+from .errors import ChartError, ProfileRenderError, describe_value
 from .load import Limits, LoadedValues, _format_float32_key, load_values, load_yaml_document
 
 __all__ = ["Chart", "Dependency", "load_chart", "chart_from_values", "ArchiveLimits"]
@@ -408,19 +408,6 @@ _SEMVER = re.compile(
 _ALIAS = re.compile(r"[a-zA-Z0-9_-]+\Z")
 
 
-def _kind_of(value: Any) -> str:
-    """A value's kind, for error messages."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "a string"
-
-
 def _go_text(value: Any, where: str, source: str) -> Optional[str]:
     """A Go string field's value: text as is, numbers and booleans as sigs.k8s.io/yaml writes them."""
     if value is None:
@@ -433,7 +420,7 @@ def _go_text(value: Any, where: str, source: str) -> Optional[str]:
         return str(value)
     if isinstance(value, float):
         return _format_float32_key(value)
-    raise ChartError(f"{where} must be a string, not {_kind_of(value)}", source=source, hint="quote the value")
+    raise ChartError(f"{where} must be a string, not {describe_value(value, mapping='a mapping')}", source=source, hint="quote the value")
 
 
 def _decode_struct(raw: Any, fields: Mapping[str, str], where: str, source: str,
@@ -448,7 +435,7 @@ def _decode_struct(raw: Any, fields: Mapping[str, str], where: str, source: str,
     if raw is None:
         return out
     if not isinstance(raw, dict):
-        raise ChartError(f"{where or 'the document'} must be a mapping, not {_kind_of(raw)}", source=source,
+        raise ChartError(f"{where or 'the document'} must be a mapping, not {describe_value(raw, mapping='a mapping')}", source=source,
                          hint="write key: value pairs")
     folded = {name.lower(): name for name in fields}
     for key in sorted(raw, key=lambda k: k.encode("utf-8", "surrogatepass")):
@@ -465,18 +452,18 @@ def _decode_struct(raw: Any, fields: Mapping[str, str], where: str, source: str,
         elif kind == "bool":
             if value is not None:
                 if not isinstance(value, bool):
-                    raise ChartError(f"{label} must be true or false, not {_kind_of(value)}", source=source,
+                    raise ChartError(f"{label} must be true or false, not {describe_value(value, mapping='a mapping')}", source=source,
                                      hint="write true or false without quotes")
                 out[name] = value
         elif value is None:
             out[name] = None
         elif kind == "strmap":
             if not isinstance(value, dict):
-                raise ChartError(f"{label} must be a mapping, not {_kind_of(value)}", source=source,
+                raise ChartError(f"{label} must be a mapping, not {describe_value(value, mapping='a mapping')}", source=source,
                                  hint="write key: value pairs")
             out[name] = {k: _go_text(v, f"{label}.{k}", source) or "" for k, v in value.items()}
         elif not isinstance(value, list):
-            raise ChartError(f"{label} must be a list, not {_kind_of(value)}", source=source,
+            raise ChartError(f"{label} must be a list, not {describe_value(value, mapping='a mapping')}", source=source,
                              hint="write a YAML list")
         elif kind == "strs":
             out[name] = [_go_text(v, f"{label}[{i}]", source) or "" for i, v in enumerate(value)]

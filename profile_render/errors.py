@@ -26,6 +26,7 @@ __all__ = [
     "StrictModeError",
     "ValuesWarning",
     "format_path",
+    "describe_value",
 ]
 
 PathKey = object  # a str (mapping key) or an int (list index)
@@ -49,6 +50,27 @@ def format_path(path: Sequence[object], *, limit: Optional[int] = None) -> str:
         text = str(part).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
         out.append(text if not out else "." + text)
     return "".join(out) if out else "(top level)"
+
+
+def describe_value(value: object, *, mapping: str = "a table") -> str:
+    """Name a value's kind for a message without quoting it (values may be secret).
+
+    ``mapping`` is the word for a dict (``a table`` in values, ``a mapping`` in
+    catalog files).
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return mapping
+    return "a value"
 
 
 @dataclass(frozen=True)

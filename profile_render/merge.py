@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 from deepmerge import Merger
 
 from .chart import Chart, Dependency
-from .errors import ChartError, MergeError, ValuesWarning, format_path
+from .errors import ChartError, MergeError, ValuesWarning, describe_value, format_path
 from .load import _format_go_float
 from .semver import is_compatible_range
 
@@ -78,20 +78,6 @@ def _is_table(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a value"
-
-
 class _Coalescer:
     """One coalescing pass (CoalesceValues or, with merge=True, MergeValues)."""
 
@@ -114,7 +100,7 @@ class _Coalescer:
                 section = dest[sub.name] = {}
             elif not _is_table(section):
                 raise MergeError(
-                    f"the values for subchart {sub.name!r} must be a table, not {_describe(section)}",
+                    f"the values for subchart {sub.name!r} must be a table, not {describe_value(section)}",
                     path=path + (sub.name,),
                     hint=f"set {format_path(path + (sub.name,))} to a mapping of the subchart's values (or remove it)",
                 )
@@ -146,14 +132,14 @@ class _Coalescer:
                     dg[key] = mine
                 elif not _is_table(current):
                     self._warn("table-conflict",
-                               f"global {key!r} is a table in the parent but {_describe(current)} in the subchart; the subchart's value is kept",
+                               f"global {key!r} is a table in the parent but {describe_value(current)} in the subchart; the subchart's value is kept",
                                path + (GLOBAL, key), "make both the same type")
                 else:
                     self.coalesce_tables(mine, current, path + (GLOBAL, key), True)
                     dg[key] = mine
             elif _is_table(dg.get(key)):
                 self._warn("table-conflict",
-                           f"global {key!r} is a table in the subchart but {_describe(value)} in the parent; the subchart's table is kept",
+                           f"global {key!r} is a table in the subchart but {describe_value(value)} in the parent; the subchart's table is kept",
                            path + (GLOBAL, key), "make both the same type")
             else:
                 dg[key] = value
@@ -178,7 +164,7 @@ class _Coalescer:
                         if default is not None:
                             self._warn(
                                 "table-conflict",
-                                f"the chart default is {_describe(default)} but the given value is a table; the table is kept",
+                                f"the chart default is {describe_value(default)} but the given value is a table; the table is kept",
                                 path + (key,),
                                 "check the key: the chart expects a scalar here",
                             )
@@ -188,7 +174,7 @@ class _Coalescer:
                 elif _is_table(default) and value is not None:
                     self._warn(
                         "table-conflict",
-                        f"the chart default is a table but the given value is {_describe(value)}; the given value replaces the whole table",
+                        f"the chart default is a table but the given value is {describe_value(value)}; the given value replaces the whole table",
                         path + (key,),
                         "set individual keys of the table instead, or null to remove it",
                     )
@@ -212,14 +198,14 @@ class _Coalescer:
                 else:
                     self._warn(
                         "table-conflict",
-                        f"the default is a table but the given value is {_describe(current)}; the given value replaces the whole table",
+                        f"the default is a table but the given value is {describe_value(current)}; the given value replaces the whole table",
                         path + (key,),
                         "set individual keys of the table instead, or null to remove it",
                     )
             elif _is_table(current) and value is not None:
                 self._warn(
                     "table-conflict",
-                    f"the default is {_describe(value)} but the given value is a table; the table is kept",
+                    f"the default is {describe_value(value)} but the given value is a table; the table is kept",
                     path + (key,),
                     "check the key: the chart expects a scalar here",
                 )

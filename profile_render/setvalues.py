@@ -47,7 +47,7 @@ import json
 import re
 from typing import Callable, List, Optional, Tuple
 
-from profile_render.errors import SetSyntaxError
+from profile_render.errors import SetSyntaxError, describe_value
 
 __all__ = ["apply_set", "parse_set", "MAX_INDEX", "MAX_NESTED_NAME_LEVEL"]
 
@@ -138,23 +138,6 @@ def _typed(text: str, as_string: bool) -> object:
         if _INT64_MIN <= number <= _INT64_MAX:
             return number
     return text
-
-
-def _describe(value: object) -> str:
-    """Name the type of an existing value without quoting it (it may be secret)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a map"
-    return "a scalar value"
 
 
 def _quote(text: str) -> str:
@@ -287,7 +270,7 @@ class _Parser:
 
     def _conflict(self, existing: object, wanted: str, column: int, path: List[object]) -> SetSyntaxError:
         return self._error(
-            f"cannot treat this value as {wanted}: it already holds {_describe(existing)}",
+            f"cannot treat this value as {wanted}: it already holds {describe_value(existing, mapping='a map')}",
             column,
             "--set cannot change the type of a value that is already set; change it in the values file, "
             "replace it as a whole first, or use another key",

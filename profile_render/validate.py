@@ -57,7 +57,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from .errors import ProfileRenderError, format_path
+from .errors import ProfileRenderError, describe_value, format_path
 
 __all__ = [
     "SchemaViolation",
@@ -345,22 +345,10 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
         if not isinstance(section, dict):
             out.append(SchemaViolation(
                 prefix + (sub.name,),
-                f"the values of subchart {sub.name!r} must be a table, not {_json_kind(section)}",
+                f"the values of subchart {sub.name!r} must be a table, not {describe_value(section)}",
                 "type", (), f"{chart_path}/{sub.name}", schema_source))
             continue
         _validate_chart(sub, section, prefix + (sub.name,), f"{chart_path}/{sub.name}", cache, refs, out)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
 
 
 # ---------------------------------------------------------------------------

@@ -240,7 +240,7 @@ def test_conflict_error_does_not_quote_existing_value() -> None:
     err = _err("secret.b=1", {"secret": "hunter2"})
     assert "hunter2" not in str(err) and "a string" in err.problem
     err = _err("wrapped.b=1", {"wrapped": object()})
-    assert "a scalar value" in err.problem
+    assert "it already holds a value" in err.problem
 
 
 def test_wrong_argument_types() -> None:
