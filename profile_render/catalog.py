@@ -48,7 +48,8 @@ from yaml.scanner import Scanner
 
 from .errors import describe_value, format_path
 from .findings import ERROR, WARNING, Finding
-from .load import resolve_plain_scalar
+# The same node tagging as the values loader: plain scalars get one private tag, resolved once.
+from .load import _PLAIN, _Resolver, resolve_plain_scalar
 from .model import ImageRegistry, RegistryError, Secret
 
 __all__ = [
@@ -379,7 +380,6 @@ def _version_key(version: Optional[str]) -> Tuple[Any, ...]:
 # Reading YAML: documents kept apart, positions recorded
 
 
-_PLAIN = "!profile-render/catalog-plain"
 _Y = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = _Y + "str", _Y + "seq", _Y + "map"
 _RESOLVABLE_TAGS = frozenset({_Y + "int", _Y + "float", _Y + "bool", _Y + "null"})
@@ -402,21 +402,6 @@ def _resolve_scalar(text: str) -> Any:
     if text in _YAML11_ONLY_BOOLS:
         return text
     return resolve_plain_scalar(text)
-
-
-class _Resolver:
-    """Tags every plain scalar with one private tag: :func:`_resolve_scalar` resolves it, with the catalog's rules."""
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-    def resolve(self, kind: type, value: Any, implicit: Tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            return _PLAIN if implicit[0] else _STR
-        return _SEQ if kind is SequenceNode else _MAP
 
 
 try:  # libyaml
