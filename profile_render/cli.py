@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence, TextIO
+from typing import List, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
 from .errors import ProfileRenderError
@@ -21,7 +21,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on stderr and exit code 2, as documented."""
 
-    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: usage error: {message}\n")
 

@@ -46,7 +46,7 @@ import struct
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import yaml
 from yaml.events import AliasEvent
@@ -734,7 +734,6 @@ class _Builder:
                           "quote the key", path)
 
     def mapping(self, node: MappingNode, depth: int, path: Tuple[Any, ...]) -> Any:
-        tag = node.tag
         out: Dict[str, Any] = {}
         explicit: Dict[str, Node] = {}
         d = depth + 1

@@ -81,20 +81,6 @@ def trace_tree(value: Any, layer: int, path: ValuePath = ()) -> Any:
     return _Leaf(layer, path, value)
 
 
-def leaves_below(value: Any) -> List[_Leaf]:
-    """All traced leaves in a traced subtree."""
-    out: List[_Leaf] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Leaf):
-            out.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return out
-
 
 def parse_value_path(text: str) -> ValuePath:
     """Parse a dotted value path like ``a.b[0].c`` (``\\.`` escapes a dot) into a tuple.

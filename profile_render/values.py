@@ -17,7 +17,7 @@ from .chart import Chart, load_chart
 from .errors import StrictModeError, ValuesWarning, format_path
 from .load import Limits, LoadedValues, load_values, load_values_file
 from .merge import apply_dependency_plan, coalesce_values, import_values, merge_layers, plan_dependencies
-from .origin import Origin, PathNotFoundError, _Leaf, leaves_below, parse_value_path, trace_tree, walk
+from .origin import Origin, PathNotFoundError, _Leaf, parse_value_path, trace_tree, walk
 from .setvalues import apply_set
 
 __all__ = ["Layer", "MergeResult", "merge_values"]

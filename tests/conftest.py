@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -35,7 +34,7 @@ import pytest
 from profile_render.emit import to_json
 from profile_render.errors import ProfileRenderError
 from profile_render.values import Layer, MergeResult, merge_values
-from tests.helm_oracle import Subchart, helm_binary, numbers_as_float, write_chart
+from tests.helm_oracle import Subchart, helm_binary, helm_env, helm_template_command, numbers_as_float, write_chart
 
 HELM = helm_binary()
 
@@ -74,18 +73,8 @@ def helm_raw(chart: Path, value_files: Sequence[Path] = (), set_args: Sequence[s
              set_string_args: Sequence[str] = ()) -> RawHelm:
     """Run ``helm template`` like ``tests.helm_oracle.run_helm_template`` but keep the printed JSON text."""
     assert HELM is not None
-    cmd = [str(HELM), "template", "oracle", str(chart)]
-    for f in value_files:
-        cmd += ["-f", str(f)]
-    for s in set_args:
-        cmd += ["--set", s]
-    for s in set_string_args:
-        cmd += ["--set-string", s]
-    tmp = tempfile.gettempdir()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp,
-           "HELM_CACHE_HOME": str(Path(tmp) / "pr-helm-cache"),
-           "HELM_CONFIG_HOME": str(Path(tmp) / "pr-helm-config"),
-           "HELM_DATA_HOME": str(Path(tmp) / "pr-helm-data")}
+    cmd = helm_template_command(HELM, chart, value_files, set_args, set_string_args)
+    env = helm_env()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
     if proc.returncode != 0:
         return RawHelm(False, None, proc.stderr)

@@ -77,6 +77,27 @@ class Subchart:
     subcharts: Mapping[str, "Subchart"] = ()  # type: ignore[assignment]
 
 
+def helm_template_command(binary: Path, chart: Path, value_files: Sequence[Path] = (),
+                          set_args: Iterable[str] = (), set_string_args: Iterable[str] = ()) -> list:
+    """The ``helm template`` command line for the oracle chart and the user's layers."""
+    cmd = [str(binary), "template", "oracle", str(chart)]
+    for f in value_files:
+        cmd += ["-f", str(f)]
+    for s in set_args:
+        cmd += ["--set", s]
+    for s in set_string_args:
+        cmd += ["--set-string", s]
+    return cmd
+
+
+def helm_env() -> dict:
+    """A minimal environment that keeps Helm's cache and config out of the user's home."""
+    tmp = Path(tempfile.gettempdir())
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp),
+            "HELM_CACHE_HOME": str(tmp / "pr-helm-cache"), "HELM_CONFIG_HOME": str(tmp / "pr-helm-config"),
+            "HELM_DATA_HOME": str(tmp / "pr-helm-data")}
+
+
 def run_helm_template(
     chart: Path,
     value_files: Sequence[Path] = (),
@@ -90,17 +111,8 @@ def run_helm_template(
     binary = helm or helm_binary()
     if binary is None:
         raise RuntimeError("helm binary not available; run scripts/fetch-helm.sh")
-    cmd = [str(binary), "template", "oracle", str(chart)]
-    for f in value_files:
-        cmd += ["-f", str(f)]
-    for s in set_args:
-        cmd += ["--set", s]
-    for s in set_string_args:
-        cmd += ["--set-string", s]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir(),
-           "HELM_CACHE_HOME": str(Path(tempfile.gettempdir()) / "pr-helm-cache"),
-           "HELM_CONFIG_HOME": str(Path(tempfile.gettempdir()) / "pr-helm-config"),
-           "HELM_DATA_HOME": str(Path(tempfile.gettempdir()) / "pr-helm-data")}
+    cmd = helm_template_command(binary, chart, value_files, set_args, set_string_args)
+    env = helm_env()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         return HelmOutcome(False, None, proc.stderr)

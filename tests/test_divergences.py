@@ -11,7 +11,7 @@ import json
 import pytest
 
 from profile_render import Layer, merge_values
-from tests.helm_oracle import Subchart, helm_binary, run_helm_template, write_chart
+from tests.helm_oracle import helm_binary, run_helm_template, write_chart
 
 pytestmark = pytest.mark.skipif(helm_binary() is None, reason="Helm oracle binary not fetched (scripts/fetch-helm.sh)")
 

@@ -127,7 +127,7 @@ def test_deep_input_never_recurses() -> None:
     for _ in range(4999):
         node = node[0]
     assert node == [1]
-    deep = parse_set("".join(f"k[0]." for _ in range(3000)) + "z=1")
+    deep = parse_set("".join("k[0]." for _ in range(3000)) + "z=1")
     node = deep
     for _ in range(3000):
         node = node["k"][0]
