@@ -8,6 +8,7 @@ and errors go to stderr.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from typing import List, NoReturn, Optional, Sequence, TextIO
@@ -135,6 +136,25 @@ def _build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     lint.set_defaults(command_parser=lint)
+
+    check = commands.add_parser(
+        "check-manifests",
+        help="check rendered manifests (helm template output) for pull-secret wiring mistakes",
+        description=("Check multi-document YAML such as `helm template` output for the ways an image pull secret "
+                     "is wired wrongly (see docs/manifest-checks.md). Exit 1 when there is an error."),
+    )
+    check.add_argument("file", metavar="FILE|-", help="the manifests (use - for stdin)")
+    check.add_argument("--private-registry", dest="private_registries", action="append", default=[], metavar="HOST",
+                       help="a registry host[:port] that needs a pull secret (repeatable)")
+    check.add_argument("--pull-secret", dest="pull_secrets", action="append", default=[], metavar="NAME",
+                       help="a pull secret that exists in the cluster (repeatable)")
+    check.add_argument("--external-config-map", dest="external_config_maps", action="append", default=[],
+                       metavar="NAME", help="a ConfigMap that exists in the cluster (repeatable)")
+    check.add_argument("--render-json", metavar="FILE",
+                       help="the JSON of `render -o json` or `package render -o json`: registry and secret names come from it")
+    check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(command_parser=check)
     return parser
 
 
@@ -196,7 +216,7 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         strict=args.strict,
     )
     if args.explain:
-        text_out = _StringSink()
+        text_out = io.StringIO()
         _explain(result, args.explain, text_out)
         _print_warnings(result.warnings, err)
         out.write(text_out.getvalue())
@@ -325,7 +345,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         prehook_literal=args.prehook_literal, strict=args.strict,
     )
     if args.explain:
-        sink = _StringSink()
+        sink = io.StringIO()
         _explain(result, args.explain, sink)
         _print_warnings(result.warnings, err)
         out.write(sink.getvalue())
@@ -407,19 +427,42 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     return EXIT_OK
 
 
-class _StringSink:
-    def __init__(self) -> None:
-        self.parts: List[str] = []
+def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    import json
 
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
+    from .errors import ProfileRenderError
+    from .manifests import check_manifests
 
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> str:
-        return "".join(self.parts)
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+        source = "<stdin>"
+    else:
+        source = args.file
+        try:
+            with open(args.file, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise ProfileRenderError(f"cannot read the manifests: {exc.strerror}", source=args.file,
+                                     hint="check the path") from None
+    render = None
+    if args.render_json:
+        text = _read_text_file(args.render_json, "render JSON file")
+        try:
+            render = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileRenderError(f"the render JSON is not valid JSON: {exc.msg}", source=args.render_json,
+                                     line=exc.lineno, column=exc.colno,
+                                     hint="pass the output of `profile-render render -o json`") from None
+    findings = check_manifests(data, private_registries=args.private_registries, pull_secrets=args.pull_secrets,
+                               external_config_maps=args.external_config_maps, render=render,
+                               namespace=args.namespace, source=source)
+    if args.format == "json":
+        out.write(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write("".join(f"{f}\n" for f in findings))
+        errors = sum(1 for f in findings if f.severity == "error")
+        print(f"{errors} error(s), {len(findings) - errors} other finding(s)", file=err)
+    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -441,6 +484,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _cmd_package_render(args, args.command_parser, out, err)
         if args.command == "lint":
             return _cmd_lint(args, args.command_parser, out, err)
+        if args.command == "check-manifests":
+            return _cmd_check_manifests(args, args.command_parser, out, err)
         parser.error(f"unknown command {args.command!r}")
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)

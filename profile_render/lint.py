@@ -219,7 +219,7 @@ def lint(
     registry_files: Sequence[PathLike] = (),
 ) -> List[Finding]:
     """Every finding for a deployment package (or loose catalog files), sorted by file and position."""
-    catalog = load_catalog(paths if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)
+    catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
@@ -233,12 +233,12 @@ def lint(
             findings.append(Finding("chart-invalid", ERROR, exc.problem, exc.source or str(chart_path), exc.line,
                                     exc.column, None, exc.hint))
             continue
-        for prefix, sub in chart.walk():
-            loaded = sub.values_source
-            for path, text, is_key in _strings(sub.values):
+        for _prefix, sub in chart.walk():
+            for path, text, _is_key in _strings(sub.values):
                 if "%" in text and placeholders.contains(text):
                     findings.append(_finding(
-                        "placeholder-in-chart", f"the chart's defaults hold a placeholder ({text!r})", loaded, path,
+                        "placeholder-in-chart", f"the chart's defaults hold a placeholder ({text!r})",
+                        sub.values_source, path,
                         "placeholders must be set in the Profile's values, not in the chart", source=sub.source))
     seen_files: Set[str] = set()
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):

@@ -118,7 +118,7 @@ def render_package(
     render (raised as :class:`PackageError` with the findings); warnings are
     returned in ``findings``.
     """
-    catalog = load_catalog(paths if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)
+    catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = check_catalog(catalog)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
@@ -133,16 +133,17 @@ def render_package(
                                hint=f"deployment profiles: {names}")
     else:
         chosen = package.default_deployment_profile
-    names = [name for name, _ in package.applications if name]
-    wanted = list(applications) if applications else names
-    for name in list(wanted) + list(parameters):
-        if name not in names:
+    app_names = [str(app_name) for app_name, _ in package.applications if app_name]
+    wanted: List[str] = list(applications) if applications else list(app_names)
+    for name in wanted + list(parameters):
+        if name not in app_names:
             raise PackageError(f"application {name!r} is not part of package {package.name!r}",
-                               hint="applications: " + ", ".join(names))
+                               hint="applications: " + ", ".join(app_names))
     result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
-    for name, version in package.applications:
-        if name not in wanted:
+    for listed, version in package.applications:
+        if listed is None or listed not in wanted:
             continue
+        name = listed
         app = catalog.application(name, version)
         assert app is not None  # check_catalog reported unknown applications
         profile_name = (chosen.application_profiles.get(name) if chosen is not None else None)

@@ -327,9 +327,9 @@ def render(
     labels = _labels(context)
     if GENERATED_DOCKER_CREDENTIAL in used or PRE_HOOK_CREDENTIAL in used:
         assert registry is not None  # the resolvers refuse otherwise
-        secret = pull_secret_manifest(registry, secret_name, context.namespace, labels)
+        secret_manifest = pull_secret_manifest(registry, secret_name, context.namespace, labels)
         generated_name = secret_name
-        (pre_install if PRE_HOOK_CREDENTIAL in used else manifests).append(secret)
+        (pre_install if PRE_HOOK_CREDENTIAL in used else manifests).append(secret_manifest)
     if ca_name is not None:
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))

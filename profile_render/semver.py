@@ -123,19 +123,19 @@ class _Bound:
             if self.wild == 0:
                 return True
             major, minor, _p, _ = c
-            high = (major + 1, 0, 0, ()) if self.wild == 1 else (major, minor + 1, 0, ())
-            return _compare(v, c) >= 0 and _compare(v, high) < 0
+            upper: Version = (major + 1, 0, 0, ()) if self.wild == 1 else (major, minor + 1, 0, ())
+            return _compare(v, c) >= 0 and _compare(v, upper) < 0
         if op == "^":
             if self.wild == 0:
                 return True
             major, minor, patch, _ = c
             if major > 0 or self.wild == 1:
-                high: Version = (major + 1, 0, 0, ())
+                ceiling: Version = (major + 1, 0, 0, ())
             elif minor > 0 or self.wild == 2:
-                high = (0, minor + 1, 0, ())
+                ceiling = (0, minor + 1, 0, ())
             else:
-                high = (0, 0, patch + 1, ())
-            return _compare(v, c) >= 0 and _compare(v, high) < 0
+                ceiling = (0, 0, patch + 1, ())
+            return _compare(v, c) >= 0 and _compare(v, ceiling) < 0
         return False
 
 

@@ -212,8 +212,10 @@ class _Replay:
             index = len(sources)
             flag = "--set-string" if as_string else "--set"
             sources.append(_SourceInfo(flag, f"{flag} {expression}", None, None))
-            apply_set(expression, user, as_string=as_string,
-                      leaf=lambda value, index=index: _Leaf(index, (), value))
+            def tag(value: Any, index: int = index) -> Any:
+                return _Leaf(index, (), value)
+
+            apply_set(expression, user, as_string=as_string, leaf=tag)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
         return coalesce_values(effective, user, copy=False)
 
@@ -289,8 +291,12 @@ def merge_values(
             apply_set(expression, user, as_string=as_string)
         else:
             flag = "--set-string" if as_string else "--set"
-            apply_set(expression, user, as_string=as_string,
-                      leaf=lambda value, source=f"{flag} {expression}": transform_set_value(value, source))
+
+            def transformed(value: Any, source: str = f"{flag} {expression}") -> Any:
+                assert transform_set_value is not None
+                return transform_set_value(value, source)
+
+            apply_set(expression, user, as_string=as_string, leaf=transformed)
 
     seen = set()
 
