@@ -239,7 +239,8 @@ def lint(
                     findings.append(_finding(
                         "placeholder-in-chart", f"the chart's defaults hold a placeholder ({text!r})",
                         sub.values_source, path,
-                        "placeholders must be set in the Profile's values, not in the chart", source=sub.source))
+                        "placeholders must be set in the Profile's values, not in the chart",
+                        source=sub.values_source.source if sub.values_source is not None else sub.source))
     seen_files: Set[str] = set()
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
         for profile in app.profiles:
