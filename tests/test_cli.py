@@ -116,3 +116,38 @@ def test_stdin_errors_name_stdin():
     )
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.startswith("profile-render: error: <stdin>:2:1")
+
+
+BAD_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: registry.example.com:5000/app/web:1.0
+      imagePullSecrets:
+        - name: regcred
+"""
+
+
+def test_check_manifests_cli(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_POD)
+    code, out, err = run(["check-manifests", bad, "--private-registry", "registry.example.com:5000",
+                          "--pull-secret", "regcred"], capsys)
+    assert code == 1
+    assert f"{bad}:9:7: error: Pod/web:" in out and "[pull-secret-in-container]" in out
+    assert "[private-image-without-pull-secret]" in out and "error(s)" in err
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(BAD_POD.replace("      imagePullSecrets:\n        - name: regcred\n", "")
+                     + "  imagePullSecrets:\n    - name: regcred\n")
+    code, out, _ = run(["check-manifests", fixed, "--private-registry", "registry.example.com:5000",
+                        "--pull-secret", "regcred", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out) == []
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: Pod\nmetadata: [\n")
+    code, out, err = run(["check-manifests", broken], capsys)
+    assert code == 1 and out == "" and f"{broken}:3:1" in err and "Traceback" not in err
+    code, _, err = run(["check-manifests", tmp_path / "missing.yaml"], capsys)
+    assert code == 1 and "cannot read" in err
