@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import yaml
 from yaml.composer import Composer
@@ -122,6 +122,21 @@ def _masked_repr(obj: Any, fields: Sequence[str]) -> str:
     return f"{type(obj).__name__}({parts})"
 
 
+_Named = TypeVar("_Named")
+
+
+def _named(items: Sequence[_Named], name: str) -> Optional[_Named]:
+    """The first item whose ``name`` is ``name``, or None."""
+    return next((item for item in items if getattr(item, "name", None) == name), None)
+
+
+def _default_of(items: Sequence[_Named], default_name: Optional[str]) -> Optional[_Named]:
+    """The catalog's default rule: the item ``defaultProfile`` names (None if missing), else the first one."""
+    if default_name is not None:
+        return _named(items, default_name)
+    return items[0] if items else None
+
+
 @dataclass(frozen=True)
 class ParameterTemplateSpec:
     """A parameter template of a profile (``profiles[i].parameterTemplates[j]``).
@@ -192,16 +207,11 @@ class ApplicationSpec:
     @property
     def default_profile(self) -> Optional[ProfileSpec]:
         """The profile named by ``defaultProfile`` when set (None if it does not exist), else the first profile."""
-        if self.default_profile_name is not None:
-            return self.profile(self.default_profile_name)
-        return self.profiles[0] if self.profiles else None
+        return _default_of(self.profiles, self.default_profile_name)
 
     def profile(self, name: str) -> Optional[ProfileSpec]:
         """The profile called ``name``, or None."""
-        for profile in self.profiles:
-            if profile.name == name:
-                return profile
-        return None
+        return _named(self.profiles, name)
 
 
 @dataclass(frozen=True)
@@ -282,16 +292,11 @@ class DeploymentPackageSpec:
     @property
     def default_deployment_profile(self) -> Optional[DeploymentProfileSpec]:
         """The deployment profile named by ``defaultProfile`` when set (None if missing), else the first one."""
-        if self.default_profile_name is not None:
-            return self.deployment_profile(self.default_profile_name)
-        return self.deployment_profiles[0] if self.deployment_profiles else None
+        return _default_of(self.deployment_profiles, self.default_profile_name)
 
     def deployment_profile(self, name: str) -> Optional[DeploymentProfileSpec]:
         """The deployment profile called ``name``, or None."""
-        for profile in self.deployment_profiles:
-            if profile.name == name:
-                return profile
-        return None
+        return _named(self.deployment_profiles, name)
 
 
 @dataclass(frozen=True)
