@@ -412,7 +412,7 @@ def _resolve_scalar(text: str) -> Any:
 try:  # libyaml
     from yaml._yaml import CParser as _CParser
 
-    class _CLoader(_CParser, _Resolver):  # type: ignore[misc, valid-type]
+    class _CLoader(_CParser, _Resolver):
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
 
@@ -497,7 +497,7 @@ class _Builder:
                     self.positions[path + (index,)] = self._mark(item)
                     out.append(self.build(item, path + (index,), depth + 1))
                 return out
-            return self.mapping(node, path, depth)
+            return self.mapping(node, path, depth)  # type: ignore[arg-type]  # the node is a MappingNode here (checked above)
         finally:
             self.active.discard(id(node))
 
@@ -1079,8 +1079,8 @@ def _error_findings(doc: _Document, error: Any, path: FieldPath) -> List[Finding
         return out
     if keyword == "type":
         wanted = expected if isinstance(expected, list) else [expected]
-        text = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        advice = hint
+        text = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)  # type: ignore[misc]  # schema type names are str
+        advice = hint  # type: ignore[assignment]  # hint is always set on this path
         if "string" in wanted and isinstance(instance, (bool, int, float)):
             advice = "quote it: YAML reads unquoted numbers, true/false and null as non-strings"
         return one(f"{label} must be {text}; it is {describe_value(instance, mapping='a mapping')}", advice)
@@ -1090,7 +1090,7 @@ def _error_findings(doc: _Document, error: Any, path: FieldPath) -> List[Finding
         shown = "the value" if secret else _show(instance)
         if keyword == "const":
             return one(f"{label} must be {_show(expected)}; {shown} is not")
-        advice = hint
+        advice = hint  # type: ignore[assignment]  # hint is always set on this path
         if not secret:
             by_lower = {str(o).lower(): str(o) for o in options}
             close = difflib.get_close_matches(str(instance).lower(), list(by_lower), n=1, cutoff=0.5)

@@ -184,7 +184,7 @@ def _go_glob(pattern: str) -> "re.Pattern[str]":
             negate = j < n and pattern[j] == "^"
             if negate:
                 j += 1
-            items = []
+            items: List[Any] = []
             while True:
                 if j >= n:
                     raise ValueError("syntax error in pattern")

@@ -160,12 +160,12 @@ class _HelmResolver:
                     return _TAG + "merge"
                 if not value:
                     return _TAG + "null"
-                kind = _plain_kind(value)
+                kind = _plain_kind(value)  # type: ignore[assignment]  # `kind` is reused: a node class above, a kind name here
                 if kind == "str" and _pyyaml_reads_as_non_string(value):
                     # Quote text that other YAML 1.1 readers (PyYAML: "1:30", "0b1_0")
                     # would take for something else, so the output means one thing everywhere.
                     return _TAG + "timestamp"
-                return _KIND_TAG[kind]
+                return _KIND_TAG[kind]  # type: ignore[index]
             return _TAG + "str"
         if kind is yaml.SequenceNode:
             return _TAG + "seq"
@@ -187,7 +187,7 @@ except ImportError:  # pragma: no cover
     from yaml.emitter import Emitter as _Emitter  # type: ignore[assignment]
     from yaml.serializer import Serializer as _Serializer
 
-    class _Base(_Emitter, _Serializer):  # type: ignore[misc, no-redef]
+    class _Base(_Emitter, _Serializer):
         def __init__(self, stream: Any, **kw: Any) -> None:
             _Emitter.__init__(self, stream, canonical=kw.get("canonical"), indent=kw.get("indent"),
                               width=kw.get("width"), allow_unicode=kw.get("allow_unicode"),
@@ -195,7 +195,7 @@ except ImportError:  # pragma: no cover
             _Serializer.__init__(self, encoding=kw.get("encoding"), explicit_start=kw.get("explicit_start"),
                                  explicit_end=kw.get("explicit_end"), version=kw.get("version"), tags=kw.get("tags"))
 else:
-    _Base = _Emitter  # type: ignore[misc]
+    _Base = _Emitter  # type: ignore[assignment, misc]
 
 
 class _HelmRepresenter(yaml.representer.SafeRepresenter):
@@ -234,7 +234,7 @@ _HelmRepresenter.add_representer(str, _represent_str)
 _HelmRepresenter.add_representer(bool, _represent_bool)
 
 
-class _HelmDumper(_Base, _HelmRepresenter, _HelmResolver):  # type: ignore[misc, valid-type]
+class _HelmDumper(_Base, _HelmRepresenter, _HelmResolver):
     def __init__(self, stream: Any, default_style: Any = None, default_flow_style: Any = False,
                  canonical: Any = None, indent: Any = None, width: Any = None, allow_unicode: Any = None,
                  line_break: Any = None, encoding: Any = None, explicit_start: Any = None,

@@ -369,7 +369,7 @@ def _go_replace_errors(exc: UnicodeDecodeError) -> Tuple[str, int]:
     return "\ufffd", exc.start + 1
 
 
-codecs.register_error("profile_render.go_utf8", _go_replace_errors)
+codecs.register_error("profile_render.go_utf8", _go_replace_errors)  # type: ignore[arg-type]  # typeshed wants UnicodeError; decoding only raises UnicodeDecodeError
 
 
 def _go_string(raw: bytes) -> str:
@@ -398,7 +398,7 @@ class _Resolver:
         return _MAP
 
 
-class _CNodeLoader(_Parser, _Resolver):  # type: ignore[misc, valid-type]
+class _CNodeLoader(_Parser, _Resolver):
     """libyaml scanner+parser+composer producing nodes (construction is ours)."""
 
     def __init__(self, stream: str) -> None:
@@ -416,19 +416,19 @@ class _GoComposer(Composer):
 
     def compose_node(self, parent: Any, index: Any) -> Node:
         """Compose the next node, forgetting an earlier anchor of the same name first."""
-        if not self.check_event(AliasEvent):
-            anchor = self.peek_event().anchor
+        if not self.check_event(AliasEvent):  # type: ignore[attr-defined]  # PyYAML mixins are untyped
+            anchor = self.peek_event().anchor  # type: ignore[attr-defined]  # PyYAML mixins are untyped
             if anchor is not None:
                 self.anchors.pop(anchor, None)  # a redefined anchor replaces the old one
-        return Composer.compose_node(self, parent, index)
+        return Composer.compose_node(self, parent, index)  # type: ignore[return-value]  # PyYAML's composer is untyped
 
     def compose_scalar_node(self, anchor: Any) -> ScalarNode:
         """Compose a scalar; one tagged ``!`` is a plain string, as in go-yaml."""
-        event = self.get_event()
+        event = self.get_event()  # type: ignore[attr-defined]  # PyYAML mixins are untyped
         if event.tag == "!":
             tag = _STR
         elif event.tag is None:
-            tag = self.resolve(ScalarNode, event.value, event.implicit)
+            tag = self.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[attr-defined]  # PyYAML mixins are untyped
         else:
             tag = event.tag
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
@@ -437,7 +437,7 @@ class _GoComposer(Composer):
         return node
 
 
-class _CEventLoader(_GoComposer, _Parser, _Resolver):  # type: ignore[misc, valid-type]
+class _CEventLoader(_GoComposer, _Parser, _Resolver):
     """libyaml's scanner and parser, go-yaml's composition (for texts that need it)."""
 
     def __init__(self, stream: str) -> None:
@@ -453,7 +453,7 @@ class _PyNodeLoader(Reader, Scanner, _PyParser, _GoComposer, _Resolver):
     ``:``/``-``), and keeps a byte order mark that starts a later line as text.
     """
 
-    ESCAPE_REPLACEMENTS = {**{k: v for k, v in Scanner.ESCAPE_REPLACEMENTS.items() if k != "/"}, "'": "'"}
+    ESCAPE_REPLACEMENTS = {**{k: v for k, v in Scanner.ESCAPE_REPLACEMENTS.items() if k != "/"}, "'": "'"}  # type: ignore[misc]  # typeshed marks it Final; go-yaml's escapes differ
 
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
@@ -621,7 +621,7 @@ class _Builder:
                 "flatten the structure or raise Limits.max_depth", path)
         if isinstance(node, SequenceNode):
             return self.sequence(node, depth, path)
-        return self.mapping(node, depth, path)
+        return self.mapping(node, depth, path)  # type: ignore[arg-type]  # the node is a MappingNode here
 
     # -- scalars ------------------------------------------------------------
     def scalar(self, node: ScalarNode, path: Tuple[Any, ...]) -> Any:
@@ -683,7 +683,7 @@ class _Builder:
     # -- collections --------------------------------------------------------
     def sequence(self, node: SequenceNode, depth: int, path: Tuple[Any, ...]) -> Any:
         """A list; like go-yaml v2, any tag on the sequence (!!set, !!omap, ...) is ignored."""
-        out = []
+        out: List[Any] = []
         append = out.append
         build = self.build
         d = depth + 1
@@ -724,7 +724,7 @@ class _Builder:
         if kind == "int":
             return str(value)
         if kind == "float":
-            return _format_float32_key(value)
+            return _format_float32_key(value)  # type: ignore[arg-type]  # a number here
         if kind == "null":
             raise self._error(
                 ValuesTypeError, key_node, "a mapping key is null",

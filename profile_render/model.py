@@ -138,7 +138,7 @@ class ImageRegistry:
 
     def __post_init__(self) -> None:
         if self.password is not None and not isinstance(self.password, Secret):
-            object.__setattr__(self, "password", Secret(self.password))  # type: ignore[arg-type]
+            object.__setattr__(self, "password", Secret(self.password))
         scheme, host, path = _parse_root_url(self.root_url, self.name)
         object.__setattr__(self, "scheme", scheme)
         object.__setattr__(self, "host", host)

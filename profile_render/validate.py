@@ -55,7 +55,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .errors import ProfileRenderError, describe_value, format_path
 
@@ -359,6 +359,7 @@ class _JNum(float):
     """A JSON number from a schema: a float that remembers its exact text."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> "_JNum":
         obj = super().__new__(cls, text)
@@ -1182,7 +1183,9 @@ class _GoRegexTranslator:
                 return
             # flags: (?flags) or (?flags:re)
             j = i + 2
-            on, off, negated, saw = set(), set(), False, False
+            on: Set[str] = set()
+            off: Set[str] = set()
+            negated, saw = False, False
             while j < len(p):
                 ch = p[j]
                 if ch in "imsU":
