@@ -11,10 +11,14 @@ import argparse
 import io
 import os
 import sys
-from typing import List, NoReturn, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from . import __version__
 from .errors import ProfileRenderError
+
+if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
+    from .render import RenderResult
+    from .values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +29,26 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: usage error: {message}\n")
+
+
+_CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
+
+
+def _add_set_options(parser: argparse.ArgumentParser) -> None:
+    """--set and --set-string, as merge and render take them."""
+    parser.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE",
+                        help="set a value like helm --set (typed: numbers, true/false, null)")
+    parser.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE",
+                        help="set a string value like helm --set-string")
+
+
+def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:
+    """-o, --explain (where the command explains values) and --strict."""
+    parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
+    if explain:
+        parser.add_argument("--explain", action="append", default=[], metavar="PATH",
+                            help="instead of the output, show the value at PATH and where it came from (repeatable)")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -44,17 +68,11 @@ def _build_parser() -> argparse.ArgumentParser:
             "`helm template` applies them. Placeholders pass through as text."
         ),
     )
-    merge.add_argument("chart", metavar="CHART", help="chart directory, .tgz archive, or values file of chart defaults")
+    merge.add_argument("chart", metavar="CHART", help=_CHART_HELP)
     merge.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="FILE",
                        help="a values file; repeat for more, later files win (use - for stdin)")
-    merge.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE",
-                       help="set a value like helm --set (typed: numbers, true/false, null)")
-    merge.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE",
-                       help="set a string value like helm --set-string")
-    merge.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
-    merge.add_argument("--explain", action="append", default=[], metavar="PATH",
-                       help="instead of the values, show the value at PATH and where it came from (repeatable)")
-    merge.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    _add_set_options(merge)
+    _add_output_options(merge, explain=True)
 
     render = commands.add_parser(
         "render",
@@ -65,12 +83,11 @@ def _build_parser() -> argparse.ArgumentParser:
             "registry-CA ConfigMap the values refer to. Registry passwords are never taken on the command line."
         ),
     )
-    render.add_argument("chart", metavar="CHART", help="chart directory, .tgz archive, or values file of chart defaults")
+    render.add_argument("chart", metavar="CHART", help=_CHART_HELP)
     render.add_argument("--profile", required=True, metavar="FILE", help="the Profile's chart values file")
     render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
                         help="a deployment override values file; repeat for more, later files win")
-    render.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE")
-    render.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE")
+    _add_set_options(render)
     render.add_argument("--app-name", required=True, metavar="NAME")
     render.add_argument("--app-version", required=True, metavar="VERSION")
     render.add_argument("--deployment-name", required=True, metavar="NAME")
@@ -87,12 +104,9 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--registry-ca-file", metavar="FILE", help="PEM file of the registry's CA certificates")
     render.add_argument("--prehook-literal", action="store_true",
                         help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
-    render.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
     render.add_argument("--output-dir", metavar="DIR",
                         help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
-    render.add_argument("--explain", action="append", default=[], metavar="PATH",
-                        help="instead of the output, show the value at PATH and where it came from")
-    render.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    _add_output_options(render, explain=True)
     render.set_defaults(command_parser=render)
 
     package = commands.add_parser("package", help="work with a whole deployment package")
@@ -119,9 +133,8 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--deployment-name", required=True, metavar="NAME")
     prender.add_argument("--org", metavar="ORG")
     prender.add_argument("--project", metavar="PROJECT")
-    prender.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
-    prender.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    _add_output_options(prender, explain=False)
     prender.set_defaults(command_parser=prender)
 
     lint = commands.add_parser(
@@ -216,11 +229,7 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         strict=args.strict,
     )
     if args.explain:
-        text_out = io.StringIO()
-        _explain(result, args.explain, text_out)
-        _print_warnings(result.warnings, err)
-        out.write(text_out.getvalue())
-        return EXIT_OK
+        return _explain_command(result, args.explain, out, err)
     text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
     _print_warnings(result.warnings, err)
     out.write(text)
@@ -285,6 +294,27 @@ def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParse
                          password=Secret(password) if password is not None else None, ca_certs=ca)
 
 
+def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], out: TextIO,
+                     err: TextIO) -> int:
+    """Print the explanation of each path (all or nothing: a bad path prints none) and the warnings."""
+    sink = io.StringIO()
+    _explain(result, paths, sink)
+    _print_warnings(result.warnings, err)
+    out.write(sink.getvalue())
+    return EXIT_OK
+
+
+def _result_files(result: "RenderResult", prefix: str = "") -> "dict[str, str]":
+    """The --output-dir files of one render result: values, manifests, pre-install manifests."""
+    from .emit import to_yaml
+
+    return {
+        f"{prefix}values.yaml": to_yaml(result.values),
+        f"{prefix}manifests.yaml": _manifest_stream(result.manifests),
+        f"{prefix}pre-install.yaml": _manifest_stream(result.pre_install_manifests),
+    }
+
+
 def _manifest_stream(objects: Sequence[object]) -> str:
     from .emit import to_yaml
 
@@ -345,19 +375,9 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         prehook_literal=args.prehook_literal, strict=args.strict,
     )
     if args.explain:
-        sink = io.StringIO()
-        _explain(result, args.explain, sink)
-        _print_warnings(result.warnings, err)
-        out.write(sink.getvalue())
-        return EXIT_OK
+        return _explain_command(result, args.explain, out, err)
     if args.output_dir:
-        from .emit import to_yaml
-
-        _write_output_dir(args.output_dir, {
-            "values.yaml": to_yaml(result.values),
-            "manifests.yaml": _manifest_stream(result.manifests),
-            "pre-install.yaml": _manifest_stream(result.pre_install_manifests),
-        })
+        _write_output_dir(args.output_dir, _result_files(result))
         _print_warnings(result.warnings, err)
         print(f"profile-render: wrote values.yaml, manifests.yaml, pre-install.yaml to {args.output_dir}", file=err)
         return EXIT_OK
@@ -395,13 +415,9 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     for name, app_result in result.applications.items():
         _print_warnings([f"{name}: {w}" for w in app_result.warnings], err)
     if args.output_dir:
-        from .emit import to_yaml
-
         files = {}
         for name, app_result in result.applications.items():
-            files[f"{name}/values.yaml"] = to_yaml(app_result.values)
-            files[f"{name}/manifests.yaml"] = _manifest_stream(app_result.manifests)
-            files[f"{name}/pre-install.yaml"] = _manifest_stream(app_result.pre_install_manifests)
+            files.update(_result_files(app_result, f"{name}/"))
         _write_output_dir(args.output_dir, files)
         print(f"profile-render: wrote {len(result.applications)} application folder(s) to {args.output_dir}", file=err)
         return EXIT_OK
