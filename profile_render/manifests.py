@@ -1017,18 +1017,9 @@ class _Checker:
                 continue
             at = spec_path + ("volumes", i, "containerDisk")
             secret = disk.get("imagePullSecret")
-            if secret is not None and not isinstance(secret, str):
-                self.add(o, "pull-secret-not-string", at + ("imagePullSecret",),
-                         f"containerDisk.imagePullSecret is {describe_value(secret, mapping='a mapping')}; KubeVirt "
-                         "expects the name of one Secret, a string",
-                         "write `imagePullSecret: <secret>` (not a list of {name: ...} as for pods)")
-            elif isinstance(secret, str) and secret:
-                self.check_secret_ref(o, secret, at + ("imagePullSecret",))
-            elif secret == "" or (secret is None and "imagePullSecret" in disk):
-                self.add(o, "empty-pull-secret-name", at + ("imagePullSecret",),
-                         "containerDisk.imagePullSecret is empty, so no Secret is used (was the value meant to be "
-                         "set by the Profile?)",
-                         "set it, e.g. to '%GeneratedDockerCredential%' in the Profile's values")
+            self.check_named_secret(o, disk, "imagePullSecret", at + ("imagePullSecret",),
+                                    "containerDisk.imagePullSecret", "KubeVirt",
+                                    "write `imagePullSecret: <secret>` (not a list of {name: ...} as for pods)")
             host = self.private_host(disk.get("image"))
             if host is not None and (secret is None or secret == ""):
                 self.add(o, "containerdisk-missing-pull-secret", at + ("imagePullSecret",),
@@ -1036,6 +1027,24 @@ class _Checker:
                          "containerDisk has no imagePullSecret",
                          f"set {format_path(at + ('imagePullSecret',))} to the Secret's name (with the Edge "
                          "Orchestrator: '%GeneratedDockerCredential%' in the Profile)")
+
+    def check_named_secret(self, o: _Object, holder: Mapping[str, Any], key: str, path: FieldPath, what: str,
+                           reader: str, fix: str) -> bool:
+        """Check a field that names one Secret (a VM disk's or a DataVolume's); True when it names one."""
+        secret = holder.get(key)
+        if secret is not None and not isinstance(secret, str):
+            self.add(o, "pull-secret-not-string", path,
+                     f"{what} is {describe_value(secret, mapping='a mapping')}; {reader} expects the name of one "
+                     "Secret, a string", fix)
+            return False
+        if isinstance(secret, str) and secret:
+            self.check_secret_ref(o, secret, path)
+            return True
+        if secret == "" or (secret is None and key in holder):
+            self.add(o, "empty-pull-secret-name", path,
+                     f"{what} is empty, so no Secret is used (was the value meant to be set by the Profile?)",
+                     "set it, e.g. to '%GeneratedDockerCredential%' in the Profile's values")
+        return False
 
     # -- CDI ----------------------------------------------------------------------------------------
     def check_data_volume(self, o: _Object, spec_path: FieldPath) -> None:
@@ -1062,19 +1071,9 @@ class _Checker:
                      f"write it as {'docker://' + bare!r}")
             host = self.private_host(bare)
         secret = registry.get("secretRef")
-        if secret is not None and not isinstance(secret, str):
-            self.add(o, "pull-secret-not-string", registry_path + ("secretRef",),
-                     f"source.registry.secretRef is {describe_value(secret, mapping='a mapping')}; CDI expects the "
-                     "name of one Secret, a string",
-                     "write `secretRef: <secret>`")
-        elif isinstance(secret, str) and secret:
-            self.check_secret_ref(o, secret, registry_path + ("secretRef",))
-            self.check_cdi_keys(o, secret, registry_path + ("secretRef",))
-        elif secret == "" or (secret is None and "secretRef" in registry):
-            self.add(o, "empty-pull-secret-name", registry_path + ("secretRef",),
-                     "source.registry.secretRef is empty, so no Secret is used (was the value meant to be set by "
-                     "the Profile?)",
-                     "set it, e.g. to '%GeneratedDockerCredential%' in the Profile's values")
+        if self.check_named_secret(o, registry, "secretRef", registry_path + ("secretRef",),
+                                   "source.registry.secretRef", "CDI", "write `secretRef: <secret>`"):
+            self.check_cdi_keys(o, str(secret), registry_path + ("secretRef",))
         if host is not None and not secret:
             self.add(o, "datavolume-missing-secret-ref", registry_path + ("secretRef",),
                      f"the DataVolume imports {url!r} from the private registry {host}, but source.registry has no "
