@@ -256,7 +256,7 @@ def cli_path(python: str) -> List[str]:
 def inprocess(chart: Path, values: Path, profile: Path, runs: int, warmup: int) -> Dict[str, Samples]:
     import yaml
 
-    from profile_render.chart import load_chart
+    from profile_render.helm.chart import load_chart
     from profile_render.values import Layer, merge_values
 
     def floor() -> str:

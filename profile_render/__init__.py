@@ -25,20 +25,20 @@ _EXPORTS = {
     "ValuesWarning": "errors",
     "Location": "errors",
     # load
-    "Limits": "load",
-    "LoadedValues": "load",
-    "load_values": "load",
-    "load_values_file": "load",
+    "Limits": "yamlio.load",
+    "LoadedValues": "yamlio.load",
+    "load_values": "yamlio.load",
+    "load_values_file": "yamlio.load",
     # charts
-    "Chart": "chart",
-    "Dependency": "chart",
-    "load_chart": "chart",
+    "Chart": "helm.chart",
+    "Dependency": "helm.chart",
+    "load_chart": "helm.chart",
     # merge
-    "merge_layers": "merge",
-    "coalesce_values": "merge",
+    "merge_layers": "helm.coalesce",
+    "coalesce_values": "helm.coalesce",
     # --set
-    "apply_set": "setvalues",
-    "parse_set": "setvalues",
+    "apply_set": "helm.setvalues",
+    "parse_set": "helm.setvalues",
     # provenance
     "Origin": "origin",
     "PathNotFoundError": "origin",
@@ -53,15 +53,15 @@ _EXPORTS = {
     # render
     "render": "render",
     "RenderResult": "render",
-    "ImageRegistry": "model",
-    "DeploymentContext": "model",
-    "Secret": "model",
-    "RegistryError": "model",
-    "ContextError": "model",
-    "Placeholder": "resolve",
-    "Placeholders": "resolve",
-    "PlaceholderError": "resolve",
-    "bundle_name": "credentials",
+    "ImageRegistry": "orchestrator.model",
+    "DeploymentContext": "orchestrator.model",
+    "Secret": "orchestrator.model",
+    "RegistryError": "orchestrator.model",
+    "ContextError": "orchestrator.model",
+    "Placeholder": "orchestrator.placeholders",
+    "Placeholders": "orchestrator.placeholders",
+    "PlaceholderError": "orchestrator.placeholders",
+    "bundle_name": "orchestrator.credentials",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -81,7 +81,7 @@ def __dir__() -> list:
 
 
 if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
-    from .chart import Chart, Dependency, load_chart
+    from .helm.chart import Chart, Dependency, load_chart
     from .emit import to_json, to_yaml
     from .errors import (
         ChartError,
@@ -95,12 +95,12 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         ValuesTypeError,
         ValuesWarning,
     )
-    from .load import Limits, LoadedValues, load_values, load_values_file
-    from .merge import coalesce_values, merge_layers
+    from .yamlio.load import Limits, LoadedValues, load_values, load_values_file
+    from .helm.coalesce import coalesce_values, merge_layers
     from .origin import Origin, PathNotFoundError, parse_value_path
-    from .setvalues import apply_set, parse_set
+    from .helm.setvalues import apply_set, parse_set
     from .values import Layer, MergeResult, merge_values
-    from .credentials import bundle_name
-    from .model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
+    from .orchestrator.credentials import bundle_name
+    from .orchestrator.model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
     from .render import RenderResult, render
-    from .resolve import Placeholder, PlaceholderError, Placeholders
+    from .orchestrator.placeholders import Placeholder, PlaceholderError, Placeholders

@@ -13,12 +13,12 @@ import os
 import sys
 from typing import TYPE_CHECKING, List, NoReturn, Optional, Sequence, TextIO, Union
 
-from . import __version__
-from .errors import ProfileRenderError
+from profile_render import __version__
+from profile_render.errors import ProfileRenderError
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
-    from .render import RenderResult
-    from .values import MergeResult
+    from profile_render.render import RenderResult
+    from profile_render.values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -177,9 +177,9 @@ def _print_warnings(warnings: Sequence[object], stream: TextIO) -> None:
 
 
 def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
-    from .emit import to_json
-    from .errors import format_path
-    from .origin import parse_value_path
+    from profile_render.emit import to_json
+    from profile_render.errors import format_path
+    from profile_render.origin import parse_value_path
 
     for text in paths:
         parts = parse_value_path(text)
@@ -211,8 +211,8 @@ def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
 
 
 def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .load import load_values
-    from .values import Layer, merge_values
+    from profile_render.yamlio.load import load_values
+    from profile_render.values import Layer, merge_values
 
     layers: List[Layer] = []
     for name in args.files:
@@ -240,7 +240,7 @@ PASSWORD_ENV = "PROFILE_RENDER_REGISTRY_PASSWORD"
 
 
 def _read_text_file(path: str, what: str) -> str:
-    from .errors import ProfileRenderError
+    from profile_render.errors import ProfileRenderError
 
     try:
         with open(path, "rb") as handle:
@@ -261,8 +261,8 @@ def _read_text_file(path: str, what: str) -> str:
 
 
 def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
-    from .errors import ProfileRenderError
-    from .model import ImageRegistry, Secret
+    from profile_render.errors import ProfileRenderError
+    from profile_render.orchestrator.model import ImageRegistry, Secret
 
     given = [args.registry_username, args.registry_password_file, args.registry_ca_file]
     if args.registry_url is None:
@@ -306,7 +306,7 @@ def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence
 
 def _result_files(result: "RenderResult", prefix: str = "") -> "dict[str, str]":
     """The --output-dir files of one render result: values, manifests, pre-install manifests."""
-    from .emit import to_yaml
+    from profile_render.emit import to_yaml
 
     return {
         f"{prefix}values.yaml": to_yaml(result.values),
@@ -316,7 +316,7 @@ def _result_files(result: "RenderResult", prefix: str = "") -> "dict[str, str]":
 
 
 def _manifest_stream(objects: Sequence[object]) -> str:
-    from .emit import to_yaml
+    from profile_render.emit import to_yaml
 
     return "".join("---\n" + to_yaml(obj) for obj in objects)
 
@@ -330,7 +330,7 @@ def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
     import shutil
     import tempfile
 
-    from .errors import ProfileRenderError
+    from profile_render.errors import ProfileRenderError
 
     try:
         os.makedirs(directory, exist_ok=True)
@@ -357,9 +357,9 @@ def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
 
 
 def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from .model import DeploymentContext
-    from .render import render
-    from .values import Layer
+    from profile_render.orchestrator.model import DeploymentContext
+    from profile_render.render import render
+    from profile_render.values import Layer
 
     registry = _registry_from_args(args, parser)
     context = DeploymentContext(
@@ -398,8 +398,8 @@ def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[s
 
 
 def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from .package import render_package
-    from .params import parse_parameter_assignment
+    from profile_render.orchestrator.package import render_package
+    from profile_render.orchestrator.params import parse_parameter_assignment
 
     parameters: "dict[str, dict[str, str]]" = {}
     for item in args.parameters:
@@ -421,7 +421,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         _write_output_dir(args.output_dir, files)
         print(f"profile-render: wrote {len(result.applications)} application folder(s) to {args.output_dir}", file=err)
         return EXIT_OK
-    from .emit import to_json, to_yaml
+    from profile_render.emit import to_json, to_yaml
 
     data = result.to_dict()
     out.write(to_json(data) + "\n" if args.output == "json" else to_yaml(data))
@@ -429,8 +429,8 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
 
 
 def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from .findings import ERROR
-    from .lint import format_findings, lint
+    from profile_render.findings import ERROR
+    from profile_render.orchestrator.lint import format_findings, lint
 
     findings = lint(args.paths, charts=_chart_map(args.charts, parser), registry_files=args.registries)
     out.write(format_findings(findings, args.format))
@@ -446,8 +446,8 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
 def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     import json
 
-    from .errors import ProfileRenderError
-    from .manifests import check_manifests
+    from profile_render.errors import ProfileRenderError
+    from profile_render.checks.manifests import check_manifests
 
     if args.file == "-":
         data = sys.stdin.buffer.read()

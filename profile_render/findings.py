@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
-from .errors import format_path
+from profile_render.errors import format_path
 
 __all__ = ["Finding", "ERROR", "WARNING", "INFO", "SEVERITIES"]
 

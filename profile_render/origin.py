@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
-from .errors import ProfileRenderError, format_path
+from profile_render.errors import ProfileRenderError, format_path
 
 __all__ = ["Origin", "parse_value_path", "PathNotFoundError"]
 

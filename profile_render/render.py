@@ -15,8 +15,8 @@ import os
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .chart import Chart, load_chart
-from .credentials import (
+from profile_render.helm.chart import Chart, load_chart
+from profile_render.orchestrator.credentials import (
     SecretNamer,
     bundle_name,
     ca_config_map_manifest,
@@ -24,12 +24,12 @@ from .credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from .errors import ProfileRenderError, ValuesWarning
-from .load import Limits
-from .model import MASK, DeploymentContext, ImageRegistry
-from .origin import Origin
-from .params import ParameterTemplate, apply_parameter_templates
-from .resolve import (
+from profile_render.errors import ProfileRenderError, ValuesWarning
+from profile_render.yamlio.load import Limits
+from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
+from profile_render.origin import Origin
+from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates
+from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
     Placeholders,
@@ -39,7 +39,7 @@ from .resolve import (
     resolve_tree,
     _Where,
 )
-from .values import Layer, LayerLike, MergeResult, _as_layer, merge_values
+from profile_render.values import Layer, LayerLike, MergeResult, _as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
 
@@ -129,13 +129,13 @@ class RenderResult:
 
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
         """The plain (or masked) form as JSON, numbers formatted as Helm formats them."""
-        from .emit import to_json
+        from profile_render.emit import to_json
 
         return to_json(self.masked() if masked else self.to_dict(), indent=indent)
 
     def to_yaml(self, *, masked: bool = False) -> str:
         """The plain (or masked) form as YAML."""
-        from .emit import to_yaml
+        from profile_render.emit import to_yaml
 
         return to_yaml(self.masked() if masked else self.to_dict())
 
@@ -155,7 +155,7 @@ def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _warning_dict(w: ValuesWarning) -> Dict[str, Any]:
-    from .errors import format_path
+    from profile_render.errors import format_path
 
     return {
         "code": w.code,
@@ -183,7 +183,7 @@ def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cach
     """Validate against the charts' schemas; a violation at a secret parameter never quotes its value."""
     from dataclasses import replace
 
-    from .validate import SchemaValidationError, validate_values
+    from profile_render.helm.schema.validate import SchemaValidationError, validate_values
 
     try:
         validate_values(merged.chart, merged.values, cache=cache, origin=merged.origin, local_refs=refs)

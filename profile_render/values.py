@@ -13,12 +13,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from .chart import Chart, load_chart
-from .errors import StrictModeError, ValuesWarning, format_path
-from .load import Limits, LoadedValues, load_values, load_values_file
-from .merge import apply_dependency_plan, coalesce_values, import_values, merge_layers, plan_dependencies
-from .origin import Origin, PathNotFoundError, _Leaf, parse_value_path, trace_tree, walk
-from .setvalues import apply_set
+from profile_render.helm.chart import Chart, load_chart
+from profile_render.errors import StrictModeError, ValuesWarning, format_path
+from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_values_file
+from profile_render.helm.coalesce import apply_dependency_plan, coalesce_values, import_values, merge_layers, plan_dependencies
+from profile_render.origin import Origin, PathNotFoundError, _Leaf, parse_value_path, trace_tree, walk
+from profile_render.helm.setvalues import apply_set
 
 __all__ = ["Layer", "MergeResult", "merge_values"]
 
@@ -104,13 +104,13 @@ class MergeResult:
     # -- output -----------------------------------------------------------
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         """The values as JSON, formatted as Helm's toJson formats numbers."""
-        from .emit import to_json
+        from profile_render.emit import to_json
 
         return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
 
     def to_yaml(self) -> str:
         """The values as YAML that Helm reads back to exactly these values."""
-        from .emit import to_yaml
+        from profile_render.emit import to_yaml
 
         return to_yaml(self.values)
 

@@ -11,14 +11,14 @@ from typing import Any, List, Optional, Tuple
 
 import pytest
 
-from profile_render.catalog import (
+from profile_render.orchestrator.catalog import (
     RULES,
     Catalog,
     check_catalog,
     load_catalog,
 )
 from profile_render.errors import format_path
-from profile_render.model import RegistryError, Secret
+from profile_render.orchestrator.model import RegistryError, Secret
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -160,7 +160,7 @@ def test_httpbin_sample():
 
 @needs_samples
 def test_pure_python_parser_reads_the_same(monkeypatch):
-    import profile_render.catalog as catalog_module
+    import profile_render.orchestrator.catalog as catalog_module
 
     fast = load_catalog([TUTORIAL])
     monkeypatch.setattr(catalog_module, "_CLoader", None)
@@ -699,7 +699,7 @@ def test_every_rule_is_documented():
 
 
 def test_importing_the_module_does_not_import_jsonschema():
-    code = ("import sys, profile_render.catalog\n"
+    code = ("import sys, profile_render.orchestrator.catalog\n"
             "print(any(m.split('.')[0] in ('jsonschema', 'referencing') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from profile_render.cli import main
-from profile_render.load import load_values
+from profile_render.yamlio.load import load_values
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CHART = ROOT / "examples" / "hello-chart"

@@ -25,10 +25,10 @@ import yaml
 
 from profile_render.emit import to_yaml
 from profile_render.findings import ERROR
-from profile_render.lint import lint
-from profile_render.package import PackageRender, render_package
+from profile_render.orchestrator.lint import lint
+from profile_render.orchestrator.package import PackageRender, render_package
 from profile_render.render import RenderResult
-from profile_render.resolve import PlaceholderError
+from profile_render.orchestrator.placeholders import PlaceholderError
 from tests.helm_oracle import helm_binary, helm_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def _all_text(helm_output: str, result: RenderResult) -> str:
 
 def _check(app: str, chart: Path, result: RenderResult, workdir: Path):
     """Helm's output for ``app`` and the findings for everything applied with it."""
-    from profile_render.manifests import check_manifests
+    from profile_render.checks.manifests import check_manifests
 
     output = _helm_template(app, chart, result, workdir)
     return output, check_manifests(_all_text(output, result), render=result)
@@ -237,7 +237,7 @@ def test_each_application_is_clean_end_to_end(app, tmp_path):
 @requires_helm
 def test_check_accepts_the_render_json_forms(tmp_path):
     """render= also takes the dict of ``render -o json``, its masked form, and ``package render -o json``."""
-    from profile_render.manifests import check_manifests
+    from profile_render.checks.manifests import check_manifests
 
     rendered = _render()
     for app in APPS:
@@ -414,7 +414,7 @@ def test_cert_config_map_not_rendered(tmp_path):
     (finding,) = findings
     assert _spot(finding, result, output) == "certConfigMap: vm-registry-tls-cert"
     # declared as created outside the chart, the same name is accepted
-    from profile_render.manifests import check_manifests
+    from profile_render.checks.manifests import check_manifests
 
     assert check_manifests(_all_text(output, result), render=result,
                            external_config_maps=["vm-registry-tls-cert"]) == []

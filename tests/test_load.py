@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from profile_render import load as load_module
+from profile_render.yamlio import load as load_module
 from profile_render.errors import (
     LimitExceededError,
     ProfileRenderError,
@@ -17,7 +17,7 @@ from profile_render.errors import (
     ValuesSyntaxError,
     ValuesTypeError,
 )
-from profile_render.load import Limits, load_values, load_values_file
+from profile_render.yamlio.load import Limits, load_values, load_values_file
 
 
 def test_libyaml_is_used_on_this_machine():

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from profile_render.errors import ProfileRenderError, format_path
-from profile_render.manifests import (
+from profile_render.checks.manifests import (
     RULES,
     ImageReference,
     ManifestError,
@@ -24,7 +24,7 @@ from profile_render.manifests import (
     parse_image_reference,
     read_manifests,
 )
-from profile_render.model import DeploymentContext, ImageRegistry, Secret
+from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, Secret
 from profile_render.render import render
 from tests.helm_oracle import helm_binary, helm_env
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from profile_render.cli import main
-from profile_render.lint import lint
-from profile_render.package import PackageError, render_package
+from profile_render.orchestrator.lint import lint
+from profile_render.orchestrator.package import PackageError, render_package
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "reference" / "catalog-samples" / "app-orch-tutorials"

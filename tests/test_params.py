@@ -7,8 +7,8 @@ import json
 import pytest
 
 from profile_render.cli import _explain
-from profile_render.model import DeploymentContext
-from profile_render.params import (
+from profile_render.orchestrator.model import DeploymentContext
+from profile_render.orchestrator.params import (
     ParameterError,
     ParameterTemplate,
     apply_parameter_templates,
@@ -135,7 +135,7 @@ def test_render_with_parameters_masks_secrets(chart, capsys):
 
 
 def test_schema_violation_by_a_secret_parameter_never_quotes_it(chart):
-    from profile_render.validate import SchemaValidationError
+    from profile_render.helm.schema.validate import SchemaValidationError
 
     (chart / "values.schema.json").write_text(
         '{"type": "object", "properties": {"db": {"type": "object", "properties": '

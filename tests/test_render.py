@@ -16,11 +16,11 @@ import yaml
 
 from profile_render import errors
 from profile_render.cli import main
-from profile_render.credentials import bundle_name, docker_config_json
-from profile_render.load import load_values
-from profile_render.model import DeploymentContext, ImageRegistry, RegistryError, Secret
+from profile_render.orchestrator.credentials import bundle_name, docker_config_json
+from profile_render.yamlio.load import load_values
+from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, RegistryError, Secret
 from profile_render.render import render
-from profile_render.resolve import PlaceholderError, Placeholders
+from profile_render.orchestrator.placeholders import PlaceholderError, Placeholders
 from profile_render.values import Layer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -323,7 +323,7 @@ def test_result_forms_and_schema(chart, tmp_path):
 def test_render_is_pure_and_thread_safe(chart, tmp_path):
     p = Layer.from_text("image:\n  pullSecret: '%GeneratedDockerCredential%'\n", source="p.yaml", kind="profile")
     before = json.dumps(p.values)
-    from profile_render.chart import load_chart
+    from profile_render.helm.chart import load_chart
 
     loaded = load_chart(chart)
     defaults = json.dumps(loaded.values)
@@ -440,7 +440,7 @@ def test_render_validates_the_chart_schema(chart, tmp_path, capsys):
         '{"$schema": "http://json-schema.org/schema#", "type": "object",'
         ' "properties": {"replicas": {"type": "integer", "minimum": 1}}}')
     p = profile(tmp_path, "replicas: 0\n")
-    from profile_render.validate import SchemaValidationError
+    from profile_render.helm.schema.validate import SchemaValidationError
 
     with pytest.raises(SchemaValidationError) as info:
         render(chart, p, context=ctx())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from profile_render import merge_values
-from profile_render.semver import is_compatible_range, parse_version
+from profile_render.helm.semver import is_compatible_range, parse_version
 from tests.helm_oracle import Subchart, helm_binary, run_helm_template, write_chart
 
 CASES = [

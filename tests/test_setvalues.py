@@ -1,4 +1,4 @@
-"""Tests of profile_render.setvalues: Helm's --set / --set-string parsing.
+"""Tests of profile_render.helm.setvalues: Helm's --set / --set-string parsing.
 
 Three layers:
 
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from profile_render.errors import ProfileRenderError, SetSyntaxError
-from profile_render.setvalues import MAX_INDEX, apply_set, parse_set
+from profile_render.helm.setvalues import MAX_INDEX, apply_set, parse_set
 from tests.helm_oracle import helm_binary, helm_values
 
 requires_helm = pytest.mark.skipif(helm_binary() is None, reason="helm binary not available (scripts/fetch-helm.sh)")
@@ -251,7 +251,7 @@ def test_wrong_argument_types() -> None:
 
 
 def test_module_stays_light() -> None:
-    import profile_render.setvalues as module
+    import profile_render.helm.setvalues as module
 
     text = open(module.__file__, encoding="utf-8").read()
     imports = {line.split()[1] for line in text.splitlines() if line.startswith(("import ", "from "))}

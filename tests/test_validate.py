@@ -1,4 +1,4 @@
-"""Schema validation (profile_render.validate) against the real Helm 4.1.4 binary.
+"""Schema validation (profile_render.helm.schema.validate) against the real Helm 4.1.4 binary.
 
 Every oracle case writes one throwaway chart with a ``values.schema.json``
 (and subcharts with their own), runs ``helm template`` on it and runs
@@ -26,7 +26,7 @@ import pytest
 
 from profile_render.errors import ProfileRenderError
 from profile_render.values import Layer, MergeResult, merge_values
-from profile_render.validate import (
+from profile_render.helm.schema.validate import (
     InvalidSchemaError,
     SchemaRefError,
     SchemaValidationError,
@@ -650,7 +650,7 @@ def test_cache_keys_on_local_refs_identity(tmp_path):
 
 
 def test_default_cache_is_used_and_never_changes_results(tmp_path):
-    from profile_render import validate as module
+    from profile_render.helm.schema import validate as module
 
     result = _merged(tmp_path, schema(props(port={"type": "integer", "minimum": 12345})))
     before = module.DEFAULT_CACHE.misses + module.DEFAULT_CACHE.hits
@@ -792,8 +792,8 @@ def test_validate_and_jsonschema_are_not_imported_by_the_merge_path(tmp_path):
         "import sys\n"
         "from profile_render.values import merge_values\n"
         f"merge_values({str(chart)!r})\n"
-        "assert 'profile_render.validate' not in sys.modules, 'merge imported validate'\n"
-        "import profile_render.validate\n"
+        "assert 'profile_render.helm.schema.validate' not in sys.modules, 'merge imported validate'\n"
+        "import profile_render.helm.schema.validate\n"
         "assert 'jsonschema' not in sys.modules, 'validate imported jsonschema eagerly'\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from .errors import ProfileRenderError
-from .model import DeploymentContext, ImageRegistry
+from profile_render.errors import ProfileRenderError
+from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
 
 __all__ = [
     "Placeholder",

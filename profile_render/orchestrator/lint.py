@@ -15,14 +15,14 @@ import json
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from .catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
-from .chart import Chart, load_chart
-from .errors import ProfileRenderError, format_path
-from .findings import ERROR, WARNING, Finding
-from .load import LoadedValues, load_values_file
-from .origin import walk
-from .params import check_template
-from .resolve import (
+from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
+from profile_render.helm.chart import Chart, load_chart
+from profile_render.errors import ProfileRenderError, format_path
+from profile_render.findings import ERROR, WARNING, Finding
+from profile_render.yamlio.load import LoadedValues, load_values_file
+from profile_render.origin import walk
+from profile_render.orchestrator.params import check_template
+from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     IMAGE_REGISTRY_URL,
     PRE_HOOK_CREDENTIAL,
@@ -163,7 +163,7 @@ def _unknown_key_findings(loaded: LoadedValues, defaults: Dict[str, Any], schema
 
 
 def _parameter_findings(profile: ProfileSpec, loaded: Optional[LoadedValues]) -> List[Finding]:
-    from .package import parameter_templates_of
+    from profile_render.orchestrator.package import parameter_templates_of
 
     out: List[Finding] = []
     for template in parameter_templates_of(profile):
@@ -226,7 +226,7 @@ def lint(
     for name, chart_path in charts.items():
         try:
             chart = load_chart(chart_path)
-            from .values import merge_values
+            from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
         except ProfileRenderError as exc:

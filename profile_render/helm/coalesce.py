@@ -26,10 +26,10 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from deepmerge import Merger
 
-from .chart import Chart, Dependency
-from .errors import ChartError, MergeError, ValuesWarning, describe_value, format_path
-from .load import _format_go_float
-from .semver import is_compatible_range
+from profile_render.helm.chart import Chart, Dependency
+from profile_render.errors import ChartError, MergeError, ValuesWarning, describe_value, format_path
+from profile_render.yamlio.load import _format_go_float
+from profile_render.helm.semver import is_compatible_range
 
 __all__ = [
     "copy_tree",

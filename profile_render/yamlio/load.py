@@ -52,7 +52,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import (
+from profile_render.errors import (
     LimitExceededError,
     ProfileRenderError,
     StrictModeError,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
-from .errors import ProfileRenderError
+from profile_render.errors import ProfileRenderError
 
 __all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError"]
 

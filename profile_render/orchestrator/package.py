@@ -14,12 +14,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from .catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
-from .errors import ProfileRenderError
-from .findings import ERROR, Finding
-from .model import DeploymentContext, ImageRegistry
-from .params import ParameterTemplate
-from .render import RenderResult, render
+from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
+from profile_render.errors import ProfileRenderError
+from profile_render.findings import ERROR, Finding
+from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.params import ParameterTemplate
+from profile_render.render import RenderResult, render
 
 __all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of"]
 

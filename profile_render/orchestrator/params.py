@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .errors import ProfileRenderError, ValuesWarning
-from .merge import copy_tree
-from .origin import parse_value_path, walk
+from profile_render.errors import ProfileRenderError, ValuesWarning
+from profile_render.helm.coalesce import copy_tree
+from profile_render.origin import parse_value_path, walk
 
 __all__ = [
     "ParameterTemplate",

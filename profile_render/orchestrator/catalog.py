@@ -15,13 +15,13 @@ the references between objects (applications, profiles, registries, values
 files, dependencies, namespaces).
 
 Scalars are read as the catalog reads them (its upload and schema validator
-decode with gopkg.in/yaml.v3): like :func:`profile_render.load.load_values`
+decode with gopkg.in/yaml.v3): like :func:`profile_render.yamlio.load.load_values`
 (``version: 1.0`` is a number, ``true``/``false`` booleans, timestamps text),
 except that the YAML 1.1 words ``yes``/``no``/``on``/``off``/``y``/``n`` stay
 strings. Documents are kept apart (never merged), and every key
 and list item keeps its 1-based line and column, so each finding points at the
 offending field. Registry ``authToken`` values are held as
-:class:`~profile_render.model.Secret` and never appear in ``repr``, findings or
+:class:`~profile_render.orchestrator.model.Secret` and never appear in ``repr``, findings or
 errors.
 
 ``jsonschema`` and ``referencing`` are imported only when :func:`check_catalog`
@@ -46,11 +46,11 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-from .errors import describe_value, format_path
-from .findings import ERROR, WARNING, Finding
+from profile_render.errors import describe_value, format_path
+from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
-from .load import _PLAIN, _Resolver, resolve_plain_scalar
-from .model import ImageRegistry, RegistryError, Secret
+from profile_render.yamlio.load import _PLAIN, _Resolver, resolve_plain_scalar
+from profile_render.orchestrator.model import ImageRegistry, RegistryError, Secret
 
 __all__ = [
     "ParameterTemplateSpec",
@@ -398,7 +398,7 @@ _YAML11_ONLY_BOOLS = frozenset(
 def _resolve_scalar(text: str) -> Any:
     """A plain scalar as the catalog (gopkg.in/yaml.v3) reads it into ``any``.
 
-    That is Helm's reading (:func:`profile_render.load.resolve_plain_scalar`:
+    That is Helm's reading (:func:`profile_render.yamlio.load.resolve_plain_scalar`:
     numbers, null, ``true``/``false``, timestamps kept as text) except that
     the YAML 1.1 words ``y``/``yes``/``on``/``n``/``no``/``off`` stay strings.
     """

@@ -57,7 +57,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-from .errors import ProfileRenderError, describe_value, format_path
+from profile_render.errors import ProfileRenderError, describe_value, format_path
 
 __all__ = [
     "SchemaViolation",

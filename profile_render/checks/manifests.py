@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from .errors import ProfileRenderError, describe_value, format_path
+from profile_render.errors import ProfileRenderError, describe_value, format_path
 
 __all__ = [
     "ManifestFinding",
@@ -714,7 +714,7 @@ class _Checker:
 
     def __init__(self, objects: List[_Object], facts: _Facts, private: Set[str], pull_secrets: Set[str],
                  external: Set[str], release: Optional[str], source: Optional[str]) -> None:
-        from .resolve import Placeholders
+        from profile_render.orchestrator.placeholders import Placeholders
 
         self.objects = objects
         self.private = private

@@ -17,8 +17,8 @@ import re
 import uuid
 from typing import Any, Callable, Dict
 
-from .errors import ProfileRenderError
-from .model import DeploymentContext, ImageRegistry
+from profile_render.errors import ProfileRenderError
+from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
 
 __all__ = [
     "bundle_name",
