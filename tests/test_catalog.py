@@ -160,13 +160,13 @@ def test_httpbin_sample():
 
 @needs_samples
 def test_pure_python_parser_reads_the_same(monkeypatch):
-    import profile_render.orchestrator.catalog as catalog_module
+    import profile_render.orchestrator.catalog.read as catalog_module
 
     fast = load_catalog([TUTORIAL])
     monkeypatch.setattr(catalog_module, "_CLoader", None)
     slow = load_catalog([TUTORIAL])
     assert slow.applications == fast.applications and slow.packages == fast.packages
-    assert [d.positions for d in slow._documents] == [d.positions for d in fast._documents]
+    assert [d.positions for d in slow.documents] == [d.positions for d in fast.documents]
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,548 @@
+"""check_catalog: schema findings and the cross-object checks between catalog objects."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+
+
+from profile_render.errors import describe_value, format_path
+from profile_render.findings import ERROR, WARNING, Finding
+# The same node tagging as the values loader: plain scalars get one private tag, resolved once.
+from profile_render.orchestrator.catalog.specs import (
+    PLATFORM_REGISTRIES, SECRET_KEYS, ApplicationSpec, Catalog, CatalogDocument, DeploymentPackageSpec, FieldPath,
+    ProfileSpec, redact_url, show_value,
+)
+from profile_render.orchestrator.catalog.read import reveal
+from profile_render.orchestrator.catalog.load import indexed_dicts, scalar_text
+
+# ---------------------------------------------------------------------------
+# check_catalog
+
+_SCHEMA_FILES = {
+    "Application": "catalog-application.schema.json",
+    "DeploymentPackage": "catalog-deployment-package.schema.json",
+    "Registry": "catalog-registry.schema.json",
+    "Artifact": "catalog-common.schema.json#/$defs/artifact",
+}
+_ALL_SCHEMA_FILES = (
+    "catalog-common.schema.json",
+    "catalog-application.schema.json",
+    "catalog-profile.schema.json",
+    "catalog-parameter-template.schema.json",
+    "catalog-registry.schema.json",
+    "catalog-deployment-package.schema.json",
+)
+_SCHEMA_BASE = "https://profile-render.invalid/schemas/"
+
+
+
+def check_catalog(catalog: Catalog) -> List[Finding]:
+    """All findings for the catalog (load, schema and cross-object ones), sorted by (source, line, column)."""
+    findings = list(catalog.findings)
+    for doc in catalog.documents:
+        findings.extend(_schema_findings(doc))
+        findings.extend(_ignored_fields(doc))
+    findings.extend(_duplicates(catalog))
+    for doc in catalog.documents:
+        if doc.kind == "Application":
+            findings.extend(_check_application(catalog, doc))
+        elif doc.kind == "DeploymentPackage":
+            findings.extend(_check_package(catalog, doc))
+    return sorted(findings, key=_sort_key)
+
+
+def _sort_key(f: Finding) -> Tuple[Any, ...]:
+    return (f.source or "", f.line or 0, f.column or 0, f.rule, format_path(f.path) if f.path else "", f.message)
+
+
+# -- JSON Schema ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _compile_ecma(pattern: str) -> "re.Pattern[str]":
+    """Compile a JSON Schema (ECMA-262) pattern for Python: ``$`` is the end of the text, ``\\w`` is ASCII."""
+    out: List[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif in_class:
+            out.append(char)
+            in_class = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+        else:
+            out.append(char)
+    return re.compile("".join(out), re.ASCII)
+
+
+@lru_cache(maxsize=1)
+def _validators() -> Dict[str, Any]:
+    """One JSON Schema validator per kind, built from the packaged schemas; nothing is ever fetched."""
+    from importlib.resources import files
+
+    from jsonschema import Draft202012Validator, ValidationError, validators
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    package = files("profile_render.schemas")
+    resources = []
+    for name in _ALL_SCHEMA_FILES:
+        contents = json.loads(package.joinpath(name).read_text(encoding="utf-8"))
+        # Without "$schema", jsonschema keeps our validator class (with its ECMA
+        # "pattern") when it follows a $ref into this file; the dialect is set here.
+        contents.pop("$schema", None)
+        resources.append((contents["$id"], DRAFT202012.create_resource(contents)))
+    registry: Any = Registry().with_resources(resources)
+
+    def pattern(validator: Any, patrn: str, instance: Any, schema: Dict[str, Any]) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not _compile_ecma(patrn).search(instance):
+            yield ValidationError(f"does not match {patrn!r}")
+
+    cls = validators.extend(Draft202012Validator, {"pattern": pattern})
+    return {kind: cls({"$ref": _SCHEMA_BASE + ref}, registry=registry) for kind, ref in _SCHEMA_FILES.items()}
+
+
+_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
+               "object": "a mapping", "array": "a list", "null": "null"}
+
+
+def _label(path: FieldPath, kind: str) -> str:
+    """The field named in a message: the last key with any list indexes after it (``suggestedValues[2]``)."""
+    if not path:
+        return kind
+    start = len(path) - 1
+    while start > 0 and isinstance(path[start], int):
+        start -= 1
+    return format_path(path[start:])
+
+
+def _where(path: FieldPath, kind: str) -> str:
+    return f"{kind} {format_path(path)}" if path else kind
+
+
+def _is_secret_path(path: FieldPath) -> bool:
+    return any(part in SECRET_KEYS for part in path if isinstance(part, str))
+
+
+def _schema_findings(doc: CatalogDocument) -> List[Finding]:
+    validator = _validators()[doc.kind]
+    instance = reveal(doc.data)
+    out: List[Finding] = []
+    typed: Set[FieldPath] = set()
+    errors = list(validator.iter_errors(instance))
+    for error in errors:
+        if error.validator == "type":
+            typed.add(tuple(error.absolute_path))
+    seen: Set[Tuple[Any, ...]] = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator != "type" and path in typed:
+            continue  # "must be a string" says it all
+        for finding in _error_findings(doc, error, path):
+            key = (finding.path, finding.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(finding)
+    return out
+
+
+def _error_findings(doc: CatalogDocument, error: Any, path: FieldPath) -> List[Finding]:
+    keyword, expected, instance, schema = error.validator, error.validator_value, error.instance, error.schema
+    label = _label(path, doc.kind)
+    hint = schema.get("description") if isinstance(schema, dict) else None
+    secret = _is_secret_path(path)
+
+    def one(message: str, hint_text: Optional[str] = hint) -> List[Finding]:
+        return [doc.finding("schema", ERROR, message, path, hint_text)]
+
+    if keyword == "required":
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
+        return [doc.finding("schema", ERROR, f"{_where(path, doc.kind)} is missing the required field '{name}'",
+                            path + (name,), _field_hint(schema, name), at=path)
+                for name in missing]
+    if keyword == "additionalProperties":
+        known = list(schema.get("properties", {})) if isinstance(schema, dict) else []
+        out = []
+        for name in instance:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+            advice = _DEPRECATED.get(name) or (f"did you mean '{close[0]}'?" if close else
+                                                f"{_where(path, doc.kind)} accepts: {', '.join(known)}")
+            out.append(doc.finding("schema", ERROR, f"unknown field '{name}' in {_where(path, doc.kind)}",
+                                   path + (name,), advice))
+        return out
+    if keyword == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        text = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)  # type: ignore[misc]  # schema type names are str
+        advice = hint  # type: ignore[assignment]  # hint is always set on this path
+        if "string" in wanted and isinstance(instance, (bool, int, float)):
+            advice = "quote it: YAML reads unquoted numbers, true/false and null as non-strings"
+        return one(f"{label} must be {text}; it is {describe_value(instance, mapping='a mapping')}", advice)
+    if keyword in ("enum", "const"):
+        options = expected if keyword == "enum" else [expected]
+        allowed = ", ".join(str(o) for o in options)
+        shown = "the value" if secret else show_value(instance)
+        if keyword == "const":
+            return one(f"{label} must be {show_value(expected)}; {shown} is not")
+        advice = hint  # type: ignore[assignment]  # hint is always set on this path
+        if not secret:
+            by_lower = {str(o).lower(): str(o) for o in options}
+            close = difflib.get_close_matches(str(instance).lower(), list(by_lower), n=1, cutoff=0.5)
+            if close:
+                advice = f"did you mean '{by_lower[close[0]]}'?"
+        return one(f"{label} must be one of {allowed}; {shown} is not", advice)
+    if keyword == "pattern":
+        if secret:
+            return one(f"{label} must match {expected}; the value does not")
+        return one(f"{label} must match {expected}; {show_value(redact_url(instance))} does not")
+    if keyword == "minLength":
+        if expected == 1:
+            return one(f"{label} must not be empty")
+        return one(f"{label} must be at least {expected} characters long; it has {len(instance)}")
+    if keyword == "maxLength":
+        return one(f"{label} must be at most {expected} characters long; it has {len(instance)}")
+    if keyword == "maxItems":
+        return one(f"{label} must have at most {expected} items; it has {len(instance)}")
+    if keyword == "minItems":
+        return one(f"{label} must have at least {expected} items; it has {len(instance)}")
+    if keyword == "uniqueItems":
+        firsts: Dict[str, int] = {}
+        for index, item in enumerate(instance):
+            marker = json.dumps(item, sort_keys=True, default=str)
+            if marker in firsts:
+                return [doc.finding("schema", ERROR,
+                                    f"{label} repeats an item: [{index}] equals [{firsts[marker]}]",
+                                    path + (index,), "list each value once")]
+            firsts[marker] = index
+        return one(f"{label} must not repeat items")
+    return one(f"{label} breaks the schema rule '{keyword}'")
+
+
+def _field_hint(schema: Any, name: str) -> Optional[str]:
+    if isinstance(schema, dict):
+        sub = schema.get("properties", {}).get(name)
+        if isinstance(sub, dict) and isinstance(sub.get("description"), str):
+            return f"add {name}: {sub['description']}"
+    return f"add {name}"
+
+
+_DEPRECATED = {
+    "registry": "'registry' is the deprecated name of helmRegistry, which the schema requires; rename it",
+    "registryType": "'registryType' is the deprecated name of type; rename it",
+    "artifactReferences": "'artifactReferences' is the deprecated name of artifacts; rename it",
+    "publisher": "publishers are gone from the catalog; remove the field",
+}
+
+
+# -- fields the schema accepts but the upload ignores ---------------------------
+
+_IGNORED = {
+    "deploymentRequirement": (
+        "the upload reads deploymentRequirements (plural) and ignores deploymentRequirement",
+        "rename it to deploymentRequirements"),
+    "chartValues": (
+        "the file upload ignores chartValues; it reads a profile's values from the file named by valuesFileName",
+        "move the values into a file and name it in valuesFileName"),
+    "createTime": ("createTime is read-only; the catalog sets it and the upload ignores it", "remove it"),
+    "updateTime": ("updateTime is read-only; the catalog sets it and the upload ignores it", "remove it"),
+}
+
+
+def _ignored_fields(doc: CatalogDocument) -> List[Finding]:
+    out: List[Finding] = []
+    places: List[FieldPath] = [()]
+    places += [("profiles", i) for i, _ in indexed_dicts(doc.data.get("profiles"))] if doc.kind == "Application" else []
+    places += [("deploymentProfiles", i) for i, _ in indexed_dicts(doc.data.get("deploymentProfiles"))] \
+        if doc.kind == "DeploymentPackage" else []
+    for place in places:
+        obj = _get(doc.data, place)
+        for name, (message, hint) in _IGNORED.items():
+            if isinstance(obj, dict) and name in obj:
+                if name in ("deploymentRequirement", "chartValues") and place[:1] != ("profiles",):
+                    continue  # unknown there: the schema reports it
+                out.append(doc.finding("ignored-field", WARNING, message, place + (name,), hint))
+    return out
+
+
+def _get(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+# -- duplicates ----------------------------------------------------------------
+
+
+def _duplicates(catalog: Catalog) -> List[Finding]:
+    out: List[Finding] = []
+    first: Dict[Tuple[Any, ...], CatalogDocument] = {}
+    for doc in catalog.documents:
+        spec = doc.spec
+        if doc.kind in ("Application", "DeploymentPackage"):
+            if spec.name is None or spec.version is None:
+                continue
+            key: Tuple[Any, ...] = (doc.kind, spec.name, spec.version)
+            what = f"{doc.kind} {spec.name!r} version {spec.version!r}"
+        else:
+            if spec.name is None:
+                continue
+            key = (doc.kind, spec.name)
+            what = f"{doc.kind} {spec.name!r}"
+        if key in first:
+            earlier = first[key]
+            kept = "the first one is used" if doc.kind != "Registry" or not doc.from_registry_files \
+                else "the package's one is used"
+            out.append(doc.finding("duplicate-object", ERROR,
+                                   f"{what} is defined twice (also at {earlier.source}:{earlier.line})",
+                                   ("name",), f"remove one of the definitions; {kept}"))
+        else:
+            first[key] = doc
+        out.extend(_inner_duplicates(doc))
+    return out
+
+
+def _inner_duplicates(doc: CatalogDocument) -> List[Finding]:
+    """Names that must be unique inside one object (profiles, templates, deployment profiles, ...)."""
+    out: List[Finding] = []
+
+    def scan(items: Any, base: FieldPath, key: str, what: str, severity: str = ERROR,
+             hint: str = "give each one a different name") -> None:
+        seen: Dict[str, int] = {}
+        for index, item in indexed_dicts(items):
+            name = scalar_text(item.get(key))
+            if name is None:
+                continue
+            if name in seen:
+                out.append(doc.finding("duplicate-object", severity,
+                                       f"{what} {name!r} appears twice (also at {format_path(base + (seen[name],))})",
+                                       base + (index, key), hint))
+            else:
+                seen[name] = index
+
+    data = doc.data
+    if doc.kind == "Application":
+        scan(data.get("profiles"), ("profiles",), "name", "profile")
+        for i, profile in indexed_dicts(data.get("profiles")):
+            scan(profile.get("parameterTemplates"), ("profiles", i, "parameterTemplates"), "name",
+                 "parameter template")
+    elif doc.kind == "DeploymentPackage":
+        scan(data.get("applications"), ("applications",), "name", "application",
+             hint="a package holds one version of each application")
+        scan(data.get("deploymentProfiles"), ("deploymentProfiles",), "name", "deployment profile")
+        scan(data.get("namespaces"), ("namespaces",), "name", "namespace")
+        for i, profile in indexed_dicts(data.get("deploymentProfiles")):
+            scan(profile.get("applicationProfiles"), ("deploymentProfiles", i, "applicationProfiles"), "application",
+                 "application", WARNING, "list each application once; the upload keeps the last entry")
+    return out
+
+
+# -- applications ----------------------------------------------------------------
+
+
+def _check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
+    out: List[Finding] = []
+    app: ApplicationSpec = doc.spec
+    names = list(dict.fromkeys(p.name for p in app.profiles if p.name is not None))
+    if app.default_profile_name is not None and app.default_profile_name not in names:
+        out.append(doc.finding(
+            "unknown-profile", ERROR,
+            f"defaultProfile {app.default_profile_name!r} is not a profile of application {app.name!r} "
+            f"(profiles: {', '.join(names) or 'none'})",
+            ("defaultProfile",), "name one of the application's profiles, or drop defaultProfile to use the first"))
+    for field_name, wanted in (("helmRegistry", "HELM"), ("imageRegistry", "IMAGE")):
+        name = doc.data.get(field_name)
+        if not isinstance(name, str) or not name:
+            continue
+        registry = catalog.registries.get(name)
+        if registry is None:
+            out.append(_unknown_registry(catalog, doc, field_name, name))
+        elif registry.type in ("HELM", "IMAGE") and registry.type != wanted:
+            out.append(doc.finding(
+                "registry-type", ERROR,
+                f"{field_name} {name!r} is a registry of type {registry.type} ({registry.source}:{registry.line}); "
+                f"{field_name} needs one of type {wanted}",
+                (field_name,), f"name a registry of type {wanted}"))
+    for profile in app.profiles:
+        out.extend(_check_values_file(doc, profile))
+    return out
+
+
+def _unknown_registry(catalog: Catalog, doc: CatalogDocument, field_name: str, name: str) -> Finding:
+    known = sorted(n for n in catalog.registries if isinstance(n, str))
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if catalog.registry_files_given:
+        hint = f"did you mean {close[0]!r}?" if close else (
+            f"registries read: {', '.join(known)}" if known else "no Registry object was read")
+        return doc.finding("unknown-registry", ERROR,
+                           f"{field_name} {name!r} is not defined by the package or the registry files",
+                           (field_name,), hint)
+    platform = name in PLATFORM_REGISTRIES
+    hint = ("every Edge Orchestrator project has this registry; pass it in registry_files "
+            "(or --registry-file) to check it" if platform else
+            "it must already exist in the project's catalog; pass the Registry file in registry_files to check it")
+    if close:
+        hint = f"did you mean {close[0]!r}? Otherwise {hint}"
+    return doc.finding("unknown-registry", WARNING,
+                       f"{field_name} {name!r} is not defined by the files read", (field_name,), hint)
+
+
+def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Finding]:
+    label = f"profile {profile.name!r}" if profile.name else f"profile {format_path(profile.field_path)}"
+    if not profile.values_file_name:
+        return [doc.finding("missing-values-file", ERROR,
+                            f"{label} names no values file; the catalog upload needs valuesFileName",
+                            profile.field_path + ("valuesFileName",),
+                            "add valuesFileName: <file>.yaml (the file may be empty)", at=profile.field_path)]
+    assert profile.values_path is not None
+    if profile.values_path.is_file():
+        return []
+    state = "is a directory" if profile.values_path.is_dir() else "does not exist"
+    return [doc.finding("missing-values-file", ERROR,
+                        f"values file {profile.values_file_name!r} of {label} {state} "
+                        f"(looked for {profile.values_path})",
+                        profile.field_path + ("valuesFileName",),
+                        "valuesFileName is relative to the Application file's folder; the file may be empty")]
+
+
+# -- packages ------------------------------------------------------------------------
+
+
+def _check_package(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
+    out: List[Finding] = []
+    pkg: DeploymentPackageSpec = doc.spec
+    data = doc.data
+    members: Dict[str, Optional[str]] = {}  # application name -> version
+    for i, ref in indexed_dicts(data.get("applications")):
+        name, version = scalar_text(ref.get("name")), scalar_text(ref.get("version"))
+        if name is None or version is None:
+            continue
+        members.setdefault(name, version)
+        if (name, version) not in catalog.applications:
+            others = sorted(v for (n, v) in catalog.applications if n == name and v is not None)
+            if others:
+                message = (f"application {name!r} version {version!r} is not among the files read "
+                           f"(versions read: {', '.join(others)})")
+                hint = "reference a version that exists, or add that version's Application file"
+            else:
+                message = f"application {name!r} version {version!r} is not among the files read"
+                hint = "add the Application file to the package, or fix the name"
+            out.append(doc.finding("unknown-application", ERROR, message, ("applications", i), hint))
+
+    def member(name: str) -> Tuple[Optional[str], Optional[str]]:
+        if name in members:
+            return name, members[name]
+        if ":" in name:  # fully qualified name:version
+            base, _, version = name.partition(":")
+            if members.get(base) == version:
+                return base, version
+        return None, None
+
+    profile_names: List[str] = []
+    for i, dprofile in indexed_dicts(data.get("deploymentProfiles")):
+        if isinstance(dprofile.get("name"), str):
+            profile_names.append(dprofile["name"])
+        for j, entry in indexed_dicts(dprofile.get("applicationProfiles")):
+            app_name, profile_name = entry.get("application"), entry.get("profile")
+            if not isinstance(app_name, str) or not isinstance(profile_name, str):
+                continue
+            base: FieldPath = ("deploymentProfiles", i, "applicationProfiles", j)
+            name, version = member(app_name)
+            if name is None:
+                out.append(doc.finding(
+                    "unknown-application", ERROR,
+                    f"deployment profile {dprofile.get('name')!r} selects a profile of {app_name!r}, "
+                    f"which is not an application of the package ({', '.join(members) or 'none'})",
+                    base + ("application",), "list the application under applications, or fix the name"))
+                continue
+            app = catalog.applications.get((name, version))
+            if app is None:
+                continue  # reported under applications
+            if app.profile(profile_name) is None:
+                available = ", ".join(dict.fromkeys(p.name for p in app.profiles if p.name)) or "none"
+                out.append(doc.finding(
+                    "unknown-profile", ERROR,
+                    f"deployment profile {dprofile.get('name')!r} selects profile {profile_name!r} of application "
+                    f"{name!r} {version!r}, which has no such profile (profiles: {available})",
+                    base + ("profile",), f"use one of: {available}"))
+    if pkg.default_profile_name is not None and pkg.default_profile_name not in profile_names:
+        out.append(doc.finding(
+            "unknown-deployment-profile", ERROR,
+            f"defaultProfile {pkg.default_profile_name!r} is not a deployment profile of package {pkg.name!r} "
+            f"(deployment profiles: {', '.join(profile_names) or 'none'})",
+            ("defaultProfile",), "name one of the deploymentProfiles, or drop defaultProfile to use the first"))
+    out.extend(_check_dependencies(doc, members))
+    namespaces = data.get("defaultNamespaces")
+    if isinstance(namespaces, dict):
+        for app_name in namespaces:
+            if app_name not in members:
+                out.append(doc.finding(
+                    "namespace-unknown-app", ERROR,
+                    f"defaultNamespaces names {app_name!r}, which is not an application of the package "
+                    f"({', '.join(members) or 'none'})",
+                    ("defaultNamespaces", app_name), "the catalog refuses namespaces for applications it does not hold"))
+    return out
+
+
+def _check_dependencies(doc: CatalogDocument, members: Dict[str, Optional[str]]) -> List[Finding]:
+    out: List[Finding] = []
+    graph: Dict[str, List[str]] = {}
+    for i, dep in indexed_dicts(doc.data.get("applicationDependencies")):
+        name, requires = dep.get("name"), dep.get("requires")
+        if not isinstance(name, str) or not isinstance(requires, str):
+            continue
+        unknown = [(key, value) for key, value in (("name", name), ("requires", requires)) if value not in members]
+        for key, value in unknown:
+            out.append(doc.finding(
+                "dependency-cycle", ERROR,
+                f"applicationDependencies[{i}] names {value!r}, which is not an application of the package "
+                f"({', '.join(members) or 'none'})",
+                ("applicationDependencies", i, key), "dependencies link applications listed under applications"))
+        if unknown:
+            continue
+        if name == requires:
+            out.append(doc.finding("dependency-cycle", ERROR, f"application {name!r} depends on itself",
+                                   ("applicationDependencies", i), "remove this dependency"))
+            continue
+        chain = _find_path(graph, requires, name)
+        if chain is not None:
+            cycle = " requires ".join([name] + chain)
+            out.append(doc.finding("dependency-cycle", ERROR, f"applicationDependencies form a cycle: {cycle}",
+                                   ("applicationDependencies", i),
+                                   "start-up dependencies must be acyclic; remove one of these dependencies"))
+            continue
+        graph.setdefault(name, []).append(requires)
+    return out
+
+
+def _find_path(graph: Dict[str, List[str]], start: str, goal: str) -> Optional[List[str]]:
+    """A path start -> ... -> goal along the edges, or None."""
+    stack: List[Tuple[str, List[str]]] = [(start, [start])]
+    seen: Set[str] = set()
+    while stack:
+        node, chain = stack.pop()
+        if node == goal:
+            return chain
+        if node in seen:
+            continue
+        seen.add(node)
+        for nxt in reversed(graph.get(node, [])):
+            stack.append((nxt, chain + [nxt]))
+    return None

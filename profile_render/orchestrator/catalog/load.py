@@ -1,0 +1,305 @@
+"""load_catalog: from catalog files to typed objects; never raises for bad input."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+
+from profile_render.findings import ERROR, WARNING, Finding
+# The same node tagging as the values loader: plain scalars get one private tag, resolved once.
+from profile_render.orchestrator.catalog.specs import (
+    SPEC_SCHEMAS, ApplicationSpec, ArtifactSpec, Catalog, CatalogDocument, DeploymentPackageSpec, DeploymentProfileSpec,
+    FieldPath, ParameterTemplateSpec, PathLike, ProfileSpec, RegistrySpec, show_value,
+)
+from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
+from profile_render.orchestrator.model import Secret
+
+# ---------------------------------------------------------------------------
+# From documents to objects
+
+
+def scalar_text(value: Any) -> Optional[str]:
+    """A scalar as text (the catalog reads scalars into string fields); None for null and collections."""
+    if value is None or isinstance(value, (dict, list, HiddenSecret)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _flag(value: Any) -> bool:
+    return value is True
+
+
+def indexed_dicts(value: Any) -> Iterator[Tuple[int, Dict[str, Any]]]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _profile_spec(doc: CatalogDocument, index: int, data: Dict[str, Any], base: Path) -> ProfileSpec:
+    path: FieldPath = ("profiles", index)
+    templates = []
+    for j, item in indexed_dicts(data.get("parameterTemplates")):
+        tpath = path + ("parameterTemplates", j)
+        line, column = doc.position(tpath)
+        suggested = item.get("suggestedValues")
+        templates.append(ParameterTemplateSpec(
+            name=scalar_text(item.get("name")),
+            type=scalar_text(item.get("type")),
+            display_name=scalar_text(item.get("displayName")),
+            default=scalar_text(reveal(item.get("default"))),
+            suggested_values=tuple(t for t in (scalar_text(v) for v in suggested) if t is not None)
+            if isinstance(suggested, list) else (),
+            mandatory=_flag(item.get("mandatory")),
+            secret=_flag(item.get("secret")),
+            validator=scalar_text(item.get("validator")),
+            field_path=tpath, source=doc.source, line=line, column=column,
+        ))
+    values_file_name = scalar_text(data.get("valuesFileName"))
+    line, column = doc.position(path)
+    return ProfileSpec(
+        name=scalar_text(data.get("name")),
+        display_name=scalar_text(data.get("displayName")),
+        description=scalar_text(data.get("description")),
+        values_file_name=values_file_name,
+        values_path=(base / values_file_name) if values_file_name else None,
+        parameter_templates=tuple(templates),
+        deployment_requirements=tuple(dict(r) for _, r in indexed_dicts(data.get("deploymentRequirements"))),
+        field_path=path, source=doc.source, line=line, column=column,
+    )
+
+
+def _application_spec(doc: CatalogDocument) -> ApplicationSpec:
+    data = doc.data
+    base = doc.path.parent
+    return ApplicationSpec(
+        name=scalar_text(data.get("name")),
+        version=scalar_text(data.get("version")),
+        chart_name=scalar_text(data.get("chartName")),
+        chart_version=scalar_text(data.get("chartVersion")),
+        helm_registry=scalar_text(data.get("helmRegistry")),
+        image_registry=scalar_text(data.get("imageRegistry")) or None,
+        kind=_kind(data.get("kind")),
+        default_profile_name=scalar_text(data.get("defaultProfile")) or None,
+        profiles=tuple(_profile_spec(doc, i, p, base) for i, p in indexed_dicts(data.get("profiles"))),
+        ignored_resources=tuple(dict(r) for _, r in indexed_dicts(data.get("ignoredResources"))),
+        source=doc.source, line=doc.line, column=doc.column, raw=data,
+        display_name=scalar_text(data.get("displayName")),
+        description=scalar_text(data.get("description")),
+    )
+
+
+def _kind(value: Any) -> str:
+    text = scalar_text(value)
+    return "normal" if not text or text == "KIND_UNSPECIFIED" else text
+
+
+def _registry_spec(doc: CatalogDocument) -> RegistrySpec:
+    data = doc.data
+    token = data.get("authToken")
+    secret = token.value if isinstance(token, HiddenSecret) else token
+    return RegistrySpec(
+        name=scalar_text(data.get("name")),
+        type=scalar_text(data.get("type")) or "HELM",  # the upload's default
+        root_url=scalar_text(data.get("rootUrl")),
+        user_name=scalar_text(data.get("userName")),
+        auth_token=Secret(secret) if isinstance(secret, str) and secret else None,
+        ca_certs=scalar_text(data.get("caCerts")) or None,
+        inventory_url=scalar_text(data.get("inventoryUrl")),
+        api_type=scalar_text(data.get("apiType")),
+        source=doc.source, line=doc.line, column=doc.column,
+        display_name=scalar_text(data.get("displayName")),
+        description=scalar_text(data.get("description")),
+        from_registry_files=doc.from_registry_files,
+    )
+
+
+def _package_spec(doc: CatalogDocument) -> DeploymentPackageSpec:
+    data = doc.data
+    dependencies: Dict[str, List[str]] = {}
+    for _, dep in indexed_dicts(data.get("applicationDependencies")):
+        name, requires = scalar_text(dep.get("name")), scalar_text(dep.get("requires"))
+        if name is not None and requires is not None:
+            dependencies.setdefault(name, [])
+            if requires not in dependencies[name]:
+                dependencies[name].append(requires)
+    profiles = []
+    for i, item in indexed_dicts(data.get("deploymentProfiles")):
+        mapping: Dict[str, str] = {}
+        for _, entry in indexed_dicts(item.get("applicationProfiles")):
+            app, profile = scalar_text(entry.get("application")), scalar_text(entry.get("profile"))
+            if app is not None and profile is not None:
+                mapping[app] = profile  # as the upload: a later entry for the same application wins
+        line, column = doc.position(("deploymentProfiles", i))
+        profiles.append(DeploymentProfileSpec(
+            name=scalar_text(item.get("name")), display_name=scalar_text(item.get("displayName")),
+            description=scalar_text(item.get("description")), application_profiles=mapping,
+            field_path=("deploymentProfiles", i), source=doc.source, line=line, column=column))
+    namespaces = data.get("defaultNamespaces")
+    return DeploymentPackageSpec(
+        name=scalar_text(data.get("name")),
+        version=scalar_text(data.get("version")),
+        kind=_kind(data.get("kind")),
+        applications=tuple((scalar_text(a.get("name")), scalar_text(a.get("version"))) for _, a in indexed_dicts(data.get("applications"))),
+        application_dependencies=tuple((k, tuple(v)) for k, v in dependencies.items()),
+        deployment_profiles=tuple(profiles),
+        default_profile_name=scalar_text(data.get("defaultProfile")) or None,
+        default_namespaces={str(k): t for k, v in namespaces.items() if (t := scalar_text(v)) is not None}
+        if isinstance(namespaces, dict) else {},
+        namespaces=tuple(dict(n) for _, n in indexed_dicts(data.get("namespaces"))),
+        source=doc.source, line=doc.line, column=doc.column, raw=data,
+        display_name=scalar_text(data.get("displayName")),
+        description=scalar_text(data.get("description")),
+    )
+
+
+# ---------------------------------------------------------------------------
+# load_catalog
+
+
+_CATALOG_MARKER = re.compile(r"^[ \t]*(?:specSchema[ \t]*:|\$schema:[ \t]*[\"']?https://schema\.intel\.com/catalog)",
+                             re.MULTILINE)
+
+
+def _expand(paths: Iterable[PathLike], findings: List[Finding]) -> List[Path]:
+    out: List[Path] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir():
+            try:
+                children = sorted(p for p in path.iterdir()
+                                  if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            except OSError as exc:
+                findings.append(Finding("unreadable-file", ERROR, f"cannot list the directory: {exc.strerror}",
+                                        str(path), hint="check the path and its permissions"))
+                continue
+            out.extend(children)
+        else:
+            out.append(path)
+    return out
+
+
+def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike] = ()) -> Catalog:
+    """Read catalog YAML files and directories (their ``*.yaml``/``*.yml`` files, not recursively) into a Catalog."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(registry_files, (str, os.PathLike)):
+        registry_files = [registry_files]
+    catalog = Catalog(registry_files_given=bool(registry_files))
+    seen: Set[Path] = set()
+    broken: List[Tuple[Path, str, YamlProblem, bool]] = []  # unparseable files, judged once all profiles are known
+    for group, platform in ((paths, False), (registry_files, True)):
+        for path in _expand(group, catalog.findings):
+            key = _resolved(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            _load_file(catalog, path, platform, broken)
+    referenced = {_resolved(p.values_path) for app in catalog.applications.values()
+                  for p in app.profiles if p.values_path is not None}
+    for doc in catalog.documents:  # duplicates too: their values files count
+        if doc.kind == "Application" and doc.spec is not None:
+            referenced.update(_resolved(p.values_path) for p in doc.spec.profiles if p.values_path is not None)
+    for path, source, problem, looks_catalog in broken:
+        if looks_catalog:
+            severity, why = ERROR, "the file looks like a catalog file"
+        elif _resolved(path) in referenced:
+            severity, why = ERROR, "a profile uses it as its values file"
+        else:
+            severity, why = WARNING, "the catalog upload skips YAML files it cannot parse"
+        catalog.findings.append(Finding("yaml-syntax", severity, f"{problem.message} ({why})", source,
+                                        problem.line, problem.column, None, problem.hint))
+    return catalog
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:  # pragma: no cover - resolve() rarely fails
+        return path.absolute()
+
+
+def _load_file(catalog: Catalog, path: Path, platform: bool,
+               broken: List[Tuple[Path, str, YamlProblem, bool]]) -> None:
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        catalog.findings.append(Finding("unreadable-file", ERROR, "the file does not exist", source,
+                                        hint="check the path"))
+        return
+    except OSError as exc:
+        catalog.findings.append(Finding("unreadable-file", ERROR, f"cannot read the file: {exc.strerror}", source,
+                                        hint="check the path and its permissions"))
+        return
+    catalog.files.append(path)
+    try:
+        text = decode_catalog_bytes(raw)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        documents = parse_documents(text)
+    except YamlProblem as problem:
+        looks = bool(_CATALOG_MARKER.search(raw.decode("utf-8", "replace")))
+        broken.append((path, source, problem, looks))
+        return
+    spec_documents = [d for d in documents if isinstance(d.value, dict) and d.value.get("specSchema") not in (None, "")]
+    if not spec_documents:
+        return  # a values file, or YAML the catalog ignores
+    for parsed in documents:
+        for key, line, column, key_path, first_line in parsed.duplicate_keys:
+            catalog.findings.append(Finding(
+                "yaml-syntax", ERROR, f"duplicate key {key!r} (first set on line {first_line})", source, line, column,
+                key_path, "the catalog's YAML reader refuses a key set twice in one mapping; remove one"))
+    for number, parsed in enumerate(documents, 1):
+        value = parsed.value
+        if value is None:
+            continue  # an empty document (comments only)
+        if not isinstance(value, dict) or value.get("specSchema") in (None, ""):
+            what = "has no specSchema" if isinstance(value, dict) else (
+                "is a list" if isinstance(value, list) else "is a scalar")
+            catalog.findings.append(Finding(
+                "schema", ERROR, f"document {number} {what}; every document of a catalog file must be a catalog object",
+                source, parsed.line, parsed.column, None,
+                "start each document with specSchema: Application, DeploymentPackage, Registry or Artifact, "
+                "or move values into their own file"))
+            continue
+        kind = value.get("specSchema")
+        position = parsed.positions.get(("specSchema",), (parsed.line, parsed.column))
+        if kind not in SPEC_SCHEMAS:
+            shown = kind if isinstance(kind, str) else scalar_text(kind)
+            hint = f"use one of {', '.join(SPEC_SCHEMAS)}"
+            close = difflib.get_close_matches(str(shown), SPEC_SCHEMAS, n=1, cutoff=0.6)
+            if shown == "Deployment-Package":
+                hint = "Deployment-Package is the legacy name the schema rejects; write DeploymentPackage"
+            elif close:
+                hint = f"did you mean {close[0]!r}? ({hint})"
+            catalog.findings.append(Finding("unknown-spec-schema", ERROR,
+                                            f"unknown specSchema {show_value(shown)}", source, position[0], position[1],
+                                            ("specSchema",), hint))
+            continue
+        doc = CatalogDocument(kind, hide_secrets(value), parsed.positions, source, parsed.line, parsed.column, path,
+                        platform)
+        catalog.documents.append(doc)
+        if kind == "Application":
+            doc.spec = _application_spec(doc)
+            catalog.applications.setdefault((doc.spec.name, doc.spec.version), doc.spec)
+        elif kind == "Registry":
+            doc.spec = _registry_spec(doc)
+            catalog.registries.setdefault(doc.spec.name, doc.spec)
+        elif kind == "DeploymentPackage":
+            doc.spec = _package_spec(doc)
+            catalog.packages.append(doc.spec)
+        else:
+            doc.spec = ArtifactSpec(scalar_text(value.get("name")), scalar_text(value.get("mimeType")), source,
+                                    parsed.line, parsed.column)
+            catalog.artifacts.setdefault(doc.spec.name, doc.spec)
+
+
