@@ -38,7 +38,7 @@ from profile_render.orchestrator.placeholders import (
     find_placeholders,
     resolve_tree,
 )
-from profile_render.tree import copy_tree
+from profile_render.tree import copy_tree, walk
 from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
@@ -82,19 +82,11 @@ class RenderResult:
             return self.values
         out = copy_tree(self.values)
         for path in self.secret_paths:
-            node: Any = out
-            for part in path[:-1]:
-                try:
-                    node = node[part]
-                except (KeyError, IndexError, TypeError):
-                    node = None
-                    break
-            if node is not None:
-                try:
-                    if path[-1] in node if isinstance(node, dict) else path[-1] < len(node):
-                        node[path[-1]] = MASK
-                except TypeError:
-                    pass
+            # A secret path absent from the final values has nothing to hide.
+            found, _ = walk(out, path)
+            if found and path:
+                _, parent = walk(out, path[:-1])
+                parent[path[-1]] = MASK
         return out
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
