@@ -2,10 +2,10 @@
 
 :func:`render` is what the Edge Orchestrator does before Helm runs: resolve the
 placeholders in the Profile and override layers (structurally, see
-``resolve.py``), merge everything with Helm's semantics (``values.py``), and
-generate the image-pull Secret and registry-CA ConfigMap the values now refer
-to. It is pure and thread-safe: no global state, no I/O beyond reading the
-paths it is given.
+``orchestrator/placeholders.py``), merge everything with Helm's semantics
+(``values.py``), and generate the image-pull Secret and registry-CA ConfigMap
+the values now refer to. It is pure and thread-safe: no global state, no I/O
+beyond reading the paths it is given.
 """
 
 from __future__ import annotations
