@@ -34,7 +34,7 @@ _EXPORTS = {
     "Dependency": "helm.chart",
     "load_chart": "helm.chart",
     # merge
-    "merge_layers": "helm.coalesce",
+    "merge_layers": "tree",
     "coalesce_values": "helm.coalesce",
     # --set
     "apply_set": "helm.setvalues",
@@ -96,8 +96,9 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         ValuesWarning,
     )
     from .yamlio.load import Limits, LoadedValues, load_values, load_values_file
-    from .helm.coalesce import coalesce_values, merge_layers
+    from .helm.coalesce import coalesce_values
     from .origin import Origin, PathNotFoundError, parse_value_path
+    from .tree import merge_layers
     from .helm.setvalues import apply_set, parse_set
     from .values import Layer, MergeResult, merge_values
     from .orchestrator.credentials import bundle_name

@@ -2,8 +2,8 @@
 
 Tracing costs nothing on the normal path. When an origin is first asked for,
 the merge is replayed once on *traced* copies of the layers, in which every
-scalar is replaced by a :class:`_Leaf` token naming its layer and path. The
-merge and coalesce code only ever asks "is it a table? is it null?", so the
+scalar is replaced by a :class:`TracedLeaf` token naming its layer and path.
+The merge and coalesce code only ever asks "is it a table? is it null?", so the
 replay takes exactly the same decisions, and the final traced tree says where
 every leaf came from. Source positions are found by re-reading the one file
 involved, again only on demand.
@@ -12,11 +12,11 @@ involved, again only on demand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Tuple
 
 from profile_render.errors import ProfileRenderError, format_path
 
-__all__ = ["Origin", "parse_value_path", "PathNotFoundError"]
+__all__ = ["Origin", "parse_value_path", "PathNotFoundError", "TracedLeaf", "trace_tree"]
 
 ValuePath = Tuple[Any, ...]
 
@@ -56,30 +56,39 @@ class Origin:
         return f"{self.location} ({self.layer}, {format_path(self.source_path)})"
 
 
-class _Leaf:
-    """A traced scalar: stands in for a value during the replayed merge."""
+class TracedLeaf:
+    """A traced scalar: stands in for a value during the replayed merge.
+
+    ``layer`` is the index of the source that gave the value (the replay
+    numbers its sources from lowest to highest precedence), ``path`` the
+    value's path inside that source, ``value`` the scalar itself.
+    """
 
     __slots__ = ("layer", "path", "value")
 
     def __init__(self, layer: int, path: ValuePath, value: Any) -> None:
+        """Stand in for ``value``, found at ``path`` of source number ``layer``."""
         self.layer = layer
         self.path = path
         self.value = value
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"_Leaf({self.layer}, {self.path!r})"
+        return f"TracedLeaf({self.layer}, {self.path!r})"
 
 
 def trace_tree(value: Any, layer: int, path: ValuePath = ()) -> Any:
-    """Copy a values tree replacing every non-null scalar with a :class:`_Leaf`."""
+    """Copy a values tree replacing every non-null scalar with a :class:`TracedLeaf` of source ``layer``.
+
+    Nulls stay nulls so that coalescing still sees them as deletions; the
+    replay finds their origin by searching the sources instead.
+    """
     if isinstance(value, dict):
         return {k: trace_tree(v, layer, path + (k,)) for k, v in value.items()}
     if isinstance(value, list):
         return [trace_tree(v, layer, path + (i,)) for i, v in enumerate(value)]
     if value is None:
         return None
-    return _Leaf(layer, path, value)
-
+    return TracedLeaf(layer, path, value)
 
 
 def parse_value_path(text: str) -> ValuePath:
@@ -136,18 +145,4 @@ def parse_value_path(text: str) -> ValuePath:
                                      hint="remove the trailing dot")
         parts.append("".join(buf))
     return tuple(parts)
-
-
-def walk(tree: Any, path: Sequence[Any]) -> Tuple[bool, Any]:
-    """Follow a path through a values tree; returns (found, value)."""
-    current = tree
-    for part in path:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and not isinstance(part, bool) \
-                and 0 <= part < len(current):
-            current = current[part]
-        else:
-            return False, None
-    return True, current
 

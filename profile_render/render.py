@@ -2,15 +2,14 @@
 
 :func:`render` is what the Edge Orchestrator does before Helm runs: resolve the
 placeholders in the Profile and override layers (structurally, see
-``resolve.py``), merge everything with Helm's semantics (``values.py``), and
-generate the image-pull Secret and registry-CA ConfigMap the values now refer
-to. It is pure and thread-safe: no global state, no I/O beyond reading the
-paths it is given.
+``orchestrator/placeholders.py``), merge everything with Helm's semantics
+(``values.py``), and generate the image-pull Secret and registry-CA ConfigMap
+the values now refer to. It is pure and thread-safe: no global state, no I/O
+beyond reading the paths it is given.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -33,13 +32,14 @@ from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
     Placeholders,
+    Resolution,
     ResolveContext,
-    _Resolution,
+    ValueSite,
     find_placeholders,
     resolve_tree,
-    _Where,
 )
-from profile_render.values import Layer, LayerLike, MergeResult, _as_layer, merge_values
+from profile_render.tree import copy_tree, walk
+from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
 
@@ -80,21 +80,13 @@ class RenderResult:
         """The values with every secret parameter replaced by ``****``."""
         if not self.secret_paths:
             return self.values
-        out = copy.deepcopy(self.values)
+        out = copy_tree(self.values)
         for path in self.secret_paths:
-            node: Any = out
-            for part in path[:-1]:
-                try:
-                    node = node[part]
-                except (KeyError, IndexError, TypeError):
-                    node = None
-                    break
-            if node is not None:
-                try:
-                    if path[-1] in node if isinstance(node, dict) else path[-1] < len(node):
-                        node[path[-1]] = MASK
-                except TypeError:
-                    pass
+            # A secret path absent from the final values has nothing to hide.
+            found, _ = walk(out, path)
+            if found and path:
+                _, parent = walk(out, path[:-1])
+                parent[path[-1]] = MASK
         return out
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
@@ -147,7 +139,7 @@ class RenderResult:
 def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
     if obj.get("kind") != "Secret":
         return obj
-    masked = copy.deepcopy(obj)
+    masked = copy_tree(obj)
     for field in ("data", "stringData"):
         if isinstance(masked.get(field), dict):
             masked[field] = {k: MASK for k in masked[field]}
@@ -206,7 +198,7 @@ def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
         for path, text, in_key in find_placeholders(sub.values, placeholders):
             loaded = sub.values_source
             source = loaded.source if loaded is not None else sub.source
-            where = _Where(source, path, loaded.locate if loaded is not None else None)
+            where = ValueSite(source, path, loaded.locate if loaded is not None else None)
             what = "a key" if in_key else "a value"
             raise where.error(
                 f"the chart's defaults hold a placeholder in {what} ({text!r}); placeholders are resolved "
@@ -266,7 +258,7 @@ def render(
     ca_name = ca_config_map_name(secret_name) if registry is not None and registry.ca_certs else None
     if ca_name is not None:
         check_object_name(ca_name, "generated ConfigMap")
-    resolution = _Resolution(placeholders, ResolveContext(context, registry, secret_name, ca_name, prehook_literal))
+    resolution = Resolution(placeholders, ResolveContext(context, registry, secret_name, ca_name, prehook_literal))
 
     layers: List[Layer] = []
     items: List[tuple] = []
@@ -277,7 +269,7 @@ def render(
         if isinstance(item, Layer):
             layer = item
         else:
-            base, _owned = _as_layer(item, limits, strict)
+            base, _owned = as_layer(item, limits, strict)
             source = f"<{kind}>" if isinstance(item, dict) else base.source
             layer = Layer(base.values, source, kind, base.loaded)
         locate = layer.loaded.locate if layer.loaded is not None else None
@@ -311,7 +303,7 @@ def render(
 
     def transform(value: Any, source: str) -> Any:
         if isinstance(value, str) and "%" in value:
-            return resolution.substitute(value, _Where(source, ()))
+            return resolution.substitute(value, ValueSite(source, ()))
         return value
 
     merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,

@@ -16,11 +16,13 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from profile_render.helm.chart import Chart, load_chart
 from profile_render.errors import StrictModeError, ValuesWarning, format_path
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_values_file
-from profile_render.helm.coalesce import apply_dependency_plan, coalesce_values, import_values, merge_layers, plan_dependencies
-from profile_render.origin import Origin, PathNotFoundError, _Leaf, parse_value_path, trace_tree, walk
+from profile_render.helm.coalesce import coalesce_values
+from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
+from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
 from profile_render.helm.setvalues import apply_set
+from profile_render.tree import iter_leaves, merge_layers, walk
 
-__all__ = ["Layer", "MergeResult", "merge_values"]
+__all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "merge_values"]
 
 ValuesDict = Dict[str, Any]
 ValuePath = Tuple[Any, ...]
@@ -62,8 +64,13 @@ class Layer:
 LayerLike = Union[Layer, LoadedValues, ValuesDict, str, "os.PathLike[str]"]
 
 
-def _as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[Layer, bool]:
-    """Normalise a layer argument; the flag says whether we own (may consume) its dicts."""
+def as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[Layer, bool]:
+    """Turn any accepted layer argument into a :class:`Layer`, reading it when it is a path.
+
+    The flag says whether the caller owns the layer's dicts (they were just
+    read from a file, so nobody else holds them and they may be consumed).
+    A dict is wrapped as it is, with the source ``<values>``.
+    """
     if isinstance(item, Layer):
         return item, False
     if isinstance(item, LoadedValues):
@@ -140,7 +147,7 @@ class MergeResult:
         if replay is None or traced is None:
             return []
         _, node = walk(traced, parts)
-        if isinstance(node, _Leaf):
+        if isinstance(node, TracedLeaf):
             return [replay.origin_of_leaf(node, node.path, parts)]
         if isinstance(node, (dict, list)):
             ranked: Dict[int, Origin] = {}
@@ -172,15 +179,9 @@ class MergeResult:
         return PathNotFoundError(f"{format_path(parts)} is not set in the final values", hint=hint)
 
 
-def _leaves_with_paths(node: Any, prefix: ValuePath = ()) -> Iterable[Tuple[ValuePath, _Leaf]]:
-    if isinstance(node, _Leaf):
-        yield prefix, node
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves_with_paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves_with_paths(v, prefix + (i,))
+def _leaves_with_paths(node: Any) -> Iterable[Tuple[ValuePath, TracedLeaf]]:
+    """Every traced leaf under a node of a traced tree, with its path relative to the node."""
+    return ((path, leaf) for path, leaf in iter_leaves(node) if isinstance(leaf, TracedLeaf))
 
 
 class _Replay:
@@ -213,7 +214,7 @@ class _Replay:
             flag = "--set-string" if as_string else "--set"
             sources.append(_SourceInfo(flag, f"{flag} {expression}", None, None))
             def tag(value: Any, index: int = index) -> Any:
-                return _Leaf(index, (), value)
+                return TracedLeaf(index, (), value)
 
             apply_set(expression, user, as_string=as_string, leaf=tag)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
@@ -225,7 +226,7 @@ class _Replay:
             dependencies=tuple(self._trace_chart(sub, index) for sub in chart.dependencies),
         )
 
-    def origin_of_leaf(self, leaf: _Leaf, source_path: ValuePath, final_path: ValuePath) -> Origin:
+    def origin_of_leaf(self, leaf: TracedLeaf, source_path: ValuePath, final_path: ValuePath) -> Origin:
         info = self.sources[leaf.layer]
         if info.values is None:  # a --set argument: its paths are final paths
             return Origin(info.kind, info.source, None, None, tuple(final_path))
@@ -245,7 +246,7 @@ class _Replay:
                 continue
             found, _ = walk(info.values, parts)
             if found:
-                out.append(self.origin_of_leaf(_Leaf(index, parts, None), parts, parts))
+                out.append(self.origin_of_leaf(TracedLeaf(index, parts, None), parts, parts))
         return out
 
 
@@ -277,7 +278,7 @@ def merge_values(
     user_layers: List[Layer] = []
     owned: List[bool] = []
     for item in layers:
-        layer, mine = _as_layer(item, limits, strict)
+        layer, mine = as_layer(item, limits, strict)
         user_layers.append(layer)
         owned.append(mine)
         if layer.loaded is not None:

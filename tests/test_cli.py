@@ -88,16 +88,28 @@ def test_input_errors_exit_1_without_traceback(tmp_path, capsys):
     assert code == 1 and "--set a[x]=1" in err
 
 
-def test_usage_errors_exit_2(capsys):
-    code = None
-    with pytest.raises(SystemExit) as info:
-        main(["merge"])
-    assert info.value.code == 2
-    with pytest.raises(SystemExit) as info:
-        main(["merge", str(EXAMPLE_CHART), "-o", "toml"])
-    assert info.value.code == 2
-    assert main([]) == 2
-    assert code is None
+@pytest.mark.parametrize("argv, usage, problems", [
+    (["merge"], "usage: profile-render merge [-h]",
+     ["profile-render merge: usage error: the following arguments are required: CHART"]),
+    (["merge", EXAMPLE_CHART, "-o", "toml"], "usage: profile-render merge [-h]",
+     ["profile-render merge: usage error: argument -o/--output: invalid choice: 'toml'"]),
+    # no command at all: the usage and the list of commands
+    ([], "usage: profile-render [-h]",
+     [f"\n    {command}" for command in ("merge", "render", "package", "lint", "check-manifests")]),
+])
+def test_usage_errors_exit_2(argv, usage, problems, capsys):
+    # argparse leaves by SystemExit, main() returns the code itself when no
+    # command is given: a shell sees exit status 2 either way.
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.startswith(usage), err
+    for problem in problems:
+        assert problem in err, err
 
 
 def test_module_entry_point_and_stdin():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 import subprocess
@@ -1249,7 +1250,7 @@ def test_every_rule_is_documented():
 
 def test_findings_are_frozen_and_hashable():
     finding = ManifestFinding("misplaced-field", "error", 0, "Pod", "p", ("spec",), "m", "f")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         finding.rule = "x"  # type: ignore[misc]
     assert hash(finding) == hash(ManifestFinding("misplaced-field", "error", 0, "Pod", "p", ("spec",), "m", "f"))
     assert str(finding) == "document 0: error: Pod/p: m (at spec). Fix: f [misplaced-field]"

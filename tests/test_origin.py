@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import profile_render.values as values_module
 from profile_render import Layer, PathNotFoundError, merge_values, parse_value_path
 from profile_render.errors import ProfileRenderError
 
@@ -111,24 +112,73 @@ def test_origin_from_a_chart_archive(tmp_path):
     assert result.origin("a.b").location == f"{archive}/values.yaml:2:3"
 
 
-def test_provenance_does_not_change_values_and_is_thread_safe(stack):
+def test_provenance_does_not_change_values_and_is_thread_safe(stack, monkeypatch):
+    """Concurrent first questions replay the merge once, and every asker gets the right answer.
+
+    The race is made certain instead of likely: the first replay is held
+    inside its merge step until a second asker has either queued on the
+    result's lock (correct code) or started a replay of its own (code without
+    the lock); only then is the first replay let go.
+    """
     chart, profile, overrides = stack
     result = merge_values(chart, [Layer.from_file(profile), Layer.from_file(overrides)])
     before = result.to_json()
+
+    first_inside = threading.Event()  # the first replay has reached its merge step
+    second_arrived = threading.Event()  # another asker is at the lock or inside a replay
+    replays = []
+    real_merge_layers = values_module.merge_layers
+
+    def held_merge_layers(*args, **kwargs):
+        replays.append(threading.current_thread().name)
+        if len(replays) == 1:
+            first_inside.set()
+            # A generous guard against a hang, not a timing assertion: it only
+            # runs out if neither the lock nor a replay ever sees a second asker.
+            assert second_arrived.wait(timeout=60), "no second asker reached the lock or a replay"
+        else:
+            second_arrived.set()
+        return real_merge_layers(*args, **kwargs)
+
+    class ObservedLock:
+        """The result's own lock, telling the test when a second asker has to wait for it."""
+
+        def __init__(self, lock):
+            self.lock = lock
+
+        def __enter__(self):
+            if not self.lock.acquire(blocking=False):
+                second_arrived.set()
+                self.lock.acquire()
+            return self
+
+        def __exit__(self, *exc_info):
+            self.lock.release()
+
+    monkeypatch.setattr(values_module, "merge_layers", held_merge_layers)
+    result._lock = ObservedLock(result._lock)
+    answers = {}
     errors = []
 
-    def ask():
+    def ask(name):
         try:
-            assert result.origin("image.repository").line == 2
+            origin = result.origin("image.repository")
+            answers[name] = (origin.source, origin.line, origin.column, result.origin("replicas").line)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for t in threads:
+    first = threading.Thread(target=ask, args=("first",), name="first")
+    first.start()
+    assert first_inside.wait(timeout=60)
+    others = [threading.Thread(target=ask, args=(f"other-{i}",), name=f"other-{i}") for i in range(4)]
+    for t in others:
         t.start()
-    for t in threads:
+    for t in [first] + others:
         t.join()
     assert not errors
+    assert replays == ["first"], "the merge was replayed more than once: the provenance trace is not guarded"
+    assert set(answers.values()) == {(str(profile), 2, 3, 1)}
+    assert len(answers) == 5
     assert result.to_json() == before
 
 

@@ -20,7 +20,7 @@ from profile_render.helm.chart import Chart, load_chart
 from profile_render.errors import ProfileRenderError, format_path
 from profile_render.findings import ERROR, WARNING, Finding
 from profile_render.yamlio.load import LoadedValues, load_values_file
-from profile_render.origin import walk
+from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,

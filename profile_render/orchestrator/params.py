@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from profile_render.errors import ProfileRenderError, ValuesWarning
-from profile_render.helm.coalesce import copy_tree
-from profile_render.origin import parse_value_path, walk
+from profile_render.origin import parse_value_path
+from profile_render.tree import copy_tree, walk
 
 __all__ = [
     "ParameterTemplate",

@@ -20,12 +20,18 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 
 from profile_render.errors import ProfileRenderError
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.tree import iter_strings
 
 __all__ = [
     "Placeholder",
     "Placeholders",
     "PlaceholderError",
     "ResolveContext",
+    "Resolution",
+    "ValueSite",
+    "PlaceholderHit",
+    "resolve_tree",
+    "find_placeholders",
     "BUILTIN_PLACEHOLDERS",
     "GENERATED_DOCKER_CREDENTIAL",
     "PRE_HOOK_CREDENTIAL",
@@ -140,7 +146,14 @@ BUILTIN_PLACEHOLDERS: Tuple[Placeholder, ...] = (
 
 
 @dataclass(frozen=True)
-class _Hit:
+class PlaceholderHit:
+    """One placeholder or near miss found in a string by :meth:`Placeholders.scan`.
+
+    ``start``/``end`` delimit it in the string, ``name`` is the word between
+    the % signs; ``known`` says whether it is a registered placeholder, and a
+    near miss carries the ``suggestion`` it was probably meant to be.
+    """
+
     start: int
     end: int
     name: str
@@ -211,7 +224,7 @@ class Placeholders:
         close = difflib.get_close_matches(word, list(self._table), n=1, cutoff=0.85)
         return close[0] if close else None
 
-    def scan(self, text: str) -> Iterator[_Hit]:
+    def scan(self, text: str) -> Iterator[PlaceholderHit]:
         """Find placeholders and near misses in one string, left to right, non-overlapping."""
         if "%" not in text:
             # A known name with both % signs missing is ordinary text.
@@ -230,12 +243,12 @@ class Placeholders:
             end = m.end()
             if end < n and text[end] == "%":
                 if word in self._table:
-                    yield _Hit(pct, end + 1, word, True)
+                    yield PlaceholderHit(pct, end + 1, word, True)
                     i = end + 1
                     continue
                 near = self._near(word)
                 if near is not None:
-                    yield _Hit(pct, end + 1, word, False, near)
+                    yield PlaceholderHit(pct, end + 1, word, False, near)
                     i = end + 1
                     continue
                 i = end  # the closing % may open the next placeholder
@@ -243,30 +256,38 @@ class Placeholders:
             # "%Name" without its closing %: only a near miss when Name is (nearly) known
             near = word if word in self._table else self._near(word)
             if near is not None:
-                yield _Hit(pct, end, word, False, near)
+                yield PlaceholderHit(pct, end, word, False, near)
             i = end
         # "Name%" without its opening %
         for m in re.finditer(r"(?<![%A-Za-z0-9_])([A-Za-z][A-Za-z0-9_]*)%", text):
             word = m.group(1)
             near = word if word in self._table else self._near(word)
             if near is not None and not (m.start() > 0 and text[m.start() - 1] == "%"):
-                yield _Hit(m.start(), m.end(), word, False, near)
+                yield PlaceholderHit(m.start(), m.end(), word, False, near)
 
     def contains(self, text: str) -> bool:
         """Whether a string holds a placeholder or a near miss."""
         return any(True for _ in self.scan(text))
 
 
-class _Resolution:
-    """One render's resolution state: lazily computed placeholder values and what was used."""
+class Resolution:
+    """One render's resolution state: lazily computed placeholder values and what was used.
+
+    Each placeholder's resolver runs at most once per render; ``used`` names
+    the placeholders substituted so far (the render generates the pull
+    Secret only when a credential placeholder was used). One instance serves
+    one render and is not shared between threads.
+    """
 
     def __init__(self, placeholders: Placeholders, ctx: ResolveContext) -> None:
+        """Resolve ``placeholders`` with what ``ctx`` gives, nothing computed yet."""
         self.placeholders = placeholders
         self.ctx = ctx
         self.values: Dict[str, str] = {}
         self.used: Set[str] = set()
 
-    def value_of(self, name: str, where: "_Where") -> str:
+    def value_of(self, name: str, where: "ValueSite") -> str:
+        """The text placeholder ``name`` resolves to, computed once; errors are located at ``where``."""
         if name not in self.values:
             placeholder = self.placeholders.get(name)
             assert placeholder is not None
@@ -284,7 +305,7 @@ class _Resolution:
         self.used.add(name)
         return self.values[name]
 
-    def substitute(self, text: str, where: "_Where") -> str:
+    def substitute(self, text: str, where: "ValueSite") -> str:
         """Substitute every placeholder in one string, single pass; raise on near misses."""
         out: List[str] = []
         last = 0
@@ -305,8 +326,12 @@ class _Resolution:
 
 
 @dataclass
-class _Where:
-    """Where a string sits, for error messages."""
+class ValueSite:
+    """Where a string sits (source, value path, and a way to find its line), for error messages.
+
+    ``locate`` maps a value path to a 1-based (line, column) in ``source``
+    when the source was read from YAML (``LoadedValues.locate``).
+    """
 
     source: str
     path: Tuple[Any, ...]
@@ -314,6 +339,7 @@ class _Where:
     layer: str = ""
 
     def error(self, problem: str, hint: Optional[str]) -> PlaceholderError:
+        """A PlaceholderError located at this site, with its line and column when they can be found."""
         line = column = None
         if self.locate is not None and self.path:
             spot = self.locate(self.path)
@@ -324,7 +350,7 @@ class _Where:
 
 def resolve_tree(
     tree: Any,
-    resolution: _Resolution,
+    resolution: Resolution,
     *,
     source: str,
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None,
@@ -334,12 +360,12 @@ def resolve_tree(
     if isinstance(tree, str):
         if "%" not in tree:
             return tree
-        return resolution.substitute(tree, _Where(source, path, locate))
+        return resolution.substitute(tree, ValueSite(source, path, locate))
     if isinstance(tree, dict):
         out = {}
         for key, value in tree.items():
             if isinstance(key, str) and resolution.placeholders.contains(key):
-                where = _Where(source, path + (key,), locate)
+                where = ValueSite(source, path + (key,), locate)
                 raise where.error(
                     f"the key {key!r} holds a placeholder; placeholders are resolved in values only",
                     "move the placeholder into a value")
@@ -353,15 +379,7 @@ def resolve_tree(
 
 def find_placeholders(tree: Any, placeholders: Placeholders, path: Tuple[Any, ...] = ()) -> Iterator[Tuple[Tuple[Any, ...], str, bool]]:
     """Yield (path, text, in_key) for every string or key in a tree holding a placeholder or near miss."""
-    if isinstance(tree, str):
-        if "%" in tree and placeholders.contains(tree):
-            yield path, tree, False
-    elif isinstance(tree, dict):
-        for key, value in tree.items():
-            if isinstance(key, str) and "%" in key and placeholders.contains(key):
-                yield path + (key,), key, True
-            yield from find_placeholders(value, placeholders, path + (key,))
-    elif isinstance(tree, list):
-        for i, value in enumerate(tree):
-            yield from find_placeholders(value, placeholders, path + (i,))
+    for where, text, in_key in iter_strings(tree, path):
+        if "%" in text and placeholders.contains(text):
+            yield where, text, in_key
 
