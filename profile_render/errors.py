@@ -14,7 +14,7 @@ that may be secret must describe the value, not quote it.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple
+from typing import Generic, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 from profile_render.problems import ERROR, Diagnostic, Location, ValuesWarning, format_path
 from profile_render.report import error_text
@@ -56,6 +56,29 @@ def describe_value(value: object, *, mapping: str = "a table") -> str:
     return "a value"
 
 
+T = TypeVar("T")
+
+
+class DiagnosticField(Generic[T]):
+    """A read-only attribute of an error that reads one field of the error's ``diagnostic``."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, error: None, owner: type) -> "DiagnosticField[T]": ...
+
+    @overload
+    def __get__(self, error: "ProfileRenderError", owner: type) -> T: ...
+
+    def __get__(self, error: "Optional[ProfileRenderError]", owner: type) -> "Union[T, DiagnosticField[T]]":
+        if error is None:
+            return self
+        value: T = getattr(error.diagnostic, self.name)
+        return value
+
+
 class ProfileRenderError(Exception):
     """Base class of every error profile-render raises for bad input.
 
@@ -82,35 +105,13 @@ class ProfileRenderError(Exception):
                                      tuple(path) if path is not None else None, hint)
         super().__init__(self._render())
 
-    @property
-    def problem(self) -> str:
-        """What is wrong, one sentence."""
-        return self.diagnostic.message
-
-    @property
-    def source(self) -> Optional[str]:
-        """The file or input name, if known."""
-        return self.diagnostic.source
-
-    @property
-    def line(self) -> Optional[int]:
-        """The 1-based line in ``source``, if known."""
-        return self.diagnostic.line
-
-    @property
-    def column(self) -> Optional[int]:
-        """The 1-based column in ``source``, if known."""
-        return self.diagnostic.column
-
-    @property
-    def path(self) -> Optional[Tuple[object, ...]]:
-        """The value path the error is about, if one applies."""
-        return self.diagnostic.path
-
-    @property
-    def hint(self) -> Optional[str]:
-        """How to fix it, if there is advice to give."""
-        return self.diagnostic.hint
+    # What the error says is read from its diagnostic: one record, no copies to keep in step.
+    problem = DiagnosticField[str]("message", "What is wrong, one sentence.")
+    source = DiagnosticField[Optional[str]]("source", "The file or input name, if known.")
+    line = DiagnosticField[Optional[int]]("line", "The 1-based line in ``source``, if known.")
+    column = DiagnosticField[Optional[int]]("column", "The 1-based column in ``source``, if known.")
+    path = DiagnosticField[Optional[Tuple[object, ...]]]("path", "The value path the error is about, if one applies.")
+    hint = DiagnosticField[Optional[str]]("hint", "How to fix it, if there is advice to give.")
 
     @property
     def location(self) -> Optional[Location]:

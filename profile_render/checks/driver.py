@@ -76,7 +76,7 @@ def _finding(o: ObjectView, rule: ManifestRule, hit: Hit, source: Optional[str])
 
 def sites_of(o: ObjectView, ctx: CheckContext) -> Iterator[Site]:
     """The sites of one object, in the order the rules see them."""
-    yield ObjectSite(o)
+    yield ObjectSite(o, ())
     kind = o.kind
     if kind in POD_SPEC_KINDS and kind_matches(o.obj, POD_SPEC_KINDS[kind][0]):
         yield from _workload(o, ctx, POD_SPEC_KINDS[kind][1])
@@ -143,7 +143,7 @@ def _workload(o: ObjectView, ctx: CheckContext, expected: FieldPath) -> Sites:
             continue
         for i, container in enumerate(containers):
             if isinstance(container, dict):
-                yield Container(o, spec_path, field_name, i, container, tuple(names))
+                yield Container(o, spec_path + (field_name, i), spec_path, field_name, i, container, tuple(names))
 
 
 def _pull_secret_list(o: ObjectView, path: FieldPath) -> Sites:
@@ -167,19 +167,19 @@ def _pull_secret_list(o: ObjectView, path: FieldPath) -> Sites:
         if isinstance(item, str):
             if item:
                 names.append(item)
-                yield SecretReference(o, item, path + (i,), "Kubernetes")
+                yield SecretReference(o, path + (i,), item, "Kubernetes")
         elif isinstance(entry.name, str) and entry.name:
             names.append(entry.name)
-            yield SecretReference(o, entry.name, path + (i, "name"), "Kubernetes")
+            yield SecretReference(o, path + (i, "name"), entry.name, "Kubernetes")
     return names
 
 
 def _secret_field(o: ObjectView, holder: Mapping[str, Any], key: str, path: FieldPath, what: str, reader: str,
                   fix: str) -> Iterator[Site]:
-    yield SecretField(o, holder, key, path, what, reader, fix)
+    yield SecretField(o, path, holder, key, what, reader, fix)
     secret = holder.get(key)
     if isinstance(secret, str) and secret:
-        yield SecretReference(o, secret, path, reader)
+        yield SecretReference(o, path, secret, reader)
 
 
 def _virtual_machine(o: ObjectView, expected: FieldPath, templates: Optional[FieldPath]) -> Sites:

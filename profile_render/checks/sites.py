@@ -2,15 +2,15 @@
 
 The driver (:mod:`profile_render.checks.driver`) walks each object and hands
 each site to the rules that check that kind of site, the way a linter hands
-tokens to its rules. Every site carries the object it is in (``obj``) and the
-field path of what it stands for.
+tokens to its rules. Every site is a :class:`Site`: the object it is in
+(``obj``) and the field path of what it stands for (``path``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping, Optional, Tuple, Union
+from typing import Any, Mapping, Optional, Tuple
 
 from profile_render.checks.context import ObjectView
 from profile_render.checks.tree import FieldPath
@@ -18,8 +18,8 @@ from profile_render.checks.tree import FieldPath
 __all__ = [
     "POD_SPEC_KINDS", "VM_KINDS", "DATA_VOLUME_GROUPS", "CONTAINER_LISTS", "POD_SPEC_KEYS", "VM_SPEC_KEYS",
     "DV_SPEC_KEYS", "VM_PULL_SECRETS_WHY",
-    "ObjectSite", "Misplacement", "SpecSite", "PullSecretList", "PullSecretEntry", "SecretField", "SecretReference",
-    "Container", "ContainerDisk", "RegistryUrl", "RegistryImport", "CertConfigMapRef", "Text", "Site",
+    "Site", "ObjectSite", "Misplacement", "SpecSite", "PullSecretList", "PullSecretEntry", "SecretField", "SecretReference",
+    "Container", "ContainerDisk", "RegistryUrl", "RegistryImport", "CertConfigMapRef", "Text",
 ]
 
 _POD_TEMPLATE_SPEC = ("spec", "template", "spec")
@@ -58,46 +58,44 @@ VM_PULL_SECRETS_WHY = ("KubeVirt has no `imagePullSecrets`; each containerDisk n
 
 
 @dataclass(frozen=True)
-class ObjectSite:
-    """An object as a whole; the first site of every object."""
+class Site:
+    """A place rules check: the object it is in and the field path of what it stands for."""
 
     obj: ObjectView
+    path: FieldPath
 
 
 @dataclass(frozen=True)
-class Misplacement:
-    """A field found at ``actual``, where its reader does not look; it belongs at ``correct`` (``why`` says so)."""
+class ObjectSite(Site):
+    """An object as a whole (``path`` is empty); the first site of every object."""
 
-    obj: ObjectView
-    actual: FieldPath
+
+@dataclass(frozen=True)
+class Misplacement(Site):
+    """A field found at ``path``, where its reader does not look; it belongs at ``correct`` (``why`` says so)."""
+
     correct: FieldPath
     why: str
 
 
 @dataclass(frozen=True)
-class SpecSite:
-    """A pod spec (``context`` "pod"), VMI spec ("vm") or DataVolume spec ("dv") at ``path``."""
+class SpecSite(Site):
+    """A pod spec (``context`` "pod"), VMI spec ("vm") or DataVolume spec ("dv")."""
 
-    obj: ObjectView
-    path: FieldPath
     context: str
 
 
 @dataclass(frozen=True)
-class PullSecretList:
+class PullSecretList(Site):
     """An ``imagePullSecrets`` field (of a pod spec or a ServiceAccount) as written, whatever its shape."""
 
-    obj: ObjectView
-    path: FieldPath
     value: Any
 
 
 @dataclass(frozen=True)
-class PullSecretEntry:
+class PullSecretEntry(Site):
     """Item ``index`` of an ``imagePullSecrets`` list."""
 
-    obj: ObjectView
-    path: FieldPath
     index: int
     item: Any
 
@@ -115,41 +113,36 @@ class PullSecretEntry:
 
 
 @dataclass(frozen=True)
-class SecretField:
+class SecretField(Site):
     """A field naming one Secret (``containerDisk.imagePullSecret``, a DataVolume's ``secretRef``).
 
     ``holder`` is the mapping holding ``key``; ``what`` names the field in
     messages, ``reader`` the component that reads it, ``fix`` how to write it.
     """
 
-    obj: ObjectView
     holder: Mapping[str, Any]
     key: str
-    path: FieldPath
     what: str
     reader: str
     fix: str
 
 
 @dataclass(frozen=True)
-class SecretReference:
-    """A Secret name an object pulls with, at ``path``; ``reader`` is "Kubernetes", "KubeVirt" or "CDI"."""
+class SecretReference(Site):
+    """A Secret name an object pulls with; ``reader`` is "Kubernetes", "KubeVirt" or "CDI"."""
 
-    obj: ObjectView
     name: str
-    path: FieldPath
     reader: str
 
 
 @dataclass(frozen=True)
-class Container:
-    """Container ``index`` of the pod spec's ``field`` list; ``pull_secrets`` are the names the pod pulls with.
+class Container(Site):
+    """Container ``index`` of the pod spec's ``field`` list (the pod spec at ``spec_path``).
 
-    Those are the pod spec's (also when written badly) or, without any, its
-    ServiceAccount's.
+    ``pull_secrets`` are the names the pod pulls with: the pod spec's (also
+    when written badly) or, without any, its ServiceAccount's.
     """
 
-    obj: ObjectView
     spec_path: FieldPath
     field: str
     index: int
@@ -158,51 +151,37 @@ class Container:
 
 
 @dataclass(frozen=True)
-class ContainerDisk:
-    """A KubeVirt volume's ``containerDisk`` at ``path``."""
+class ContainerDisk(Site):
+    """A KubeVirt volume's ``containerDisk``."""
 
-    obj: ObjectView
-    path: FieldPath
     disk: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
-class RegistryUrl:
-    """A DataVolume's ``source.registry`` (at ``path``), for its ``url``; checked before its Secret."""
+class RegistryUrl(Site):
+    """A DataVolume's ``source.registry``, for its ``url``; checked before its Secret."""
 
-    obj: ObjectView
-    path: FieldPath
     registry: Mapping[str, Any]
 
 
+class RegistryImport(RegistryUrl):
+    """The same ``source.registry`` as an import that may need credentials; checked after its Secret.
+
+    A site type of its own (rules are picked by the exact type), so its rules
+    run after the Secret's.
+    """
+
+
 @dataclass(frozen=True)
-class RegistryImport:
-    """A DataVolume's ``source.registry`` (at ``path``) as an import that may need credentials; after its Secret."""
+class CertConfigMapRef(Site):
+    """A DataVolume registry's ``certConfigMap``, with the name as written."""
 
-    obj: ObjectView
-    path: FieldPath
-    registry: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class CertConfigMapRef:
-    """A DataVolume registry's ``certConfigMap`` (at ``path``), as written."""
-
-    obj: ObjectView
-    path: FieldPath
     name: Any
 
 
 @dataclass(frozen=True)
-class Text:
-    """A string value (``what`` "value") or mapping key ("key") holding a ``%``, at ``path``."""
+class Text(Site):
+    """A string value (``what`` "value") or mapping key ("key") holding a ``%``."""
 
-    obj: ObjectView
-    path: FieldPath
     text: str
     what: str
-
-
-#: Any site the driver hands to the rules.
-Site = Union[ObjectSite, Misplacement, SpecSite, PullSecretList, PullSecretEntry, SecretField, SecretReference,
-             Container, ContainerDisk, RegistryUrl, RegistryImport, CertConfigMapRef, Text]

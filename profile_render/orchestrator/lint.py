@@ -55,30 +55,31 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
     "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
 }
 
-_OWN_RULES: Tuple[Rule, ...] = (
-    Rule("values-invalid", ERROR, "a profile values file Helm cannot read"),
-    Rule("duplicate-key", WARNING, "a key set twice in a profile values file"),
-    Rule("placeholder-typo", ERROR, "a near miss of a placeholder"),
-    Rule("placeholder-in-key", ERROR, "a placeholder in a mapping key"),
-    Rule("placeholder-in-chart", ERROR, "a placeholder in a chart's own defaults"),
-    Rule("prehook-without-credential", WARNING,
-         "%PreHookCredential% without %GeneratedDockerCredential% in the same profile"),
-    Rule("placeholder-unsatisfiable", ERROR, "a placeholder the package's registries cannot satisfy"),
-    Rule("unknown-key", WARNING, "a profile key the chart neither defaults nor allows by schema"),
-    Rule("parameter-template", ERROR, "an invalid parameter template"),
-    Rule("parameter-path-missing", WARNING, "a parameter template whose name is not a path of the profile's values"),
-    Rule("parameter-type-mismatch", WARNING,
-         "a parameter template whose declared type differs from the profile value's type"),
-    Rule("chart-invalid", ERROR, "a --chart that cannot be loaded"),
-)
+# Lint's own rules: id -> (severity, what it finds).
+_OWN: Dict[str, Tuple[str, str]] = {
+    "values-invalid": (ERROR, "a profile values file Helm cannot read"),
+    "duplicate-key": (WARNING, "a key set twice in a profile values file"),
+    "placeholder-typo": (ERROR, "a near miss of a placeholder"),
+    "placeholder-in-key": (ERROR, "a placeholder in a mapping key"),
+    "placeholder-in-chart": (ERROR, "a placeholder in a chart's own defaults"),
+    "prehook-without-credential": (WARNING, "%PreHookCredential% without %GeneratedDockerCredential% in the same "
+                                            "profile"),
+    "placeholder-unsatisfiable": (ERROR, "a placeholder the package's registries cannot satisfy"),
+    "unknown-key": (WARNING, "a profile key the chart neither defaults nor allows by schema"),
+    "parameter-template": (ERROR, "an invalid parameter template"),
+    "parameter-path-missing": (WARNING, "a parameter template whose name is not a path of the profile's values"),
+    "parameter-type-mismatch": (WARNING, "a parameter template whose declared type differs from the profile "
+                                         "value's type"),
+    "chart-invalid": (ERROR, "a --chart that cannot be loaded"),
+}
 
 #: Every rule lint reports, the catalog's first; docs/lint-rules.md describes each one.
 RULES: Tuple[Rule, ...] = tuple(
     Rule(rule, severity if severity in SEVERITIES else None, _CATALOG_SUMMARIES[rule])
-    for rule, severity in CATALOG_RULES.items()) + _OWN_RULES
+    for rule, severity in CATALOG_RULES.items()) + tuple(Rule(rule, *entry) for rule, entry in _OWN.items())
 
 #: Lint's own rules (beyond the catalog's): id -> severity.
-LINT_RULES: Dict[str, str] = {rule.id: rule.severity for rule in _OWN_RULES if rule.severity is not None}
+LINT_RULES: Dict[str, str] = {rule: severity for rule, (severity, _summary) in _OWN.items()}
 
 
 def _finding(rule: str, message: str, loaded: Optional[LoadedValues], path: Tuple[Any, ...], hint: str,

@@ -85,7 +85,7 @@ def misplaced_field(ctx: CheckContext, site: Union[Misplacement, SpecSite]) -> I
     ``MISPLACED`` table).
     """
     if isinstance(site, Misplacement):
-        yield _misplaced(site.obj, site.actual, site.correct, site.why)
+        yield _misplaced(site.obj, site.path, site.correct, site.why)
         return
     spec = get_path(site.obj.obj, site.path)
     for context, parent, key, correct, why in MISPLACED:
