@@ -241,18 +241,15 @@ def test_lint_sarif_validates_and_matches_the_findings(tmp_path, capsys):
 
 
 MANIFESTS = """\
-apiVersion: apps/v1
-kind: Deployment
+apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
 metadata:
-  name: web
+  name: disk
 spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: registry.example.com:5000/team/web:1.0
-          imagePullSecrets:
-            - name: regcred
+  source:
+    registry:
+      url: "registry.example.com:5000/vms/ubuntu:22.04"
+  storage: {}
 ---
 apiVersion: v1
 kind: Pod
@@ -284,7 +281,9 @@ def test_check_manifests_sarif_validates_for_files_and_stdin(tmp_path, capsys, m
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": path.as_uri()}, "region": {"startLine": findings[0].line,
                                                               "startColumn": findings[0].column}}
-    assert first["properties"]["kind"] == "Deployment" and first["properties"]["document"] == 0
+    assert first["properties"]["kind"] == "DataVolume" and first["properties"]["document"] == 0
+    assert {"datavolume-url-scheme", "datavolume-missing-secret-ref", "leftover-placeholder"} <= {
+        r["ruleId"] for r in run["results"]}
 
     class Stdin:
         buffer = __import__("io").BytesIO(MANIFESTS.encode())
