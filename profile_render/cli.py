@@ -2,7 +2,9 @@
 
 Exit codes, for every command: 0 success, 1 bad input (message on stderr, no
 traceback), 2 usage error. Only the requested output goes to stdout; warnings
-and errors go to stderr.
+and errors go to stderr. Each subcommand's parser names its handler
+(``set_defaults(handler=...)``); warnings and findings are written by
+:mod:`profile_render.report`.
 """
 
 from __future__ import annotations

@@ -78,6 +78,10 @@ class DiagnosticField(Generic[T]):
         value: T = getattr(error.diagnostic, self.name)
         return value
 
+    def __set__(self, error: "ProfileRenderError", value: T) -> None:
+        # Refused rather than shadowed, so the attribute and the reported record never disagree.
+        raise AttributeError(f"an error's {self.name} is read from its diagnostic and cannot be set")
+
 
 class ProfileRenderError(Exception):
     """Base class of every error profile-render raises for bad input.

@@ -129,6 +129,8 @@ def test_errors_carry_their_record():
     assert str(ProfileRenderError("x", source="s", column=4)) == "s (column 4): x"
     assert str(ProfileRenderError("x")) == "x"
     assert error.location == Location("v.yaml", 2, 5)
+    with pytest.raises(AttributeError):
+        error.hint = "another"  # type: ignore[misc]
     strict = StrictModeError(ValuesWarning("table-conflict", "w", path=("a",)))
     assert strict.diagnostic.rule == "table-conflict" and strict.diagnostic.severity == "error"
     assert str(strict) == "w (at value path a). Hint: this is an error because strict mode is on"
