@@ -24,6 +24,8 @@ _EXPORTS = {
     "StrictModeError": "errors",
     "ValuesWarning": "errors",
     "Location": "errors",
+    # problem records and their reporter (profile_render.report)
+    "Diagnostic": "problems",
     # load
     "Limits": "yamlio.load",
     "LoadedValues": "yamlio.load",
@@ -95,6 +97,7 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         ValuesTypeError,
         ValuesWarning,
     )
+    from .problems import Diagnostic
     from .yamlio.load import Limits, LoadedValues, load_values, load_values_file
     from .helm.coalesce import coalesce_values
     from .origin import Origin, PathNotFoundError, parse_value_path

@@ -2,7 +2,9 @@
 
 Exit codes, for every command: 0 success, 1 bad input (message on stderr, no
 traceback), 2 usage error. Only the requested output goes to stdout; warnings
-and errors go to stderr.
+and errors go to stderr. Each subcommand's parser names its handler
+(``set_defaults(handler=...)``); warnings and findings are written by
+:mod:`profile_render.report`.
 """
 
 from __future__ import annotations
@@ -11,16 +13,21 @@ import argparse
 import io
 import os
 import sys
-from typing import TYPE_CHECKING, List, NoReturn, Optional, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Callable, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from profile_render import __version__
 from profile_render.errors import ProfileRenderError
+from profile_render.report import FORMATS, format_text, report
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
+    from profile_render.problems import Diagnostic, Rule
     from profile_render.render import RenderResult
     from profile_render.values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+#: What each subcommand's parser sets as ``handler``: (args, the subcommand's parser, stdout, stderr) -> exit code.
+Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +58,12 @@ def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> No
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
 
 
+def _add_format_option(parser: argparse.ArgumentParser) -> None:
+    """--format for commands that report findings."""
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text lines (default), a JSON list, or a SARIF 2.1.0 log for CI annotations")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="profile-render",
@@ -73,6 +86,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="a values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(merge)
     _add_output_options(merge, explain=True)
+    merge.set_defaults(handler=_cmd_merge, command_parser=merge)
 
     render = commands.add_parser(
         "render",
@@ -107,9 +121,11 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--output-dir", metavar="DIR",
                         help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
     _add_output_options(render, explain=True)
-    render.set_defaults(command_parser=render)
+    render.set_defaults(handler=_cmd_render, command_parser=render)
 
     package = commands.add_parser("package", help="work with a whole deployment package")
+    # Without its own command, `package` is a usage error reported as the top-level parser always did.
+    package.set_defaults(handler=_cmd_package_missing, command_parser=parser)
     package_commands = package.add_subparsers(dest="package_command", metavar="COMMAND", parser_class=_Parser)
     prender = package_commands.add_parser(
         "render",
@@ -135,7 +151,7 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--project", metavar="PROJECT")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
     _add_output_options(prender, explain=False)
-    prender.set_defaults(command_parser=prender)
+    prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
 
     lint = commands.add_parser(
         "lint",
@@ -146,9 +162,9 @@ def _build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
                       help="an application's chart, to check placeholders and keys against it")
     lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    _add_format_option(lint)
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
-    lint.set_defaults(command_parser=lint)
+    lint.set_defaults(handler=_cmd_lint, command_parser=lint)
 
     check = commands.add_parser(
         "check-manifests",
@@ -166,14 +182,13 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--render-json", metavar="FILE",
                        help="the JSON of `render -o json` or `package render -o json`: registry and secret names come from it")
     check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.set_defaults(command_parser=check)
+    _add_format_option(check)
+    check.set_defaults(handler=_cmd_check_manifests, command_parser=check)
     return parser
 
 
-def _print_warnings(warnings: Sequence[object], stream: TextIO) -> None:
-    for w in warnings:
-        print(str(w), file=stream)
+def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix: str = "") -> None:
+    stream.write(format_text(warnings, prefix=prefix))
 
 
 def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
@@ -210,7 +225,7 @@ def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
             print(f"  {label:9} {origin.layer:17} {origin.location}  ({format_path(origin.source_path)})", file=out)
 
 
-def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.yamlio.load import load_values
     from profile_render.values import Layer, merge_values
 
@@ -410,10 +425,9 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
     )
-    for finding in result.findings:
-        print(str(finding), file=err)
+    _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():
-        _print_warnings([f"{name}: {w}" for w in app_result.warnings], err)
+        _print_warnings(app_result.warnings, err, prefix=f"{name}: ")
     if args.output_dir:
         files = {}
         for name, app_result in result.applications.items():
@@ -428,12 +442,34 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     return EXIT_OK
 
 
-def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.findings import ERROR
-    from profile_render.orchestrator.lint import format_findings, lint
+def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO,
+                         err: TextIO) -> NoReturn:
+    parser.error("package needs a command: render")
 
-    findings = lint(args.paths, charts=_chart_map(args.charts, parser), registry_files=args.registries)
-    out.write(format_findings(findings, args.format))
+
+def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO,
+              run: "Callable[[], List[Diagnostic]]") -> "List[Diagnostic]":
+    """Run a check; when an input error stops it and SARIF is asked for, still write a log that holds the error.
+
+    CI systems then annotate the unreadable input instead of finding no log;
+    the error goes to stderr and the exit code is 1 as for every format.
+    """
+    try:
+        return run()
+    except ProfileRenderError as exc:
+        if fmt == "sarif":
+            out.write(report([exc.diagnostic], fmt, rules=rules, failed=True))
+        raise
+
+
+def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from profile_render.problems import ERROR
+    from profile_render.orchestrator.lint import RULES, lint
+
+    charts = _chart_map(args.charts, parser)
+    findings = _reported(args.format, RULES, out,
+                         lambda: lint(args.paths, charts=charts, registry_files=args.registries))
+    out.write(report(findings, args.format, rules=RULES))
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     if args.format == "text":
@@ -443,66 +479,62 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     return EXIT_OK
 
 
-def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+def _read_manifest_input(path: str) -> "tuple[bytes, str]":
+    """The manifests to check and the name to report them under (``-`` is stdin)."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), path
+    except OSError as exc:
+        raise ProfileRenderError(f"cannot read the manifests: {exc.strerror}", source=path,
+                                 hint="check the path") from None
+
+
+def _read_render_json(path: Optional[str]) -> object:
+    """The parsed ``--render-json`` file, or None without one."""
     import json
 
-    from profile_render.errors import ProfileRenderError
-    from profile_render.checks.manifests import check_manifests
+    if not path:
+        return None
+    text = _read_text_file(path, "render JSON file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileRenderError(f"the render JSON is not valid JSON: {exc.msg}", source=path,
+                                 line=exc.lineno, column=exc.colno,
+                                 hint="pass the output of `profile-render render -o json`") from None
 
-    if args.file == "-":
-        data = sys.stdin.buffer.read()
-        source = "<stdin>"
-    else:
-        source = args.file
-        try:
-            with open(args.file, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise ProfileRenderError(f"cannot read the manifests: {exc.strerror}", source=args.file,
-                                     hint="check the path") from None
-    render = None
-    if args.render_json:
-        text = _read_text_file(args.render_json, "render JSON file")
-        try:
-            render = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProfileRenderError(f"the render JSON is not valid JSON: {exc.msg}", source=args.render_json,
-                                     line=exc.lineno, column=exc.colno,
-                                     hint="pass the output of `profile-render render -o json`") from None
-    findings = check_manifests(data, private_registries=args.private_registries, pull_secrets=args.pull_secrets,
-                               external_config_maps=args.external_config_maps, render=render,
-                               namespace=args.namespace, source=source)
-    if args.format == "json":
-        out.write(json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write("".join(f"{f}\n" for f in findings))
-        errors = sum(1 for f in findings if f.severity == "error")
+
+def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from profile_render.checks.manifests import RULE_INFO, check_manifests
+
+    def run() -> "List[Diagnostic]":
+        data, source = _read_manifest_input(args.file)
+        return list(check_manifests(data, private_registries=args.private_registries, pull_secrets=args.pull_secrets,
+                                    external_config_maps=args.external_config_maps,
+                                    render=_read_render_json(args.render_json), namespace=args.namespace,
+                                    source=source))
+
+    findings = _reported(args.format, RULE_INFO, out, run)
+    out.write(report(findings, args.format, rules=RULE_INFO))
+    errors = sum(1 for f in findings if f.severity == "error")
+    if args.format == "text":
         print(f"{errors} error(s), {len(findings) - errors} other finding(s)", file=err)
-    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+    return EXIT_INPUT if errors else EXIT_OK
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code (also the console-script entry point)."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     out, err = sys.stdout, sys.stderr
+    handler: Handler = args.handler
     try:
-        if args.command == "merge":
-            return _cmd_merge(args, out, err)
-        if args.command == "render":
-            return _cmd_render(args, args.command_parser, out, err)
-        if args.command == "package":
-            if getattr(args, "package_command", None) is None:
-                parser.error("package needs a command: render")
-            return _cmd_package_render(args, args.command_parser, out, err)
-        if args.command == "lint":
-            return _cmd_lint(args, args.command_parser, out, err)
-        if args.command == "check-manifests":
-            return _cmd_check_manifests(args, args.command_parser, out, err)
-        parser.error(f"unknown command {args.command!r}")
+        return handler(args, args.command_parser, out, err)
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
         return EXIT_INPUT
@@ -530,5 +562,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             file=err,
         )
         return EXIT_INPUT
-    return EXIT_OK
 

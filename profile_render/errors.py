@@ -1,9 +1,12 @@
-"""The exception hierarchy and warning records of profile-render.
+"""The exception hierarchy of profile-render.
 
 Every failure a caller can provoke with bad input is a :class:`ProfileRenderError`
 (or a subclass). Errors are structured like python-jsonschema's: callers inspect
 ``source``, ``line``, ``column``, ``path``, ``problem`` and ``hint`` instead of
-parsing a message. ``str(error)`` renders them as one readable paragraph.
+parsing a message; they are read from ``error.diagnostic``, the same located
+record (:class:`~profile_render.problems.Diagnostic`) that warnings and
+findings are, so errors report through the same reporter. ``str(error)``
+renders them as one readable paragraph.
 
 Secrets never belong in these objects: code that raises an error about a value
 that may be secret must describe the value, not quote it.
@@ -11,8 +14,10 @@ that may be secret must describe the value, not quote it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional, Sequence, Tuple
+from typing import Generic, Optional, Sequence, Tuple, TypeVar, Union, overload
+
+from profile_render.problems import ERROR, Diagnostic, Location, ValuesWarning, format_path
+from profile_render.report import error_text
 
 __all__ = [
     "Location",
@@ -28,28 +33,6 @@ __all__ = [
     "format_path",
     "describe_value",
 ]
-
-PathKey = object  # a str (mapping key) or an int (list index)
-
-
-def format_path(path: Sequence[object], *, limit: Optional[int] = None) -> str:
-    """Render a value path as Helm-style dotted text, e.g. ``a.b[0].c``.
-
-    Keys that contain dots or brackets are escaped the way ``--set`` expects
-    (``a\\.b``), so the printed path can be pasted back into ``--set``. With
-    ``limit``, a longer path shows its first and last parts around an ellipsis.
-    """
-    if limit is not None and len(path) > limit:
-        half = max(1, limit // 2)
-        return f"{format_path(path[:half])}...{format_path(path[-half:])}"
-    out: list[str] = []
-    for part in path:
-        if isinstance(part, int) and not isinstance(part, bool):
-            out.append(f"[{part}]")
-            continue
-        text = str(part).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
-        out.append(text if not out else "." + text)
-    return "".join(out) if out else "(top level)"
 
 
 def describe_value(value: object, *, mapping: str = "a table") -> str:
@@ -73,27 +56,39 @@ def describe_value(value: object, *, mapping: str = "a table") -> str:
     return "a value"
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in a source: a file (or other named input) and a 1-based line and column."""
+T = TypeVar("T")
 
-    source: str
-    line: Optional[int] = None
-    column: Optional[int] = None
 
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.source
-        if self.column is None:
-            return f"{self.source}:{self.line}"
-        return f"{self.source}:{self.line}:{self.column}"
+class DiagnosticField(Generic[T]):
+    """A read-only attribute of an error that reads one field of the error's ``diagnostic``."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, error: None, owner: type) -> "DiagnosticField[T]": ...
+
+    @overload
+    def __get__(self, error: "ProfileRenderError", owner: type) -> T: ...
+
+    def __get__(self, error: "Optional[ProfileRenderError]", owner: type) -> "Union[T, DiagnosticField[T]]":
+        if error is None:
+            return self
+        value: T = getattr(error.diagnostic, self.name)
+        return value
+
+    def __set__(self, error: "ProfileRenderError", value: T) -> None:
+        # Refused rather than shadowed, so the attribute and the reported record never disagree.
+        raise AttributeError(f"an error's {self.name} is read from its diagnostic and cannot be set")
 
 
 class ProfileRenderError(Exception):
     """Base class of every error profile-render raises for bad input.
 
-    Attributes:
-        problem: what is wrong, one sentence.
+    Attributes (read from ``diagnostic``, the error's located record, whose
+    severity is ``error``):
+        problem: what is wrong, one sentence (the diagnostic's ``message``).
         source: the file or input name (``"<string>"``, ``"--set a=b"``), if known.
         line, column: 1-based position in ``source``, if known.
         path: the value path (tuple of keys and list indexes), if one applies.
@@ -110,13 +105,17 @@ class ProfileRenderError(Exception):
         path: Optional[Sequence[object]] = None,
         hint: Optional[str] = None,
     ) -> None:
-        self.problem = problem
-        self.source = source
-        self.line = line
-        self.column = column
-        self.path: Optional[Tuple[object, ...]] = tuple(path) if path is not None else None
-        self.hint = hint
+        self.diagnostic = Diagnostic(None, ERROR, problem, source, line, column,
+                                     tuple(path) if path is not None else None, hint)
         super().__init__(self._render())
+
+    # What the error says is read from its diagnostic: one record, no copies to keep in step.
+    problem = DiagnosticField[str]("message", "What is wrong, one sentence.")
+    source = DiagnosticField[Optional[str]]("source", "The file or input name, if known.")
+    line = DiagnosticField[Optional[int]]("line", "The 1-based line in ``source``, if known.")
+    column = DiagnosticField[Optional[int]]("column", "The 1-based column in ``source``, if known.")
+    path = DiagnosticField[Optional[Tuple[object, ...]]]("path", "The value path the error is about, if one applies.")
+    hint = DiagnosticField[Optional[str]]("hint", "How to fix it, if there is advice to give.")
 
     @property
     def location(self) -> Optional[Location]:
@@ -126,19 +125,7 @@ class ProfileRenderError(Exception):
         return Location(self.source, self.line, self.column)
 
     def _render(self) -> str:
-        parts = []
-        loc = self.location
-        if loc is not None:
-            if self.line is None and self.column is not None:
-                parts.append(f"{self.source} (column {self.column}): ")
-            else:
-                parts.append(f"{loc}: ")
-        parts.append(self.problem)
-        if self.path:
-            parts.append(f" (at value path {format_path(self.path, limit=12)})")
-        if self.hint:
-            parts.append(f". Hint: {self.hint}")
-        return "".join(parts)
+        return error_text(self.diagnostic)
 
     def __str__(self) -> str:
         return self._render()
@@ -172,7 +159,7 @@ class MergeError(ProfileRenderError):
 class StrictModeError(ProfileRenderError):
     """A warning was raised while ``strict`` mode turns warnings into errors."""
 
-    def __init__(self, warning: "ValuesWarning") -> None:
+    def __init__(self, warning: Diagnostic) -> None:
         self.warning = warning
         super().__init__(
             warning.message,
@@ -182,32 +169,5 @@ class StrictModeError(ProfileRenderError):
             path=warning.path,
             hint=(warning.hint + "; " if warning.hint else "") + "this is an error because strict mode is on",
         )
-
-
-@dataclass(frozen=True)
-class ValuesWarning:
-    """A non-fatal finding: Helm would accept the input, but it is probably a mistake.
-
-    ``code`` is a stable identifier (``duplicate-key``, ``table-conflict`` ...)
-    callers can filter on.
-    """
-
-    code: str
-    message: str
-    source: Optional[str] = None
-    line: Optional[int] = None
-    column: Optional[int] = None
-    path: Optional[Tuple[object, ...]] = None
-    hint: Optional[str] = None
-    related: Tuple[Location, ...] = field(default_factory=tuple)
-
-    def __str__(self) -> str:
-        head = ""
-        if self.source is not None:
-            head = str(Location(self.source, self.line, self.column)) + ": "
-        text = f"{head}warning: {self.message}"
-        if self.path:
-            text += f" (at value path {format_path(self.path, limit=12)})"
-        if self.hint:
-            text += f". Hint: {self.hint}"
-        return text
+        # The error keeps the warning's rule id, so reports can still say which check it was.
+        self.diagnostic = self.diagnostic.evolve(rule=warning.rule)

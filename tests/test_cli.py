@@ -163,3 +163,58 @@ def test_check_manifests_cli(tmp_path, capsys):
     assert code == 1 and out == "" and f"{broken}:3:1" in err and "Traceback" not in err
     code, _, err = run(["check-manifests", tmp_path / "missing.yaml"], capsys)
     assert code == 1 and "cannot read" in err
+
+
+def test_every_command_is_dispatched_by_its_handler():
+    from profile_render.cli import _build_parser
+
+    parser = _build_parser()
+    chart = str(EXAMPLE_CHART)
+    cases = {
+        ("merge", chart): "_cmd_merge",
+        ("render", chart, "--profile", "p", "--app-name", "a", "--app-version", "1", "--deployment-name", "d",
+         "--namespace", "n"): "_cmd_render",
+        ("package", "render", "dir", "--chart", "a=b", "--deployment-name", "d"): "_cmd_package_render",
+        ("package",): "_cmd_package_missing",
+        ("lint", "dir"): "_cmd_lint",
+        ("check-manifests", "-"): "_cmd_check_manifests",
+    }
+    for argv, handler in cases.items():
+        args = parser.parse_args(list(argv))
+        assert args.handler.__name__ == handler, argv
+    assert getattr(parser.parse_args([]), "handler", None) is None
+
+
+def test_format_sarif_is_offered_and_other_formats_refused(capsys):
+    for command in (["lint", "dir"], ["check-manifests", "-"]):
+        with pytest.raises(SystemExit) as info:
+            main(command + ["--format", "xml"])
+        assert info.value.code == 2
+        assert "sarif" in capsys.readouterr().err
+
+
+def test_check_manifests_sarif_exit_codes(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_POD)
+    code, out, err = run(["check-manifests", bad, "--private-registry", "registry.example.com:5000",
+                          "--pull-secret", "regcred", "--format", "sarif"], capsys)
+    assert code == 1 and err == ""
+    assert {r["ruleId"] for r in json.loads(out)["runs"][0]["results"]} == {
+        "pull-secret-in-container", "private-image-without-pull-secret"}
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(BAD_POD.replace("      imagePullSecrets:\n        - name: regcred\n", "")
+                     + "  imagePullSecrets:\n    - name: regcred\n")
+    code, out, _ = run(["check-manifests", fixed, "--private-registry", "registry.example.com:5000",
+                        "--format", "sarif"], capsys)
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 0 and [(r["ruleId"], r["level"]) for r in results] == [("unknown-pull-secret", "warning")]
+
+
+def test_warnings_are_printed_by_the_reporter(tmp_path, capsys):
+    values = tmp_path / "values.yaml"
+    values.write_text("replicaCount: 1\nreplicaCount: 2\n")
+    code, _, err = run(["merge", EXAMPLE_CHART, "-f", values], capsys)
+    assert code == 0
+    assert err == (f"{values}:2:1: warning: duplicate key 'replicaCount': the value at line 2 replaces the one at "
+                   "line 1 (at replicaCount). Hint: Helm silently keeps the last one; delete the other "
+                   "[duplicate-key]\n")

@@ -1362,3 +1362,62 @@ def test_masked_render_infers_hosts_from_image_like_values():
     clear = dict(masked_secret, data=secret(hosts=["harbor.example.com:8443"])["data"])
     assert rows(check_manifests([workload("Pod", spec)], render=dict(result, manifests=[clear]))) == [
         ("private-image-without-pull-secret", "error", 0, "Pod/web", "spec.containers[0].image")]
+
+
+# -- the rules: one function each, with id, severity and documentation --------------------------------------
+
+def test_rules_are_defined_one_function_each_and_rules_is_derived_from_them():
+    from profile_render.checks import sites
+    from profile_render.checks.rules import ALL_RULES, rules_for
+    from profile_render.checks.rules.base import ManifestRule
+
+    assert all(isinstance(rule, ManifestRule) for rule in ALL_RULES)
+    ids = [rule.id for rule in ALL_RULES]
+    assert len(ids) == len(set(ids)) and dict(RULES) == {r.id: (r.severity, r.summary) for r in ALL_RULES}
+    for rule in ALL_RULES:
+        assert rule.check.__doc__ and rule.summary and rule.description, rule.id
+        assert rule.check.__name__ == rule.id.replace("-", "_")
+        for site_type in rule.sites:
+            assert issubclass(site_type, sites.Site) and rule in rules_for(site_type)
+    site_types = [t for t in vars(sites).values() if isinstance(t, type) and issubclass(t, sites.Site)
+                  and t is not sites.Site]
+    assert all(rules_for(t) for t in site_types), "a site type no rule checks"
+
+
+def test_documented_severity_of_each_rule_matches_its_definition():
+    for rule, blocks in doc_sections():
+        section = (ROOT / "docs" / "manifest-checks.md").read_text().split(f"### `{rule}`\n", 1)[1]
+        assert section.lstrip().startswith(f"{RULES[rule][0]}: "), rule
+
+
+def test_a_rule_needs_a_severity_a_site_and_a_docstring():
+    from profile_render.checks.rules.base import rule
+    from profile_render.checks.sites import ObjectSite
+
+    with pytest.raises(ValueError):
+        rule("x", "fatal", ObjectSite)
+    with pytest.raises(ValueError):
+        rule("x", "error")
+    with pytest.raises(ValueError):
+        rule("x", "error", ObjectSite)(lambda ctx, site: iter(()))
+    defined = rule("x", "info", ObjectSite)(_documented_check)
+    assert (defined.summary, defined.description) == ("finds `x` in one line", "More, with roles simplified.")
+    assert defined.info.severity == "info"
+
+
+def _documented_check(ctx, site):
+    """finds ``x``
+    in one line
+
+    More, with :data:`roles`
+    simplified.
+    """
+    return iter(())
+
+
+def test_every_package_is_listed_for_the_wheel():
+    block = re.search(r"^packages = \[(.*?)\]", (ROOT / "pyproject.toml").read_text(), re.S | re.M)
+    assert block is not None
+    listed = set(re.findall(r'"([\w.]+)"', block.group(1)))
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "profile_render").rglob("__init__.py")}
+    assert found <= listed

@@ -5,7 +5,8 @@ checks (``catalog.py``), then, per application profile, its values file
 (Helm-readability, duplicate keys), placeholder misuse, parameter templates,
 and — when the application's chart is given — placeholders in the chart's
 defaults and profile keys the chart neither defaults nor allows by schema.
-Rule ids are documented in docs/lint-rules.md.
+Rule ids are documented in docs/lint-rules.md; :data:`RULES` describes every
+rule lint reports (the catalog's and its own) for the reporters.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import json
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
+from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
 from profile_render.helm.chart import Chart, load_chart
 from profile_render.errors import ProfileRenderError, format_path
-from profile_render.findings import ERROR, WARNING, Finding
+from profile_render.problems import ERROR, SEVERITIES, WARNING, Finding, Rule
+from profile_render.report import report
 from profile_render.yamlio.load import LoadedValues, load_values_file
 from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template
@@ -30,24 +33,53 @@ from profile_render.orchestrator.placeholders import (
     Placeholders,
 )
 
-__all__ = ["lint", "LINT_RULES", "format_findings"]
+__all__ = ["lint", "RULES", "LINT_RULES", "format_findings"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-LINT_RULES: Dict[str, str] = {
-    "values-invalid": ERROR,
-    "duplicate-key": WARNING,
-    "placeholder-typo": ERROR,
-    "placeholder-in-key": ERROR,
-    "placeholder-in-chart": ERROR,
-    "prehook-without-credential": WARNING,
-    "placeholder-unsatisfiable": ERROR,
-    "unknown-key": WARNING,
-    "parameter-template": ERROR,
-    "parameter-path-missing": WARNING,
-    "parameter-type-mismatch": WARNING,
-    "chart-invalid": ERROR,
+# What each catalog rule finds (the catalog's RULES table gives ids and severities).
+_CATALOG_SUMMARIES: Dict[str, str] = {
+    "unreadable-file": "a path that does not exist or cannot be read",
+    "yaml-syntax": "YAML that cannot be parsed",
+    "unknown-spec-schema": "a specSchema that is not Application, DeploymentPackage, Registry or Artifact",
+    "schema": "a catalog object breaking the bundled JSON Schemas",
+    "ignored-field": "a field the catalog upload ignores",
+    "duplicate-object": "the same object twice, or a repeated applicationProfiles entry",
+    "unknown-application": "a package naming an application/version that is not there",
+    "unknown-profile": "applicationProfiles or defaultProfile naming a missing profile",
+    "unknown-deployment-profile": "a package defaultProfile naming a missing deployment profile",
+    "unknown-registry": "helmRegistry/imageRegistry naming no known registry",
+    "registry-type": "helmRegistry not a HELM registry, or imageRegistry not an IMAGE one",
+    "dependency-cycle": "cyclic or dangling applicationDependencies",
+    "missing-values-file": "a profile's valuesFileName that does not exist",
+    "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
 }
+
+# Lint's own rules: id -> (severity, what it finds).
+_OWN: Dict[str, Tuple[str, str]] = {
+    "values-invalid": (ERROR, "a profile values file Helm cannot read"),
+    "duplicate-key": (WARNING, "a key set twice in a profile values file"),
+    "placeholder-typo": (ERROR, "a near miss of a placeholder"),
+    "placeholder-in-key": (ERROR, "a placeholder in a mapping key"),
+    "placeholder-in-chart": (ERROR, "a placeholder in a chart's own defaults"),
+    "prehook-without-credential": (WARNING, "%PreHookCredential% without %GeneratedDockerCredential% in the same "
+                                            "profile"),
+    "placeholder-unsatisfiable": (ERROR, "a placeholder the package's registries cannot satisfy"),
+    "unknown-key": (WARNING, "a profile key the chart neither defaults nor allows by schema"),
+    "parameter-template": (ERROR, "an invalid parameter template"),
+    "parameter-path-missing": (WARNING, "a parameter template whose name is not a path of the profile's values"),
+    "parameter-type-mismatch": (WARNING, "a parameter template whose declared type differs from the profile "
+                                         "value's type"),
+    "chart-invalid": (ERROR, "a --chart that cannot be loaded"),
+}
+
+#: Every rule lint reports, the catalog's first; docs/lint-rules.md describes each one.
+RULES: Tuple[Rule, ...] = tuple(
+    Rule(rule, severity if severity in SEVERITIES else None, _CATALOG_SUMMARIES[rule])
+    for rule, severity in CATALOG_RULES.items()) + tuple(Rule(rule, *entry) for rule, entry in _OWN.items())
+
+#: Lint's own rules (beyond the catalog's): id -> severity.
+LINT_RULES: Dict[str, str] = {rule: severity for rule, (severity, _summary) in _OWN.items()}
 
 
 def _finding(rule: str, message: str, loaded: Optional[LoadedValues], path: Tuple[Any, ...], hint: str,
@@ -170,8 +202,8 @@ def _parameter_findings(profile: ProfileSpec, loaded: Optional[LoadedValues]) ->
         try:
             check_template(template)
         except ProfileRenderError as exc:
-            out.append(Finding("parameter-template", ERROR, exc.problem, template.source, template.line,
-                               template.column, None, exc.hint))
+            out.append(exc.diagnostic.evolve(rule="parameter-template", source=template.source, line=template.line,
+                                             column=template.column, path=None))
             continue
         if loaded is None:
             continue
@@ -230,8 +262,8 @@ def lint(
 
             loaded_charts[name] = (chart, merge_values(chart).values)
         except ProfileRenderError as exc:
-            findings.append(Finding("chart-invalid", ERROR, exc.problem, exc.source or str(chart_path), exc.line,
-                                    exc.column, None, exc.hint))
+            findings.append(exc.diagnostic.evolve(rule="chart-invalid", source=exc.source or str(chart_path),
+                                                  path=None))
             continue
         for _prefix, sub in chart.walk():
             for path, text, _is_key in _strings(sub.values):
@@ -251,13 +283,10 @@ def lint(
                     loaded = load_values_file(profile.values_path)
                 except ProfileRenderError as exc:
                     if key not in seen_files:
-                        findings.append(Finding("values-invalid", ERROR, exc.problem, exc.source, exc.line,
-                                                exc.column, exc.path, exc.hint))
+                        findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
                     if key not in seen_files:
-                        for w in loaded.warnings:
-                            findings.append(Finding("duplicate-key", WARNING, w.message, w.source, w.line,
-                                                    w.column, w.path, w.hint))
+                        findings.extend(w.evolve(rule="duplicate-key") for w in loaded.warnings)
                         findings.extend(_placeholder_findings(loaded, app, catalog, placeholders))
                         if app_name in loaded_charts:
                             chart, defaults = loaded_charts[app_name]
@@ -281,9 +310,5 @@ def lint(
 
 
 def format_findings(findings: Sequence[Finding], fmt: str = "text") -> str:
-    """Findings as text lines (``file:line:col: severity: message [rule-id]``) or a JSON list."""
-    if fmt == "json":
-        return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
-    return "".join(f"{f}\n" for f in findings)
-
-
+    """Findings as text lines (``file:line:col: severity: message [rule-id]``), a JSON list or a SARIF log."""
+    return report(findings, fmt, rules=RULES)

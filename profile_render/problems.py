@@ -1,0 +1,215 @@
+"""The one located problem record: :class:`Diagnostic`.
+
+Every problem profile-render reports is a :class:`Diagnostic`: a
+:class:`~profile_render.errors.ProfileRenderError` carries one (``error.diagnostic``),
+the values pipeline's warnings are diagnostics, and so are lint's and the
+manifest checks' findings. A diagnostic says where (file, 1-based line and
+column, value or field path, and for a rendered manifest the object: document
+index, kind and name), how bad (severity), which rule (a stable id), what is
+wrong (message) and how to fix it (hint). :mod:`profile_render.report` writes
+diagnostics as text, JSON and SARIF 2.1.0.
+
+The names the four record types had are kept: ``Finding`` is this class;
+``ValuesWarning`` and ``ManifestFinding`` are this class with their former
+constructor signatures (they add no field and no behaviour), and ``code`` and
+``fix`` read ``rule`` and ``hint``.
+
+Diagnostics never hold secrets: code that reports about a value that may be
+secret describes the value instead of quoting it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "INFO",
+    "SEVERITIES",
+    "Location",
+    "Rule",
+    "Diagnostic",
+    "Finding",
+    "ValuesWarning",
+    "ManifestFinding",
+    "format_path",
+]
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+def format_path(path: Sequence[object], *, limit: Optional[int] = None) -> str:
+    """Render a value path as Helm-style dotted text, e.g. ``a.b[0].c``.
+
+    Keys that contain dots or brackets are escaped the way ``--set`` expects
+    (``a\\.b``), so the printed path can be pasted back into ``--set``. With
+    ``limit``, a longer path shows its first and last parts around an ellipsis.
+    """
+    if limit is not None and len(path) > limit:
+        half = max(1, limit // 2)
+        return f"{format_path(path[:half])}...{format_path(path[-half:])}"
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out.append(f"[{part}]")
+            continue
+        text = str(part).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+        out.append(text if not out else "." + text)
+    return "".join(out) if out else "(top level)"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source: a file (or other named input) and a 1-based line and column."""
+
+    source: str
+    line: Optional[int] = None
+    column: Optional[int] = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.source
+        if self.column is None:
+            return f"{self.source}:{self.line}"
+        return f"{self.source}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a rule id stands for: its default severity and a one-line summary of what it finds.
+
+    ``severity`` is None for a rule whose severity depends on the case (the
+    catalog's ``yaml-syntax``, for example); ``description`` may say more.
+    Reporters list rules in SARIF's ``tool.driver.rules``.
+    """
+
+    id: str
+    severity: Optional[str]
+    summary: str
+    description: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnostic:
+    """One located problem: an error, a warning, a lint finding or a manifest finding.
+
+    ``rule`` is a stable id (None for a plain input error); ``severity`` one of
+    ``error``, ``warning``, ``info``; ``source``/``line``/``column`` (1-based)
+    locate it when known; ``path`` is the value path in a values file or the
+    field path inside an object. ``document``, ``kind`` and ``name`` are set
+    for a problem in a rendered manifest: the 0-based index of the object's
+    document among the non-empty documents of the stream, its kind and its
+    ``metadata.name`` ("" when it has none). ``related`` lists other places
+    the problem involves (the earlier of two duplicate keys, for example).
+
+    Diagnostics compare and hash by their fields, whichever of the compatible
+    constructors (``ValuesWarning``, ``ManifestFinding``) made them.
+    """
+
+    rule: Optional[str]
+    severity: str
+    message: str
+    source: Optional[str] = None
+    line: Optional[int] = None
+    column: Optional[int] = None
+    path: Optional[Tuple[Any, ...]] = None
+    hint: Optional[str] = None
+    document: Optional[int] = None
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    related: Tuple[Location, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}")
+        # Paths arrive as lists from some callers; a tuple keeps the record hashable.
+        if self.path is not None and not isinstance(self.path, tuple):
+            object.__setattr__(self, "path", tuple(self.path))
+        if not isinstance(self.related, tuple):
+            object.__setattr__(self, "related", tuple(self.related))
+
+    def _key(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(Diagnostic))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def code(self) -> Optional[str]:
+        """The rule id under the name ``ValuesWarning`` gave it."""
+        return self.rule
+
+    @property
+    def fix(self) -> Optional[str]:
+        """The hint under the name ``ManifestFinding`` gave it."""
+        return self.hint
+
+    @property
+    def in_manifest(self) -> bool:
+        """Whether the problem is in an object of a rendered manifest stream (``document`` is set)."""
+        return self.document is not None
+
+    @property
+    def location(self) -> Optional[str]:
+        """Where, as text (``file:line:col``, ``file (document 2)``, ...), or None when nothing is known."""
+        from profile_render.report import location_text  # report imports this module
+
+        return location_text(self)
+
+    def evolve(self, **changes: Any) -> "Diagnostic":
+        """A :class:`Diagnostic` with ``changes`` applied (``rule=``, ``severity=`` ...), whatever made this one."""
+        values: Dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(Diagnostic)}
+        values.update(changes)
+        return Diagnostic(**values)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form (see :func:`profile_render.report.to_dict`)."""
+        from profile_render.report import to_dict
+
+        return to_dict(self)
+
+    def __str__(self) -> str:
+        """One line: ``file:line:col: severity: message (at path). Hint: ... [rule]``."""
+        from profile_render.report import line_text
+
+        return line_text(self)
+
+
+#: Lint and package findings were ``Finding`` records; they are diagnostics.
+Finding = Diagnostic
+
+
+class ValuesWarning(Diagnostic):
+    """A warning of the values pipeline, built with the former signature ``ValuesWarning(code, message, ...)``.
+
+    Helm would accept the input, but it is probably a mistake. ``code`` is the
+    rule id (``duplicate-key``, ``table-conflict`` ...); the severity is
+    ``warning``. The object is a plain :class:`Diagnostic` otherwise.
+    """
+
+    def __init__(self, code: str, message: str, source: Optional[str] = None, line: Optional[int] = None,
+                 column: Optional[int] = None, path: Optional[Tuple[Any, ...]] = None, hint: Optional[str] = None,
+                 related: Sequence[Location] = ()) -> None:
+        super().__init__(code, WARNING, message, source, line, column, path, hint, related=tuple(related))
+
+
+class ManifestFinding(Diagnostic):
+    """A manifest finding, built with the former signature.
+
+    ``ManifestFinding(rule, severity, document, kind, name, path, message, fix,
+    source=None, line=None, column=None)``; ``fix`` is the hint. The object is
+    a plain :class:`Diagnostic` otherwise.
+    """
+
+    def __init__(self, rule: str, severity: str, document: int, kind: str, name: str, path: Tuple[Any, ...],
+                 message: str, fix: str, source: Optional[str] = None, line: Optional[int] = None,
+                 column: Optional[int] = None) -> None:
+        super().__init__(rule, severity, message, source, line, column, path, fix, document, kind, name)
