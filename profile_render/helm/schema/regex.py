@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any, FrozenSet, List, Optional
+from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
 
 __all__ = [
     "GoRegexError",
@@ -90,12 +90,14 @@ _CATEGORY_ALIASES = {
     "Separator": "Z", "Line_Separator": "Zl", "Paragraph_Separator": "Zp", "Space_Separator": "Zs",
 }
 
-# Sets RE2 has no name for, as the items of an RE2 character class. RE2's \pC
-# is Cc, Cf, Co and Cs (as Go's), so the assigned code points are these.
-_ASSIGNED_ITEMS = "\\pL\\pM\\pN\\pP\\pS\\pZ\\pC"
-_ASCII_ITEMS = "\\x00-\\x7f"
-_NON_ASCII_ITEMS = "\\x{80}-\\x{10ffff}"
-_LC_ITEMS = "\\p{Lu}\\p{Ll}\\p{Lt}"
+# Sets RE2 has no name for, as items of an RE2 character class. RE2's \pC is
+# Cc, Cf, Co and Cs, while Go 1.25's C also holds Cn (the unassigned code
+# points), which RE2 can only name as a complement.
+_LMNPSZ = "\\pL\\pM\\pN\\pP\\pS\\pZ"
+_ASSIGNED = _LMNPSZ + "\\pC"
+_ASCII = "\\x00-\\x7f"
+_NON_ASCII = "\\x{80}-\\x{10ffff}"
+_LC = "\\p{Lu}\\p{Ll}\\p{Lt}"
 
 
 def _canonical(name: str) -> str:
@@ -114,8 +116,15 @@ def _canonical(name: str) -> str:
 _ALIASES = {_canonical(alias): target for alias, target in _CATEGORY_ALIASES.items()}
 
 
-def _unicode_class(name: str, negated: bool, in_class: bool, text: str) -> str:
-    """RE2 text for Go's ``\\p{name}`` (``negated`` for ``\\P``), or GoRegexError where Go rejects the name."""
+class _Set(NamedTuple):
+    """A set of code points as RE2 class items: their union, or (``complement``) everything else."""
+
+    items: str
+    complement: bool = False
+
+
+def _unicode_class(name: str, negated: bool, text: str) -> _Set:
+    """Go's ``\\p{name}`` (``negated`` for ``\\P``) as an RE2 set; GoRegexError where Go does not know the name."""
     if name.startswith("^"):
         name, negated = name[1:], not negated
     key = _canonical(name)
@@ -124,28 +133,44 @@ def _unicode_class(name: str, negated: bool, in_class: bool, text: str) -> str:
         key = _ALIASES.get(key, "")
     if not key:
         raise GoRegexError(f"error parsing regexp: invalid character class range: `{text}`")
+    if key == "C":
+        return _Set(_LMNPSZ, complement=not negated)
     if key in _CATEGORIES or key in _SCRIPTS or key == "Any":
-        return f"\\{'P' if negated else 'p'}{{{key}}}"
-    if key == "Assigned":  # Go: the complement of Cn
-        key, negated = "Cn", not negated
+        return _Set(f"\\{'P' if negated else 'p'}{{{key}}}")
     if key == "ASCII":
-        items = _NON_ASCII_ITEMS if negated else _ASCII_ITEMS
-        return items if in_class else f"[{items}]"
+        return _Set(_NON_ASCII if negated else _ASCII)
+    if key == "Assigned":
+        return _Set(_ASSIGNED, complement=negated)
     if key == "Cn":
-        # Cn is the complement of the assigned code points: RE2 can say it only as a whole class.
-        if in_class and not negated:
-            raise UnsupportedRegexError(
-                f"profile-render cannot evaluate {text} inside a character class (RE2 has no name for it)")
-        if in_class:
-            return _ASSIGNED_ITEMS
-        return f"[{_ASSIGNED_ITEMS}]" if negated else f"[^{_ASSIGNED_ITEMS}]"
-    # LC: cased letters
-    if in_class and negated:
-        raise UnsupportedRegexError(
-            f"profile-render cannot evaluate {text} inside a character class (RE2 has no name for it)")
-    if in_class:
-        return _LC_ITEMS
-    return f"[^{_LC_ITEMS}]" if negated else f"[{_LC_ITEMS}]"
+        return _Set(_ASSIGNED, complement=not negated)
+    return _Set(_LC, complement=negated)
+
+
+def _standalone(item: _Set) -> str:
+    """RE2 text for a ``\\p`` class outside brackets."""
+    if item.items == _LC:
+        # Go 1.25 does not case-fold LC (U+0345, which folds to a Greek iota, stays out): nor may RE2
+        return f"(?-i:[{'^' if item.complement else ''}{item.items}])"
+    if item.complement:
+        return f"[^{item.items}]"
+    if item.items.count("\\") == 1 and item.items.startswith(("\\p", "\\P")):
+        return item.items
+    return f"[{item.items}]"
+
+
+def _bracket(negated: bool, items: List[_Set], text: str) -> str:
+    """RE2 text for a bracketed class whose items may include complements (sets RE2 cannot union inside brackets)."""
+    plain = "".join(item.items for item in items if not item.complement)
+    others = [item.items for item in items if item.complement]
+    if not others:
+        return f"[{'^' if negated else ''}{plain}]"
+    if not negated:
+        # a union of complements: one alternative per part
+        return "(?:" + "|".join(([f"[{plain}]"] if plain else []) + [f"[^{x}]" for x in others]) + ")"
+    if len(others) == 1 and not plain:
+        return f"[{others[0]}]"  # the complement of a complement
+    raise UnsupportedRegexError(f"profile-render cannot evaluate the character class {text} "
+                                "(RE2 cannot intersect the sets it names)")
 
 
 # ---------------------------------------------------------------------------
@@ -160,10 +185,66 @@ def _is_go_capture_name(name: str) -> bool:
                               for ch in name)
 
 
+def _flags_end(pattern: str, i: int) -> Optional[int]:
+    """Index of the ``:`` or ``)`` ending a flag group's flags (``(?i-s`` ...), or None."""
+    while i < len(pattern) and pattern[i] in "imsU-":
+        i += 1
+    return i if i < len(pattern) and pattern[i] in ":)" else None
+
+
+def _unicode_escape(pattern: str, i: int) -> Tuple[Optional[_Set], int]:
+    """The ``\\p``/``\\P`` escape at ``i``: its set and where it ends, or (None, i) when RE2 should see it as is."""
+    j = i + 2
+    if j >= len(pattern):
+        return None, i
+    if pattern[j] == "{":
+        end = pattern.find("}", j)
+        if end == -1:
+            return None, i  # RE2 reports the missing brace as Go does
+        name, j = pattern[j + 1:end], end + 1
+    else:
+        name, j = pattern[j], j + 1
+    return _unicode_class(name, pattern[i + 1] == "P", pattern[i:j]), j
+
+
+def _class_end(pattern: str, i: int) -> Tuple[List[_Set], int, bool]:
+    """The items of the bracketed class opening at ``i`` and the index after it (``False``: never closed)."""
+    n = len(pattern)
+    j = i + 1
+    if j < n and pattern[j] == "^":
+        j += 1
+    items: List[_Set] = []
+    first = True  # a ']' first in the class is a literal
+    while j < n:
+        c = pattern[j]
+        if c == "]" and not first:
+            return items, j + 1, True
+        first = False
+        if c == "[" and pattern.startswith("[:", j):
+            end = pattern.find(":]", j + 2)
+            if end != -1:  # a POSIX class such as [:alpha:]
+                items.append(_Set(pattern[j:end + 2]))
+                j = end + 2
+                continue
+        if c == "\\" and j + 1 < n:
+            if pattern[j + 1] in "pP":
+                item, after = _unicode_escape(pattern, j)
+                if item is not None:
+                    items.append(item)
+                    j = after
+                    continue
+            items.append(_Set(pattern[j:j + 2]))
+            j += 2
+            continue
+        items.append(_Set(c))
+        j += 1
+    return items, n, False
+
+
 def re2_text(pattern: str) -> str:
     """The text to give RE2 for Go pattern ``pattern``: raises GoRegexError where Go rejects what RE2 accepts.
 
-    Only Unicode class names change (see the module docstring); RE2 itself
+    Only Unicode classes change (see the module docstring); RE2 itself
     reports every other syntax error. Lone surrogates (JSON escapes Go's
     decoder turns into U+FFFD) become U+FFFD here too.
     """
@@ -173,63 +254,36 @@ def re2_text(pattern: str) -> str:
     groups: List[bool] = []  # per open group: is it a capture?
     depth = 0
     i, n = 0, len(pattern)
-    in_class = False
-    class_first = False  # at the first item of a class, where ']' is a literal
     while i < n:
         c = pattern[i]
-        if in_class:
-            if c == "]" and not class_first:
-                in_class = False
-                out.append(c)
-                i += 1
-                continue
-            class_first = False
-            if c == "[" and pattern.startswith("[:", i):
-                end = pattern.find(":]", i + 2)
-                if end != -1:  # a POSIX class such as [:alpha:]: copied whole
-                    out.append(pattern[i:end + 2])
-                    i = end + 2
-                    continue
         if c == "\\" and i + 1 < n:
             e = pattern[i + 1]
-            if e == "Q" and not in_class:
+            if e == "Q":  # quoted text up to \E: copied untouched
                 end = pattern.find("\\E", i + 2)
                 end = n if end == -1 else end + 2
                 out.append(pattern[i:end])
                 i = end
                 continue
-            if e == "C" and not in_class:
+            if e == "C":
                 raise GoRegexError("error parsing regexp: invalid escape sequence: `\\C`")
             if e in "pP":
-                j = i + 2
-                if j < n and pattern[j] == "{":
-                    end = pattern.find("}", j)
-                    if end == -1:
-                        out.append(pattern[i:])  # RE2 reports the missing brace as Go does
-                        break
-                    name, j = pattern[j + 1:end], end + 1
-                elif j < n:
-                    name, j = pattern[j], j + 1
-                else:
-                    out.append(pattern[i:])
-                    break
-                out.append(_unicode_class(name, e == "P", in_class, pattern[i:j]))
-                i = j
-                continue
+                item, after = _unicode_escape(pattern, i)
+                if item is not None:
+                    out.append(_standalone(item))
+                    i = after
+                    continue
             out.append(pattern[i:i + 2])
             i += 2
             continue
-        if in_class:
-            out.append(c)
-            i += 1
-            continue
         if c == "[":
-            in_class, class_first = True, True
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            out.append(pattern[i:j])
-            i = j
+            items, end, closed = _class_end(pattern, i)
+            if closed and any(item.complement for item in items):
+                out.append(_bracket(pattern[i + 1:i + 2] == "^", items, pattern[i:end]))
+            else:
+                negated = pattern[i + 1:i + 2] == "^"
+                out.append(("[^" if negated else "[") + "".join(item.items for item in items)
+                           + ("]" if closed else ""))
+            i = end
             continue
         if c == "(":
             capture = True
@@ -252,22 +306,12 @@ def re2_text(pattern: str) -> str:
                 depth += 1
                 if depth > _MAX_CAPTURE_DEPTH:
                     raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{pattern}`")
-            out.append(c)
-            i += 1
-            continue
-        if c == ")" and groups:
+        elif c == ")" and groups:
             if groups.pop():
                 depth -= 1
         out.append(c)
         i += 1
     return "".join(out)
-
-
-def _flags_end(pattern: str, i: int) -> Optional[int]:
-    """Index of the ``:`` or ``)`` ending a flag group's flags (``(?i-s`` ...), or None."""
-    while i < len(pattern) and pattern[i] in "imsU-":
-        i += 1
-    return i if i < len(pattern) and pattern[i] in ":)" else None
 
 
 # ---------------------------------------------------------------------------
