@@ -186,7 +186,7 @@ def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cach
     """Validate against the charts' schemas; a violation at a secret parameter never quotes its value."""
     from dataclasses import replace
 
-    from profile_render.helm.schema.validate import SchemaValidationError, validate_values
+    from profile_render.helm.schema import SchemaValidationError, validate_values
 
     try:
         validate_values(merged.chart, merged.values, cache=cache, origin=merged.origin, local_refs=refs)
