@@ -106,6 +106,18 @@ def test_go_rejects_exactly_what_helm_rejects_with_the_same_message():
 
 @oracle
 @pytest.mark.helm
+def test_patterns_too_large_for_re2_are_refused_not_misjudged():
+    # Go accepts these (its programs hold character classes whole); RE2 would need more than MAX_MEM
+    pattern = "^\\pL{1,1000}\\pL{1,1000}$"
+    stderr, error, ok = _run({"$schema": D7, "properties": {"a": {"pattern": pattern}}}, {"a": "xy"})
+    assert ok, stderr
+    assert isinstance(error, InvalidSchemaError) and "cannot evaluate" in str(error) and "32 MiB" in str(error)
+    assert go_regex_error(pattern) is None
+    assert compile_go_regex("^\\pL{1,1000}$").search("h\u00e9llo")  # one class at Go's repeat limit fits
+
+
+@oracle
+@pytest.mark.helm
 def test_backslash_c_is_refused_like_helm(tmp_path):
     # in a pattern: the schema is invalid; as a value of format regex (draft-07): the value is invalid
     stderr, error, ok = _run({"$schema": D7, "properties": {"a": {"pattern": "^\\C$"}}})

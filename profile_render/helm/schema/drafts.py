@@ -239,7 +239,7 @@ DEFINITION_KEYWORDS = ("definitions", "$defs")
 
 
 def subschemas(node: Dict[str, Any], draft: int, *, definitions: bool) -> Iterator[Any]:
-    """The sub-schemas of ``node`` that apply in place (plus definitions when asked), in keyword order."""
+    """The direct sub-schemas of ``node`` under ``draft``'s keywords (``definitions``/``$defs`` too when asked)."""
     for kw in SELF_KEYWORDS[draft]:
         value = node.get(kw)
         if isinstance(value, (dict, bool)):

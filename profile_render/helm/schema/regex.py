@@ -18,6 +18,10 @@ binary (``tests/test_regex.py``):
   category names (``\\p{Letter}``), which RE2 does not: they are respelled
   for RE2. Its loose lookup also makes every script with ``_`` or an inner
   capital in its name (``Old_Italic``, ``SignWriting``) unknown: rejected;
+* Go 1.25's ``\\pC`` also holds the unassigned code points (``Cn``), which RE2
+  names only as a complement: classes that need one are rewritten as an
+  alternation or a complement, and the few that would need an intersection
+  raise :class:`UnsupportedRegexError` instead of being misjudged;
 * Go refuses capture groups nested 1000 deep ("expression nests too deeply").
 
 Nothing here imports ``re2`` until a pattern is compiled.
@@ -40,10 +44,12 @@ __all__ = [
     "MAX_MEM",
 ]
 
-#: RE2's memory budget per compiled pattern. Go has no such budget; RE2's
-#: default (8 MiB) refuses e.g. ``\\pL{1,300}``, which Go accepts. A pattern
-#: that still does not fit raises :class:`UnsupportedRegexError`.
-MAX_MEM = 64 << 20
+#: RE2's memory budget per compiled pattern. Go has none, and RE2's
+#: default (8 MiB) refuses ``\\pL{1,500}``, which Go accepts; 32 MiB takes any
+#: single Unicode class repeated up to Go's limit of 1000 while keeping a
+#: hostile schema's patterns bounded. A pattern that still does not fit
+#: (``\\pL{1,1000}\\pL{1,1000}``) raises :class:`UnsupportedRegexError`.
+MAX_MEM = 32 << 20
 
 
 class GoRegexError(ValueError):
