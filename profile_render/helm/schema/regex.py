@@ -63,11 +63,11 @@ class UnsupportedRegexError(GoRegexError):
 # ---------------------------------------------------------------------------
 # Go 1.25's \p{name} lookup
 
-#: General categories by their Go names; the value is how RE2 spells the set.
-_CATEGORIES = {name: f"\\p{{{name}}}" for name in (
+#: General categories RE2 names as Go does (Go's C differs: see _unicode_class).
+_CATEGORIES: FrozenSet[str] = frozenset((
     "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn",
     "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps",
-    "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs")}
+    "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs"))
 
 #: Unicode 15.0 scripts whose name survives Go 1.25's loose lookup (one word,
 #: one capital); the others are unreachable in Go and so rejected.
