@@ -41,10 +41,10 @@ from profile_render.orchestrator.placeholders import (
 )
 from profile_render.values import Layer, LayerLike, MergeResult, _as_layer, merge_values
 
+__all__ = ["render", "RenderResult"]
+
 if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when used
     from profile_render.helm.schema.cache import ValidatorCache
-
-__all__ = ["render", "RenderResult"]
 
 ValuesDict = Dict[str, Any]
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
