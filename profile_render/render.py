@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.helm.chart import Chart, load_chart
 from profile_render.orchestrator.credentials import (
@@ -42,6 +42,9 @@ from profile_render.tree import copy_tree, walk
 from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
+
+if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when used
+    from profile_render.helm.schema.cache import ValidatorCache
 
 ValuesDict = Dict[str, Any]
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
@@ -170,12 +173,12 @@ def _labels(context: DeploymentContext) -> Dict[str, str]:
     return labels
 
 
-def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cache: Optional[Any],
+def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cache: Optional["ValidatorCache"],
               refs: Mapping[str, Any]) -> None:
     """Validate against the charts' schemas; a violation at a secret parameter never quotes its value."""
     from dataclasses import replace
 
-    from profile_render.helm.schema.validate import SchemaValidationError, validate_values
+    from profile_render.helm.schema import SchemaValidationError, validate_values
 
     try:
         validate_values(merged.chart, merged.values, cache=cache, origin=merged.origin, local_refs=refs)
@@ -224,7 +227,7 @@ def render(
     parameters: Mapping[str, Any] = {},
     application: Optional[str] = None,
     validate_schema: bool = True,
-    schema_cache: Optional[Any] = None,
+    schema_cache: Optional["ValidatorCache"] = None,
     schema_refs: Mapping[str, Any] = {},
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
@@ -242,10 +245,11 @@ def render(
     (see ``params.py``), and secret ones are masked in every display form.
 
     The final values are validated against the chart's ``values.schema.json``
-    and each subchart's (see ``validate.py``), as Helm does before rendering;
-    ``schema_cache`` (a ``ValidatorCache``) and ``schema_refs`` (local schemas
-    for ``$ref``; nothing is ever fetched) tune that, ``validate_schema=False``
-    skips it.
+    and each subchart's (see ``helm/schema/``), as Helm does before rendering;
+    ``schema_cache`` (a ``ValidatorCache`` the caller keeps to compile each
+    schema once across renders; without one, this render compiles into a
+    fresh cache) and ``schema_refs`` (local schemas for ``$ref``; nothing is
+    ever fetched) tune that, ``validate_schema=False`` skips it.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")

@@ -135,7 +135,7 @@ def test_render_with_parameters_masks_secrets(chart, capsys):
 
 
 def test_schema_violation_by_a_secret_parameter_never_quotes_it(chart):
-    from profile_render.helm.schema.validate import SchemaValidationError
+    from profile_render.helm.schema import SchemaValidationError
 
     (chart / "values.schema.json").write_text(
         '{"type": "object", "properties": {"db": {"type": "object", "properties": '

@@ -440,7 +440,7 @@ def test_render_validates_the_chart_schema(chart, tmp_path, capsys):
         '{"$schema": "http://json-schema.org/schema#", "type": "object",'
         ' "properties": {"replicas": {"type": "integer", "minimum": 1}}}')
     p = profile(tmp_path, "replicas: 0\n")
-    from profile_render.helm.schema.validate import SchemaValidationError
+    from profile_render.helm.schema import SchemaValidationError
 
     with pytest.raises(SchemaValidationError) as info:
         render(chart, p, context=ctx())

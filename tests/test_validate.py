@@ -1,4 +1,4 @@
-"""Schema validation (profile_render.helm.schema.validate) against the real Helm 4.1.4 binary.
+"""Schema validation (profile_render.helm.schema) against the real Helm 4.1.4 binary.
 
 Every oracle case writes one throwaway chart with a ``values.schema.json``
 (and subcharts with their own), runs ``helm template`` on it and runs
@@ -26,13 +26,14 @@ import pytest
 
 from profile_render.errors import ProfileRenderError
 from profile_render.values import Layer, MergeResult, merge_values
-from profile_render.helm.schema.validate import (
+from profile_render.helm.schema import (
+    GoRegexError,
     InvalidSchemaError,
     SchemaRefError,
     SchemaValidationError,
     SchemaViolation,
     ValidatorCache,
-    go_regex_to_python,
+    compile_go_regex,
     validate_values,
 )
 from tests.helm_oracle import HelmOutcome, Subchart, helm_binary, run_helm_template, write_chart
@@ -115,16 +116,37 @@ def both(case: Case, **kwargs: Any) -> Both:
     return Both(helm, result, error)
 
 
+def helm_failure_kind(stderr: str) -> Type[ProfileRenderError]:
+    """Which of our errors Helm's failure corresponds to, read from its stderr.
+
+    A reference Helm could not load (``failing loading ...``) is a
+    SchemaRefError; a list of ``- at '/path': ...`` lines about the values a
+    SchemaValidationError; anything else (bad JSON, a schema breaking its
+    meta-schema, a pointer to nothing) an InvalidSchemaError.
+    """
+    if "failing loading " in stderr:
+        return SchemaRefError
+    if re.search(r"^- at '", stderr, re.MULTILINE) and "metaschema" not in stderr:
+        return SchemaValidationError
+    return InvalidSchemaError
+
+
 def agree(case: Case, helm_ok: bool, error_type: Optional[Type[BaseException]] = None) -> Both:
-    """Run both sides; Helm must behave as expected and we must fail exactly when Helm fails."""
+    """Run both sides; Helm must behave as expected and we must fail exactly when Helm fails, the same way.
+
+    When Helm fails, ``error_type`` is required: we must raise exactly that
+    kind of error, and Helm's failure must be of the same kind
+    (:func:`helm_failure_kind`), so a wrong kind of failure cannot pass.
+    """
     out = both(case)
     assert out.helm.ok == helm_ok, f"the Helm oracle changed: ok={out.helm.ok}\n{out.helm.stderr}"
     if helm_ok:
         assert out.error is None, f"Helm accepts, we fail: {out.error}"
     else:
+        assert error_type is not None, "a failing case must name the error it expects"
         assert out.error is not None, f"Helm fails, we accept.\nHelm: {out.helm.stderr}"
-        if error_type is not None:
-            assert isinstance(out.error, error_type), repr(out.error)
+        assert type(out.error) is error_type, repr(out.error)
+        assert helm_failure_kind(out.helm.stderr) is error_type, out.helm.stderr
     return out
 
 
@@ -185,7 +207,8 @@ def test_required_missing_and_given_by_default():
 @pytest.mark.parametrize("user, helm_ok", [("mode: fast", True), ("mode: warp", False), ("mode: 1.0", True)],
                          ids=["member", "not-member", "number-equal-1"])
 def test_enum(user, helm_ok):
-    out = agree(Case(schema=schema(props(mode={"enum": ["fast", "slow", 1]})), user=user), helm_ok)
+    out = agree(Case(schema=schema(props(mode={"enum": ["fast", "slow", 1]})), user=user), helm_ok,
+                SchemaValidationError)
     if not helm_ok:
         assert violations(out)[0].keyword == "enum"
 
@@ -198,7 +221,8 @@ def test_enum(user, helm_ok):
     ("^\\d+$", "tag: '\u0663'", False),  # Go's \d is ASCII only
 ], ids=["match", "no-match", "dollar-before-newline", "unicode-digit"])
 def test_pattern(pattern, user, helm_ok):
-    out = agree(Case(schema=schema(props(tag={"type": "string", "pattern": pattern})), user=user), helm_ok)
+    out = agree(Case(schema=schema(props(tag={"type": "string", "pattern": pattern})), user=user), helm_ok,
+                SchemaValidationError)
     if not helm_ok:
         v = violations(out)[0]
         assert v.keyword == "pattern" and repr(pattern) in v.message
@@ -209,10 +233,10 @@ def test_additional_properties_and_pattern_properties():
     body = {"type": "object", "additionalProperties": False, "properties": {"a": {}},
             "patternProperties": {"^x-[a-z]+$": {"type": "string"}}}
     agree(Case(schema=schema(body), user="a: 1\nx-extra: ok"), True)
-    out = agree(Case(schema=schema(body), user="a: 1\nb: 2"), False)
+    out = agree(Case(schema=schema(body), user="a: 1\nb: 2"), False, SchemaValidationError)
     assert [v.keyword for v in violations(out)] == ["additionalProperties"]
     # Go's $ again: "x-abc\n" is not matched by the pattern, so it is an additional property
-    agree(Case(schema=schema(body), user='a: 1\n"x-abc\\n": ok'), False)
+    agree(Case(schema=schema(body), user='a: 1\n"x-abc\\n": ok'), False, SchemaValidationError)
 
 
 @_oracle
@@ -224,14 +248,15 @@ def test_additional_properties_and_pattern_properties():
 ], ids=["1.0", "1e3", "1.5", "1e300"])
 def test_integer_versus_number(user, helm_ok):
     for draft in (None, D4):
-        agree(Case(schema=schema(props(num={"type": "integer"}), draft), user=user), helm_ok)
+        agree(Case(schema=schema(props(num={"type": "integer"}), draft), user=user), helm_ok, SchemaValidationError)
 
 
 @_oracle
 def test_numbers_compare_as_shortest_decimals():
     body = props(a={"multipleOf": 0.1}, b={"multipleOf": 0.01}, c={"maximum": 0.3}, d={"exclusiveMinimum": 0.1})
     agree(Case(schema=schema(body), user="a: 0.3\nb: 4.35\nc: 0.3\nd: 0.1000001"), True)
-    out = agree(Case(schema=schema(body), user="a: 0.35\nc: 0.30000000000000004\nd: 0.1"), False)
+    out = agree(Case(schema=schema(body), user="a: 0.35\nc: 0.30000000000000004\nd: 0.1"), False,
+                SchemaValidationError)
     assert sorted(v.keyword for v in violations(out)) == ["exclusiveMinimum", "maximum", "multipleOf"]
 
 
@@ -239,8 +264,8 @@ def test_numbers_compare_as_shortest_decimals():
 def test_set_values_are_typed_like_helm():
     body = props(num={"type": "integer"}, s={"type": "string"})
     agree(Case(schema=schema(body), sets=["num=3", "s=abc"]), True)
-    agree(Case(schema=schema(body), sets=["num=3.0"]), False)  # --set keeps 3.0 a string
-    agree(Case(schema=schema(body), sets=["s=3"]), False)
+    agree(Case(schema=schema(body), sets=["num=3.0"]), False, SchemaValidationError)  # --set keeps 3.0 a string
+    agree(Case(schema=schema(body), sets=["s=3"]), False, SchemaValidationError)
 
 
 # ---------------------------------------------------------------------------
@@ -260,7 +285,7 @@ BAD_FORMATS = "email: nope\nday: 2021-02-29\nip: 1.2.3\n"
 ], ids=["none", "draft-07", "draft-07-no-hash", "draft-07-https", "draft-04", "draft-06",
         "2019-09", "2020-12", "schema#", "schema-https"])
 def test_format_is_asserted_only_before_2019(draft, asserted):
-    out = agree(Case(schema=schema(FORMAT_BODY, draft), user=BAD_FORMATS), not asserted)
+    out = agree(Case(schema=schema(FORMAT_BODY, draft), user=BAD_FORMATS), not asserted, SchemaValidationError)
     if asserted:
         assert sorted((v.path, v.keyword) for v in violations(out)) == [
             (("day",), "format"), (("email",), "format"), (("ip",), "format")]
@@ -362,15 +387,16 @@ def test_invalid_re2_patterns_make_the_schema_invalid():
 @_oracle
 def test_null_values():
     # a null default stays and is checked (null is not a string)
-    out = agree(Case("num: null", schema=schema(props(num={"type": "string"}))), False)
+    out = agree(Case("num: null", schema=schema(props(num={"type": "string"}))), False, SchemaValidationError)
     assert violations(out)[0].path == ("num",)
     # a user null deletes the default: the key is gone and required fails
-    agree(Case("num: 1", schema=schema({"required": ["num"]}), user="num: null"), False)
+    agree(Case("num: 1", schema=schema({"required": ["num"]}), user="num: null"), False, SchemaValidationError)
     # a user null without a default stays: present for required ...
     agree(Case("", schema=schema({"required": ["num"]}), user="num: null"), True)
     # ... and checked for its type
-    agree(Case("", schema=schema(props(num={"type": "string"})), user="num: null"), False)
-    agree(Case("a: {b: 1}", schema=schema(props(a={"required": ["b"]})), user="a: {b: null}"), False)
+    agree(Case("", schema=schema(props(num={"type": "string"})), user="num: null"), False, SchemaValidationError)
+    agree(Case("a: {b: 1}", schema=schema(props(a={"required": ["b"]})), user="a: {b: null}"), False,
+          SchemaValidationError)
 
 
 # ---------------------------------------------------------------------------
@@ -383,7 +409,8 @@ SUB_STRICT = json.dumps({"type": "object", "additionalProperties": False, "prope
 
 @_oracle
 def test_subchart_schema_sees_its_section():
-    out = agree(Case(subcharts={"sub": Subchart("x: a")}, sub_schemas={"sub": SUB_INT}), False)
+    out = agree(Case(subcharts={"sub": Subchart("x: a")}, sub_schemas={"sub": SUB_INT}), False,
+                SchemaValidationError)
     (v,) = violations(out)
     assert (v.path, v.chart, v.keyword) == (("sub", "x"), "oracle/sub", "type")
     assert v.schema_source.endswith("charts/sub/values.schema.json")
@@ -393,16 +420,18 @@ def test_subchart_schema_sees_its_section():
 @_oracle
 def test_subchart_section_always_carries_global():
     # Helm copies `global` into every subchart section before validating it
-    out = agree(Case(subcharts={"sub": Subchart("x: 1")}, sub_schemas={"sub": SUB_STRICT}), False)
+    out = agree(Case(subcharts={"sub": Subchart("x: 1")}, sub_schemas={"sub": SUB_STRICT}), False,
+                SchemaValidationError)
     assert violations(out)[0].keyword == "additionalProperties"
-    agree(Case("global: {g: 1}", subcharts={"sub": Subchart("x: 1")}, sub_schemas={"sub": SUB_STRICT}), False)
+    agree(Case("global: {g: 1}", subcharts={"sub": Subchart("x: 1")}, sub_schemas={"sub": SUB_STRICT}), False,
+          SchemaValidationError)
 
 
 @_oracle
 def test_aliased_subchart_is_validated_under_its_alias():
     extra = "dependencies:\n- name: sub\n  version: 0.1.0\n  alias: other\n"
     out = agree(Case(subcharts={"sub": Subchart("x: 1")}, sub_schemas={"sub": SUB_INT}, chart_yaml_extra=extra,
-                     user="other: {x: q}\nsub: {x: r}"), False)
+                     user="other: {x: q}\nsub: {x: r}"), False, SchemaValidationError)
     (v,) = violations(out)
     assert v.path == ("other", "x") and v.chart == "oracle/other"
 
@@ -413,13 +442,13 @@ def test_disabled_subchart_is_not_validated():
     agree(Case("sub: {enabled: false}", subcharts={"sub": Subchart("x: a")}, sub_schemas={"sub": SUB_INT},
                chart_yaml_extra=extra), True)
     agree(Case("sub: {enabled: true}", subcharts={"sub": Subchart("x: a")}, sub_schemas={"sub": SUB_INT},
-               chart_yaml_extra=extra), False)
+               chart_yaml_extra=extra), False, SchemaValidationError)
 
 
 @_oracle
 def test_parent_schema_constrains_the_subchart_section():
     parent = schema(props(sub={"properties": {"x": {"type": "string"}}}))
-    out = agree(Case(schema=parent, subcharts={"sub": Subchart("x: 1")}), False)
+    out = agree(Case(schema=parent, subcharts={"sub": Subchart("x: 1")}), False, SchemaValidationError)
     (v,) = violations(out)
     assert (v.path, v.chart) == (("sub", "x"), "oracle")
     agree(Case(schema=parent, subcharts={"sub": Subchart("x: 1")}, user="sub: {x: one}"), True)
@@ -431,7 +460,7 @@ def test_nested_subchart_and_both_levels_reported_together():
     out = agree(Case(schema=schema(props(top={"type": "string"})), user="top: 1",
                      subcharts={"sub": Subchart("x: a", subcharts={"inner": inner})},
                      sub_schemas={"sub": SUB_INT, "sub/charts/inner": json.dumps(props(flag={"type": "boolean"}))}),
-                False)
+                False, SchemaValidationError)
     assert [(v.chart, v.path) for v in violations(out)] == [
         ("oracle/sub/inner", ("sub", "inner", "flag")), ("oracle/sub", ("sub", "x")), ("oracle", ("top",))]
 
@@ -445,7 +474,7 @@ def test_local_refs():
     body = {"definitions": {"port": {"type": "integer"}}, "$defs": {"name": {"$anchor": "nm", "type": "string"}},
             "properties": {"a": {"$ref": "#/definitions/port"}, "b": {"$ref": "#nm"}}}
     agree(Case(schema=schema(body), user="a: 1\nb: x"), True)
-    out = agree(Case(schema=schema(body), user="a: x\nb: 1"), False)
+    out = agree(Case(schema=schema(body), user="a: x\nb: 1"), False, SchemaValidationError)
     assert [v.path for v in violations(out)] == [("a",), ("b",)]
     assert violations(out)[0].schema_path[:2] == ("properties", "a")
 
@@ -459,7 +488,7 @@ def test_ref_to_nowhere_is_an_invalid_schema():
 def test_ref_siblings_are_ignored_before_2019():
     body = {"definitions": {"s": {"type": "string"}}, "properties": {"a": {"$ref": "#/definitions/s", "type": "integer"}}}
     agree(Case(schema=schema(body, D7), user="a: x"), True)
-    agree(Case(schema=schema(body, D2020), user="a: x"), False)
+    agree(Case(schema=schema(body, D2020), user="a: x"), False, SchemaValidationError)
 
 
 @_oracle
@@ -495,7 +524,7 @@ def test_unresolved_urn_is_the_permissive_schema():
     agree(Case(schema=schema({"allOf": [{"$ref": "urn:example:x"}], **props(a={"type": "integer"})}), user="a: 1"),
           True)
     agree(Case(schema=schema({"allOf": [{"$ref": "urn:example:x"}], **props(a={"type": "integer"})}), user="a: x"),
-          False)
+          False, SchemaValidationError)
     # ... but a fragment into it points to nothing
     agree(Case(schema=schema(props(a={"$ref": "urn:example:x#/definitions/a"}))), False, InvalidSchemaError)
 
@@ -532,7 +561,7 @@ def test_unknown_meta_schema_would_be_fetched():
 def test_urn_meta_schema_means_the_default_draft():
     body = {"$schema": "urn:example:meta", **props(a={"type": "integer"}, e={"format": "email"})}
     agree(Case(schema=schema(body), user="a: 1\ne: nope"), True)
-    agree(Case(schema=schema(body), user="a: x"), False)
+    agree(Case(schema=schema(body), user="a: x"), False, SchemaValidationError)
 
 
 # ---------------------------------------------------------------------------
@@ -559,7 +588,7 @@ def test_json_syntax_error_names_line_and_column():
 @_oracle
 def test_boolean_schemas_and_byte_order_mark():
     agree(Case(schema="true", user="a: 1"), True)
-    out = agree(Case(schema="false", user="a: 1"), False)
+    out = agree(Case(schema="false", user="a: 1"), False, SchemaValidationError)
     assert violations(out)[0].keyword == "false"
     agree(Case(schema='\ufeff{"type": "object"}', user="a: 1"), True)
 
@@ -569,7 +598,7 @@ def test_embedded_resource_keeps_its_own_draft():
     # $schema counts only on a resource: a sub-schema with $id is one (draft-07 there: format asserted)
     agree(Case(schema=schema(props(a={"$schema": D7, "format": "email"})), user="a: x"), True)
     out = agree(Case(schema=schema(props(a={"$id": "http://schemas.example/a", "$schema": D7, "format": "email"})),
-                     user="a: x"), False)
+                     user="a: x"), False, SchemaValidationError)
     assert violations(out)[0].keyword == "format"
     agree(Case(schema=schema(props(a={"$id": "http://schemas.example/a", "$schema": D2020, "format": "email"}), D7),
                user="a: x"), True)
@@ -649,15 +678,50 @@ def test_cache_keys_on_local_refs_identity(tmp_path):
     assert (cache.misses, cache.hits) == (2, 1)
 
 
-def test_default_cache_is_used_and_never_changes_results(tmp_path):
-    from profile_render.helm.schema import validate as module
+def test_without_a_cache_each_call_compiles_into_its_own(tmp_path, monkeypatch):
+    from profile_render.helm.schema import cache as cache_module, validate as module
 
+    assert not any(isinstance(v, ValidatorCache) for v in vars(module).values()), "a module-level cache is back"
+    made: List[ValidatorCache] = []
+    real = cache_module.ValidatorCache
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(module, "ValidatorCache", Recording)
     result = _merged(tmp_path, schema(props(port={"type": "integer", "minimum": 12345})))
-    before = module.DEFAULT_CACHE.misses + module.DEFAULT_CACHE.hits
+    messages = []
     for _ in range(2):
-        with pytest.raises(SchemaValidationError):
+        with pytest.raises(SchemaValidationError) as info:
             validate_values(result.chart, result.values)
-    assert module.DEFAULT_CACHE.misses + module.DEFAULT_CACHE.hits == before + 2
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert len(made) == 2 and made[0] is not made[1]
+    assert [(c.misses, c.hits, len(c)) for c in made] == [(1, 0, 1), (1, 0, 1)]
+
+
+def test_two_caches_share_nothing(tmp_path):
+    result = _merged(tmp_path, schema(props(port={"type": "integer", "pattern": "^[0-9]+$"})))
+    first, second = ValidatorCache(), ValidatorCache()
+    validate_values(result.chart, result.values, cache=first)
+    assert (first.misses, len(first), len(first.regexes)) == (1, 1, 1)
+    assert (second.misses, len(second), len(second.regexes)) == (0, 0, 0)
+    validate_values(result.chart, result.values, cache=second)
+    assert (second.misses, len(second), len(second.regexes)) == (1, 1, 1)
+    assert first.hits == second.hits == 0
+    assert first.regexes is not second.regexes
+
+
+def test_pattern_cache_is_bounded(tmp_path):
+    patterns = [f"^{letter}" for letter in "abcdef"]
+    result = _merged(tmp_path, schema(props(port={"anyOf": [{"pattern": p} for p in patterns]})))
+    cache = ValidatorCache(regex_maxsize=2)
+    validate_values(result.chart, result.values, cache=cache)
+    assert len(cache.regexes) == 2 and cache.regexes.maxsize == 2
+    with pytest.raises(ValueError):
+        ValidatorCache(regex_maxsize=0)
 
 
 def test_compile_errors_are_not_cached(tmp_path):
@@ -786,15 +850,18 @@ def test_custom_meta_schema_from_local_refs_decides_format_assertion(tmp_path, v
     assert "$schema" in str(info.value)
 
 
-def test_validate_and_jsonschema_are_not_imported_by_the_merge_path(tmp_path):
+def test_validate_jsonschema_and_re2_are_not_imported_by_the_merge_path(tmp_path):
     chart = write_chart(tmp_path / "c", "a: 1\n")
     code = (
         "import sys\n"
+        "import profile_render\n"
         "from profile_render.values import merge_values\n"
         f"merge_values({str(chart)!r})\n"
         "assert 'profile_render.helm.schema.validate' not in sys.modules, 'merge imported validate'\n"
+        "assert 're2' not in sys.modules, 'merge imported re2'\n"
         "import profile_render.helm.schema.validate\n"
         "assert 'jsonschema' not in sys.modules, 'validate imported jsonschema eagerly'\n"
+        "assert 're2' not in sys.modules, 'validate imported re2 eagerly'\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
@@ -804,11 +871,11 @@ def test_validate_and_jsonschema_are_not_imported_by_the_merge_path(tmp_path):
     ("^a$", "a\n", False), ("(?m)^a$", "b\na\n", True), ("\\d", "\u0663", False), ("[[:upper:]]", "A", True),
     ("(?i)A(?-i)b", "aB", False), ("(?P<x>a)|b", "b", True), ("\\x{1F600}", "\U0001F600", True),
 ])
-def test_go_regex_translation(pattern, text, matches):
-    assert (re.search(go_regex_to_python(pattern), text) is not None) is matches
+def test_go_regex_matching(pattern, text, matches):
+    assert compile_go_regex(pattern).search(text) is matches
 
 
 @pytest.mark.parametrize("pattern", ["(?=a)", "a**", "\\1", "a{1001}", "(?x)a", "[z-a]", "(a"])
 def test_go_regex_rejects_what_go_rejects(pattern):
-    with pytest.raises(ValueError):
-        go_regex_to_python(pattern)
+    with pytest.raises(GoRegexError):
+        compile_go_regex(pattern)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
@@ -62,52 +61,71 @@ def _sort_key(f: Finding) -> Tuple[Any, ...]:
 # -- JSON Schema ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _compile_ecma(pattern: str) -> "re.Pattern[str]":
-    """Compile a JSON Schema (ECMA-262) pattern for Python: ``$`` is the end of the text, ``\\w`` is ASCII."""
+def _go_pattern(pattern: str) -> str:
+    """A catalog schema pattern in Go's syntax: JSON Schema's ``\\uXXXX`` escapes become ``\\x{XXXX}``.
+
+    The catalog checks patterns with Go's ``regexp`` (RE2); everything else in
+    the bundled patterns (``$`` at the very end, ASCII ``\\w``) already means
+    the same there.
+    """
     out: List[str] = []
-    in_class = escaped = False
-    for char in pattern:
-        if escaped:
-            out.append(char)
-            escaped = False
-        elif char == "\\":
-            out.append(char)
-            escaped = True
-        elif in_class:
-            out.append(char)
-            in_class = char != "]"
-        elif char == "[":
-            out.append(char)
-            in_class = True
-        elif char == "$":
-            out.append(r"\Z")
-        else:
-            out.append(char)
-    return re.compile("".join(out), re.ASCII)
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            digits = pattern[i + 2:i + 6]
+            if pattern[i + 1] == "u" and len(digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in digits):
+                out.append(f"\\x{{{digits}}}")
+                i += 6
+                continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
 
 
-@lru_cache(maxsize=1)
+def _schema_patterns(node: Any) -> Iterator[str]:
+    """Every ``pattern`` in a bundled schema document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            else:
+                yield from _schema_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_patterns(value)
+
+
+@lru_cache(maxsize=1)  # one immutable set of validators per process, built on first use
 def _validators() -> Dict[str, Any]:
     """One JSON Schema validator per kind, built from the packaged schemas; nothing is ever fetched."""
     from importlib.resources import files
+    from types import MappingProxyType
 
     from jsonschema import Draft202012Validator, ValidationError, validators
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
+    from profile_render.helm.schema.regex import compile_go_regex
+
     package = files("profile_render.schemas")
     resources = []
+    texts: Set[str] = set()
     for name in _ALL_SCHEMA_FILES:
         contents = json.loads(package.joinpath(name).read_text(encoding="utf-8"))
-        # Without "$schema", jsonschema keeps our validator class (with its ECMA
+        # Without "$schema", jsonschema keeps our validator class (with its Go
         # "pattern") when it follows a $ref into this file; the dialect is set here.
         contents.pop("$schema", None)
         resources.append((contents["$id"], DRAFT202012.create_resource(contents)))
+        texts.update(_schema_patterns(contents))
     registry: Any = Registry().with_resources(resources)
+    # Every pattern is compiled once, here: the set is fixed by the bundled files.
+    compiled = MappingProxyType({text: compile_go_regex(_go_pattern(text)) for text in texts})
 
     def pattern(validator: Any, patrn: str, instance: Any, schema: Dict[str, Any]) -> Iterator[Any]:
-        if validator.is_type(instance, "string") and not _compile_ecma(patrn).search(instance):
+        if validator.is_type(instance, "string") and not compiled[patrn].search(instance):
             yield ValidationError(f"does not match {patrn!r}")
 
     cls = validators.extend(Draft202012Validator, {"pattern": pattern})

@@ -1,0 +1,149 @@
+"""What schema validation reports: violations, and the errors for bad values, bad schemas and unreachable references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Tuple
+
+from profile_render.errors import ProfileRenderError, format_path
+
+__all__ = [
+    "ValuePath",
+    "SchemaViolation",
+    "SchemaValidationError",
+    "SchemaRefError",
+    "InvalidSchemaError",
+    "MAX_ECHO",
+    "echo",
+    "path_key",
+]
+
+ValuePath = Tuple[Any, ...]
+
+#: The longest value text a message may quote.
+MAX_ECHO = 80
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    """One way the final values break a chart's ``values.schema.json``.
+
+    ``path`` is the value path in the *final* values (a subchart's section
+    prefix included); ``keyword`` the failing schema keyword (``type``,
+    ``required``, ``enum``, ``format`` ..., ``false`` for a ``false`` schema);
+    ``schema_path`` the keywords leading to it inside the schema; ``chart``
+    the chart name path (``parent/sub``); ``origin`` where the offending value
+    was set, when the caller gave an origin function.
+    """
+
+    path: ValuePath
+    message: str
+    keyword: str
+    schema_path: Tuple[Any, ...]
+    chart: str
+    schema_source: str
+    origin: Optional[object] = None
+
+    def __str__(self) -> str:
+        text = f"{format_path(self.path, limit=12)}: {self.message} [{self.keyword}]"
+        where = _origin_text(self.origin)
+        if where:
+            text += f" (value from {where})"
+        return text
+
+
+def _origin_text(origin: Optional[object]) -> str:
+    """``file:line:column (layer)`` for an Origin-like object, or ``""``."""
+    if origin is None:
+        return ""
+    location = getattr(origin, "location", None)
+    layer = getattr(origin, "layer", None)
+    if location is None:
+        return str(origin)
+    return f"{location}, {layer}" if layer else str(location)
+
+
+class SchemaValidationError(ProfileRenderError):
+    """The final values break one or more charts' ``values.schema.json`` (Helm would refuse to render).
+
+    ``violations`` lists every violation of every chart, sorted by value path;
+    ``str()`` lists them, one per line, each with its value path, message,
+    keyword and the location the value was set at (when known).
+    """
+
+    def __init__(self, violations: Sequence[SchemaViolation]) -> None:
+        self.violations: List[SchemaViolation] = list(violations)
+        charts = sorted({v.chart for v in self.violations})
+        first = self.violations[0] if self.violations else None
+        count = len(self.violations)
+        super().__init__(
+            f"the values do not meet the schema of chart{'s' if len(charts) > 1 else ''} "
+            f"{', '.join(charts)} ({count} violation{'s' if count != 1 else ''})",
+            source=first.schema_source if first and len({v.schema_source for v in self.violations}) == 1 else None,
+            hint="change the values (or the chart's values.schema.json); Helm refuses to render them",
+        )
+
+    def _render(self) -> str:
+        head = f"{self.source}: {self.problem}" if self.source else self.problem
+        lines = [head + ":"]
+        multi = len({v.chart for v in self.violations}) > 1
+        for v in self.violations:
+            prefix = f"{v.chart}: " if multi else ""
+            lines.append(f"  - {prefix}{v}")
+        if self.hint:
+            lines.append(f"Hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class SchemaRefError(ProfileRenderError):
+    """A schema refers to a document profile-render must not fetch (and ``local_refs`` lacks).
+
+    ``ref`` is the absolute URI that was asked for.
+    """
+
+    def __init__(self, ref: str, *, source: Optional[str] = None, what: str = "$ref") -> None:
+        self.ref = ref
+        scheme = ref.split(":", 1)[0].lower() if ":" in ref else ""
+        if scheme in ("http", "https"):
+            helm = "Helm would download it"
+        elif scheme == "file":
+            helm = "Helm would read it from the local disk (relative references resolve against file:///values.schema.json)"
+        else:
+            helm = "Helm has no loader for this scheme and fails"
+        super().__init__(
+            f"the schema's {what} {ref!r} names a document that is not available offline ({helm})",
+            source=source,
+            hint="profile-render never fetches schemas: pass the document in local_refs={uri: schema}, "
+                 "or inline it under $defs and refer to it with a local #/$defs/... reference",
+        )
+
+
+class InvalidSchemaError(ProfileRenderError):
+    """A ``values.schema.json`` is not valid JSON or not a valid schema (Helm fails on it too).
+
+    ``details`` lists every problem found (``at '/properties/a/pattern': ...``)
+    when the schema breaks its meta-schema; the message names the first.
+    """
+
+    def __init__(self, problem: str, *, details: Sequence[str] = (), **kwargs: Any) -> None:
+        self.details: List[str] = list(details)
+        super().__init__(problem, **kwargs)
+
+
+def echo(value: Any) -> str:
+    """A value's repr, shortened so a message never quotes more than :data:`MAX_ECHO` characters of it."""
+    text = repr(value)
+    if len(text) <= MAX_ECHO:
+        return text
+    if isinstance(value, str):
+        return f"{text[:50]}...' ({len(value)} characters)"
+    if isinstance(value, dict):
+        return f"{text[:50]}...}} ({len(value)} keys)"
+    if isinstance(value, list):
+        return f"{text[:50]}...] ({len(value)} items)"
+    return text[: MAX_ECHO - 3] + "..."
+
+
+def path_key(path: Sequence[Any]) -> Tuple[Tuple[int, Any], ...]:
+    """A sort key for a value or schema path: indexes before names, each in its own order."""
+    return tuple((0, p) if isinstance(p, int) and not isinstance(p, bool) else (1, str(p)) for p in path)

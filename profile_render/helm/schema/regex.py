@@ -1,0 +1,445 @@
+"""Go regular expressions (``regexp``, RE2 syntax with Perl flags) evaluated by RE2 itself.
+
+Helm's schema library compiles ``pattern``, ``patternProperties`` and
+``format: regex`` with Go's ``regexp.Compile``. Go's ``regexp`` and the C++
+RE2 engine (the ``google-re2`` package, module ``re2``) share one syntax and
+one semantics: leftmost-first, linear-time matching, ``$`` only at the very
+end of the text, ASCII ``\\d``/``\\w``/``\\s``/``\\b``, simple case folding. So a
+pattern goes to RE2 as written, with the default options (Perl syntax, UTF-8).
+
+Where the two parsers disagree, a small guard (:func:`re2_text`) decides as
+Go (Helm 4.1.4 is built with Go 1.25), each point checked against the Helm
+binary (``tests/test_regex.py``):
+
+* ``\\C`` (any byte) and capture names with non-ASCII letters are RE2 syntax
+  Go rejects;
+* Go 1.25 looks ``\\p{...}`` names up loosely (case, spaces, ``_`` and ``-``
+  ignored) and knows ``ASCII``, ``Assigned``, ``LC``, ``Cn`` and the long
+  category names (``\\p{Letter}``), which RE2 does not: they are respelled
+  for RE2. Its loose lookup also makes every script with ``_`` or an inner
+  capital in its name (``Old_Italic``, ``SignWriting``) unknown: rejected;
+* Go 1.25's ``\\pC`` also holds the unassigned code points (``Cn``), which RE2
+  names only as a complement: classes that need one are rewritten as an
+  alternation or a complement, and the few that would need an intersection
+  raise :class:`UnsupportedRegexError` instead of being misjudged;
+* Go refuses capture groups nested 1000 deep ("expression nests too deeply").
+
+Nothing here imports ``re2`` until a pattern is compiled.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
+
+__all__ = [
+    "GoRegexError",
+    "UnsupportedRegexError",
+    "GoRegex",
+    "RegexCache",
+    "compile_go_regex",
+    "go_regex_error",
+    "re2_text",
+    "MAX_MEM",
+]
+
+#: RE2's memory budget per compiled pattern. Go has none, and RE2's
+#: default (8 MiB) refuses ``\\pL{1,500}``, which Go accepts; 32 MiB takes any
+#: single Unicode class repeated up to Go's limit of 1000 while keeping a
+#: hostile schema's patterns bounded. A pattern that still does not fit
+#: (``\\pL{1,1000}\\pL{1,1000}``) raises :class:`UnsupportedRegexError`.
+MAX_MEM = 32 << 20
+
+
+class GoRegexError(ValueError):
+    """A pattern Go's ``regexp.Compile`` rejects; ``str()`` is Go's message (``error parsing regexp: ...``)."""
+
+
+class UnsupportedRegexError(GoRegexError):
+    """A pattern Go accepts that profile-render cannot evaluate the same way with RE2."""
+
+
+# ---------------------------------------------------------------------------
+# Go 1.25's \p{name} lookup
+
+#: General categories RE2 names as Go does (Go's C differs: see _unicode_class).
+_CATEGORIES: FrozenSet[str] = frozenset((
+    "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn",
+    "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps",
+    "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs"))
+
+#: Unicode 15.0 scripts whose name survives Go 1.25's loose lookup (one word,
+#: one capital); the others are unreachable in Go and so rejected.
+_SCRIPTS: FrozenSet[str] = frozenset("""
+Adlam Ahom Arabic Armenian Avestan Balinese Bamum Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese
+Buhid Carian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cyrillic Deseret Devanagari Dogra
+Duployan Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gurmukhi Han Hangul Hanunoo
+Hatran Hebrew Hiragana Inherited Javanese Kaithi Kannada Katakana Kawi Kharoshthi Khmer Khojki Khudawadi Lao
+Latin Lepcha Limbu Lisu Lycian Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen Medefaidrin Miao
+Modi Mongolian Mro Multani Myanmar Nabataean Nandinagari Newa Nko Nushu Ogham Oriya Osage Osmanya Palmyrene
+Phoenician Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham Sinhala Sogdian Soyombo Sundanese Syriac
+Tagalog Tagbanwa Takri Tamil Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai
+Vithkuqi Wancho Yezidi Yi
+""".split())
+
+#: Unicode's long names (and extra aliases) of the general categories, as Go 1.25 accepts them.
+_CATEGORY_ALIASES = {
+    "Other": "C", "Control": "Cc", "cntrl": "Cc", "Format": "Cf", "Unassigned": "Cn", "Private_Use": "Co",
+    "Surrogate": "Cs", "Letter": "L", "Cased_Letter": "LC", "Lowercase_Letter": "Ll", "Modifier_Letter": "Lm",
+    "Other_Letter": "Lo", "Titlecase_Letter": "Lt", "Uppercase_Letter": "Lu", "Mark": "M", "Combining_Mark": "M",
+    "Spacing_Mark": "Mc", "Enclosing_Mark": "Me", "Nonspacing_Mark": "Mn", "Number": "N", "Decimal_Number": "Nd",
+    "digit": "Nd", "Letter_Number": "Nl", "Other_Number": "No", "Punctuation": "P", "punct": "P",
+    "Connector_Punctuation": "Pc", "Dash_Punctuation": "Pd", "Close_Punctuation": "Pe",
+    "Final_Punctuation": "Pf", "Initial_Punctuation": "Pi", "Other_Punctuation": "Po", "Open_Punctuation": "Ps",
+    "Symbol": "S", "Currency_Symbol": "Sc", "Modifier_Symbol": "Sk", "Math_Symbol": "Sm", "Other_Symbol": "So",
+    "Separator": "Z", "Line_Separator": "Zl", "Paragraph_Separator": "Zp", "Space_Separator": "Zs",
+}
+
+# Sets RE2 has no name for, as items of an RE2 character class. RE2's \pC is
+# Cc, Cf, Co and Cs, while Go 1.25's C also holds Cn (the unassigned code
+# points), which RE2 can only name as a complement.
+_LMNPSZ = "\\pL\\pM\\pN\\pP\\pS\\pZ"
+_ASSIGNED = _LMNPSZ + "\\pC"
+_ASCII = "\\x00-\\x7f"
+_NON_ASCII = "\\x{80}-\\x{10ffff}"
+_LC = "\\p{Lu}\\p{Ll}\\p{Lt}"
+
+
+def _canonical(name: str) -> str:
+    """Go 1.25's lookup key: separators (``_ - space``) dropped, first letter upper, the rest lower (ASCII only)."""
+    out: List[str] = []
+    for ch in name:
+        if ch in "_- ":
+            continue
+        if not out:
+            out.append(ch.upper() if "a" <= ch <= "z" else ch)
+        else:
+            out.append(ch.lower() if "A" <= ch <= "Z" else ch)
+    return "".join(out)
+
+
+_ALIASES = {_canonical(alias): target for alias, target in _CATEGORY_ALIASES.items()}
+
+
+class _Set(NamedTuple):
+    """A set of code points as RE2 class items: their union, or (``complement``) everything else."""
+
+    items: str
+    complement: bool = False
+
+
+def _unicode_class(name: str, negated: bool, text: str) -> _Set:
+    """Go's ``\\p{name}`` (``negated`` for ``\\P``) as an RE2 set; GoRegexError where Go does not know the name."""
+    if name.startswith("^"):
+        name, negated = name[1:], not negated
+    key = _canonical(name)
+    key = {"Ascii": "ASCII", "Lc": "LC"}.get(key, key)
+    if key not in ("Any", "Assigned", "ASCII", "LC", "Cn") and key not in _CATEGORIES and key not in _SCRIPTS:
+        key = _ALIASES.get(key, "")
+    if not key:
+        raise GoRegexError(f"error parsing regexp: invalid character class range: `{text}`")
+    if key == "C":
+        return _Set(_LMNPSZ, complement=not negated)
+    if key in _CATEGORIES or key in _SCRIPTS or key == "Any":
+        return _Set(f"\\{'P' if negated else 'p'}{{{key}}}")
+    if key == "ASCII":
+        return _Set(_NON_ASCII if negated else _ASCII)
+    if key == "Assigned":
+        return _Set(_ASSIGNED, complement=negated)
+    if key == "Cn":
+        return _Set(_ASSIGNED, complement=not negated)
+    return _Set(_LC, complement=negated)
+
+
+def _standalone(item: _Set) -> str:
+    """RE2 text for a ``\\p`` class outside brackets."""
+    if item.items == _LC:
+        # Go 1.25 does not case-fold LC (U+0345, which folds to a Greek iota, stays out): nor may RE2
+        return f"(?-i:[{'^' if item.complement else ''}{item.items}])"
+    if item.complement:
+        return f"[^{item.items}]"
+    if item.items.count("\\") == 1 and item.items.startswith(("\\p", "\\P")):
+        return item.items
+    return f"[{item.items}]"
+
+
+def _bracket(negated: bool, items: List[_Set], text: str) -> str:
+    """RE2 text for a bracketed class whose items may include complements (sets RE2 cannot union inside brackets)."""
+    plain = "".join(item.items for item in items if not item.complement)
+    others = [item.items for item in items if item.complement]
+    if not others:
+        return f"[{'^' if negated else ''}{plain}]"
+    if not negated:
+        # a union of complements: one alternative per part
+        return "(?:" + "|".join(([f"[{plain}]"] if plain else []) + [f"[^{x}]" for x in others]) + ")"
+    if len(others) == 1 and not plain:
+        return f"[{others[0]}]"  # the complement of a complement
+    raise UnsupportedRegexError(f"profile-render cannot evaluate the character class {text} "
+                                "(RE2 cannot intersect the sets it names)")
+
+
+# ---------------------------------------------------------------------------
+# The guard
+
+
+_MAX_CAPTURE_DEPTH = 999  # Go's parse tree may be 1000 deep; a capture adds a level above its content
+
+
+def _is_go_capture_name(name: str) -> bool:
+    return bool(name) and all(ch == "_" or ("0" <= ch <= "9") or ("A" <= ch <= "Z") or ("a" <= ch <= "z")
+                              for ch in name)
+
+
+def _flags_end(pattern: str, i: int) -> Optional[int]:
+    """Index of the ``:`` or ``)`` ending a flag group's flags (``(?i-s`` ...), or None."""
+    while i < len(pattern) and pattern[i] in "imsU-":
+        i += 1
+    return i if i < len(pattern) and pattern[i] in ":)" else None
+
+
+def _unicode_escape(pattern: str, i: int) -> Tuple[Optional[_Set], int]:
+    """The ``\\p``/``\\P`` escape at ``i``: its set and where it ends, or (None, i) when RE2 should see it as is."""
+    j = i + 2
+    if j >= len(pattern):
+        return None, i
+    if pattern[j] == "{":
+        end = pattern.find("}", j)
+        if end == -1:
+            return None, i  # RE2 reports the missing brace as Go does
+        name, j = pattern[j + 1:end], end + 1
+    else:
+        name, j = pattern[j], j + 1
+    return _unicode_class(name, pattern[i + 1] == "P", pattern[i:j]), j
+
+
+def _class_end(pattern: str, i: int) -> Tuple[List[_Set], int, bool]:
+    """The items of the bracketed class opening at ``i`` and the index after it (``False``: never closed)."""
+    n = len(pattern)
+    j = i + 1
+    if j < n and pattern[j] == "^":
+        j += 1
+    items: List[_Set] = []
+    first = True  # a ']' first in the class is a literal
+    while j < n:
+        c = pattern[j]
+        if c == "]" and not first:
+            return items, j + 1, True
+        first = False
+        if c == "[" and pattern.startswith("[:", j):
+            end = pattern.find(":]", j + 2)
+            if end != -1:  # a POSIX class such as [:alpha:]
+                items.append(_Set(pattern[j:end + 2]))
+                j = end + 2
+                continue
+        if c == "\\" and j + 1 < n:
+            if pattern[j + 1] in "pP":
+                item, after = _unicode_escape(pattern, j)
+                if item is not None:
+                    items.append(item)
+                    j = after
+                    continue
+            items.append(_Set(pattern[j:j + 2]))
+            j += 2
+            continue
+        items.append(_Set(c))
+        j += 1
+    return items, n, False
+
+
+def re2_text(pattern: str) -> str:
+    """The text to give RE2 for Go pattern ``pattern``: raises GoRegexError where Go rejects what RE2 accepts.
+
+    Only Unicode classes change (see the module docstring); RE2 itself
+    reports every other syntax error. Lone surrogates (JSON escapes Go's
+    decoder turns into U+FFFD) become U+FFFD here too.
+    """
+    if any("\ud800" <= ch <= "\udfff" for ch in pattern):
+        pattern = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in pattern)
+    out: List[str] = []
+    groups: List[bool] = []  # per open group: is it a capture?
+    depth = 0
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            if e == "Q":  # quoted text up to \E: copied untouched
+                end = pattern.find("\\E", i + 2)
+                end = n if end == -1 else end + 2
+                out.append(pattern[i:end])
+                i = end
+                continue
+            if e == "C":
+                raise GoRegexError("error parsing regexp: invalid escape sequence: `\\C`")
+            if e in "pP":
+                item, after = _unicode_escape(pattern, i)
+                if item is not None:
+                    out.append(_standalone(item))
+                    i = after
+                    continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            items, end, closed = _class_end(pattern, i)
+            if closed and any(item.complement for item in items):
+                out.append(_bracket(pattern[i + 1:i + 2] == "^", items, pattern[i:end]))
+            else:
+                negated = pattern[i + 1:i + 2] == "^"
+                out.append(("[^" if negated else "[") + "".join(item.items for item in items)
+                           + ("]" if closed else ""))
+            i = end
+            continue
+        if c == "(":
+            capture = True
+            if pattern.startswith("(?P<", i) or (pattern.startswith("(?<", i)
+                                                  and not pattern.startswith(("(?<=", "(?<!"), i)):
+                start = i + (4 if pattern[i + 2] == "P" else 3)
+                end = pattern.find(">", start)
+                if end == -1 or not _is_go_capture_name(pattern[start:end]):
+                    shown = pattern[i:end + 1] if end != -1 else pattern[i:]
+                    raise GoRegexError(f"error parsing regexp: invalid named capture: `{shown}`")
+            elif pattern.startswith("(?", i):
+                close = _flags_end(pattern, i + 2)
+                if close is not None and pattern[close] == ")":
+                    out.append(pattern[i:close + 1])  # (?flags): no group
+                    i = close + 1
+                    continue
+                capture = False
+            groups.append(capture)
+            if capture:
+                depth += 1
+                if depth > _MAX_CAPTURE_DEPTH:
+                    raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{pattern}`")
+        elif c == ")" and groups:
+            if groups.pop():
+                depth -= 1
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# Compiling
+
+# RE2's error kinds in Go's words (regexp/syntax ErrorCode texts).
+_GO_ERRORS = {
+    "bad repetition operator": "invalid nested repetition operator",
+    "invalid perl operator": "invalid or unsupported Perl syntax",
+    "invalid repetition size": "invalid repeat count",
+    "no argument for repetition operator": "missing argument to repetition operator",
+    "missing ]": "missing closing ]",
+    "missing )": "missing closing )",
+    "trailing \\": "trailing backslash at end of expression",
+    "invalid named capture group": "invalid named capture",
+}
+
+
+def _go_message(re2_message: str) -> str:
+    kind, sep, arg = re2_message.partition(": ")
+    kind = _GO_ERRORS.get(kind, kind)
+    return f"error parsing regexp: {kind}: `{arg}`" if sep else f"error parsing regexp: {kind}"
+
+
+class GoRegex:
+    """A compiled Go pattern: ``search(text)`` says whether it matches anywhere in ``text``, in linear time."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str, compiled: Any) -> None:
+        self.pattern = pattern
+        self._compiled = compiled
+
+    def search(self, text: str) -> bool:
+        """Whether the pattern matches somewhere in ``text`` (Go's ``MatchString``)."""
+        # surrogatepass: a lone surrogate in a value must not make matching raise
+        return self._compiled.search(text.encode("utf-8", "surrogatepass")) is not None
+
+    def __repr__(self) -> str:
+        return f"GoRegex({self.pattern!r})"
+
+
+def compile_go_regex(pattern: str) -> GoRegex:
+    """Compile a Go pattern with RE2; raises GoRegexError with Go's message where Go's ``regexp.Compile`` fails.
+
+    :class:`UnsupportedRegexError` (a GoRegexError) marks the few patterns Go
+    accepts that RE2 cannot evaluate (beyond :data:`MAX_MEM`, or a class
+    RE2 has no name for inside brackets).
+    """
+    import re2
+
+    text = re2_text(pattern)
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern on stderr
+    options.max_mem = MAX_MEM
+    try:
+        compiled = re2.compile(text.encode("utf-8"), options)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else ""
+        message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        if message.startswith("pattern too large"):
+            raise UnsupportedRegexError(
+                f"profile-render cannot evaluate the pattern: RE2 needs more than {MAX_MEM >> 20} MiB for it "
+                "(Go accepts it)") from None
+        raise GoRegexError(_go_message(message)) from None
+    return GoRegex(pattern, compiled)
+
+
+def go_regex_error(pattern: str) -> Optional[str]:
+    """Why Go's ``regexp.Compile`` rejects ``pattern`` (its message), or None when Go accepts it."""
+    try:
+        compile_go_regex(pattern)
+    except UnsupportedRegexError:
+        return None  # Go accepts it; only evaluating it is beyond us
+    except GoRegexError as exc:
+        return str(exc)
+    return None
+
+
+class RegexCache:
+    """A thread-safe, bounded LRU of compiled Go patterns (only successful compilations are kept).
+
+    Owned by whoever validates (a :class:`~profile_render.helm.schema.cache.ValidatorCache`,
+    the catalog's validators); two caches never share entries.
+    """
+
+    def __init__(self, maxsize: int = 256) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        self.maxsize = maxsize
+        self._lock = threading.Lock()
+        self._entries: "OrderedDict[str, GoRegex]" = OrderedDict()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def compile(self, pattern: str) -> GoRegex:
+        """The compiled pattern (compiled on a miss; raises GoRegexError like :func:`compile_go_regex`)."""
+        with self._lock:
+            found = self._entries.get(pattern)
+            if found is not None:
+                self._entries.move_to_end(pattern)
+                return found
+        compiled = compile_go_regex(pattern)  # outside the lock: compiling may take a while
+        with self._lock:
+            self._entries[pattern] = compiled
+            self._entries.move_to_end(pattern)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return compiled
+
+    def search(self, pattern: str, text: str) -> bool:
+        """Whether Go pattern ``pattern`` matches somewhere in ``text``."""
+        return self.compile(pattern).search(text)
+
+    def error(self, pattern: str) -> Optional[str]:
+        """Like :func:`go_regex_error`, through the cache."""
+        try:
+            self.compile(pattern)
+        except UnsupportedRegexError:
+            return None
+        except GoRegexError as exc:
+            return str(exc)
+        return None
