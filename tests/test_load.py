@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from profile_render.yamlio import load as load_module
+from profile_render.yamlio import parse as parse_module
 from profile_render.errors import (
     LimitExceededError,
     ProfileRenderError,
@@ -21,7 +21,7 @@ from profile_render.yamlio.load import Limits, load_values, load_values_file
 
 
 def test_libyaml_is_used_on_this_machine():
-    assert load_module.LIBYAML, "PyYAML should be built with libyaml here (the hot path)"
+    assert parse_module.LIBYAML, "PyYAML should be built with libyaml here (the hot path)"
 
 
 def test_unquoted_placeholder_gets_quote_hint():

@@ -28,7 +28,7 @@ from deepmerge import Merger
 
 from profile_render.helm.chart import Chart, Dependency
 from profile_render.errors import ChartError, MergeError, ValuesWarning, describe_value, format_path
-from profile_render.yamlio.load import _format_go_float
+from profile_render.yamlio.scalars import format_go_float as _format_go_float
 from profile_render.helm.semver import is_compatible_range
 
 __all__ = [
