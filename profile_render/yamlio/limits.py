@@ -47,8 +47,10 @@ class Limits:
             if getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
         if self.max_depth > 900:
-            # Building recurses once or twice per nesting level; stay well inside
-            # CPython's default recursion limit (libyaml 0.2.6 itself stops at 1000).
+            # libyaml 0.2.6 stops at 1000 levels; ours must come first. Building
+            # recurses twice per level, so past about 400 levels CPython's default
+            # recursion limit may end a read first (still a LimitExceededError,
+            # without a position).
             raise ValueError("Limits.max_depth cannot exceed 900")
 
 
@@ -57,7 +59,7 @@ DEFAULT_LIMITS = Limits()
 CATALOG_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=200, max_alias_expansion=1_000_000,
                         max_nodes=1_000_000)
 # Manifest streams (helm template output) can be large: the node bound they always had.
-MANIFEST_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=500, max_alias_expansion=2_000_000,
+MANIFEST_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=300, max_alias_expansion=2_000_000,
                          max_nodes=2_000_000)
 
 

@@ -8,7 +8,8 @@ build values from the events themselves (:mod:`profile_render.yamlio.build`).
 
 libyaml is the fast path. PyYAML's pure-Python parser reads a text instead
 when libyaml is missing or not wanted, when the text might nest deeper than
-the limit (:func:`~profile_render.yamlio.limits.deep_nesting_suspected`), and,
+the limit, or than :data:`GUARD_FLOOR` levels when the limit is lower
+(:func:`~profile_render.yamlio.limits.deep_nesting_suspected`), and,
 for go-yaml v2 readers, when the text holds something libyaml's scanner
 reads differently from go-yaml v2's (the escapes ``\\'`` and ``\\/``, a byte
 order mark after the start); :class:`GoV2EventParser` scans those as go-yaml
@@ -43,7 +44,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None  # type: ignore[assignment, misc]
     LIBYAML = False
 
-__all__ = ["LIBYAML", "EventParser", "GoV2EventParser", "DocumentEvents", "event_parser", "iter_documents"]
+__all__ = ["LIBYAML", "GUARD_FLOOR", "EventParser", "GoV2EventParser", "DocumentEvents", "event_parser", "iter_documents"]
 
 
 class EventParser(Reader, Scanner, Parser):
@@ -97,6 +98,11 @@ class GoV2EventParser(EventParser):
         return token
 
 
+# Below this nesting libyaml is safe on every build and our own stop enforces any lower limit exactly,
+# so a small Limits.max_depth does not send every text to the slow parser.
+GUARD_FLOOR = 100
+
+
 def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int) -> Any:
     """The fastest parser that reads ``text`` as the reference does and that the depth guard lets near it.
 
@@ -105,7 +111,7 @@ def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int) -
     pure-Python parser checks the text's characters, so this may raise
     :class:`yaml.YAMLError`.
     """
-    if use_libyaml and LIBYAML and not deep_nesting_suspected(text, max_depth) and not (
+    if use_libyaml and LIBYAML and not deep_nesting_suspected(text, max(max_depth, GUARD_FLOOR)) and not (
             go_v2 and ("\\/" in text or "\\'" in text or "\ufeff" in text[1:])):
         return _CParser(text)
     return GoV2EventParser(text) if go_v2 else EventParser(text)
