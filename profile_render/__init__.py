@@ -24,8 +24,8 @@ _EXPORTS = {
     "StrictModeError": "errors",
     "ValuesWarning": "errors",
     "Location": "errors",
-    # load
-    "Limits": "yamlio.load",
+    # reading YAML
+    "Limits": "yamlio.limits",
     "LoadedValues": "yamlio.load",
     "load_values": "yamlio.load",
     "load_values_file": "yamlio.load",
@@ -95,7 +95,8 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         ValuesTypeError,
         ValuesWarning,
     )
-    from .yamlio.load import Limits, LoadedValues, load_values, load_values_file
+    from .yamlio.limits import Limits
+    from .yamlio.load import LoadedValues, load_values, load_values_file
     from .helm.coalesce import coalesce_values, merge_layers
     from .origin import Origin, PathNotFoundError, parse_value_path
     from .helm.setvalues import apply_set, parse_set

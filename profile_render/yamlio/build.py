@@ -27,14 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import yaml
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
+from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 
 from profile_render.errors import ProfileRenderError
 from profile_render.yamlio.limits import Limits, NodeBudget
@@ -156,6 +149,7 @@ class _Builder:
         self.positions: Optional[Dict[Path, Tuple[int, int]]] = {} if positions else None
         self.duplicates: List[DuplicateKey] = []
         self.targets: Dict[int, int] = {}  # alias event index -> index of the anchored node's first event
+        self.plain_keys: Dict[str, Any] = {}  # plain key text -> key: keys repeat, resolving them does not need to
 
     def document(self, budget: NodeBudget) -> Document:
         """Check the document's aliases and size against the limits, then build it."""
@@ -336,13 +330,9 @@ class _Builder:
                 return out, index + 1
             if positions is not None:
                 positions[path + (item,)] = self.spot(self.marked(index))
-            if cls is ScalarEvent:
-                if event.tag is None and event.implicit[0]:
-                    value = plain(event.value)
-                    if value.__class__ is Reject:
-                        self.scalar(event, path + (item,))  # raises the refusal
-                else:
-                    value = self.scalar(event, path + (item,))
+            # The hot path, a plain scalar, inline; the rest (and refusals) through node().
+            if cls is ScalarEvent and event.tag is None and event.implicit[0] and (
+                    value := plain(event.value)).__class__ is not Reject:
                 index += 1
             else:
                 value, index = self.node(index, child_depth, path + (item,))
@@ -354,7 +344,7 @@ class _Builder:
         events = self.events
         positions = self.positions
         plain = self.plain
-        key_of = self.policy.key
+        key_of = self.key
         out: Dict[str, Any] = {}
         explicit: Dict[str, Any] = {}  # key -> the key event that set it last
         merged: Optional[Dict[str, Any]] = None  # yaml.v3: what merge keys bring, under the explicit keys
@@ -388,14 +378,9 @@ class _Builder:
                 self.duplicate(path + (key,), key_event, previous)
             explicit[key] = key_event
             event = events[index]
-            if event.__class__ is ScalarEvent:
-                if event.tag is None and event.implicit[0]:
-                    value = plain(event.value)
-                    if value.__class__ is Reject:
-                        self.scalar(event, path + (key,))  # raises the refusal
-                else:
-                    value = self.scalar(event, path + (key,))
-                index += 1
+            if event.__class__ is ScalarEvent and event.tag is None and event.implicit[0] and (
+                    value := plain(event.value)).__class__ is not Reject:
+                index += 1  # a plain scalar, the hot path
             else:
                 value, index = self.node(index, child_depth, path + (key,))
             out[key] = value
@@ -408,6 +393,15 @@ class _Builder:
                     positions[path + (key,)] = self.spot(key_event)
             out = merged
         return out, index + 1
+
+    def key(self, event: Any) -> Any:
+        """The key a scalar event stands for under the policy (plain keys resolved once per text)."""
+        if event.tag is None and event.implicit[0]:
+            key = self.plain_keys.get(event.value)
+            if key is None:
+                key = self.plain_keys[event.value] = self.policy.key(event)
+            return key
+        return self.policy.key(event)
 
     def duplicate(self, path: Path, event: Any, previous: Any) -> None:
         """Record a key set again at ``event`` (``previous`` set it before)."""
