@@ -166,6 +166,10 @@ class _Builder:
                 raise
             # A merge key's list cut short by the depth guard: refuse it where the guard stopped.
             raise self.too_deep(events[-1], None) from None
+        if parsed.truncated:
+            # Building refuses the collection the guard stopped at before it ends; never let a
+            # cut-short document through whatever path got there.
+            raise self.too_deep(events[-1], None)
         root = events[1]
         return Document(value, root.start_mark.line + self.offset + 1, root.start_mark.column + 1,
                         self.positions, self.duplicates)
