@@ -300,7 +300,7 @@ MANIFEST_REFUSALS = [
     ("v: .nan", "'.nan' is NaN"),  # was float("nan")
     ("~: 1", "a mapping key is null"),  # was the key "null"
     ("null: 1", "a mapping key is null"),
-    ("v: !!int abc", "cannot decode 'abc'"),  # was an uncaught ValueError
+    ("v: !!int abc", "cannot decode the value (a !!str) as !!int"),  # was an uncaught ValueError
     ('v: "\\/"', "found unknown escape character"),  # go-yaml v2 has no \/ escape; was "/"
 ]
 
@@ -325,6 +325,15 @@ def test_manifests_keep_single_letter_booleans_as_text():
     ((obj, _),) = read_stream("n: 5\ny: N\nyes: on\n")
     assert obj == {"n": 5, "y": "N", "true": True}
     assert read_values("n: 5\ny: N\n").data == {"false": 5, "true": False}
+
+
+def test_manifest_errors_never_quote_values():
+    with pytest.raises(ManifestError) as info:
+        read_stream("kind: Secret\ndata:\n  token: !!int CANARY-secret\n")
+    assert "CANARY" not in str(info.value) and (info.value.line, info.value.column) == (3, 10)
+    with pytest.raises(ValuesTypeError) as info:
+        read_values("a: !!int abc\n")
+    assert "'abc'" in info.value.problem, "values errors quote the text, as Helm's do"
 
 
 def test_manifest_limit_errors_are_both_kinds():

@@ -113,6 +113,7 @@ class GoYamlV2Policy(ScalarPolicy):
     name = "go-yaml v2 (Helm)"
     consumer = "Helm"
     keys_noun = "Helm values keys"
+    quotes_values = True  # whether messages may quote a value's text
 
     @staticmethod
     def number(kind: str, value: Union[int, float]) -> Union[int, float]:
@@ -144,7 +145,8 @@ class GoYamlV2Policy(ScalarPolicy):
         if tag == FLOAT_TAG and kind == "int":
             return "float", float(value)  # only int64 widens; a uint64-only value is an error
         short = "!!" + want
-        raise ScalarProblem(f"cannot decode {text!r} (a !!{kind_name}) as {short}",
+        shown = repr(text) if self.quotes_values else "the value"
+        raise ScalarProblem(f"cannot decode {shown} (a !!{kind_name}) as {short}",
                             f"write a valid {short} value or remove the tag")
 
     def tagged(self, event: Any) -> Any:
@@ -213,6 +215,7 @@ class KubernetesPolicy(GoYamlV2Policy):
     name = "go-yaml v2 (Kubernetes)"
     consumer = "Kubernetes"
     keys_noun = "Kubernetes object keys"
+    quotes_values = False  # a Secret's data is secret
 
     @staticmethod
     def number(kind: str, value: Union[int, float]) -> Union[int, float]:
