@@ -26,8 +26,8 @@ _EXPORTS = {
     "Location": "errors",
     # problem records and their reporter (profile_render.report)
     "Diagnostic": "problems",
-    # load
-    "Limits": "yamlio.load",
+    # reading YAML
+    "Limits": "yamlio.limits",
     "LoadedValues": "yamlio.load",
     "load_values": "yamlio.load",
     "load_values_file": "yamlio.load",
@@ -98,7 +98,8 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         ValuesWarning,
     )
     from .problems import Diagnostic
-    from .yamlio.load import Limits, LoadedValues, load_values, load_values_file
+    from .yamlio.limits import Limits
+    from .yamlio.load import LoadedValues, load_values, load_values_file
     from .helm.coalesce import coalesce_values
     from .origin import Origin, PathNotFoundError, parse_value_path
     from .tree import merge_layers

@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 import yaml
 
-from profile_render.yamlio.load import _plain_kind
+from profile_render.yamlio.scalars import plain_kind as _plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
 

@@ -160,10 +160,10 @@ def test_httpbin_sample():
 
 @needs_samples
 def test_pure_python_parser_reads_the_same(monkeypatch):
-    import profile_render.orchestrator.catalog.read as catalog_module
+    import profile_render.yamlio.parse as parse_module
 
     fast = load_catalog([TUTORIAL])
-    monkeypatch.setattr(catalog_module, "_CLoader", None)
+    monkeypatch.setattr(parse_module, "LIBYAML", False)
     slow = load_catalog([TUTORIAL])
     assert slow.applications == fast.applications and slow.packages == fast.packages
     assert [d.positions for d in slow.documents] == [d.positions for d in fast.documents]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from profile_render.yamlio import load as load_module
+from profile_render.yamlio import parse as parse_module
 from profile_render.errors import (
     LimitExceededError,
     ProfileRenderError,
@@ -21,7 +21,7 @@ from profile_render.yamlio.load import Limits, load_values, load_values_file
 
 
 def test_libyaml_is_used_on_this_machine():
-    assert load_module.LIBYAML, "PyYAML should be built with libyaml here (the hot path)"
+    assert parse_module.LIBYAML, "PyYAML should be built with libyaml here (the hot path)"
 
 
 def test_unquoted_placeholder_gets_quote_hint():
@@ -242,13 +242,121 @@ def test_fallback_parser_matches_libyaml(text):
     assert outcome(True) == outcome(False)
 
 
+# -- fuzzing the loader up to and past its limits ---------------------------------------------
+
+_leaves = st.sampled_from(
+    ["1", "y", "x", "~", "''", '"q"', "0x1F", "1e400", "!!int 3", "! 12", "!!binary aGk=", "2001-12-14",
+     "&a 1", "&b [1, 2]", "&c {k: v}", "[]", "{}"] * 6
+    + ["*a", "*b", "*c", ".inf", "!!int x"] * 2  # aliases that may be undefined, refused scalars
+    + ["%x", "@", "'", "{", "]", "? k"]  # broken syntax
+)
+_keys = st.sampled_from(["a", "b", "y", "1", "1.5", "'q'"] * 4 + ["~", "<<", "[k]", "*a"])
+
+
+_properties = st.sampled_from(["", "", "", "", "&a ", "&b ", "&c ", "!!map ", "!foo "])
+
+
+def _flow_node(children):
+    return st.one_of(
+        st.tuples(_properties, st.lists(children, max_size=4)).map(lambda p: p[0] + "[" + ", ".join(p[1]) + "]"),
+        st.tuples(_properties, st.lists(st.tuples(_keys, children), max_size=4)).map(
+            lambda p: p[0] + "{" + ", ".join(f"{k}: {v}" for k, v in p[1]) + "}"),
+    )
+
+
+_flow = st.recursive(_leaves, _flow_node, max_leaves=25)
+
+
+def _laughs(levels: int) -> str:
+    lines = ["l0: &l0 [x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 4)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def _growing_texts(draw):
+    """Values texts that nest (flow and block), alias, merge, grow and break: they reach every limit."""
+    pieces = []
+    for _ in range(draw(st.integers(1, 2))):
+        shape = draw(st.sampled_from(["flow", "deep", "unclosed", "block", "laughs", "merge", "wide", "wide"]))
+        if shape == "flow":
+            piece = "a: " + draw(_flow) + "\nb: " + draw(_flow) + "\n"
+        elif shape == "deep":
+            n = draw(st.integers(0, 120))
+            piece = "a: " + "[" * n + draw(_flow) + "]" * n + "\n"
+        elif shape == "unclosed":
+            piece = "a: " + draw(st.sampled_from(["[", "{a: ", "- "])) * draw(st.integers(1, 3000))
+        elif shape == "block":
+            n = draw(st.integers(1, 60))
+            piece = draw(st.sampled_from([
+                "".join(" " * i + "k:\n" for i in range(n)),
+                "".join(" " * (2 * i) + "- k:\n" for i in range(n)),
+                "a:\n" + "- " * n + "x\n",
+            ]))
+        elif shape == "laughs":
+            piece = _laughs(draw(st.integers(1, 8)))
+        elif shape == "merge":
+            piece = f"base: &a {draw(_flow)}\nm:\n  <<: *a\n  k: {draw(_flow)}\nl: [*a, *a]\n"
+        else:
+            piece = "".join(f"k{i}: {draw(_flow)}\n" for i in range(draw(st.integers(1, 40))))
+        pieces.append(piece)
+    return "---\n".join(pieces)
+
+
+_small_limits = st.builds(Limits, max_bytes=st.one_of(st.integers(20, 2_000), st.just(4_000_000)),
+                          max_depth=st.integers(1, 40), max_alias_expansion=st.integers(1, 300),
+                          max_nodes=st.integers(1, 1_000))
+
+
+def _depth(value):
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _nodes(value):
+    if isinstance(value, dict):
+        return 1 + sum(1 + _nodes(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_nodes(v) for v in value)
+    return 1
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=80))
-@example("\x1f\\/")  # a control character on the pure-Python reader path (found by CI)
-@example("a: \"\\'\"\x07")
-@example("\ufeffa\ufeff: 1\x1f")
-def test_arbitrary_text_never_raises_anything_else(text):
+@given(st.one_of(st.text(max_size=80), _growing_texts()), st.one_of(st.just(Limits()), _small_limits),
+       st.booleans())
+@example("\x1f\\/", Limits(), True)  # a control character on the pure-Python reader path (found by CI)
+@example("a: \"\\'\"\x07", Limits(), True)
+@example("\ufeffa\ufeff: 1\x1f", Limits(), True)
+@example("a: " + "[" * 50_000, Limits(), True)  # deeper than libyaml's own limit
+@example(_laughs(12), Limits(), True)  # an alias bomb
+@example("a: " + "[" * 30 + "]" * 30 + "\n", Limits(max_depth=30), False)  # exactly too deep
+def test_arbitrary_text_never_raises_anything_else(text, limits, use_libyaml):
+    """Any text, within or past any limits, gives values within the limits or a ProfileRenderError."""
     try:
-        load_values(text)
-    except ProfileRenderError:
-        pass
+        loaded = load_values(text, limits=limits, use_libyaml=use_libyaml)
+    except ProfileRenderError as exc:
+        assert exc.source == "<string>" and exc.problem
+        return
+    assert isinstance(loaded.data, dict)
+    assert len(text.encode("utf-8")) <= limits.max_bytes
+    assert _depth(loaded.data) <= limits.max_depth
+    assert _nodes(loaded.data) <= limits.max_nodes
+
+
+@settings(max_examples=100, deadline=None)
+@given(_growing_texts(), _small_limits)
+def test_limits_refuse_alike_with_either_parser(text, limits):
+    """Both parsers accept the same texts within the limits and refuse the same ones past them."""
+    def outcome(use_libyaml):
+        try:
+            return ("ok", load_values(text, limits=limits, use_libyaml=use_libyaml).data)
+        except LimitExceededError:
+            return ("limit",)
+        except ProfileRenderError:
+            return ("error",)
+
+    fast, slow = outcome(True), outcome(False)
+    assert fast == slow or {fast[0], slow[0]} == {"error"}

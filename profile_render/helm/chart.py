@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import ChartError, ProfileRenderError, describe_value
-from profile_render.yamlio.load import Limits, LoadedValues, _format_float32_key, load_values, load_yaml_document
+from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_yaml_document
+from profile_render.yamlio.scalars import format_float32_key as _format_float32_key
 
 __all__ = ["Chart", "Dependency", "load_chart", "chart_from_values", "ArchiveLimits"]
 

@@ -25,7 +25,7 @@ from profile_render.helm.chart import Chart, Dependency
 from profile_render.helm.coalesce import WarnFn, coalesce_values
 from profile_render.helm.semver import is_compatible_range
 from profile_render.tree import ValuesDict, copy_tree
-from profile_render.yamlio.load import _format_go_float
+from profile_render.yamlio.scalars import format_go_float
 
 __all__ = [
     "EnablePlan",
@@ -246,7 +246,7 @@ def _go_sprint(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return _format_go_float(float(value), 64)
+        return format_go_float(float(value), 64)
     return str(value)
 
 

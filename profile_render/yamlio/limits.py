@@ -1,0 +1,122 @@
+"""Limits on reading YAML: size, nesting depth, alias expansion and nodes built, and the depth guard.
+
+Every reader enforces them in our own code, before libyaml or the node
+builder could be driven to exhaust memory or the stack:
+
+* the size is checked on the bytes, before decoding;
+* :func:`deep_nesting_suspected` looks at the text first: text that might
+  nest deeper than the limit goes to PyYAML's pure-Python parser, which has
+  no nesting limit of its own and does not recurse, so libyaml (whose builds
+  differ: 0.2.5 has no limit, 0.2.6 stops at 1000) never sees it; the event
+  reader then stops at the first collection nested ``max_depth`` deep;
+* aliases are measured before anything is built (an alias bomb is refused in
+  time proportional to its text), and so is the number of nodes built.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Type
+
+from profile_render.errors import ProfileRenderError
+
+__all__ = ["Limits", "DEFAULT_LIMITS", "CATALOG_LIMITS", "MANIFEST_LIMITS", "NodeBudget", "check_size",
+           "deep_nesting_suspected"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits applied while reading one YAML text.
+
+    ``max_bytes`` defaults to the catalog's 4,000,000-byte cap on chart values;
+    ``max_depth`` bounds container nesting; ``max_alias_expansion`` bounds how
+    many nodes aliases may re-materialise in one document (a "billion laughs"
+    document fails fast instead of exhausting memory); ``max_nodes`` bounds
+    the nodes one text may build, aliases expanded (for values the default
+    is above what the other two defaults let a text reach).
+    """
+
+    max_bytes: int = 4_000_000
+    max_depth: int = 200
+    max_alias_expansion: int = 100_000
+    max_nodes: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_depth", "max_alias_expansion", "max_nodes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"Limits.{name} must be a positive integer")
+        if self.max_depth > 900:
+            # libyaml 0.2.6 stops at 1000 levels; ours must come first. Building
+            # recurses twice per level, so past about 400 levels CPython's default
+            # recursion limit may end a read first (still a LimitExceededError,
+            # without a position).
+            raise ValueError("Limits.max_depth cannot exceed 900")
+
+
+DEFAULT_LIMITS = Limits()
+# Catalog files: the node and depth bounds the catalog reader always had; no practical size bound.
+CATALOG_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=200, max_alias_expansion=1_000_000,
+                        max_nodes=1_000_000)
+# Manifest streams (helm template output) can be large: the node bound they always had.
+MANIFEST_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=300, max_alias_expansion=2_000_000,
+                         max_nodes=2_000_000)
+
+
+class NodeBudget:
+    """The nodes one reading may still build (aliases expanded), shared by the documents of one text."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, limit: int) -> None:
+        self.remaining = limit
+
+
+def check_size(size: int, limit: int, *, what: str, source: str, hint: str,
+               error: Type[ProfileRenderError]) -> None:
+    """Raise ``error`` when an input of ``size`` bytes is over ``limit``; ``what`` names it ("the values file is")."""
+    if size > limit:
+        raise error(f"{what} {size:,} bytes, more than the limit of {limit:,}", source=source, hint=hint)
+
+
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def deep_nesting_suspected(text: str, max_depth: int) -> bool:
+    """Whether ``text`` might nest collections more than ``max_depth`` deep (cheap; false alarms only cost speed).
+
+    Nesting is flow nesting (brackets) plus block nesting (indentation): a
+    text deeper than the limit has flow brackets open more than half of it
+    deep, or a line indented more than about half of it. Brackets inside
+    quotes or comments are counted too; that can only raise false alarms,
+    or, where a quoted closing bracket hides real depth, leave the check to
+    the event reader, which enforces the limit exactly either way.
+    """
+    half = max_depth // 2
+    if text.count("[") + text.count("{") > half:
+        depth = deepest = 0
+        for char in _NOT_BRACKETS.sub("", text):
+            if char == "[" or char == "{":
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+            elif depth:
+                depth -= 1
+        if deepest > half:
+            return True
+    # Each block level indents by at least one column, or two levels (a
+    # mapping and the sequence under one of its keys) share one; compact
+    # sequences ("- - x") add two columns a level.
+    indent = max(half - 2, 1)
+    return _indented(indent).search(text) is not None or _indented_start(indent).match(text) is not None
+
+
+def _indented(columns: int) -> "re.Pattern[str]":
+    """A line whose leading spaces, tabs and block indicators reach ``columns`` (re caches the compiled pattern)."""
+    return re.compile("\n[ \t?-]{%d}" % columns)
+
+
+def _indented_start(columns: int) -> "re.Pattern[str]":
+    """The same for the first line."""
+    return re.compile("[ \t?-]{%d}" % columns)
+
