@@ -53,8 +53,8 @@ _EXPORTS = {
     "to_json": "emit",
     "to_yaml": "emit",
     # render
-    "render": "render",
-    "RenderResult": "render",
+    "render": "rendering",
+    "RenderResult": "rendering",
     "ImageRegistry": "orchestrator.model",
     "DeploymentContext": "orchestrator.model",
     "Secret": "orchestrator.model",
@@ -107,5 +107,5 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .values import Layer, MergeResult, merge_values
     from .orchestrator.credentials import bundle_name
     from .orchestrator.model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
-    from .render import RenderResult, render
+    from .rendering import RenderResult, render
     from .orchestrator.placeholders import Placeholder, PlaceholderError, Placeholders

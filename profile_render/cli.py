@@ -21,7 +21,7 @@ from profile_render.report import FORMATS, format_text, report
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
     from profile_render.problems import Diagnostic, Rule
-    from profile_render.render import RenderResult
+    from profile_render.rendering import RenderResult
     from profile_render.values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -373,7 +373,7 @@ def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
 
 def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.orchestrator.model import DeploymentContext
-    from profile_render.render import render
+    from profile_render.rendering import render
     from profile_render.values import Layer
 
     registry = _registry_from_args(args, parser)

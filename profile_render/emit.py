@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 import yaml
 
-from profile_render.yamlio.scalars import plain_kind as _plain_kind
+from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
 
@@ -160,7 +160,7 @@ class _HelmResolver:
                     return _TAG + "merge"
                 if not value:
                     return _TAG + "null"
-                kind = _plain_kind(value)  # type: ignore[assignment]  # `kind` is reused: a node class above, a kind name here
+                kind = plain_kind(value)  # type: ignore[assignment]  # `kind` is reused: a node class above, a kind name here
                 if kind == "str" and _pyyaml_reads_as_non_string(value):
                     # Quote text that other YAML 1.1 readers (PyYAML: "1:30", "0b1_0")
                     # would take for something else, so the output means one thing everywhere.
@@ -212,11 +212,11 @@ def _represent_float(dumper: Any, value: float) -> Any:
         if e and "." not in mantissa:
             # 1e+21 is a float to go-yaml but a string to YAML 1.1 readers; 1.0e+21 is a float to both.
             text = f"{mantissa}.0e{exponent}"
-        if _plain_kind(text) not in ("float", "int"):
+        if plain_kind(text) not in ("float", "int"):
             text = repr(value)
     # Tag it with what go-yaml resolves the text to (an integral text beyond
     # uint64 is a float to go-yaml), so the emitter never adds an explicit tag.
-    return dumper.represent_scalar(_TAG + _plain_kind(text), text)
+    return dumper.represent_scalar(_TAG + plain_kind(text), text)
 
 
 def _represent_str(dumper: Any, value: str) -> Any:

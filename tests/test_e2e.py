@@ -27,7 +27,7 @@ from profile_render.emit import to_yaml
 from profile_render.findings import ERROR
 from profile_render.orchestrator.lint import lint
 from profile_render.orchestrator.package import PackageRender, render_package
-from profile_render.render import RenderResult
+from profile_render.rendering import RenderResult
 from profile_render.orchestrator.placeholders import PlaceholderError
 from tests.helm_oracle import helm_binary, helm_env
 

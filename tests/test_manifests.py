@@ -26,7 +26,7 @@ from profile_render.checks.manifests import (
     read_manifests,
 )
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, Secret
-from profile_render.render import render
+from profile_render.rendering import render
 from tests.helm_oracle import helm_binary, helm_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -74,3 +74,21 @@ def test_wheel_ships_py_typed_and_schemas(tmp_path):
     assert "profile_render/schemas/__init__.py" in names
     for schema in (ROOT / "schemas").glob("*.json"):
         assert f"profile_render/schemas/{schema.name}" in names
+
+
+def test_public_names_are_not_shadowed_by_submodules():
+    # Importing a submodule binds its name on the package; no submodule may share a public function's name.
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(profile_render.__path__, "profile_render."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    for name in profile_render.__all__:
+        if name == "__version__":
+            continue
+        value = getattr(profile_render, name)
+        assert not isinstance(value, type(profile_render)), f"profile_render.{name} is a module"
+    from profile_render import render
+
+    assert callable(render) and render.__module__ == "profile_render.rendering"

@@ -15,7 +15,7 @@ from profile_render.orchestrator.params import (
     coerce_parameter,
     parse_parameter_assignment,
 )
-from profile_render.render import render
+from profile_render.rendering import render
 from profile_render.values import Layer
 
 SECRET = "s3cr3t-Value\u2603"

@@ -19,7 +19,7 @@ from profile_render.cli import main
 from profile_render.orchestrator.credentials import bundle_name, docker_config_json
 from profile_render.yamlio.load import load_values
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, RegistryError, Secret
-from profile_render.render import render
+from profile_render.rendering import render
 from profile_render.orchestrator.placeholders import PlaceholderError, Placeholders
 from profile_render.values import Layer
 

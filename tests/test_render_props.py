@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from profile_render.emit import to_json, to_yaml
 from profile_render.yamlio.load import load_values
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, Secret
-from profile_render.render import render
+from profile_render.rendering import render
 from profile_render.values import Layer
 from tests.helm_oracle import helm_binary, run_helm_template, write_chart
 

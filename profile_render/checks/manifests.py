@@ -83,7 +83,7 @@ def check_manifests(
     ``pull_secrets`` are Secret names created outside the manifests;
     ``external_config_maps`` are ConfigMap names (``name`` or
     ``namespace/name``) created outside them. ``render`` is a
-    :class:`~profile_render.render.RenderResult`, its ``to_dict()`` form, or a
+    :class:`~profile_render.rendering.RenderResult`, its ``to_dict()`` form, or a
     ``{"applications": {...}}`` package render: the registry hosts of its pull
     Secret, its Secret and ConfigMap objects, the generated Secret's name and
     namespace are then used too. ``namespace`` is the release namespace

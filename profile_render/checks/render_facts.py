@@ -1,6 +1,6 @@
 """What a render tells the manifest checks: private registry hosts, the generated Secret, its objects.
 
-A render is a :class:`~profile_render.render.RenderResult`, its ``to_dict()``
+A render is a :class:`~profile_render.rendering.RenderResult`, its ``to_dict()``
 form, or a package render (``{"applications": {...}}``); see
 :func:`~profile_render.checks.manifests.check_manifests`.
 """

@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import ChartError, ProfileRenderError, describe_value
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_yaml_document
-from profile_render.yamlio.scalars import format_float32_key as _format_float32_key
+from profile_render.yamlio.scalars import format_float32_key
 
 __all__ = ["Chart", "Dependency", "load_chart", "chart_from_values", "ArchiveLimits"]
 
@@ -420,7 +420,7 @@ def _go_text(value: Any, where: str, source: str) -> Optional[str]:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _format_float32_key(value)
+        return format_float32_key(value)
     raise ChartError(f"{where} must be a string, not {describe_value(value, mapping='a mapping')}", source=source, hint="quote the value")
 
 

@@ -19,7 +19,7 @@ from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
 from profile_render.orchestrator.params import ParameterTemplate
-from profile_render.render import RenderResult, render
+from profile_render.rendering import RenderResult, render
 
 __all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of"]
 

@@ -15,20 +15,6 @@ from profile_render.findings import ERROR, WARNING, Finding
 from profile_render.orchestrator.model import ImageRegistry, RegistryError, Secret
 
 
-__all__ = [
-    "ParameterTemplateSpec",
-    "ProfileSpec",
-    "ApplicationSpec",
-    "RegistrySpec",
-    "DeploymentProfileSpec",
-    "DeploymentPackageSpec",
-    "ArtifactSpec",
-    "Catalog",
-    "RULES",
-    "SPEC_SCHEMAS",
-    "CATALOG_SCHEMA_URL",
-]
-
 PathLike = Union[str, "os.PathLike[str]"]
 FieldPath = Tuple[Any, ...]
 

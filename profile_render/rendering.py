@@ -150,17 +150,12 @@ def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _warning_dict(w: ValuesWarning) -> Dict[str, Any]:
-    from profile_render.errors import format_path
+    """A warning as the reporter writes it, plus ``code`` (the rule id under its pre-0.2 name)."""
+    from profile_render.report import to_dict
 
-    return {
-        "code": w.code,
-        "message": w.message,
-        "source": w.source,
-        "line": w.line,
-        "column": w.column,
-        "path": format_path(w.path) if w.path else None,
-        "hint": w.hint,
-    }
+    out = to_dict(w)
+    out["code"] = w.rule
+    return out
 
 
 def _labels(context: DeploymentContext) -> Dict[str, str]:
