@@ -35,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.hostile import corpus  # noqa: E402
 
+#: What may not appear in stderr: each marks an ending that is not a clean, located error.
+MARKERS = ("Traceback (most recent call last)", "internal error", "out of memory",
+           "nested too deeply to process")
 HARD_LIMIT_S = 12.0  # kill a child after this; the test's limit is corpus.TIME_LIMIT_S
 MEMORY_CAP = 1536 * 1024 * 1024  # address space above the parent's own, for the child
 CRASH_EXIT = 70
@@ -157,6 +160,31 @@ def run_all(cases: Sequence[corpus.Case], results_dir: Path, jobs: int) -> List[
     return [r for r in results if r is not None]
 
 
+def judge(result: Dict[str, Any]) -> List[str]:
+    """Why ``result`` is not a clean ending (empty when it is)."""
+    why = []
+    if result["crash"]:
+        why.append("an exception escaped: " + result["crash"].strip().splitlines()[-1])
+    if result["killed"] or result["seconds"] > corpus.TIME_LIMIT_S:
+        why.append(f"took {result['seconds']} s (limit {corpus.TIME_LIMIT_S} s)")
+    if result["max_rss_mib"] > corpus.MEMORY_LIMIT_MIB:
+        why.append(f"used {result['max_rss_mib']} MiB (limit {corpus.MEMORY_LIMIT_MIB} MiB)")
+    if result["code"] not in (0, 1, 2) and not result["crash"]:
+        why.append(f"exit code {result['code']}")
+    if result["canary"]:
+        why.append("printed a canary secret")
+    if result["forbidden"]:
+        why.append(f"printed {result['forbidden']}")
+    for marker in MARKERS:
+        if marker in result["stderr"]:
+            why.append(f"stderr says {marker!r}")
+    if result["expect"] == "error" and result["code"] == 0:
+        why.append("accepted an input it must refuse")
+    if result["code"] in (1, 2) and not result["stderr"].strip() and not result["stdout"].strip():
+        why.append("failed without a message")
+    return why
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("workdir", type=Path)
@@ -169,6 +197,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     cases = [c for c in corpus.build(args.workdir) if not args.only or c.cls in args.only]
     results = run_all(cases, args.workdir / "_results", args.jobs)
     args.results.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    failing = [(r, judge(r)) for r in results if judge(r)]
+    for result, why in failing:
+        lines = (result["stderr"] or result["stdout"]).strip().splitlines()
+        print(f"FAIL {result['id']}: {'; '.join(why)}" + (f" [{lines[-1][:160]}]" if lines else ""))
+    print(f"{len(results)} cases, {len(failing)} failing, {sum(r['seconds'] for r in results):.0f} s in all")
     return 0
 
 
