@@ -53,6 +53,7 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
     "dependency-cycle": "cyclic or dangling applicationDependencies",
     "missing-values-file": "a profile's valuesFileName that does not exist",
     "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
+    "api-limit": "a value the upload accepts but the catalog's API refuses",
 }
 
 # Lint's own rules: id -> (severity, what it finds).

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
 import json
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 
 from profile_render.errors import describe_value, format_path
@@ -25,7 +29,7 @@ _SCHEMA_FILES = {
     "Application": "catalog-application.schema.json",
     "DeploymentPackage": "catalog-deployment-package.schema.json",
     "Registry": "catalog-registry.schema.json",
-    "Artifact": "catalog-common.schema.json#/$defs/artifact",
+    "Artifact": "catalog-artifact.schema.json",
 }
 _ALL_SCHEMA_FILES = (
     "catalog-common.schema.json",
@@ -34,6 +38,7 @@ _ALL_SCHEMA_FILES = (
     "catalog-parameter-template.schema.json",
     "catalog-registry.schema.json",
     "catalog-deployment-package.schema.json",
+    "catalog-artifact.schema.json",
 )
 _SCHEMA_BASE = "https://profile-render.invalid/schemas/"
 
@@ -45,6 +50,7 @@ def check_catalog(catalog: Catalog) -> List[Finding]:
     for doc in catalog.documents:
         findings.extend(_schema_findings(doc))
         findings.extend(_ignored_fields(doc))
+        findings.extend(_api_limits(doc))
     findings.extend(_duplicates(catalog))
     for doc in catalog.documents:
         if doc.kind == "Application":
@@ -60,28 +66,44 @@ def _sort_key(f: Finding) -> Tuple[Any, ...]:
 
 # -- JSON Schema ---------------------------------------------------------------
 
+# Go's category C before Go 1.25 (the catalog's validator is built with Go 1.24): control, format,
+# private-use and surrogate code points, not the unassigned ones, which RE2's \p{C...} names leave out too.
+_GO124_C = "\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}"
+_CATEGORY_C = frozenset({"Cc", "Cf", "Co", "Cs"})
+_CATEGORY_C_PATTERN = "^\\PC*$"
 
-def _go_pattern(pattern: str) -> str:
-    """A catalog schema pattern in Go's syntax: JSON Schema's ``\\uXXXX`` escapes become ``\\x{XXXX}``.
 
-    The catalog checks patterns with Go's ``regexp`` (RE2); everything else in
-    the bundled patterns (``$`` at the very end, ASCII ``\\w``) already means
-    the same there.
+def catalog_go_pattern(pattern: str) -> str:
+    """A catalog schema pattern as :func:`~profile_render.helm.schema.regex.compile_go_regex` must see it.
+
+    The catalog's validator matches patterns with Go 1.24's ``regexp``, whose ``\\pC`` is Cc, Cf, Co and Cs;
+    Go 1.25, which the regex module follows for Helm, adds the unassigned code points (Cn). So ``\\pC`` and
+    ``\\PC`` are spelled out here as the four categories; everything else passes through unchanged.
     """
     out: List[str] = []
     i = 0
+    class_start = -1  # index in pattern of the '[' of the class being read, -1 outside brackets
     while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            digits = pattern[i + 2:i + 6]
-            if pattern[i + 1] == "u" and len(digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in digits):
-                out.append(f"\\x{{{digits}}}")
-                i += 6
-                continue
+        char, escape = pattern[i], pattern[i:i + 3]
+        if escape in ("\\pC", "\\PC"):
+            negated = escape == "\\PC"
+            if class_start < 0:
+                out.append(f"[{'^' if negated else ''}{_GO124_C}]")
+            elif not negated:
+                out.append(_GO124_C)
+            else:  # a complement inside brackets: no bundled pattern has one
+                raise ValueError(f"cannot spell \\PC inside a character class: {pattern}")
+            i += 3
+        elif char == "\\" and i + 1 < len(pattern):
             out.append(pattern[i:i + 2])
             i += 2
-            continue
-        out.append(pattern[i])
-        i += 1
+        else:
+            if char == "[" and class_start < 0:
+                class_start = i
+            elif char == "]" and class_start >= 0 and i > class_start + 1 + (pattern[class_start + 1] == "^"):
+                class_start = -1  # (a ']' first in the class is a literal)
+            out.append(char)
+            i += 1
     return "".join(out)
 
 
@@ -98,9 +120,18 @@ def _schema_patterns(node: Any) -> Iterator[str]:
             yield from _schema_patterns(value)
 
 
+@dataclass(frozen=True)
+class _Schemas:
+    """The bundled catalog schemas, read once: a validator per kind, one for the API's deployment requirement."""
+
+    validators: Mapping[str, Any]
+    documents: Mapping[str, Any]  # $id -> schema document, for walking the open objects
+    requirement: Any
+
+
 @lru_cache(maxsize=1)  # one immutable set of validators per process, built on first use
-def _validators() -> Dict[str, Any]:
-    """One JSON Schema validator per kind, built from the packaged schemas; nothing is ever fetched."""
+def _schemas() -> _Schemas:
+    """The validators, built from the packaged schemas; nothing is ever fetched."""
     from importlib.resources import files
     from types import MappingProxyType
 
@@ -112,6 +143,7 @@ def _validators() -> Dict[str, Any]:
 
     package = files("profile_render.schemas")
     resources = []
+    documents: Dict[str, Any] = {}
     texts: Set[str] = set()
     for name in _ALL_SCHEMA_FILES:
         contents = json.loads(package.joinpath(name).read_text(encoding="utf-8"))
@@ -119,17 +151,21 @@ def _validators() -> Dict[str, Any]:
         # "pattern") when it follows a $ref into this file; the dialect is set here.
         contents.pop("$schema", None)
         resources.append((contents["$id"], DRAFT202012.create_resource(contents)))
+        documents[contents["$id"]] = contents
         texts.update(_schema_patterns(contents))
     registry: Any = Registry().with_resources(resources)
     # Every pattern is compiled once, here: the set is fixed by the bundled files.
-    compiled = MappingProxyType({text: compile_go_regex(_go_pattern(text)) for text in texts})
+    compiled = MappingProxyType({text: compile_go_regex(catalog_go_pattern(text)) for text in texts})
 
     def pattern(validator: Any, patrn: str, instance: Any, schema: Dict[str, Any]) -> Iterator[Any]:
         if validator.is_type(instance, "string") and not compiled[patrn].search(instance):
             yield ValidationError(f"does not match {patrn!r}")
 
     cls = validators.extend(Draft202012Validator, {"pattern": pattern})
-    return {kind: cls({"$ref": _SCHEMA_BASE + ref}, registry=registry) for kind, ref in _SCHEMA_FILES.items()}
+    kinds = {kind: cls({"$ref": _SCHEMA_BASE + ref}, registry=registry) for kind, ref in _SCHEMA_FILES.items()}
+    requirement = cls({"$ref": _SCHEMA_BASE + "catalog-profile.schema.json#/$defs/deploymentRequirement"},
+                      registry=registry)
+    return _Schemas(MappingProxyType(kinds), MappingProxyType(documents), requirement)
 
 
 _TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
@@ -155,8 +191,11 @@ def _is_secret_path(path: FieldPath) -> bool:
 
 
 def _schema_findings(doc: CatalogDocument) -> List[Finding]:
-    validator = _validators()[doc.kind]
-    instance = reveal(doc.data)
+    return _validation_findings(doc, _schemas().validators[doc.kind], reveal(doc.data), ())
+
+
+def _validation_findings(doc: CatalogDocument, validator: Any, instance: Any, base: FieldPath) -> List[Finding]:
+    """One finding per broken rule of ``instance`` (at ``base`` in ``doc``); a wrong type hides its other rules."""
     out: List[Finding] = []
     typed: Set[FieldPath] = set()
     errors = list(validator.iter_errors(instance))
@@ -168,12 +207,31 @@ def _schema_findings(doc: CatalogDocument) -> List[Finding]:
         path = tuple(error.absolute_path)
         if error.validator != "type" and path in typed:
             continue  # "must be a string" says it all
-        for finding in _error_findings(doc, error, path):
+        for finding in _error_findings(doc, error, base + path):
             key = (finding.path, finding.message)
             if key not in seen:
                 seen.add(key)
                 out.append(finding)
     return out
+
+
+def _first_category_c(text: str) -> Optional[Tuple[int, str]]:
+    """The 1-based position and U+ code of the first character of Go 1.24's category C in ``text``."""
+    for index, char in enumerate(text, 1):
+        if unicodedata.category(char) in _CATEGORY_C:
+            return index, f"U+{ord(char):04X}"
+    return None
+
+
+def _escape_category_c(text: str) -> str:
+    """``text`` with each character of Go 1.24's category C written as an escape (``\\t``, ``\\u200b``)."""
+    out: List[str] = []
+    for char in text:
+        if unicodedata.category(char) not in _CATEGORY_C:
+            out.append(char)
+        else:
+            out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+    return "".join(out)
 
 
 def _error_findings(doc: CatalogDocument, error: Any, path: FieldPath) -> List[Finding]:
@@ -208,6 +266,9 @@ def _error_findings(doc: CatalogDocument, error: Any, path: FieldPath) -> List[F
         advice = hint  # type: ignore[assignment]  # hint is always set on this path
         if "string" in wanted and isinstance(instance, (bool, int, float)):
             advice = "quote it: YAML reads unquoted numbers, true/false and null as non-strings"
+        elif "boolean" in wanted and isinstance(instance, str) and instance.lower() in _YAML11_WORDS:
+            advice = (f"write true or false: the catalog reads YAML with yaml.v3, for which "
+                      f"{instance!r} is a string, not a boolean")
         return one(f"{label} must be {text}; it is {describe_value(instance, mapping='a mapping')}", advice)
     if keyword in ("enum", "const"):
         options = expected if keyword == "enum" else [expected]
@@ -223,6 +284,12 @@ def _error_findings(doc: CatalogDocument, error: Any, path: FieldPath) -> List[F
                 advice = f"did you mean '{by_lower[close[0]]}'?"
         return one(f"{label} must be one of {allowed}; {shown} is not", advice)
     if keyword == "pattern":
+        if expected == _CATEGORY_C_PATTERN:
+            spot = _first_category_c(instance)
+            where = "" if spot is None or secret else f" ({spot[1]} at character {spot[0]})"
+            shown = "the value" if secret else show_value(_escape_category_c(instance))
+            return one(f"{label} must not hold control, format, private-use or surrogate characters "
+                       f"(the catalog's {expected}); {shown} does{where}")
         if secret:
             return one(f"{label} must match {expected}; the value does not")
         return one(f"{label} must match {expected}; {show_value(redact_url(instance))} does not")
@@ -236,17 +303,10 @@ def _error_findings(doc: CatalogDocument, error: Any, path: FieldPath) -> List[F
         return one(f"{label} must have at most {expected} items; it has {len(instance)}")
     if keyword == "minItems":
         return one(f"{label} must have at least {expected} items; it has {len(instance)}")
-    if keyword == "uniqueItems":
-        firsts: Dict[str, int] = {}
-        for index, item in enumerate(instance):
-            marker = json.dumps(item, sort_keys=True, default=str)
-            if marker in firsts:
-                return [doc.finding("schema", ERROR,
-                                    f"{label} repeats an item: [{index}] equals [{firsts[marker]}]",
-                                    path + (index,), "list each value once")]
-            firsts[marker] = index
-        return one(f"{label} must not repeat items")
     return one(f"{label} breaks the schema rule '{keyword}'")
+
+
+_YAML11_WORDS = frozenset({"y", "yes", "n", "no", "on", "off"})
 
 
 def _field_hint(schema: Any, name: str) -> Optional[str]:
@@ -261,7 +321,6 @@ _DEPRECATED = {
     "registry": "'registry' is the deprecated name of helmRegistry, which the schema requires; rename it",
     "registryType": "'registryType' is the deprecated name of type; rename it",
     "artifactReferences": "'artifactReferences' is the deprecated name of artifacts; rename it",
-    "publisher": "publishers are gone from the catalog; remove the field",
 }
 
 
@@ -292,7 +351,58 @@ def _ignored_fields(doc: CatalogDocument) -> List[Finding]:
                 if name in ("deploymentRequirement", "chartValues") and place[:1] != ("profiles",):
                     continue  # unknown there: the schema reports it
                 out.append(doc.finding("ignored-field", WARNING, message, place + (name,), hint))
+    out.extend(_open_object_extras(doc))
     return out
+
+
+def _open_object_extras(doc: CatalogDocument) -> List[Finding]:
+    """Keys of open nested objects that neither the catalog's schema nor the upload knows: accepted, then dropped."""
+    schemas = _schemas()
+    out: List[Finding] = []
+
+    def resolve(node: Any, base: str) -> Tuple[Any, str]:
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            target, _, fragment = node["$ref"].partition("#")
+            base = _SCHEMA_BASE + target if target else base
+            node = schemas.documents[base]
+            for part in fragment.split("/")[1:]:
+                node = node[part]
+        return node, base
+
+    def visit(value: Any, node: Any, base: str, path: FieldPath) -> None:
+        node, base = resolve(node, base)
+        if not isinstance(node, dict):
+            return
+        if isinstance(value, list) and "items" in node:
+            for index, item in enumerate(value):
+                visit(item, node["items"], base, path + (index,))
+            return
+        properties = node.get("properties")
+        if not isinstance(value, dict) or not isinstance(properties, dict):
+            return
+        if path and node.get("additionalProperties") is not False:  # an open object below the top level
+            for key in value:
+                if key not in properties and isinstance(key, str):
+                    out.append(_extra_key(doc, path, key, list(properties)))
+        for key, sub in properties.items():
+            if key in value and isinstance(sub, dict):
+                visit(value[key], sub, base, path + (key,))
+
+    visit(doc.data, {"$ref": _SCHEMA_FILES[doc.kind]}, _SCHEMA_BASE, ())
+    return out
+
+
+def _extra_key(doc: CatalogDocument, path: FieldPath, key: str, known: List[str]) -> Finding:
+    where = _where(path, doc.kind)
+    if key == "publisher":
+        return doc.finding("ignored-field", WARNING,
+                           f"publisher in {where} is accepted (the object is open) and dropped: publishers are gone "
+                           "from the catalog", path + (key,), "remove it")
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    hint = f"did you mean '{close[0]}'?" if close else f"{where} uses: {', '.join(known)}"
+    return doc.finding("ignored-field", WARNING,
+                       f"{key!r} in {where} is not a field the catalog knows; the object is open, so the catalog "
+                       "accepts it and ignores it", path + (key,), hint)
 
 
 def _get(data: Any, path: FieldPath) -> Any:
@@ -305,6 +415,78 @@ def _get(data: Any, path: FieldPath) -> Any:
             return None
     return data
 
+
+# -- limits only the catalog's API enforces ----------------------------------------
+
+# Text fields whose API message wants ^\PC*$ (the file schema only limits their length).
+_API_PLAIN_TEXT: Tuple[FieldPath, ...] = (
+    ("displayName",), ("profiles", "*", "displayName"), ("profiles", "*", "parameterTemplates", "*", "displayName"),
+    ("deploymentProfiles", "*", "displayName"), ("extensions", "*", "displayName"),
+    ("extensions", "*", "uiExtension", "label"), ("artifacts", "*", "purpose"),
+)
+_API_HINT = ("the upload accepts it, but the catalog's API (the web UI, and every later create or update of this "
+             "object through the API) refuses it")
+
+
+def _places(data: Any, pattern: FieldPath, path: FieldPath = ()) -> Iterator[Tuple[FieldPath, Any]]:
+    """(path, value) for every place in ``data`` matching ``pattern`` (``"*"`` = every list item)."""
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _places(item, rest, path + (index,))
+    elif isinstance(data, dict) and head in data:
+        yield from _places(data[head], rest, path + (head,))
+
+
+def _api_limits(doc: CatalogDocument) -> List[Finding]:
+    """What the file schema and the upload accept but the catalog's API request validation refuses (warnings)."""
+    out: List[Finding] = []
+    data = doc.data
+
+    def warn(message: str, path: FieldPath, hint: str = _API_HINT) -> None:
+        out.append(doc.finding("api-limit", WARNING, message, path, hint))
+
+    for pattern in _API_PLAIN_TEXT:
+        for path, value in _places(data, pattern):
+            spot = _first_category_c(value) if isinstance(value, str) else None
+            if spot is not None:
+                warn(f"{_label(path, doc.kind)} holds {spot[1]} at character {spot[0]}; the catalog's API wants "
+                     "no control, format, private-use or surrogate characters there (^\\PC*$)", path)
+    for path, values in _places(data, ("profiles", "*", "parameterTemplates", "*", "suggestedValues")):
+        if not isinstance(values, list):
+            continue
+        first: Dict[str, int] = {}
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            if value in first:
+                warn(f"{_label(path + (index,), doc.kind)} repeats {_label(path + (first[value],), doc.kind)}; "
+                     "the catalog's API wants suggestedValues unique", path + (index,),
+                     "list each value once: " + _API_HINT)
+            else:
+                first.setdefault(value, index)
+    for path, item in _places(data, ("profiles", "*", "deploymentRequirements", "*")):
+        for finding in _validation_findings(doc, _schemas().requirement, reveal(item), path):
+            out.append(finding.evolve(rule="api-limit", severity=WARNING,
+                                      message=finding.message + " (the API's rule for a deployment requirement)",
+                                      hint=(finding.hint + "; " if finding.hint else "") + _API_HINT))
+    if doc.kind == "Artifact" and isinstance(data.get("artifact"), str):
+        size = _decoded_size(data["artifact"])
+        if size is not None and not 4 <= size <= 4_000_000:
+            warn(f"artifact decodes to {size} bytes; the catalog's API wants 4 to 4,000,000", ("artifact",))
+    return out
+
+
+def _decoded_size(text: str) -> Optional[int]:
+    """The number of bytes Go's base64.StdEncoding decodes ``text`` to (it skips CR and LF), or None."""
+    try:
+        return len(base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True))
+    except (binascii.Error, ValueError):
+        return None
 
 # -- duplicates ----------------------------------------------------------------
 
@@ -390,7 +572,13 @@ def _check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
         if not isinstance(name, str) or not name:
             continue
         registry = catalog.registries.get(name)
-        if registry is None:
+        if registry is None and PLATFORM_REGISTRIES.get(name, wanted) != wanted:
+            out.append(doc.finding(
+                "registry-type", ERROR,
+                f"{field_name} {name!r} is the {PLATFORM_REGISTRIES[name]} registry every Edge Orchestrator project "
+                f"has; {field_name} needs one of type {wanted}",
+                (field_name,), f"name a registry of type {wanted}, e.g. {_platform_of_type(wanted)}"))
+        elif registry is None:
             out.append(_unknown_registry(catalog, doc, field_name, name))
         elif registry.type in ("HELM", "IMAGE") and registry.type != wanted:
             out.append(doc.finding(
@@ -403,19 +591,32 @@ def _check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
     return out
 
 
+def _platform_of_type(wanted: str) -> str:
+    return " or ".join(name for name, kind in PLATFORM_REGISTRIES.items() if kind == wanted)
+
+
 def _unknown_registry(catalog: Catalog, doc: CatalogDocument, field_name: str, name: str) -> Finding:
+    """The finding for a registry reference that no file read defines (a platform registry's is a warning)."""
     known = sorted(n for n in catalog.registries if isinstance(n, str))
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    platform = PLATFORM_REGISTRIES.get(name)
+    if platform is not None:
+        return doc.finding(
+            "unknown-registry", WARNING,
+            f"{field_name} {name!r} is not defined by the files read; it is the {platform} registry every Edge "
+            "Orchestrator project has", (field_name,),
+            "every Edge Orchestrator project has this registry; pass its Registry file in registry_files "
+            "(or --registry) to check its URL and credentials")
+    wanted = "HELM" if field_name == "helmRegistry" else "IMAGE"
+    close = difflib.get_close_matches(name, sorted(set(known) | set(PLATFORM_REGISTRIES)), n=1, cutoff=0.75)
+    platforms = f"every project also has {_platform_of_type(wanted)} ({wanted})"
     if catalog.registry_files_given:
         hint = f"did you mean {close[0]!r}?" if close else (
-            f"registries read: {', '.join(known)}" if known else "no Registry object was read")
+            f"registries read: {', '.join(known)}; {platforms}" if known else f"no Registry object was read; {platforms}")
         return doc.finding("unknown-registry", ERROR,
                            f"{field_name} {name!r} is not defined by the package or the registry files",
                            (field_name,), hint)
-    platform = name in PLATFORM_REGISTRIES
-    hint = ("every Edge Orchestrator project has this registry; pass it in registry_files "
-            "(or --registry-file) to check it" if platform else
-            "it must already exist in the project's catalog; pass the Registry file in registry_files to check it")
+    hint = ("it must already exist in the project's catalog; pass the Registry file in registry_files to check it "
+            f"({platforms})")
     if close:
         hint = f"did you mean {close[0]!r}? Otherwise {hint}"
     return doc.finding("unknown-registry", WARNING,

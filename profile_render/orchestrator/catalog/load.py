@@ -16,6 +16,7 @@ from profile_render.orchestrator.catalog.specs import (
     FieldPath, ParameterTemplateSpec, PathLike, ProfileSpec, RegistrySpec, show_value,
 )
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
+from profile_render.orchestrator.catalog.read import has_spec_schema, judged_file
 from profile_render.orchestrator.model import Secret
 
 # ---------------------------------------------------------------------------
@@ -197,12 +198,13 @@ def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike
     seen: Set[Path] = set()
     broken: List[Tuple[Path, str, YamlProblem, bool]] = []  # unparseable files, judged once all profiles are known
     for group, platform in ((paths, False), (registry_files, True)):
+        named = {Path(entry) for entry in group if not Path(entry).is_dir()}  # the validator CLI takes these whatever their suffix
         for path in _expand(group, catalog.findings):
             key = _resolved(path)
             if key in seen:
                 continue
             seen.add(key)
-            _load_file(catalog, path, platform, broken)
+            _load_file(catalog, path, platform, broken, explicit=path in named)
     referenced = {_resolved(p.values_path) for app in catalog.applications.values()
                   for p in app.profiles if p.values_path is not None}
     for doc in catalog.documents:  # duplicates too: their values files count
@@ -228,7 +230,7 @@ def _resolved(path: Path) -> Path:
 
 
 def _load_file(catalog: Catalog, path: Path, platform: bool,
-               broken: List[Tuple[Path, str, YamlProblem, bool]]) -> None:
+               broken: List[Tuple[Path, str, YamlProblem, bool]], explicit: bool = True) -> None:
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -250,9 +252,10 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
         looks = bool(_CATALOG_MARKER.search(raw.decode("utf-8", "replace")))
         broken.append((path, source, problem, looks))
         return
-    spec_documents = [d for d in documents if isinstance(d.value, dict) and d.value.get("specSchema") not in (None, "")]
-    if not spec_documents:
+    checked = judged_file(path, raw, documents, explicit)
+    if checked is None:
         return  # a values file, or YAML the catalog ignores
+    catalog.checked_files.append(checked)
     for parsed in documents:
         for key, line, column, key_path, first_line in parsed.duplicate_keys:
             catalog.findings.append(Finding(
@@ -260,16 +263,8 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
                 key_path, "the catalog's YAML reader refuses a key set twice in one mapping; remove one"))
     for number, parsed in enumerate(documents, 1):
         value = parsed.value
-        if value is None:
-            continue  # an empty document (comments only)
-        if not isinstance(value, dict) or value.get("specSchema") in (None, ""):
-            what = "has no specSchema" if isinstance(value, dict) else (
-                "is a list" if isinstance(value, list) else "is a scalar")
-            catalog.findings.append(Finding(
-                "schema", ERROR, f"document {number} {what}; every document of a catalog file must be a catalog object",
-                source, parsed.line, parsed.column, None,
-                "start each document with specSchema: Application, DeploymentPackage, Registry or Artifact, "
-                "or move values into their own file"))
+        if not has_spec_schema(value):
+            catalog.findings.append(_not_an_object(number, value, checked.by_upload, source, parsed.line, parsed.column))
             continue
         kind = value.get("specSchema")
         position = parsed.positions.get(("specSchema",), (parsed.line, parsed.column))
@@ -303,3 +298,23 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
             catalog.artifacts.setdefault(doc.spec.name, doc.spec)
 
 
+
+
+def _not_an_object(number: int, value: Any, by_upload: bool, source: str, line: int, column: int) -> Finding:
+    """The schema error for a document of a checked catalog file that is not a catalog object."""
+    if value is None:
+        return Finding(
+            "schema", ERROR, f"document {number} is empty; the catalog reads it as null, which is not a catalog object",
+            source, line, column, None,
+            "remove the '---' that starts it (a trailing '---' with nothing, or only comments, after it "
+            "makes an empty document)")
+    what = "has no specSchema" if isinstance(value, dict) else (
+        "is a list" if isinstance(value, list) else "is a scalar")
+    why = "" if by_upload else (
+        " (the catalog's validator checks this file because it holds the catalog's $schema line; "
+        "the upload would skip it)")
+    return Finding(
+        "schema", ERROR, f"document {number} {what}; every document of a catalog file must be a catalog object{why}",
+        source, line, column, None,
+        "start each document with specSchema: Application, DeploymentPackage, Registry or Artifact, "
+        "or move values into their own file" + ("" if by_upload else " without the $schema line"))

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from profile_render.errors import ProfileRenderError
-from profile_render.orchestrator.catalog.specs import MASK, SECRET_KEYS, FieldPath
+from pathlib import Path
+
+from profile_render.orchestrator.catalog.specs import MASK, SCHEMA_LINE, SECRET_KEYS, CheckedFile, FieldPath
 from profile_render.yamlio.build import CATALOG_RULES, read_documents
 from profile_render.yamlio.decode import decode_yaml
 from profile_render.yamlio.limits import CATALOG_LIMITS
@@ -100,3 +102,25 @@ def reveal(value: Any) -> Any:
     return value
 
 
+
+
+_SCHEMA_LINE_BYTES = SCHEMA_LINE.encode("utf-8")
+
+
+def has_spec_schema(value: Any) -> bool:
+    """Whether a document is a mapping with a non-empty ``specSchema`` (what makes the upload validate a file)."""
+    return isinstance(value, dict) and value.get("specSchema") not in (None, "")
+
+
+def judged_file(path: Path, raw: bytes, documents: List[ParsedDocument], explicit: bool) -> Optional[CheckedFile]:
+    """Whether the catalog's validator CLI or its upload would check this parsed file (None: neither does).
+
+    The validator CLI checks a file that was named explicitly, or found in a folder with a name ending in
+    ``.yaml`` (not ``.yml``), when its bytes contain :data:`SCHEMA_LINE` (double quotes, one space, even
+    in a comment). The upload validates a file one of whose documents has a non-empty ``specSchema``.
+    """
+    by_validator = (explicit or path.name.endswith(".yaml")) and _SCHEMA_LINE_BYTES in raw
+    by_upload = any(has_spec_schema(document.value) for document in documents)
+    if not (by_validator or by_upload):
+        return None
+    return CheckedFile(path, by_validator, by_upload)

@@ -7,7 +7,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, TypeVar, Union
+from types import MappingProxyType
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar, Union
 
 
 from profile_render.findings import ERROR, WARNING, Finding
@@ -18,12 +19,22 @@ from profile_render.orchestrator.model import ImageRegistry, RegistryError, Secr
 PathLike = Union[str, "os.PathLike[str]"]
 FieldPath = Tuple[Any, ...]
 
-# Registries every Edge Orchestrator project gets; named in hints only.
-PLATFORM_REGISTRIES = ("harbor-helm-oci", "harbor-docker-oci")
+#: The registries the tenant controller creates for every Edge Orchestrator project: name -> type.
+#: ``harbor-*`` hold the project's own charts and images (robot credentials), ``intel-rs-*`` the Intel
+#: release service's (no credentials). A reference to one is never an error, even when it is not among
+#: the files read; its type is known, so pointing helmRegistry at an IMAGE one is still caught.
+PLATFORM_REGISTRIES: Mapping[str, str] = MappingProxyType({
+    "harbor-helm-oci": "HELM",
+    "harbor-docker-oci": "IMAGE",
+    "intel-rs-helm": "HELM",
+    "intel-rs-images": "IMAGE",
+})
 SECRET_KEYS = frozenset({"authToken"})
 MASK = "****"
 
 CATALOG_SCHEMA_URL = "https://schema.intel.com/catalog.orchestrator/0.1/schema"
+#: The text the catalog's validator CLI looks for: it checks only files that contain it, byte for byte.
+SCHEMA_LINE = f'$schema: "{CATALOG_SCHEMA_URL}"'
 SPEC_SCHEMAS = ("Application", "DeploymentPackage", "Registry", "Artifact")
 
 #: Every rule id this module reports, with its severity (``"varies"`` where it depends on context).
@@ -42,7 +53,12 @@ RULES: Dict[str, str] = {
     "dependency-cycle": ERROR,
     "missing-values-file": ERROR,
     "namespace-unknown-app": ERROR,
+    "api-limit": WARNING,
 }
+
+#: The rules whose errors mean the catalog's schema validator (and so its upload) rejects the file itself;
+#: the other rules judge references between objects, or what the upload does with an accepted file.
+VALIDATOR_RULES = frozenset({"unreadable-file", "yaml-syntax", "unknown-spec-schema", "schema"})
 
 def _masked_repr(obj: Any, fields: Sequence[str]) -> str:
     parts = ", ".join(f"{name}={getattr(obj, name)!r}" for name in fields)
@@ -265,6 +281,22 @@ class CatalogDocument:
         return Finding(rule, severity, message, self.source, line, column, tuple(path) or None, hint)
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file judged as a catalog file, and which of the catalog's two readers would judge it.
+
+    ``by_validator``: the catalog's validator CLI checks it (the file holds :data:`SCHEMA_LINE`, and it
+    was named explicitly or ends in ``.yaml``). ``by_upload``: the upload validates it (one of its
+    documents has a non-empty ``specSchema``). A file either reader checks is judged; the two differ
+    on a file with the ``$schema`` line and no ``specSchema`` (the validator rejects it, the upload
+    skips it) and on a ``.yml`` file or one without the line (only the upload checks it).
+    """
+
+    path: Path
+    by_validator: bool
+    by_upload: bool
+
+
 @dataclass
 class Catalog:
     """What :func:`load_catalog` read.
@@ -274,7 +306,8 @@ class Catalog:
     twice the first one is kept (:func:`check_catalog` reports the duplicate).
     ``findings`` holds the problems met while reading (unreadable files, YAML
     syntax, unknown ``specSchema``); :func:`check_catalog` returns those plus
-    the schema and cross-object findings. ``files`` lists every file read.
+    the schema and cross-object findings. ``files`` lists every file read,
+    ``checked_files`` those judged as catalog files (see :class:`CheckedFile`).
     """
 
     applications: Dict[Tuple[Optional[str], Optional[str]], ApplicationSpec] = field(default_factory=dict)
@@ -285,6 +318,7 @@ class Catalog:
     artifacts: Dict[Optional[str], ArtifactSpec] = field(default_factory=dict)
     registry_files_given: bool = False
     documents: List[CatalogDocument] = field(default_factory=list, repr=False)
+    checked_files: List[CheckedFile] = field(default_factory=list)
 
     def application(self, name: str, version: Optional[str] = None) -> Optional[ApplicationSpec]:
         """The application ``name`` at ``version``; without a version, the only or else the highest version read."""
