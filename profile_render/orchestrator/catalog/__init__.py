@@ -10,9 +10,12 @@ profile's ``valuesFileName``) or are ignored, as the catalog upload does.
 and never raises for bad input: unreadable files, malformed YAML and unknown
 ``specSchema`` values become :class:`~profile_render.findings.Finding` objects
 and loading goes on with the other files. :func:`check_catalog` validates every
-object against the JSON Schemas in ``schemas/catalog-*.schema.json`` and checks
-the references between objects (applications, profiles, registries, values
-files, dependencies, namespaces).
+object against the JSON Schemas in ``schemas/catalog-*.schema.json``, which
+follow the catalog's own schema (closed top-level objects, open nested ones),
+and checks the references between objects (applications, profiles, registries,
+values files, dependencies, namespaces). A file is judged as a catalog file
+when the catalog's validator CLI (the ``$schema`` line) or its upload (a
+``specSchema`` document) would check it: ``Catalog.checked_files``.
 
 Scalars are read as the catalog reads them (its upload and schema validator
 decode with gopkg.in/yaml.v3): like :func:`profile_render.yamlio.load.load_values`
@@ -32,11 +35,15 @@ from profile_render.orchestrator.catalog.checks import check_catalog
 from profile_render.orchestrator.catalog.load import load_catalog
 from profile_render.orchestrator.catalog.specs import (
     CATALOG_SCHEMA_URL,
+    PLATFORM_REGISTRIES,
     RULES,
+    SCHEMA_LINE,
     SPEC_SCHEMAS,
+    VALIDATOR_RULES,
     ApplicationSpec,
     ArtifactSpec,
     Catalog,
+    CheckedFile,
     DeploymentPackageSpec,
     DeploymentProfileSpec,
     ParameterTemplateSpec,
@@ -53,9 +60,13 @@ __all__ = [
     "DeploymentPackageSpec",
     "ArtifactSpec",
     "Catalog",
+    "CheckedFile",
     "load_catalog",
     "check_catalog",
     "RULES",
     "SPEC_SCHEMAS",
     "CATALOG_SCHEMA_URL",
+    "SCHEMA_LINE",
+    "VALIDATOR_RULES",
+    "PLATFORM_REGISTRIES",
 ]
