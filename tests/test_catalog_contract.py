@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import pytest
 import yaml
 
 from profile_render.errors import format_path
-from profile_render.orchestrator.catalog import VALIDATOR_RULES, check_catalog, load_catalog
+from profile_render.orchestrator.catalog import PLATFORM_REGISTRIES, VALIDATOR_RULES, check_catalog, load_catalog
 from profile_render.problems import ERROR, WARNING
 
 PROBES = Path(__file__).resolve().parent / "data" / "catalog" / "probes"
@@ -477,3 +477,73 @@ def test_display_name_with_a_category_c_character(tmp_path):
     assert finding.message == ("displayName holds U+200B at character 4; the catalog's API wants no control, format, "
                                "private-use or surrogate characters there (^\\PC*$)")
     assert "the upload accepts it" in finding.hint
+
+
+# -- the four platform registries (tenant controller) -------------------------------------
+
+REGISTRY_FILES = Path(__file__).resolve().parent / "data" / "catalog" / "registries.yaml"  # harbor-* only
+
+
+def _registry_rows(path: Path, registry_files: Tuple[Path, ...] = ()) -> List[Tuple[str, str, str]]:
+    findings = check_catalog(load_catalog([path], registry_files=list(registry_files)))
+    return [(f.rule, f.severity, format_path(f.path)) for f in findings
+            if f.rule in ("unknown-registry", "registry-type")]
+
+
+def test_platform_registries_are_the_four_every_project_has():
+    assert dict(PLATFORM_REGISTRIES) == {"harbor-helm-oci": "HELM", "harbor-docker-oci": "IMAGE",
+                                         "intel-rs-helm": "HELM", "intel-rs-images": "IMAGE"}
+    with pytest.raises(TypeError):
+        PLATFORM_REGISTRIES["mine"] = "HELM"  # type: ignore[index]  # read-only: no global mutable state
+
+
+@pytest.mark.parametrize("helm, image", [("harbor-helm-oci", "harbor-docker-oci"), ("intel-rs-helm", "intel-rs-images")])
+def test_a_platform_registry_reference_is_a_warning_with_or_without_registry_files(tmp_path, helm, image):
+    path = probe_file(tmp_path, "application", ("helmRegistry",), helm)
+    text = path.read_text().replace("imageRegistry: harbor-docker-oci", f"imageRegistry: {image}")
+    path.write_text(text)
+    expected = [] if helm.startswith("harbor") else [("unknown-registry", WARNING, "helmRegistry"),
+                                                     ("unknown-registry", WARNING, "imageRegistry")]
+    # registry files given: the harbor-* ones are read from them, the intel-rs-* ones are still known to exist
+    assert _registry_rows(path, (REGISTRY_FILES,)) == expected
+    findings = check_catalog(load_catalog([path]))
+    warnings = [f for f in findings if f.rule == "unknown-registry"]
+    assert [(f.severity, format_path(f.path)) for f in warnings] == [(WARNING, "helmRegistry"),
+                                                                     (WARNING, "imageRegistry")]
+    assert warnings[0].message == (f"helmRegistry {helm!r} is not defined by the files read; it is the HELM registry "
+                                   "every Edge Orchestrator project has")
+    assert warnings[0].hint.startswith("every Edge Orchestrator project has this registry")
+
+
+@pytest.mark.parametrize("field, name, message", [
+    ("helmRegistry", "intel-rs-images", "helmRegistry 'intel-rs-images' is the IMAGE registry every Edge "
+                                        "Orchestrator project has; helmRegistry needs one of type HELM"),
+    ("imageRegistry", "harbor-helm-oci", None),  # read from the registry files: the usual message
+    ("imageRegistry", "intel-rs-helm", "imageRegistry 'intel-rs-helm' is the HELM registry every Edge "
+                                       "Orchestrator project has; imageRegistry needs one of type IMAGE"),
+])
+def test_a_platform_registry_of_the_wrong_type_is_an_error_without_its_file(tmp_path, field, name, message):
+    path = probe_file(tmp_path, "application", (field,), name)
+    findings = [f for f in check_catalog(load_catalog([path], registry_files=[REGISTRY_FILES]))
+                if f.rule == "registry-type"]
+    assert [(f.severity, format_path(f.path)) for f in findings] == [(ERROR, field)]
+    if message is not None:
+        assert findings[0].message == message
+        wanted = "harbor-helm-oci or intel-rs-helm" if field == "helmRegistry" else "harbor-docker-oci or intel-rs-images"
+        assert findings[0].hint.endswith(wanted)
+
+
+def test_hints_name_the_platform_registries(tmp_path):
+    path = probe_file(tmp_path, "application", ("helmRegistry",), "my-charts")
+    (warning,) = [f for f in check_catalog(load_catalog([path])) if format_path(f.path) == "helmRegistry"]
+    assert (warning.rule, warning.severity) == ("unknown-registry", WARNING)
+    assert warning.hint.endswith("(every project also has harbor-helm-oci or intel-rs-helm (HELM))")
+    (error,) = [f for f in check_catalog(load_catalog([path], registry_files=[REGISTRY_FILES]))
+                if format_path(f.path) == "helmRegistry"]
+    assert (error.rule, error.severity) == ("unknown-registry", ERROR)
+    assert error.hint == ("registries read: harbor-docker-oci, harbor-helm-oci; "
+                          "every project also has harbor-helm-oci or intel-rs-helm (HELM)")
+    path = probe_file(tmp_path, "application", ("helmRegistry",), "intel-rs-hlm")
+    (close,) = [f for f in check_catalog(load_catalog([path], registry_files=[REGISTRY_FILES]))
+                if format_path(f.path) == "helmRegistry"]
+    assert close.hint == "did you mean 'intel-rs-helm'?"
