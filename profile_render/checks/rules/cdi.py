@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Iterator, List, Optional, Tuple
 
 from profile_render.checks.context import CheckContext
@@ -13,6 +12,7 @@ from profile_render.checks.render_facts import NamedObject
 from profile_render.checks.rules.base import Hit, rule
 from profile_render.checks.sites import CertConfigMapRef, RegistryImport, RegistryUrl, SecretReference
 from profile_render.errors import describe_value
+from profile_render.orchestrator.model import pem_certificate_bodies
 from profile_render.problems import ERROR, INFO, format_path
 
 __all__ = ["CDI_SCHEMES", "certificates", "datavolume_url_scheme", "secret_missing_cdi_keys",
@@ -21,14 +21,13 @@ __all__ = ["CDI_SCHEMES", "certificates", "datavolume_url_scheme", "secret_missi
 
 CDI_SCHEMES = ("docker://", "oci-archive://")
 _CDI_KEYS = ("accessKeyId", "secretKey")
-_PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
 
 
 def certificates(text: str) -> int:
     """How many PEM certificates in ``text`` decode to DER (a SEQUENCE, first byte 0x30)."""
     count = 0
-    for match in _PEM_BLOCK.finditer(text):
-        body = "".join(match.group(1).split())
+    for block in pem_certificate_bodies(text):
+        body = "".join(block.split())
         try:
             der = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
