@@ -13,7 +13,7 @@ import argparse
 import io
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, List, NoReturn, Optional, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from profile_render import __version__
 from profile_render.errors import ProfileRenderError
@@ -103,7 +103,7 @@ def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.
     output stream, file name lookup by text, or JSON/YAML writer accepts; the
     argument is named by its option, its value is never echoed.
     """
-    options = {}
+    options: Dict[str, str] = {}
     for parser in parsers:
         for action in parser._actions:  # noqa: SLF001 - argparse has no public list of a parser's actions
             name = action.option_strings[-1] if action.option_strings else (action.metavar or action.dest)

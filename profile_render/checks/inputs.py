@@ -23,16 +23,26 @@ from profile_render.errors import LimitExceededError, ProfileRenderError, descri
 from profile_render.orchestrator.model import is_unicode_text
 from profile_render.yamlio.limits import Limits
 
-__all__ = ["CheckInputError", "CheckInputLimitError", "RENDER_JSON_LIMITS", "private_registry_host",
+__all__ = ["CheckInputError", "CheckInputLimitError", "RenderShapeError", "RENDER_JSON_LIMITS", "private_registry_host",
            "load_render_json"]
 
 
-class CheckInputError(ProfileRenderError):
-    """An input of the manifest checks other than the manifests is unusable: a registry host, the render."""
+class CheckInputError(ProfileRenderError, ValueError):
+    """An input of the manifest checks other than the manifests is unusable: a registry host, the render.
+
+    Also a ValueError, which check_manifests raised for a bad registry host before.
+    """
 
 
 class CheckInputLimitError(CheckInputError, LimitExceededError):
     """A render JSON over a limit (size, nesting depth): both kinds of error at once."""
+
+
+class RenderShapeError(CheckInputError, TypeError):
+    """A render given as plain data (dicts and lists, as read from JSON) without a render's shape.
+
+    Also a TypeError, which check_manifests raised for a render it could not read before.
+    """
 
 
 #: Limits on ``--render-json`` text: its size and how deep its arrays and objects nest. A render nests

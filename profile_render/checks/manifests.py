@@ -44,6 +44,7 @@ from profile_render.checks.inputs import (
     RENDER_JSON_LIMITS,
     CheckInputError,
     CheckInputLimitError,
+    RenderShapeError,
     load_render_json,
     private_registry_host,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "ManifestError",
     "CheckInputError",
     "CheckInputLimitError",
+    "RenderShapeError",
     "RENDER_JSON_LIMITS",
     "load_render_json",
     "private_registry_host",
@@ -108,8 +110,9 @@ def check_manifests(
     :class:`ManifestError`; a private registry that is not a host, or a plain
     ``render`` (dicts and lists, as :func:`load_render_json` reads
     ``--render-json``) without a render's shape, a :class:`CheckInputError` at
-    its value path (``render_source`` names the render). Arguments of the
-    wrong type are a TypeError.
+    its value path (``render_source`` names the render; a :class:`RenderShapeError`
+    is also a TypeError, a CheckInputError also a ValueError, as before).
+    Arguments of the wrong type are a TypeError.
     """
     if isinstance(manifests, (str, bytes, bytearray)):
         items: List[Tuple[Any, Optional[Positions]]] = list(

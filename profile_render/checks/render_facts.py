@@ -49,12 +49,12 @@ _RENDER_HINT = "pass a render as `profile-render render -o json` or `package ren
 def _shape_error(found: Any, expected: str, path: Tuple[Any, ...], source: Optional[str],
                  what: Optional[str] = None) -> Exception:
     """The error for ``found`` at ``path`` where ``expected`` belongs (the path goes in the error, not the text)."""
-    from profile_render.checks.inputs import CheckInputError
+    from profile_render.checks.inputs import RenderShapeError
 
     what = what or describe_value(found, mapping="an object")
     problem = (f"the render has {what} where {expected} belongs" if path else
                f"the render is {what}, not {expected}")
-    return CheckInputError(problem, source=source, path=path or None, hint=_RENDER_HINT)
+    return RenderShapeError(problem, source=source, path=path or None, hint=_RENDER_HINT)
 
 
 def render_items(render: Any, source: Optional[str] = None) -> Iterator[Any]:
@@ -97,7 +97,10 @@ def render_items(render: Any, source: Optional[str] = None) -> Iterator[Any]:
 
 
 def _check_render_dict(item: Mapping[str, Any], path: Tuple[Any, ...], source: Optional[str]) -> None:
-    """The fields of a render dict that the checks read have the types a render gives them."""
+    """The fields of a render dict that the checks read have the types a render gives them.
+
+    An item of ``manifests`` that is not an object is skipped, not refused.
+    """
     name = item.get("secretName")
     if name is not None and not isinstance(name, str):
         raise _shape_error(name, "the generated Secret's name (a string)", path + ("secretName",), source)
@@ -110,7 +113,7 @@ def _check_render_dict(item: Mapping[str, Any], path: Tuple[Any, ...], source: O
         for i, obj in enumerate(objects):
             at = path + (field_name, i)
             if not isinstance(obj, Mapping):
-                raise _shape_error(obj, "a Kubernetes object", at, source)
+                continue  # skipped, as the checks skip a document that is not an object
             for key in ("kind", "type", "apiVersion"):
                 if obj.get(key) is not None and not isinstance(obj[key], str):
                     raise _shape_error(obj[key], "a string", at + (key,), source)
