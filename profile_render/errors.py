@@ -160,6 +160,8 @@ class StrictModeError(ProfileRenderError):
     """A warning was raised while ``strict`` mode turns warnings into errors."""
 
     def __init__(self, warning: Diagnostic) -> None:
+        if not isinstance(warning, Diagnostic):
+            raise TypeError("StrictModeError wraps a warning (a Diagnostic)")
         self.warning = warning
         super().__init__(
             warning.message,

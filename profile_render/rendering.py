@@ -248,6 +248,14 @@ def render(
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
+    if registry is not None and not isinstance(registry, ImageRegistry):
+        raise TypeError("registry must be an ImageRegistry or None")
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError("limits must be a Limits or None")
+    if placeholders is not None and not isinstance(placeholders, Placeholders):
+        raise TypeError("placeholders must be a Placeholders or None")
+    if not isinstance(parameters, Mapping):
+        raise TypeError("parameters must be a mapping of parameter template names to values")
     if not isinstance(chart, Chart):
         chart = load_chart(chart, limits=limits)
     placeholders = placeholders or Placeholders()

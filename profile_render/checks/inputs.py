@@ -193,6 +193,8 @@ def _check_tree(data: Any, source: str) -> None:
 
 def load_render_json(text: str, *, source: str = "<render JSON>", limits: Optional[Limits] = None) -> Any:
     """Parse the text of ``--render-json`` (see the module doc); returns the plain data, not yet shape-checked."""
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError("limits must be a Limits or None")
     limits = limits or RENDER_JSON_LIMITS
     if not isinstance(text, str):
         raise TypeError("the render JSON is given as text (str)")
