@@ -56,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
                    namespace: Optional[argparse.Namespace] = None) -> argparse.Namespace:
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
-            self.error(_unrecognized(extras))
+            self.error(_unrecognized(extras, self))
         return parsed
 
 
@@ -66,31 +66,50 @@ def _printable(text: str, limit: int = 40) -> str:
     return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _unrecognized(extras: Sequence[str]) -> str:
-    """The usage error for arguments the parser did not take: option names only, values counted, never shown."""
+def _option_strings(parser: argparse.ArgumentParser) -> List[str]:
+    return [option for action in parser._actions for option in action.option_strings]  # noqa: SLF001
+
+
+def _unrecognized(extras: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """The usage error for arguments the parser did not take: values are never shown, only counted.
+
+    An unknown option is named only when it is close to one of the parser's
+    own (a typo, shown with the option meant); any other may be a secret typed
+    where it does not belong, and is counted like a value.
+    """
+    import difflib
+
+    known = _option_strings(parser)
     names: List[str] = []
+    words: List[str] = []
     hidden = 0
     for item in extras:
-        if item.startswith("--") and len(item) > 2:
-            name, eq, _value = item.partition("=")
-            hidden += bool(eq)
-        elif item.startswith("-") and len(item) > 1 and not item[1].isdigit():
-            name = item[:2]  # "-pVALUE" is option -p with its value attached
-            hidden += len(item) > 2
-        else:
-            hidden += 1
+        if item == "--":  # the end of options, not an argument
             continue
-        if name not in names:
-            names.append(_printable(name))
-    counted = f"{hidden} {'argument or value' if hidden == 1 else 'arguments or values'}"
+        if item.startswith("-") and len(item) > 1 and not item[1].isdigit():
+            name = item.partition("=")[0] if item.startswith("--") else item[:2]  # "-pVALUE": -p and its value
+            words.append(name.lower())
+            # An abbreviation means the options it begins; anything else, the closest option.
+            meant = [option for option in known if option.startswith(name) and len(name) > 2][:3] or (
+                difflib.get_close_matches(name, known, n=1, cutoff=0.6) if len(name) <= 60 else [])
+            if meant:
+                hidden += len(name) < len(item)
+                shown = f"{_printable(name)} (did you mean {' or '.join(meant)}?)"
+                if shown not in names:
+                    names.append(shown)
+                continue
+        hidden += 1
+    if not names and not hidden:
+        return "an unexpected '--'"
+    counted = f"{hidden} {'argument' if hidden == 1 else 'arguments'}"
     if names:
         message = f"unrecognized option{'s' if len(names) > 1 else ''} {', '.join(names)}"
         if hidden:
             message += f" and {counted.replace(' ', ' other ', 1)}"
     else:
         message = counted.replace(" ", " unrecognized ", 1)
-    message += " (values are never shown: they may be secrets)"
-    if any(word in name.lower() for name in names for word in _SECRET_WORDS):
+    message += " (arguments that are not understood are never shown: they may be secrets)"
+    if any(word in name for name in words for word in _SECRET_WORDS):
         message += (f". Registry passwords are never taken on the command line: put the password in a file and "
                     f"pass --registry-password-file, or set {PASSWORD_ENV}")
     return message
@@ -637,11 +656,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if getattr(args, "handler", None) is None:
         if extras:
-            parser.error(_unrecognized(extras))
+            parser.error(_unrecognized(extras, parser))
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     if extras:
-        args.command_parser.error(_unrecognized(extras))
+        args.command_parser.error(_unrecognized(extras, args.command_parser))
     undecodable = _undecodable_arguments(args, [parser, args.command_parser])
     if undecodable is not None:
         args.command_parser.error(undecodable)

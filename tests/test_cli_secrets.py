@@ -40,26 +40,29 @@ def run(argv, capsys):
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("extra, named", [
-    (["--registry-password", CANARY], "--registry-password"),
-    ([f"--registry-password={CANARY}"], "--registry-password"),
-    (["--registry-passw", CANARY], "--registry-passw"),
-    (["--registry-password-fil", CANARY], "--registry-password-fil"),
-    (["--password", CANARY], "--password"),
-    ([f"--token={CANARY}"], "--token"),
-    ([f"-p{CANARY}"], "-p"),
-    ([CANARY], None),
-    (["--regis", CANARY, CANARY], "--regis"),
+@pytest.mark.parametrize("extra, named, count", [
+    (["--registry-password", CANARY], "--registry-password (did you mean --registry-password-file?)", 1),
+    ([f"--registry-password={CANARY}"], "--registry-password (did you mean --registry-password-file?)", 1),
+    (["--registry-passw", CANARY], "--registry-passw (did you mean --registry-password-file?)", 1),
+    (["--registry-password-fil", CANARY], "--registry-password-fil (did you mean --registry-password-file?)", 1),
+    (["--password", CANARY], None, 2),
+    ([f"--token={CANARY}"], None, 1),
+    ([f"-p{CANARY}"], None, 1),
+    ([CANARY], None, 1),
+    ([f"--{CANARY}"], None, 1),  # an option name that is no typo of ours is not shown either
+    (["--regis", CANARY, CANARY], "--regis (did you mean --registry-url or --registry-username or "
+                                  "--registry-password-file?)", 2),
+    (["--", CANARY], None, 1),
 ])
-def test_unknown_options_and_arguments_are_named_but_never_echoed(extra, named, capsys):
+def test_unknown_options_and_arguments_are_never_echoed(extra, named, count, capsys):
     code, out, err = run(render_args(*extra), capsys)
     assert code == 2 and out == ""
     assert CANARY not in err
     assert "profile-render render: usage error: " in err and "never shown" in err
     if named:
-        assert f"unrecognized option {named}" in err
+        assert f"unrecognized option {named} and {count} other argument{'s' if count > 1 else ''} (" in err
     else:
-        assert "1 unrecognized argument or value" in err
+        assert f"{count} unrecognized argument{'s' if count > 1 else ''} (" in err
 
 
 def test_password_like_options_point_to_the_password_file(capsys):
@@ -71,11 +74,12 @@ def test_password_like_options_point_to_the_password_file(capsys):
 
 def test_options_are_never_abbreviated(capsys):
     # Before, --output-d was taken for --output-dir and --explai for --explain.
-    for option in ("--output-d", "--explai", "--registry-user"):
+    for option, meant in (("--output-d", "--output-dir"), ("--explai", "--explain"),
+                          ("--registry-user", "--registry-username")):
         code, _, err = run(render_args(option, "x"), capsys)
-        assert code == 2 and f"unrecognized option {option}" in err
-    code, _, err = run(["merge", str(CHART), "--val", str(PROFILE)], capsys)
-    assert code == 2 and "unrecognized option --val" in err
+        assert code == 2 and f"unrecognized option {option} (did you mean {meant}?)" in err
+    code, _, err = run(["merge", str(CHART), "--valu", str(PROFILE)], capsys)
+    assert code == 2 and "unrecognized option --valu (did you mean --values?)" in err
     # short options keep their attached values
     code, out, _ = run(["merge", str(CHART), "-ojson"], capsys)
     assert code == 0 and out.startswith("{")

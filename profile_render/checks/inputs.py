@@ -84,7 +84,7 @@ def private_registry_host(entry: Any, *, source: Optional[str] = None) -> str:
     name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
     if port and not name:
         name, port = host, ""
-    if port and int(port) > 65535:
+    if port and (len(port) > 5 or int(port) > 65535):
         raise CheckInputError(f"{where} {_shown(text)} has a port outside 0-65535", source=source, hint=_HOST_HINT)
     if len(name) > 253:
         raise CheckInputError(f"{where} has a host name of {len(name):,} characters, more than DNS allows (253)",
