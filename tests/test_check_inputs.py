@@ -232,3 +232,15 @@ def test_unterminated_pem_markers_are_scanned_once():
     with pytest.raises(ProfileRenderError) as info:
         ImageRegistry(name="r", root_url="oci://r.example.com", ca_certs=flood)
     assert "hold no PEM certificate" in str(info.value)
+
+
+def test_findings_never_quote_credentials_or_secret_data():
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: 'ab%OrgNme%" + CANARY +
+            "'\n---\napiVersion: cdi.kubevirt.io/v1beta1\nkind: DataVolume\nmetadata:\n  name: d\nspec:\n"
+            f"  source:\n    registry:\n      url: https://robot:{CANARY}@reg.example.com/x\n      secretRef: s\n")
+    findings = check_manifests(text)
+    shown = "\n".join(str(f) for f in findings)
+    assert {f.rule for f in findings} >= {"leftover-placeholder", "datavolume-url-scheme"}
+    assert CANARY not in shown and "%OrgNme%" not in shown and "robot" not in shown
+    assert "write it as 'docker://reg.example.com/x' (credentials go in the Secret" in shown
+    assert "looks like a misspelt %OrgName%" in shown

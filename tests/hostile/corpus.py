@@ -564,6 +564,13 @@ def _secrets(b: _Builder) -> None:
                          ("password-file-is-password-eq", [f"--registry-password-file={CANARY}"]),
                          ("double-dash-positional", ["--", CANARY])):
         b.add(label, base + extra, expect="error", forbidden=(CANARY,))
+    leak = _write(b.folder("manifest-url-userinfo") / "m.yaml",
+                  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: 'x%OrgNme%"
+                  f"{CANARY}'\n---\napiVersion: cdi.kubevirt.io/v1beta1\nkind: DataVolume\nmetadata:\n  name: d\n"
+                  f"spec:\n  source:\n    registry:\n      url: https://robot:{CANARY}@registry.example.com/x\n"
+                  "      secretRef: s\n")
+    for fmt in ("text", "json", "sarif"):
+        b.add(f"manifest-url-userinfo-{fmt}", ["check-manifests", str(leak), "--format", fmt], forbidden=(CANARY,))
     b.add("private-registry-userinfo", ["check-manifests", str(b.empty), "--private-registry",
                                         f"robot:{CANARY}@registry.example.com"], expect="error", forbidden=(CANARY,))
     b.add("password-env-lone-surrogate-argv", base + [f"--registry-username=robot\udcff"], env=PASSWORD_ENV,

@@ -7,7 +7,7 @@ import binascii
 from typing import Iterator, List, Optional, Tuple
 
 from profile_render.checks.context import CheckContext
-from profile_render.checks.images import SCHEME
+from profile_render.checks.images import SCHEME, without_userinfo
 from profile_render.checks.render_facts import NamedObject
 from profile_render.checks.rules.base import Hit, rule
 from profile_render.checks.sites import CertConfigMapRef, RegistryImport, RegistryUrl, SecretReference
@@ -52,9 +52,13 @@ def datavolume_url_scheme(ctx: CheckContext, site: RegistryUrl) -> Iterator[Hit]
                       f"source.registry.url is {describe_value(url)}, not a URL",
                       "set source.registry.url to docker://<host>/<image>:<tag>")
     elif not url.startswith(CDI_SCHEMES):
-        bare = SCHEME.sub("", url, count=1)
-        yield Hit(at, f"registry url {url!r} does not start with docker:// or oci-archive://, so CDI cannot import it",
-                  f"write it as {'docker://' + bare!r}")
+        shown = without_userinfo(url)  # credentials in a URL are never quoted
+        bare = SCHEME.sub("", shown, count=1)
+        fix = f"write it as {'docker://' + bare.removeprefix('****@')!r}"
+        if shown != url:
+            fix += " (credentials go in the Secret that secretRef names, not in the URL)"
+        yield Hit(at, f"registry url {shown!r} does not start with docker:// or oci-archive://, so CDI cannot import "
+                      "it", fix)
 
 
 @rule("secret-missing-cdi-keys", ERROR, SecretReference)
