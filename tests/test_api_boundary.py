@@ -409,3 +409,25 @@ def test_secrets_stay_out_of_reprs_and_errors():
     assert CANARY not in f"{info.value} {info.value!r}"
     result = _render_result()
     assert CANARY not in repr(result) and CANARY not in result.to_yaml(masked=True)
+
+
+def test_the_resource_guard_is_defence_in_depth():
+    # A caller's hook that recurses without end, or a render object that runs out of memory: the entry
+    # point still ends with a ProfileRenderError (a LimitExceededError), which says a limit is missing.
+    def namer(context: DeploymentContext) -> str:
+        return namer(context)
+
+    with pytest.raises(profile_render.LimitExceededError) as info:
+        profile_render.render(str(CHART), str(PROFILE), context=_context(), secret_namer=namer)
+    assert "recursion limit" in str(info.value) and info.value.__cause__ is None
+
+    class Exhausting:
+        pre_install_manifests: List[Any] = []
+
+        @property
+        def manifests(self) -> List[Any]:
+            raise MemoryError
+
+    with pytest.raises(profile_render.LimitExceededError) as info:
+        check_manifests([], render=Exhausting())
+    assert "out of memory" in str(info.value)

@@ -51,6 +51,7 @@ from profile_render.checks.inputs import (
 from profile_render.checks.read import ManifestError, Positions, read_manifests
 from profile_render.checks.render_facts import gather_render
 from profile_render.checks.rules import ALL_RULES
+from profile_render.errors import resource_guard
 from profile_render.problems import Diagnostic, ManifestFinding, Rule
 
 __all__ = [
@@ -78,6 +79,7 @@ RULES: Mapping[str, Tuple[str, str]] = MappingProxyType({rule.id: (rule.severity
 RULE_INFO: Tuple[Rule, ...] = tuple(rule.info for rule in ALL_RULES)
 
 
+@resource_guard
 def check_manifests(
     manifests: Union[str, bytes, bytearray, Sequence[Any]],
     *,
