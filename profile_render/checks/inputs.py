@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any, List, Optional, Tuple
 
 from profile_render.checks.images import registry_host
@@ -133,8 +134,10 @@ class _Refused:
         self.problem = problem
 
 
-#: The longest integer a render JSON may hold (Python's default int-to-text limit; a float64 holds 309 digits).
-MAX_INT_DIGITS = 4300
+def _max_int_digits() -> int:
+    """The most digits an integer of a render JSON may have: Python's int-to-text limit (4,300 unless raised
+    with ``sys.set_int_max_str_digits`` or ``PYTHONINTMAXSTRDIGITS``; 0 means none). A float64 holds 309."""
+    return sys.get_int_max_str_digits()
 
 
 class _Hooks:
@@ -149,8 +152,10 @@ class _Hooks:
 
     def parse_int(self, text: str) -> Any:
         digits = len(text) - text.startswith("-")
-        if digits > MAX_INT_DIGITS:
-            return self._refuse(f"an integer of {digits:,} digits (the most it may have is {MAX_INT_DIGITS:,})")
+        limit = _max_int_digits()
+        if limit and digits > limit:
+            return self._refuse(f"an integer of {digits:,} digits, more than Python's int_max_str_digits "
+                                f"({limit:,}) lets it read")
         return int(text)
 
     def parse_float(self, text: str) -> Any:
