@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
@@ -40,8 +41,9 @@ class _Parser(argparse.ArgumentParser):
 
     Options are never abbreviated (``--registry-password`` is not taken for
     ``--registry-password-file``), and what the parser does not understand is
-    never echoed: an unknown option is named without its value, other
-    arguments are only counted (any of them may be a secret).
+    never echoed: an unknown option is named only when it is a typo of one of
+    ours, an unknown command likewise, other arguments are only counted (any
+    of them may be a secret).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: usage error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: usage error: {_unknown_command(message)}\n")
 
     def parse_args(self, args: Optional[Sequence[str]] = None,  # type: ignore[override]
                    namespace: Optional[argparse.Namespace] = None) -> argparse.Namespace:
@@ -58,6 +60,27 @@ class _Parser(argparse.ArgumentParser):
         if extras:
             self.error(_unrecognized(extras, self))
         return parsed
+
+
+_INVALID_COMMAND = re.compile(r"argument COMMAND: invalid choice: (.*) \(choose from (.*)\)", re.S)
+
+
+def _unknown_command(message: str) -> str:
+    """argparse's message for an unknown command, with the command shown only when it is a typo of one of ours."""
+    import ast
+    import difflib
+
+    match = _INVALID_COMMAND.fullmatch(message)
+    if match is None:
+        return message
+    try:
+        given, commands = ast.literal_eval(match.group(1)), ast.literal_eval(f"({match.group(2)},)")
+    except (ValueError, SyntaxError):
+        given, commands = "", ()
+    meant = difflib.get_close_matches(given, commands, n=1, cutoff=0.6) if isinstance(given, str) else []
+    if meant:
+        return f"unknown command {_printable(given)} (did you mean {meant[0]}?)"
+    return f"unknown command (not shown: it may be a secret); the commands are {match.group(2)}"
 
 
 def _printable(text: str, limit: int = 40) -> str:

@@ -138,3 +138,13 @@ def test_a_password_with_undecodable_bytes_never_reaches_an_encoder(capsys, monk
     code, out, err = run(render_args(), capsys)
     assert code == 1 and out == "" and CANARY not in err and "internal error" not in err
     assert "PROFILE_RENDER_REGISTRY_PASSWORD" in err
+
+
+def test_an_unknown_command_is_named_only_when_it_is_a_typo(capsys):
+    code, out, err = run([CANARY, "x"], capsys)
+    assert code == 2 and out == "" and CANARY not in err
+    assert "unknown command (not shown: it may be a secret); the commands are 'merge', 'render'" in err
+    code, _, err = run(["rendr"], capsys)
+    assert code == 2 and "usage error: unknown command rendr (did you mean render?)" in err
+    code, _, err = run(["package", CANARY], capsys)
+    assert code == 2 and CANARY not in err and "the commands are 'render'" in err
