@@ -273,7 +273,8 @@ CALLS: Tuple[Call, ...] = (
     Call("Chart", Chart, lambda f: {"name": "c", "values": {}},
          lambda f: {"name": list(TEXTS), "values": list(TREES)}),
     # Beyond the package's exports: the other documented entry points.
-    Call("check_manifests", check_manifests, lambda f: {"manifests": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"},
+    Call("check_manifests", check_manifests,
+         lambda f: {"manifests": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"},
          lambda f: {"manifests": list(TEXTS) + list(BYTES) + [[t] for t in TREES] + list(WRONG),
                     "private_registries": [[t] for t in TEXTS] + [[w] for w in WRONG] + list(WRONG),
                     "pull_secrets": [[t] for t in TEXTS] + [[w] for w in WRONG] + list(WRONG),

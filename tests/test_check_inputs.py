@@ -10,7 +10,6 @@ import base64
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +28,8 @@ from profile_render.checks.rules.cdi import certificates
 from profile_render.cli import main
 from profile_render.orchestrator.model import ImageRegistry, pem_certificate_bodies
 
-POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: reg.example.com/x\n"
+POD = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+       "    image: reg.example.com/x\n")
 CANARY = "CANARY-chk-0b7e-S3CRET"
 
 
@@ -212,8 +212,8 @@ _PEM = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", 
 
 
 def test_pem_blocks_are_those_a_non_greedy_pattern_finds():
-    pieces = ["-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "MIIB", "\n", "-----BEGIN ", "CERTIFICATE-----",
-              "-----END", "x"]
+    pieces = ["-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "MIIB", "\n", "-----BEGIN ",
+              "CERTIFICATE-----", "-----END", "x"]
     rng = random.Random(9)
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))

@@ -20,7 +20,7 @@ import sys
 from typing import Any, List, Optional, Tuple
 
 from profile_render.checks.images import registry_host
-from profile_render.errors import LimitExceededError, ProfileRenderError, describe_value
+from profile_render.errors import LimitExceededError, ProfileRenderError
 from profile_render.orchestrator.model import is_unicode_text
 from profile_render.yamlio.limits import Limits
 
@@ -205,9 +205,10 @@ def load_render_json(text: str, *, source: str = "<render JSON>", limits: Option
         raise TypeError("the render JSON is given as text (str)")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
-        raise CheckInputLimitError(f"the render JSON is {size:,} bytes, more than the limit of {limits.max_bytes:,}",
-                                   source=source, hint="pass the output of `profile-render render -o json`, or raise the limit: "
-                                        "load_render_json(limits=Limits(max_bytes=...))")
+        raise CheckInputLimitError(
+            f"the render JSON is {size:,} bytes, more than the limit of {limits.max_bytes:,}", source=source,
+            hint="pass the output of `profile-render render -o json`, or raise the limit: "
+                 f"load_render_json(limits=Limits(max_bytes=...)), default {RENDER_JSON_LIMITS.max_bytes:,}")
     nesting = _nesting_error(text, limits.max_depth, source)
     if nesting is not None:
         raise nesting
