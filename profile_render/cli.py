@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
-from typing import TYPE_CHECKING, Callable, List, NoReturn, Optional, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from profile_render import __version__
 from profile_render.errors import ProfileRenderError
@@ -30,12 +31,147 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
 
 
+#: Options whose argument may be a secret (a password given where its file belongs): never echoed.
+SECRET_OPTIONS = frozenset({"--registry-password-file"})
+_SECRET_WORDS = ("passw", "token", "secret", "credential")
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on stderr and exit code 2, as documented."""
+    """argparse with usage errors on stderr and exit code 2, as documented.
+
+    Options are never abbreviated (``--registry-password`` is not taken for
+    ``--registry-password-file``), and what the parser does not understand is
+    never echoed: an unknown option is named only when it is a typo of one of
+    ours, an unknown command likewise, other arguments are only counted (any
+    of them may be a secret).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: usage error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: usage error: {_unknown_command(message)}\n")
+
+    def parse_args(self, args: Optional[Sequence[str]] = None,  # type: ignore[override]
+                   namespace: Optional[argparse.Namespace] = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(_unrecognized(extras, self))
+        return parsed
+
+
+_INVALID_COMMAND = re.compile(r"argument COMMAND: invalid choice: (.*) \(choose from (.*)\)", re.S)
+
+
+def _unknown_command(message: str) -> str:
+    """argparse's message for an unknown command, with the command shown only when it is a typo of one of ours."""
+    import ast
+    import difflib
+
+    match = _INVALID_COMMAND.fullmatch(message)
+    if match is None:
+        return message
+    try:
+        given, commands = ast.literal_eval(match.group(1)), ast.literal_eval(f"({match.group(2)},)")
+    except (ValueError, SyntaxError):
+        given, commands = "", ()
+    meant = difflib.get_close_matches(given, commands, n=1, cutoff=0.6) if isinstance(given, str) else []
+    if meant:
+        return f"unknown command {_printable(given)} (did you mean {meant[0]}?)"
+    return f"unknown command (not shown: it may be a secret); the commands are {match.group(2)}"
+
+
+def _printable(text: str, limit: int = 40) -> str:
+    """Text safe to echo on any stream: undecodable bytes escaped, cut at ``limit`` characters."""
+    shown = text if len(text) <= limit else text[:limit] + "..."
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> List[str]:
+    return [option for action in parser._actions for option in action.option_strings]  # noqa: SLF001
+
+
+def _unrecognized(extras: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """The usage error for arguments the parser did not take: values are never shown, only counted.
+
+    An unknown option is named only when it is close to one of the parser's
+    own (a typo, shown with the option meant); any other may be a secret typed
+    where it does not belong, and is counted like a value.
+    """
+    import difflib
+
+    known = _option_strings(parser)
+    names: List[str] = []
+    words: List[str] = []
+    hidden = 0
+    for item in extras:
+        if item == "--":  # the end of options, not an argument
+            continue
+        if item.startswith("-") and len(item) > 1 and not item[1].isdigit():
+            name = item.partition("=")[0] if item.startswith("--") else item[:2]  # "-pVALUE": -p and its value
+            words.append(name.lower())
+            # An abbreviation means the options it begins; anything else, the closest option.
+            meant = [option for option in known if option.startswith(name) and len(name) > 2][:3] or (
+                difflib.get_close_matches(name, known, n=1, cutoff=0.6) if len(name) <= 60 else [])
+            if meant:
+                hidden += len(name) < len(item)
+                shown = f"{_printable(name)} (did you mean {' or '.join(meant)}?)"
+                if shown not in names:
+                    names.append(shown)
+                continue
+        hidden += 1
+    if not names and not hidden:
+        return "an unexpected '--'"
+    counted = f"{hidden} {'argument' if hidden == 1 else 'arguments'}"
+    if names:
+        message = f"unrecognized option{'s' if len(names) > 1 else ''} {', '.join(names)}"
+        if hidden:
+            message += f" and {counted.replace(' ', ' other ', 1)}"
+    else:
+        message = counted.replace(" ", " unrecognized ", 1)
+    message += " (arguments that are not understood are never shown: they may be secrets)"
+    if any(word in name for name in words for word in _SECRET_WORDS):
+        message += (f". Registry passwords are never taken on the command line: put the password in a file and "
+                    f"pass --registry-password-file, or set {PASSWORD_ENV}")
+    return message
+
+
+def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.ArgumentParser]) -> Optional[str]:
+    """The usage error for the first argument that is not valid UTF-8 (None when all are).
+
+    Python hands undecodable argv bytes over as lone surrogates, which no
+    output stream, file name lookup by text, or JSON/YAML writer accepts; the
+    argument is named by its option, its value is never echoed.
+    """
+    options: Dict[str, str] = {}
+    for parser in parsers:
+        for action in parser._actions:  # noqa: SLF001 - argparse has no public list of a parser's actions
+            name = action.option_strings[-1] if action.option_strings else (action.metavar or action.dest)
+            options.setdefault(action.dest, str(name))
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for text in values:
+            if isinstance(text, str) and not text.isascii() and not _is_utf8(text):
+                name = options.get(dest, dest)
+                hint = ("give the file a UTF-8 name (or link to it from one)"
+                        if name.isupper() or name in _PATH_OPTIONS else "pass the text as UTF-8")
+                return (f"argument {name}: the value is not valid UTF-8 (it holds bytes that cannot be decoded); "
+                        f"{hint}")
+    return None
+
+
+_PATH_OPTIONS = frozenset({"--values", "--profile", "--registry-password-file", "--registry-ca-file", "--output-dir",
+                           "--registry", "--render-json"})
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
@@ -275,6 +411,21 @@ def _read_text_file(path: str, what: str) -> str:
         raise ProfileRenderError(f"the {what} is not UTF-8 text", source=path, hint="save it as UTF-8") from None
 
 
+def _secret_option_file(path: str, option: str, what: str) -> str:
+    """Read the file a secret option names; its errors name the option, never the argument.
+
+    The argument may be the secret itself, given where its file belongs.
+    """
+    assert option in SECRET_OPTIONS
+    try:
+        return _read_text_file(path, what)
+    except ProfileRenderError as exc:
+        def hide(text: Optional[str]) -> Optional[str]:
+            return text.replace(path, "<the file>") if text and path else text
+
+        raise ProfileRenderError(hide(exc.problem) or exc.problem, source=option, hint=hide(exc.hint)) from None
+
+
 def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
     from profile_render.errors import ProfileRenderError
     from profile_render.orchestrator.model import ImageRegistry, Secret
@@ -286,11 +437,14 @@ def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParse
         return None
     password = None
     if args.registry_password_file is not None:
-        text = _read_text_file(args.registry_password_file, "registry password file")
+        text = _secret_option_file(args.registry_password_file, "--registry-password-file", "registry password file")
         # Exactly one trailing newline is dropped (editors add one); nothing else is touched.
         password = text[:-1] if text.endswith("\n") else text
     elif os.environ.get(PASSWORD_ENV) is not None:
         password = os.environ[PASSWORD_ENV]
+        if not _is_utf8(password):
+            raise ProfileRenderError("the password is not valid UTF-8 (it holds bytes that cannot be decoded)",
+                                     source=PASSWORD_ENV, hint="set it to the password or token as UTF-8 text")
     if args.registry_username and password is None:
         raise ProfileRenderError(
             "a registry username was given without a password",
@@ -492,29 +646,24 @@ def _read_manifest_input(path: str) -> "tuple[bytes, str]":
 
 
 def _read_render_json(path: Optional[str]) -> object:
-    """The parsed ``--render-json`` file, or None without one."""
-    import json
+    """The parsed ``--render-json`` file, or None without one (its shape is checked by check_manifests)."""
+    from profile_render.checks.inputs import load_render_json
 
     if not path:
         return None
-    text = _read_text_file(path, "render JSON file")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileRenderError(f"the render JSON is not valid JSON: {exc.msg}", source=path,
-                                 line=exc.lineno, column=exc.colno,
-                                 hint="pass the output of `profile-render render -o json`") from None
+    return load_render_json(_read_text_file(path, "render JSON file"), source=path)
 
 
 def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.checks.manifests import RULE_INFO, check_manifests
+    from profile_render.checks.manifests import RULE_INFO, check_manifests, private_registry_host
 
     def run() -> "List[Diagnostic]":
+        private = [private_registry_host(host, source="--private-registry") for host in args.private_registries]
         data, source = _read_manifest_input(args.file)
-        return list(check_manifests(data, private_registries=args.private_registries, pull_secrets=args.pull_secrets,
+        return list(check_manifests(data, private_registries=private, pull_secrets=args.pull_secrets,
                                     external_config_maps=args.external_config_maps,
                                     render=_read_render_json(args.render_json), namespace=args.namespace,
-                                    source=source))
+                                    source=source, render_source=args.render_json or "<render>"))
 
     findings = _reported(args.format, RULE_INFO, out, run)
     out.write(report(findings, args.format, rules=RULE_INFO))
@@ -527,10 +676,17 @@ def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentPars
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code (also the console-script entry point)."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
     if getattr(args, "handler", None) is None:
+        if extras:
+            parser.error(_unrecognized(extras, parser))
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if extras:
+        args.command_parser.error(_unrecognized(extras, args.command_parser))
+    undecodable = _undecodable_arguments(args, [parser, args.command_parser])
+    if undecodable is not None:
+        args.command_parser.error(undecodable)
     out, err = sys.stdout, sys.stderr
     handler: Handler = args.handler
     try:

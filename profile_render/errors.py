@@ -14,7 +14,8 @@ that may be secret must describe the value, not quote it.
 
 from __future__ import annotations
 
-from typing import Generic, Optional, Sequence, Tuple, TypeVar, Union, overload
+import functools
+from typing import Any, Callable, Generic, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
 
 from profile_render.problems import ERROR, Diagnostic, Location, ValuesWarning, format_path
 from profile_render.report import error_text
@@ -32,6 +33,7 @@ __all__ = [
     "ValuesWarning",
     "format_path",
     "describe_value",
+    "resource_guard",
 ]
 
 
@@ -160,6 +162,8 @@ class StrictModeError(ProfileRenderError):
     """A warning was raised while ``strict`` mode turns warnings into errors."""
 
     def __init__(self, warning: Diagnostic) -> None:
+        if not isinstance(warning, Diagnostic):
+            raise TypeError("StrictModeError wraps a warning (a Diagnostic)")
         self.warning = warning
         super().__init__(
             warning.message,
@@ -171,3 +175,32 @@ class StrictModeError(ProfileRenderError):
         )
         # The error keeps the warning's rule id, so reports can still say which check it was.
         self.diagnostic = self.diagnostic.evolve(rule=warning.rule)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def resource_guard(function: F) -> F:
+    """Defence in depth at a public entry point: Python's recursion limit or memory running out, reached before
+    any of profile-render's own limits, leaves as a :class:`LimitExceededError`, not as a raw exception.
+
+    The real limits (nesting depth, sizes, expansion) come first and say which
+    limit and how to raise it; reaching this means one is missing, so the
+    message says so (and keeps the words the hostile-input runner looks for).
+    """
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except RecursionError:
+            raise LimitExceededError(
+                "the input is nested too deeply to process: Python's recursion limit was reached before any "
+                "limit of profile-render's", hint="nest the input less deeply; please report this input as a bug",
+            ) from None
+        except MemoryError:
+            raise LimitExceededError(
+                "out of memory while processing the input, before any limit of profile-render's was reached",
+                hint="give smaller input; please report this input as a bug") from None
+
+    return cast(F, guarded)

@@ -54,11 +54,19 @@ def format_path(path: Sequence[object], *, limit: Optional[int] = None) -> str:
     out: list[str] = []
     for part in path:
         if isinstance(part, int) and not isinstance(part, bool):
-            out.append(f"[{part}]")
+            out.append(f"[{_int_text(part)}]")
             continue
         text = str(part).replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
         out.append(text if not out else "." + text)
     return "".join(out) if out else "(top level)"
+
+
+def _int_text(number: int) -> str:
+    """An integer as text, or its size when it has more digits than Python turns into text (4,300)."""
+    try:
+        return str(number)
+    except ValueError:
+        return f"<an integer of about {int(number.bit_length() * 0.30103):,} digits>"
 
 
 @dataclass(frozen=True)

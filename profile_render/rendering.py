@@ -23,7 +23,7 @@ from profile_render.orchestrator.credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from profile_render.errors import ProfileRenderError, ValuesWarning
+from profile_render.errors import ProfileRenderError, ValuesWarning, resource_guard
 from profile_render.yamlio.load import Limits
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
@@ -204,6 +204,7 @@ def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
                 "keep the chart's default plain (e.g. an empty string) and set the placeholder in the Profile's values")
 
 
+@resource_guard
 def render(
     chart: Union[Chart, str, "os.PathLike[str]"],
     profile: Optional[LayerLike] = None,
@@ -248,6 +249,14 @@ def render(
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
+    if registry is not None and not isinstance(registry, ImageRegistry):
+        raise TypeError("registry must be an ImageRegistry or None")
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError("limits must be a Limits or None")
+    if placeholders is not None and not isinstance(placeholders, Placeholders):
+        raise TypeError("placeholders must be a Placeholders or None")
+    if not isinstance(parameters, Mapping):
+        raise TypeError("parameters must be a mapping of parameter template names to values")
     if not isinstance(chart, Chart):
         chart = load_chart(chart, limits=limits)
     placeholders = placeholders or Placeholders()

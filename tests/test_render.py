@@ -307,6 +307,44 @@ def test_secrets_never_show_outside_the_secret_data(chart, tmp_path, caplog):
     assert CANARY not in full and CANARY.encode() in base64.b64decode(result.manifests[0]["data"]["secretKey"])
 
 
+@pytest.mark.parametrize("password", ["\ud800" + CANARY, CANARY + "\udcff", "a\udfffb" + CANARY])
+def test_a_password_that_is_not_unicode_is_refused_without_showing_it(chart, tmp_path, password):
+    # Before, the Secret took it and the encoder failed later with the text "user:password" in its exception.
+    for make in (lambda: Secret(password), lambda: registry(password=password)):
+        with pytest.raises(errors.ProfileRenderError) as info:
+            make()
+        shown = f"{info.value} {info.value!r} {info.value.args!r} {info.value.hint}"
+        assert CANARY not in shown and "robot" not in shown and "lone surrogate" in shown
+
+
+@pytest.mark.parametrize("field", ["name", "root_url", "username", "ca_certs"])
+def test_registry_text_that_is_not_unicode_is_refused(field):
+    with pytest.raises(RegistryError) as info:
+        registry(**{field: "x\udcff" if field != "root_url" else "oci://reg\udcff.example.com"})
+    assert field.replace("_", " ") in str(info.value) and "\udcff" not in str(info.value)
+    with pytest.raises(TypeError):
+        registry(**{field: 5})
+
+
+@pytest.mark.parametrize("field", ["app_name", "app_version", "deployment_name", "namespace", "org", "project"])
+def test_context_text_that_is_not_unicode_is_refused(field):
+    with pytest.raises(errors.ProfileRenderError) as info:
+        ctx(**{field: "a\udcff"})
+    assert field.replace("_", " ") in str(info.value)
+    with pytest.raises(errors.ProfileRenderError):
+        ctx(**{field: 5})
+
+
+def test_render_refuses_objects_of_the_wrong_type(chart, tmp_path):
+    p = profile(tmp_path, "note: x\n")
+    for kwargs in ({"registry": "oci://r.example.com"}, {"limits": 5}, {"placeholders": []}, {"parameters": [1]}):
+        with pytest.raises(TypeError):
+            render(chart, p, context=ctx(), **kwargs)
+    with pytest.raises(TypeError):
+        bundle_name("app")
+    assert ctx(org="", project="").org == ""
+
+
 def test_result_forms_and_schema(chart, tmp_path):
     p = profile(tmp_path, "image:\n  pullSecret: '%GeneratedDockerCredential%'\n  prehook: '%PreHookCredential%'\n"
                           "replicas: 1\nreplicas: 2\n")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 __all__ = ["DOCKER_HUB", "SCHEME", "ImageReference", "parse_image_reference", "registry_host", "normalize_host",
-           "valid_host"]
+           "valid_host", "without_userinfo"]
 
 DOCKER_HUB = "docker.io"
 DOCKER_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
@@ -97,6 +97,14 @@ def parse_image_reference(reference: str) -> Optional[ImageReference]:
     if host == DOCKER_HUB and len(components) == 1:
         text = "library/" + text
     return ImageReference(host, text, tag, digest)
+
+
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^/@]*@")
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` before its host replaced by ``****@``, to quote it safely."""
+    return _USERINFO.sub(r"\1****@", url, count=1)
 
 
 def registry_host(text: str) -> Optional[str]:

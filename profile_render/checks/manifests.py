@@ -39,15 +39,30 @@ from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Unio
 
 from profile_render.checks.context import CheckContext, objects_of
 from profile_render.checks.driver import run_rules
-from profile_render.checks.images import ImageReference, parse_image_reference, registry_host
+from profile_render.checks.images import ImageReference, parse_image_reference
+from profile_render.checks.inputs import (
+    RENDER_JSON_LIMITS,
+    CheckInputError,
+    CheckInputLimitError,
+    RenderShapeError,
+    load_render_json,
+    private_registry_host,
+)
 from profile_render.checks.read import ManifestError, Positions, read_manifests
 from profile_render.checks.render_facts import gather_render
 from profile_render.checks.rules import ALL_RULES
+from profile_render.errors import resource_guard
 from profile_render.problems import Diagnostic, ManifestFinding, Rule
 
 __all__ = [
     "ManifestFinding",
     "ManifestError",
+    "CheckInputError",
+    "CheckInputLimitError",
+    "RenderShapeError",
+    "RENDER_JSON_LIMITS",
+    "load_render_json",
+    "private_registry_host",
     "Positions",
     "ImageReference",
     "RULES",
@@ -64,6 +79,7 @@ RULES: Mapping[str, Tuple[str, str]] = MappingProxyType({rule.id: (rule.severity
 RULE_INFO: Tuple[Rule, ...] = tuple(rule.info for rule in ALL_RULES)
 
 
+@resource_guard
 def check_manifests(
     manifests: Union[str, bytes, bytearray, Sequence[Any]],
     *,
@@ -73,6 +89,7 @@ def check_manifests(
     render: Any = None,
     namespace: Optional[str] = None,
     source: Optional[str] = None,
+    render_source: str = "<render>",
 ) -> List[Diagnostic]:
     """Check rendered manifests for pull-secret, DataVolume, namespace and placeholder problems.
 
@@ -90,6 +107,14 @@ def check_manifests(
     (objects without ``metadata.namespace`` live there); it defaults to the
     generated Secret's namespace when there is one. Findings come in document
     order, and in text order within a document when positions are known.
+
+    Unusable inputs are errors: manifests that cannot be read are a
+    :class:`ManifestError`; a private registry that is not a host, or a plain
+    ``render`` (dicts and lists, as :func:`load_render_json` reads
+    ``--render-json``) without a render's shape, a :class:`CheckInputError` at
+    its value path (``render_source`` names the render; a :class:`RenderShapeError`
+    is also a TypeError, a CheckInputError also a ValueError, as before).
+    Arguments of the wrong type are a TypeError.
     """
     if isinstance(manifests, (str, bytes, bytearray)):
         items: List[Tuple[Any, Optional[Positions]]] = list(
@@ -104,13 +129,12 @@ def check_manifests(
     for group in (private_registries, pull_secrets, external_config_maps):
         if isinstance(group, str):
             raise TypeError("private_registries, pull_secrets and external_config_maps take lists of names")
-    facts = gather_render(render)
+    if namespace is not None and not isinstance(namespace, str):
+        raise TypeError("namespace is a namespace name (str) or None")
+    facts = gather_render(render, render_source)
     private = set(facts.hosts)
-    for entry in private_registries:
-        host = registry_host(entry)
-        if host is None:
-            raise ValueError(f"{entry!r} is not a registry host (host[:port] or a URL)")
-        private.add(host)
+    for i, entry in enumerate(private_registries):
+        private.add(private_registry_host(entry, source=f"private_registries[{i}]"))
     if namespace is None:
         spaces = {ns for _, ns in facts.generated if ns}
         namespace = spaces.pop() if len(spaces) == 1 else None

@@ -41,6 +41,8 @@ def bundle_name(context: DeploymentContext) -> str:
     name``; the name is ``"b-"`` plus the first 16 characters of the UUIDv5 (nil
     namespace) of the hex SHA-1 of the token.
     """
+    if not isinstance(context, DeploymentContext):
+        raise TypeError("bundle_name takes a DeploymentContext")
     token = context.app_name
     if context.redeploy_after_update:
         token += context.app_version

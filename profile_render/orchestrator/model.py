@@ -10,12 +10,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Iterator, Optional, Tuple
 from urllib.parse import urlsplit
 
 from profile_render.errors import ProfileRenderError
 
-__all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError"]
+__all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError",
+           "is_unicode_text", "pem_certificate_bodies"]
 
 MASK = "****"
 
@@ -28,8 +29,24 @@ class ContextError(ProfileRenderError):
     """The deployment context is incomplete or malformed."""
 
 
+def is_unicode_text(text: str) -> bool:
+    """Whether ``text`` is valid Unicode (no lone surrogate, which Python uses for undecodable bytes)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Secret:
-    """A secret string that does not show itself in ``repr``, ``str``, logs or errors."""
+    """A secret string that does not show itself in ``repr``, ``str``, logs or errors.
+
+    The text must be valid Unicode: a lone surrogate (what Python makes of
+    undecodable bytes) is refused here, with an error that does not quote it,
+    instead of failing later in an encoder whose exception would hold it.
+    """
 
     __slots__ = ("_value",)
 
@@ -38,6 +55,10 @@ class Secret:
             value = value.reveal()
         if not isinstance(value, str):
             raise TypeError("Secret holds text (str)")
+        if not is_unicode_text(value):
+            raise ProfileRenderError("the secret text is not valid Unicode: it holds a lone surrogate "
+                                     "(bytes that were not valid UTF-8)",
+                                     hint="decode the password or token as UTF-8 text before passing it")
         self._value = value
 
     def reveal(self) -> str:
@@ -66,9 +87,29 @@ class Secret:
 
 
 _SCHEMES = ("oci", "https", "http")
-_PEM_BLOCK = re.compile(
-    r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S
-)
+PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
+PEM_END = "-----END CERTIFICATE-----"
+
+
+def pem_certificate_bodies(text: str) -> Iterator[str]:
+    """The text between each BEGIN CERTIFICATE marker and the END marker after it, in order.
+
+    The same blocks as a non-greedy regular expression from BEGIN to END finds,
+    in time linear in the text: once no END follows a BEGIN, no later BEGIN can
+    complete a block either, so the scan stops (a text of many unterminated
+    markers is read once, not once per marker).
+    """
+    position = 0
+    while True:
+        begin = text.find(PEM_BEGIN, position)
+        if begin < 0:
+            return
+        start = begin + len(PEM_BEGIN)
+        end = text.find(PEM_END, start)
+        if end < 0:
+            return
+        yield text[start:end]
+        position = end + len(PEM_END)
 
 
 def _parse_root_url(url: str, name: str) -> Tuple[str, str, str]:
@@ -135,8 +176,20 @@ class ImageRegistry:
     scheme: str = field(init=False, repr=False, compare=False)
     host: str = field(init=False, repr=False, compare=False)
     path: str = field(init=False, repr=False, compare=False)
+    _certificates: Optional[Tuple[str, ...]] = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
+        for name in ("name", "root_url", "username", "ca_certs"):
+            value = getattr(self, name)
+            if value is None and name in ("username", "ca_certs"):
+                continue
+            if not isinstance(value, str):
+                raise TypeError(f"ImageRegistry.{name} must be text (str)")
+            if not is_unicode_text(value):
+                # Not quoted: the text cannot be printed, and the username sits next to the password.
+                raise RegistryError(f"the {name.replace('_', ' ')} of an image registry is not valid Unicode: it "
+                                    "holds a lone surrogate (bytes that were not valid UTF-8)",
+                                    hint="decode it as UTF-8 text before passing it")
         if self.password is not None and not isinstance(self.password, Secret):
             object.__setattr__(self, "password", Secret(self.password))
         scheme, host, path = _parse_root_url(self.root_url, self.name)
@@ -144,7 +197,7 @@ class ImageRegistry:
         object.__setattr__(self, "host", host)
         object.__setattr__(self, "path", path)
         if self.ca_certs is not None:
-            self.certificates()  # validates
+            object.__setattr__(self, "_certificates", self._parse_certificates())  # validates once
 
     @property
     def url(self) -> str:
@@ -158,13 +211,17 @@ class ImageRegistry:
 
     def certificates(self) -> Tuple[str, ...]:
         """The CA certificates as normalised PEM blocks; raises RegistryError if none parse."""
-        text = self.ca_certs or ""
-        blocks = []
-        for match in _PEM_BLOCK.finditer(text):
-            body = "".join(match.group(1).split())
-            import base64
-            import binascii
+        if self._certificates is not None:
+            return self._certificates
+        return self._parse_certificates()
 
+    def _parse_certificates(self) -> Tuple[str, ...]:
+        import base64
+        import binascii
+
+        blocks = []
+        for text in pem_certificate_bodies(self.ca_certs or ""):
+            body = "".join(text.split())
             try:
                 der = base64.b64decode(body, validate=True)
             except (binascii.Error, ValueError):
@@ -174,7 +231,7 @@ class ImageRegistry:
                 raise RegistryError(f"a CA certificate of image registry {self.name!r} is not a DER certificate",
                                     hint="paste a PEM certificate (-----BEGIN CERTIFICATE-----)")
             lines = [body[i:i + 64] for i in range(0, len(body), 64)]
-            blocks.append("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----")
+            blocks.append(PEM_BEGIN + "\n" + "\n".join(lines) + "\n" + PEM_END)
         if not blocks:
             raise RegistryError(f"the CA certificates of image registry {self.name!r} hold no PEM certificate",
                                 hint="give PEM text with -----BEGIN CERTIFICATE----- blocks")
@@ -201,11 +258,17 @@ class DeploymentContext:
     redeploy_after_update: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("app_name", "app_version", "deployment_name", "namespace"):
+        for name in ("app_name", "app_version", "deployment_name", "namespace", "org", "project"):
             value = getattr(self, name)
-            if not isinstance(value, str) or not value:
+            if value is None and name in ("org", "project"):
+                continue
+            if not isinstance(value, str) or not (value or name in ("org", "project")):
                 raise ContextError(f"the deployment context needs a non-empty {name.replace('_', ' ')}",
                                    hint=f"set {name}")
+            if not is_unicode_text(value):
+                raise ContextError(f"the deployment context's {name.replace('_', ' ')} is not valid Unicode: it "
+                                   "holds a lone surrogate (bytes that were not valid UTF-8)",
+                                   hint=f"pass {name} as UTF-8 text")
         if not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", self.namespace):
             raise ContextError(f"namespace {self.namespace!r} is not a valid Kubernetes namespace name",
                                hint="use at most 63 lowercase letters, digits and '-', starting and ending alphanumeric")

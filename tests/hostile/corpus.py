@@ -296,6 +296,13 @@ def _quadratic(b: _Builder) -> None:
           "    registry:\n      url: docker://registry.example.com/disk\n      secretRef: s\n"
           "      certConfigMap: ca\n  storage: {}\n")
     b.manifests("cert-markers", cm + dv, "--pull-secret", "s")
+    ca = _write(b.folder("cert-markers-ca-file") / "ca.pem", markers)
+    b.render_chart("cert-markers-ca-file", b.base_chart)
+    b.cases[-1] = Case(b.cases[-1].id, b.cls, b.cases[-1].cwd, b.cases[-1].argv + ("--registry-ca-file", str(ca)),
+                       env=PASSWORD_ENV, expect="error")
+    ok_ca = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n"
+    b.manifests("cert-markers-after-one", cm.replace("ca.crt: |\n", "ca.crt: |\n" + "".join(
+        "    " + line + "\n" for line in ok_ca.splitlines())) + dv, "--pull-secret", "s")
     subcharts = b.folder("9000-subcharts") / "c"
     _chart(subcharts)
     for i in range(9000):
@@ -509,7 +516,8 @@ def _check_manifests(b: _Builder) -> None:
                 "!!int 0x", "!!float .", "!!bool", "!<tag:yaml.org,2002:int> x", "!!merge x", "!!value x"):
         b.manifests(f"tag-{tag[2:].split()[0].replace('/', '-').replace(':', '-')}-{len(tag)}", head + tag + "\n")
         b.merge(f"tag-values-{tag[2:].split()[0].replace('/', '-').replace(':', '-')}-{len(tag)}", "k: " + tag + "\n")
-    for host in ("[::1", "[", "]", ":", "::::", "a b", "", "[::1]:99999", "host:-1", "x" * 5000, "%00", "[fe80::1%25]"):
+    for host in ("[::1", "[", "]", ":", "::::", "a b", "", "[::1]:99999", "host:-1", "x" * 5000, "%00", "[fe80::1%25]",
+                 "h:" + "9" * 5000, "[" * 5000, "oci://" + "a." * 3000 + "b/x"):
         b.add(f"private-registry-{len(host)}-{abs(hash(host)) % 997}", ["check-manifests", str(b.empty),
                                                                          "--private-registry", host])
     pod = _write(b.folder("shapes") / "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
@@ -519,7 +527,12 @@ def _check_manifests(b: _Builder) -> None:
                                '{"values": "x"}', '{"manifests": [1]}', '{"manifests": {"a": 1}}',
                                '{"manifests": [{"kind": []}]}', '{"registry": 5}', '{"registry": {"host": []}}',
                                "{", "NaN", '{"a": NaN}', '{"a": Infinity}', '{"a": 1e400}', '{"a": "\\ud800"}',
-                               '{"a": 1, "a": 2}', "\xff", '{"pre_install_manifests": "x"}')):
+                               '{"a": 1, "a": 2}', "\xff", '{"pre_install_manifests": "x"}',
+                               '{"manifests": [{"metadata": {"namespace": []}}], "secretName": "s"}',
+                               '{"secretName": ["s"], "manifests": []}', '{"manifests": [{"metadata": 5}]}',
+                               '{"manifests": [{"kind": "Secret", "type": 5, "data": []}]}',
+                               '{"applications": {"a": {"values": ' + "[" * 5000 + "]" * 5000 + '}}}',
+                               '[{"values": {}}, 5]', '{"values": {"image": "' + "a/" * 200000 + '"}}')):
         path = _write(b.folder(f"render-json-{i}") / "r.json", shape)
         b.add(f"render-json-{i}", ["check-manifests", str(pod), "--render-json", str(path)])
     for name, text in (("list-doc", "- a\n- b\n"), ("scalar-doc", "just text\n"), ("kind-list", "kind: [a]\n"),
@@ -544,8 +557,24 @@ def _secrets(b: _Builder) -> None:
                          ("unknown-password", ["--password", CANARY]),
                          ("unknown-password-eq", [f"--password={CANARY}"]),
                          ("unknown-token", ["--token", CANARY]),
-                         ("positional", [CANARY])):
+                         ("positional", [CANARY]),
+                         ("attached-short", [f"-p{CANARY}"]),
+                         ("abbrev-password-file", ["--registry-password-fil", CANARY]),
+                         ("password-file-is-password", ["--registry-password-file", CANARY]),
+                         ("password-file-is-password-eq", [f"--registry-password-file={CANARY}"]),
+                         ("double-dash-positional", ["--", CANARY])):
         b.add(label, base + extra, expect="error", forbidden=(CANARY,))
+    leak = _write(b.folder("manifest-url-userinfo") / "m.yaml",
+                  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: 'x%OrgNme%"
+                  f"{CANARY}'\n---\napiVersion: cdi.kubevirt.io/v1beta1\nkind: DataVolume\nmetadata:\n  name: d\n"
+                  f"spec:\n  source:\n    registry:\n      url: https://robot:{CANARY}@registry.example.com/x\n"
+                  "      secretRef: s\n")
+    for fmt in ("text", "json", "sarif"):
+        b.add(f"manifest-url-userinfo-{fmt}", ["check-manifests", str(leak), "--format", fmt], forbidden=(CANARY,))
+    b.add("private-registry-userinfo", ["check-manifests", str(b.empty), "--private-registry",
+                                        f"robot:{CANARY}@registry.example.com"], expect="error", forbidden=(CANARY,))
+    b.add("password-env-lone-surrogate-argv", base + [f"--registry-username=robot\udcff"], env=PASSWORD_ENV,
+          expect="error", forbidden=(CANARY,))
     b.add("url-userinfo", [a if not a.startswith("oci://") else f"oci://robot:{CANARY}@registry.example.com/x"
                            for a in base], env=PASSWORD_ENV, forbidden=(CANARY,))
     b.add("bad-username-colon", [a if a != "robot" else "ro:bot" for a in base], env=PASSWORD_ENV)
@@ -557,6 +586,8 @@ def _secrets(b: _Builder) -> None:
     b.add("output-json", base + ["-o", "json"], env=PASSWORD_ENV)
     b.add("api-password-surrogate-repr", api="api_password_surrogate")
     b.add("api-registry-repr", api="api_registry_repr")
+    b.add("api-registry-username-surrogate", api="api_registry_username_surrogate")
+    b.add("api-check-manifests-render-shapes", api="api_check_manifests_render_shapes")
     pkg = b.package_copy("catalog-token-lint")
     reg = pkg / "registries.yaml"
     reg.write_text(reg.read_text().replace("EXAMPLE-not-a-real-token-0000", CANARY).replace(
@@ -684,6 +715,31 @@ def api_registry_repr(folder: Path) -> None:
     print(repr(registry), str(registry), repr(registry.password), f"{registry.password}")
 
 
+def api_registry_username_surrogate(folder: Path) -> None:
+    from profile_render import ImageRegistry, Secret
+
+    registry = ImageRegistry(name="r", root_url="oci://registry.example.com/x", username="robot\udcff",
+                             password=Secret(CANARY))
+    print(repr(registry))
+
+
+def api_check_manifests_render_shapes(folder: Path) -> None:
+    from profile_render.checks.manifests import check_manifests
+    from profile_render.errors import ProfileRenderError
+
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
+    refused = 0
+    for render in ({"secretName": [CANARY]}, {"manifests": [{"metadata": {"namespace": {}}}], "secretName": "s"},
+                   {"applications": {"a": 7}}, "render", 5, {"manifests": [{"type": 10 ** 5000, "kind": "Secret"}]}):
+        try:
+            check_manifests(pod, render=render)
+        except ProfileRenderError as exc:
+            refused += 1
+            print(exc)
+    if refused != 6:
+        raise AssertionError(f"only {refused} of 6 bad renders were refused")
+
+
 def api_origin_big(folder: Path) -> None:
     from profile_render import merge_values
     from profile_render.values import Layer
@@ -699,6 +755,8 @@ API: Dict[str, Callable[[Path], None]] = {
     "api_password_surrogate": api_password_surrogate,
     "api_registry_repr": api_registry_repr,
     "api_origin_big": api_origin_big,
+    "api_registry_username_surrogate": api_registry_username_surrogate,
+    "api_check_manifests_render_shapes": api_check_manifests_render_shapes,
 }
 
 

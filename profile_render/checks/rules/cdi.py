@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Iterator, List, Optional, Tuple
 
 from profile_render.checks.context import CheckContext
-from profile_render.checks.images import SCHEME
+from profile_render.checks.images import SCHEME, without_userinfo
 from profile_render.checks.render_facts import NamedObject
 from profile_render.checks.rules.base import Hit, rule
 from profile_render.checks.sites import CertConfigMapRef, RegistryImport, RegistryUrl, SecretReference
 from profile_render.errors import describe_value
+from profile_render.orchestrator.model import pem_certificate_bodies
 from profile_render.problems import ERROR, INFO, format_path
 
 __all__ = ["CDI_SCHEMES", "certificates", "datavolume_url_scheme", "secret_missing_cdi_keys",
@@ -21,14 +21,13 @@ __all__ = ["CDI_SCHEMES", "certificates", "datavolume_url_scheme", "secret_missi
 
 CDI_SCHEMES = ("docker://", "oci-archive://")
 _CDI_KEYS = ("accessKeyId", "secretKey")
-_PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
 
 
 def certificates(text: str) -> int:
     """How many PEM certificates in ``text`` decode to DER (a SEQUENCE, first byte 0x30)."""
     count = 0
-    for match in _PEM_BLOCK.finditer(text):
-        body = "".join(match.group(1).split())
+    for block in pem_certificate_bodies(text):
+        body = "".join(block.split())
         try:
             der = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
@@ -53,9 +52,13 @@ def datavolume_url_scheme(ctx: CheckContext, site: RegistryUrl) -> Iterator[Hit]
                       f"source.registry.url is {describe_value(url)}, not a URL",
                       "set source.registry.url to docker://<host>/<image>:<tag>")
     elif not url.startswith(CDI_SCHEMES):
-        bare = SCHEME.sub("", url, count=1)
-        yield Hit(at, f"registry url {url!r} does not start with docker:// or oci-archive://, so CDI cannot import it",
-                  f"write it as {'docker://' + bare!r}")
+        shown = without_userinfo(url)  # credentials in a URL are never quoted
+        bare = SCHEME.sub("", shown, count=1)
+        fix = f"write it as {'docker://' + bare.removeprefix('****@')!r}"
+        if shown != url:
+            fix += " (credentials go in the Secret that secretRef names, not in the URL)"
+        yield Hit(at, f"registry url {shown!r} does not start with docker:// or oci-archive://, so CDI cannot import "
+                      "it", fix)
 
 
 @rule("secret-missing-cdi-keys", ERROR, SecretReference)

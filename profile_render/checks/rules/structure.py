@@ -114,7 +114,10 @@ def leftover_placeholder(ctx: CheckContext, site: Text) -> Iterator[Hit]:
     parts = []
     if known:
         parts.append(f"placeholder {', '.join(known)} was not substituted in this {what}")
-    if near:
+    secret = site.obj.kind == "Secret" and site.path[:1] in (("data",), ("stringData",))
+    if near and secret:  # a Secret's data is never quoted, not even in part
+        parts.append(", ".join(f"text in this Secret {what} looks like a misspelt %{s}%" for _, s in near))
+    elif near:
         parts.append(", ".join(f"{t!r} in this {what} looks like a misspelt %{s}%" for t, s in near))
     fixes = []
     if near:
