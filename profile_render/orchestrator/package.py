@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
+from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
@@ -159,8 +160,10 @@ def render_package(
         context = DeploymentContext(
             app_name=name, app_version=str(app.version), deployment_name=deployment_name,
             namespace=package.default_namespaces.get(name, "default"), org=org, project=project)
+        # Read through the package's own check: only a regular file inside the package directory.
+        values = read_profile_values(profile, strict=strict) if profile.values_file_name else None
         result.applications[name] = render(
-            chart, profile.values_path, context=context, registry=_registry_for(catalog, app),
+            chart, values, context=context, registry=_registry_for(catalog, app),
             parameter_templates=parameter_templates_of(profile), parameters=dict(parameters.get(name, {})),
             application=name, strict=strict)
     return result

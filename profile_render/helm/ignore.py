@@ -1,0 +1,314 @@
+"""A chart's ``.helmignore``, matched as Helm 4.1.4 matches it, without backtracking.
+
+Helm matches each rule with Go's ``filepath.Match``. This module runs Go's own
+algorithm on a pre-parsed pattern rather than translating it to a regular
+expression for a backtracking engine (where ``*a*a*a*a*a*a*a*a*a*a*a*a*b``
+against a long name takes exponential time):
+
+* the pattern splits into *chunks*, each a run of ``*`` and then the
+  characters up to the next ``*`` outside a class (Go's ``scanChunk``); a chunk
+  is a fixed-length sequence of atoms: literal text, ``?`` (any character but
+  ``/``) and classes (``[a-z]``, ``[^...]``; a class may match ``/``);
+* a chunk is tried at the current position; failing that, when it follows a
+  ``*``, at each later position up to the next ``/``; the leftmost success is
+  kept (a fixed-length chunk never needs a later choice revisited), so a
+  match costs at most the name's length times the pattern's;
+* Go reports a malformed chunk (an unclosed ``[``, a trailing ``\\``, a class
+  starting with ``-`` or ``]``) only when matching reaches it: Helm checks each
+  rule once by matching it against ``"abc"`` (an error there fails the chart
+  load), and a rule that errs later simply matches nothing. A range whose ends
+  are reversed (``[z-a]``) is no error in Go; it matches nothing.
+
+The rules themselves follow Helm's ``pkg/ignore``: first firing rule decides;
+a rule without ``/`` matches the base name, one with ``/`` the whole relative
+path (a leading ``/`` is dropped); a trailing ``/`` restricts it to
+directories; a ``!`` rule ignores every path it does *not* match; ``**`` is
+refused; ``templates/.?*`` is always added. Identical rules are kept once (a
+repeat can never be the first to fire).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+__all__ = ["IgnoreRules", "IgnoreRuleError", "go_match", "parse_glob"]
+
+#: One atom of a chunk: literal text, a run of ``?`` (its length), or a class (negated, ranges).
+_Class = Tuple[bool, Tuple[Tuple[int, int], ...]]
+Atom = Union[str, int, _Class]
+
+
+class IgnoreRuleError(ValueError):
+    """A ``.helmignore`` rule Helm refuses (its text and why)."""
+
+
+class _Chunk:
+    """One chunk of a pattern: whether ``*`` precedes it, its atoms, and whether Go finds it well-formed."""
+
+    __slots__ = ("star", "atoms", "valid", "first_literal")
+
+    def __init__(self, star: bool, atoms: Tuple[Atom, ...], valid: bool) -> None:
+        self.star = star
+        self.atoms = atoms
+        self.valid = valid
+        self.first_literal = atoms[0] if atoms and isinstance(atoms[0], str) else ""
+
+    def match_at(self, name: str, pos: int) -> int:
+        """The position after this chunk when it matches ``name`` at ``pos``; -1 when it does not."""
+        end = len(name)
+        for atom in self.atoms:
+            if isinstance(atom, str):
+                if not name.startswith(atom, pos):
+                    return -1
+                pos += len(atom)
+            elif isinstance(atom, int):
+                stop = pos + atom
+                if stop > end or name.find("/", pos, stop) >= 0:
+                    return -1
+                pos = stop
+            else:
+                if pos >= end:
+                    return -1
+                negated, ranges = atom
+                code = ord(name[pos])
+                if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogateescape): Go's RuneError
+                    code = 0xFFFD
+                hit = False
+                for lo, hi in ranges:
+                    if lo <= code <= hi:
+                        hit = True
+                        break
+                if hit == negated:
+                    return -1
+                pos += 1
+        return pos
+
+
+def _scan_chunk(pattern: str, i: int) -> Tuple[bool, int, int]:
+    """Go's scanChunk from index ``i``: (star, start of the chunk, end of the chunk)."""
+    n = len(pattern)
+    star = False
+    while i < n and pattern[i] == "*":
+        i += 1
+        star = True
+    start = i
+    in_range = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 < n:
+                i += 1
+        elif c == "[":
+            in_range = True
+        elif c == "]":
+            in_range = False
+        elif c == "*" and not in_range:
+            break
+        i += 1
+    return star, start, i
+
+
+def _escaped_char(chunk: str, j: int) -> Tuple[Optional[int], int]:
+    """Go's getEsc at ``chunk[j:]``: (code point or None for a malformed class, index after it)."""
+    n = len(chunk)
+    if j >= n or chunk[j] in "-]":
+        return None, j
+    if chunk[j] == "\\":
+        j += 1
+        if j >= n:
+            return None, j
+    code = ord(chunk[j])
+    if 0xDC80 <= code <= 0xDCFF:  # invalid UTF-8 in the pattern
+        return None, j
+    j += 1
+    if j >= n:  # Go: nothing may end a class early
+        return None, j
+    return code, j
+
+
+def _parse_chunk(star: bool, chunk: str) -> _Chunk:
+    """The atoms of one chunk, as Go's matchChunk reads it, and whether it is well-formed."""
+    atoms: List[Atom] = []
+    literal: List[str] = []
+    anys = 0
+
+    def flush() -> None:
+        nonlocal anys
+        if literal:
+            atoms.append("".join(literal))
+            literal.clear()
+        if anys:
+            atoms.append(anys)
+            anys = 0
+
+    i = 0
+    n = len(chunk)
+    while i < n:
+        c = chunk[i]
+        if c == "[":
+            flush()
+            i += 1
+            negated = i < n and chunk[i] == "^"
+            if negated:
+                i += 1
+            ranges: List[Tuple[int, int]] = []
+            while True:
+                if i < n and chunk[i] == "]" and ranges:
+                    i += 1
+                    break
+                lo, i = _escaped_char(chunk, i)
+                if lo is None:
+                    return _Chunk(star, (), False)
+                hi = lo
+                if chunk[i] == "-":
+                    hi, i = _escaped_char(chunk, i + 1)
+                    if hi is None:
+                        return _Chunk(star, (), False)
+                ranges.append((lo, hi))
+            atoms.append((negated, tuple(r for r in ranges if r[0] <= r[1])))
+            continue
+        if c == "?":
+            if literal:
+                flush()
+            anys += 1
+            i += 1
+            continue
+        if c == "\\":
+            i += 1
+            if i >= n:
+                return _Chunk(star, (), False)
+            c = chunk[i]
+        if anys:
+            flush()
+        literal.append(c)
+        i += 1
+    flush()
+    return _Chunk(star, tuple(atoms), True)
+
+
+def parse_glob(pattern: str) -> Tuple[_Chunk, ...]:
+    """A ``filepath.Match`` pattern split into parsed chunks (malformed chunks are marked, not raised)."""
+    chunks: List[_Chunk] = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        star, start, end = _scan_chunk(pattern, i)
+        chunks.append(_parse_chunk(star, pattern[start:end]))
+        i = end
+    return tuple(chunks)
+
+
+def go_match(chunks: Sequence[_Chunk], name: str) -> Optional[bool]:
+    """Go's ``filepath.Match`` on a parsed pattern: True, False, or None where Go returns ErrBadPattern."""
+    pos = 0
+    end = len(name)
+    count = len(chunks)
+    index = 0
+    while index < count:
+        chunk = chunks[index]
+        last = index == count - 1
+        if chunk.star and not chunk.atoms and chunk.valid:
+            # a trailing star matches the rest of the name unless it holds a '/'
+            return name.find("/", pos) < 0
+        if not chunk.valid:
+            return None
+        after = chunk.match_at(name, pos)
+        if after >= 0 and (after == end or not last):
+            pos = after
+            index += 1
+            continue
+        if not chunk.star:
+            return False
+        slash = name.find("/", pos)
+        limit = end if slash < 0 else slash  # the star may consume name[pos:limit]
+        literal = chunk.first_literal
+        start = pos + 1
+        found = False
+        while start <= limit:
+            if literal:
+                start = name.find(literal, start, limit + len(literal))
+                if start < 0:
+                    break
+            after = chunk.match_at(name, start)
+            if after >= 0 and not (last and after != end):
+                found = True
+                break
+            start += 1
+        if not found:
+            return False
+        pos = after
+        index += 1
+    return pos == end
+
+
+Matcher = Callable[[str], bool]
+
+
+def _matcher(pattern: str) -> Matcher:
+    """A fast predicate for one rule's pattern; a pattern Go would report as malformed matches nothing."""
+    chunks = parse_glob(pattern)
+    if any(not c.valid for c in chunks):
+        return lambda name: False
+    if len(chunks) == 1 and len(chunks[0].atoms) == 1 and isinstance(chunks[0].atoms[0], str):
+        text = chunks[0].atoms[0]
+        if chunks[0].star:  # "*suffix": the part before the suffix holds no '/'
+            size = len(text)
+            return lambda name: name.endswith(text) and name.find("/", 0, len(name) - size) < 0
+        return lambda name: name == text
+    if (len(chunks) == 2 and not chunks[0].star and len(chunks[0].atoms) == 1 and isinstance(chunks[0].atoms[0], str)
+            and chunks[1].star and not chunks[1].atoms):
+        prefix = chunks[0].atoms[0]
+        size = len(prefix)
+        return lambda name: name.startswith(prefix) and name.find("/", size) < 0
+    return lambda name: go_match(chunks, name) is True
+
+
+_Rule = Tuple[bool, bool, bool, Matcher]  # negate, must be a directory, matches the base name, matcher
+
+
+class IgnoreRules:
+    """A chart's ``.helmignore`` with Helm's semantics (see the module doc)."""
+
+    def __init__(self, text: str) -> None:
+        """Parse the rules; raises :class:`IgnoreRuleError` for a rule Helm refuses."""
+        self.rules: List[_Rule] = []
+        seen: Dict[str, None] = {}
+        for line in text.splitlines() + ["templates/.?*"]:
+            rule = line.strip()
+            if not rule or rule.startswith("#") or rule in seen:
+                continue
+            seen[rule] = None
+            if "**" in rule:
+                raise IgnoreRuleError("double-star (**) syntax is not supported in .helmignore")
+            if go_match(parse_glob(rule), "abc") is None:
+                raise IgnoreRuleError(f"bad pattern {rule!r} in .helmignore (syntax error in pattern)")
+            negate = rule.startswith("!")
+            if negate:
+                rule = rule[1:]
+            must_dir = rule.endswith("/")
+            if must_dir:
+                rule = rule[:-1]
+            if rule.startswith("/"):
+                base, rule = False, rule[1:]
+            else:
+                base = "/" not in rule
+            self.rules.append((negate, must_dir, base, _matcher(rule)))
+
+    def ignore(self, rel: str, is_dir: bool) -> bool:
+        """Whether Helm skips the file or directory at ``rel`` (relative, ``/``-separated)."""
+        if not rel or rel in (".", "./"):
+            return False
+        base_name = posixpath.basename(rel)
+        for negate, must_dir, base, match in self.rules:
+            if negate:
+                if must_dir and not is_dir:
+                    return True
+                if not match(base_name if base else rel):
+                    return True
+                continue
+            if must_dir and not is_dir:
+                continue
+            if match(base_name if base else rel):
+                return True
+        return False
