@@ -82,15 +82,35 @@ def limit_hint(name: str, advice: str) -> str:
 
 
 class ChartBudget:
-    """What one chart load may still read: bytes, members and charts (one per :func:`load_chart` call)."""
+    """What one chart load may still read: bytes, members and charts (one per :func:`load_chart` call).
 
-    __slots__ = ("limits", "bytes", "members", "charts")
+    It also remembers (at most :data:`MEMO_ENTRIES` of each) the archives and
+    ``Chart.yaml`` texts already parsed during the load: an archive nested
+    many times over (a fan-out) is parsed once, yet every copy is charged to
+    the budget in full.
+    """
+
+    __slots__ = ("limits", "bytes", "members", "charts", "_archives", "_metadata")
+
+    MEMO_ENTRIES = 64
 
     def __init__(self, limits: ArchiveLimits) -> None:
         self.limits = limits
         self.bytes = 0
         self.members = 0
         self.charts = 0
+        self._archives: Dict[bytes, Tuple[Dict[str, bytes], List[str], int, int]] = {}
+        self._metadata: Dict[Tuple[bytes, Optional[bytes]], Any] = {}
+
+    def metadata(self, key: Tuple[bytes, Optional[bytes]], parse: Callable[[], Any]) -> Any:
+        """``parse()``'s result for these ``Chart.yaml``/``requirements.yaml`` bytes, parsed once per load."""
+        found = self._metadata.get(key)
+        if found is None:
+            found = parse()
+            if len(self._metadata) >= self.MEMO_ENTRIES:
+                self._metadata.clear()
+            self._metadata[key] = found
+        return found
 
     def spend_bytes(self, count: int, source: str) -> None:
         """Count ``count`` more bytes of the tree; raises past ``max_total_bytes``."""
@@ -117,6 +137,11 @@ class ChartBudget:
             raise LimitExceededError(
                 f"the chart and its subcharts hold more than {self.limits.max_members:,} files and directories",
                 source=source, hint=limit_hint("max_members", "remove files the chart does not need"))
+
+    def add_members(self, count: int, source: str) -> None:
+        """Count ``count`` more files or directories at once."""
+        self.members += count - 1
+        self.add_member(source)
 
     def add_chart(self, source: str, depth: int) -> None:
         """Count one more chart, ``depth`` levels under the top one; raises past ``max_charts`` or ``max_depth``."""
@@ -193,14 +218,14 @@ class _RefusedMember(Exception):
 class _CheckedTarInfo(tarfile.TarInfo):
     """tarfile's header reader with Go's cap on special headers and without sparse-file support."""
 
-    def _proc_member(self, tar: Any) -> Any:
+    def _proc_member(self, tar: Any) -> Any:  # tarfile's (private) header dispatch
         if self.type in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE,
                          tarfile.SOLARIS_XHDTYPE) and self.size > MAX_SPECIAL_HEADER_BYTES:
             raise _RefusedMember(f"a tar header record of {self.size:,} bytes (more than the "
                                  f"{MAX_SPECIAL_HEADER_BYTES:,} Go's archive/tar accepts)")
         if self.type == tarfile.GNUTYPE_SPARSE:
             raise _RefusedMember(f"a sparse file ({self.name!r})")
-        return super()._proc_member(tar)
+        return super()._proc_member(tar)  # type: ignore[misc]
 
     def _proc_gnusparse_00(self, *args: Any) -> Any:
         raise _RefusedMember(f"a sparse file ({self.name!r})")
@@ -255,6 +280,12 @@ def read_archive(data: bytes, label: str, budget: ChartBudget,
     if not is_gzip(data):
         raise ChartError("the chart archive is not gzip-compressed", source=label,
                          hint="pass a chart directory or an archive made by `helm package` (a .tgz file)")
+    known = budget._archives.get(data)
+    if known is not None:  # the same bytes were read whole before: charge them again, parse nothing
+        budget.add_members(known[3], label)
+        budget.spend_bytes(known[2], label)
+        return known[0], known[1]
+    bytes_before, members_before = budget.bytes, budget.members
     files: Dict[str, bytes] = {}
     names: List[str] = []
     stream = _GunzipStream(data, lambda count: budget.spend_bytes(count, label))
@@ -283,4 +314,7 @@ def read_archive(data: bytes, label: str, budget: ChartBudget,
     except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise ChartError(f"cannot read the chart archive: {exc}", source=label,
                          hint="pass a chart directory or an archive made by `helm package`") from None
+    if len(budget._archives) >= budget.MEMO_ENTRIES:
+        budget._archives.clear()
+    budget._archives[data] = (files, names, budget.bytes - bytes_before, budget.members - members_before)
     return files, names

@@ -172,10 +172,8 @@ def _file_cap(limits: ArchiveLimits) -> Cap:
     return Cap(limits.max_file_bytes, "ArchiveLimits.max_file_bytes", ArchiveLimits().max_file_bytes)
 
 
-# Go's unicode.IsSpace, which strings.TrimSpace trims from each .helmignore line.
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-            "\u2028\u2029\u202f\u205f\u3000"
-_MAX_IGNORE_LINE = 64 * 1024  # Go's bufio.Scanner, with which Helm reads .helmignore, stops at longer lines
+# Helm reads .helmignore with Go's bufio.Scanner, which fails on a line (with its "\r") of 64 KiB or more.
+_MAX_IGNORE_LINE = 64 * 1024 - 1
 
 
 def _ignore_rules(top: Path, budget: ChartBudget) -> IgnoreRules:
@@ -187,17 +185,16 @@ def _ignore_rules(top: Path, budget: ChartBudget) -> IgnoreRules:
     data = read_file(path, cap=_file_cap(budget.limits), what="the chart's .helmignore", error=ChartError,
                      advice="shrink the file")
     budget.spend_bytes(len(data), source)
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if len(raw) > _MAX_IGNORE_LINE:
+            raise ChartError(f"line {number} of .helmignore is {len(raw):,} bytes long, more than the "
+                             f"{_MAX_IGNORE_LINE:,} Helm can read", source=source, line=number,
+                             hint="shorten the rule")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    lines = []
-    for number, raw in enumerate(data.split(b"\n"), 1):
-        if len(raw) > _MAX_IGNORE_LINE:
-            raise ChartError(f"line {number} of .helmignore is longer than {_MAX_IGNORE_LINE:,} bytes, "
-                             "which Helm cannot read", source=source, line=number, hint="shorten the rule")
-        lines.append(raw[:-1] if raw.endswith(b"\r") else raw)
-    text = "\n".join(line.decode("utf-8", "surrogateescape").strip(_GO_SPACE) for line in lines)
     try:
-        return IgnoreRules(text)
+        return IgnoreRules(data.decode("utf-8", "surrogateescape"))
     except IgnoreRuleError as exc:
         raise ChartError(str(exc), source=source, hint="fix the pattern (Go's filepath.Match syntax, no **)") from None
 
@@ -214,11 +211,12 @@ def _read_dir(path: Path, budget: ChartBudget) -> _Files:
     files: Dict[str, bytes] = {}
     names: List[str] = []
     cap = _file_cap(budget.limits)
-    # (full path, relative path, real paths of the directories above it): a stack, not recursion
-    stack: List[Tuple[str, str, Tuple[str, ...]]] = [(str(top), "", ())]
+    label = str(path)
+    # (full path, relative path, (device, inode) of each directory above it): a stack, not recursion
+    stack: List[Tuple[str, str, Tuple[Tuple[int, int], ...]]] = [(os.fspath(top), "", ())]
     while stack:
         full, rel, active = stack.pop()
-        budget.add_member(str(path))
+        budget.add_member(label)
         try:
             info = os.stat(full)  # symbolic links are followed, as Helm's sympath.Walk does
         except FileNotFoundError:
@@ -229,8 +227,8 @@ def _read_dir(path: Path, budget: ChartBudget) -> _Files:
         if stat.S_ISDIR(info.st_mode):
             if rel and rules.ignore(rel, True):
                 continue
-            real = os.path.realpath(full)
-            if real in active:
+            identity = (info.st_dev, info.st_ino)
+            if identity in active:
                 raise ChartError(f"{rel} is a symbolic link into one of its own parents", source=full,
                                  hint="remove the symlink loop")
             try:
@@ -238,9 +236,10 @@ def _read_dir(path: Path, budget: ChartBudget) -> _Files:
             except OSError as exc:
                 raise ChartError(f"cannot list {rel or full}: {exc.strerror}", source=full,
                                  hint="check the path") from None
-            inner = active + (real,)
+            inner = active + (identity,)
+            prefix = rel + "/" if rel else ""
             for child in reversed(children):
-                stack.append((os.path.join(full, child), child if not rel else rel + "/" + child, inner))
+                stack.append((full + os.sep + child, prefix + child, inner))
             continue
         if rules.ignore(rel, False):
             continue
@@ -255,7 +254,7 @@ def _read_dir(path: Path, budget: ChartBudget) -> _Files:
         data = read_file(full, cap=cap, what=f"chart file {rel!r}", error=ChartError, advice="shrink the file")
         budget.spend_bytes(len(data), full)
         files[rel] = data
-    return _Files(str(path), files, names)
+    return _Files(label, files, names)
 
 
 def _read_archive(data: bytes, label: str, budget: ChartBudget) -> _Files:
@@ -447,13 +446,26 @@ def _parse_dependencies(deps: Optional[List[Any]]) -> Optional[Tuple[Dependency,
     return tuple(out)
 
 
-def _read_metadata(files: _Files) -> Dict[str, Any]:
-    """Chart.yaml, then requirements.yaml over it, decoded and validated as Helm's loader does."""
+def _read_metadata(files: _Files, budget: ChartBudget) -> Dict[str, Any]:
+    """Chart.yaml, then requirements.yaml over it, decoded and validated as Helm's loader does.
+
+    The result is shared by every chart of the load with the same two texts:
+    it is never changed.
+    """
     label = files.label
     chart_yaml = files.get("Chart.yaml")
     if chart_yaml is None:
         raise ChartError("Chart.yaml is missing", source=label,
                          hint="a chart directory needs a Chart.yaml; to use a bare values file as chart defaults, pass the file itself")
+    requirements = files.get("requirements.yaml")
+    meta: Dict[str, Any] = budget.metadata((chart_yaml, requirements), lambda: _parse_metadata(files))
+    return meta
+
+
+def _parse_metadata(files: _Files) -> Dict[str, Any]:
+    label = files.label
+    chart_yaml = files.get("Chart.yaml")
+    assert chart_yaml is not None
     source = posixpath.join(label, "Chart.yaml")
     meta = _decode_struct(load_yaml_document(chart_yaml, source=source), _METADATA_FIELDS, "", source)
     requirements = files.get("requirements.yaml")
@@ -469,7 +481,7 @@ def _read_metadata(files: _Files) -> Dict[str, Any]:
 def _build(files: _Files, values_limits: Optional[Limits], budget: ChartBudget, depth: int) -> Chart:
     label = files.label
     budget.add_chart(label, depth)
-    meta = _read_metadata(files)
+    meta = _read_metadata(files, budget)
     declared = _parse_dependencies(meta.get("dependencies"))
     values_bytes = files.get("values.yaml")
     values_source: Optional[LoadedValues] = None

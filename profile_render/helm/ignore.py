@@ -30,7 +30,8 @@ repeat can never be the first to fire).
 from __future__ import annotations
 
 import posixpath
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+import re
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 __all__ = ["IgnoreRules", "IgnoreRuleError", "go_match", "parse_glob"]
 
@@ -162,9 +163,10 @@ def _parse_chunk(star: bool, chunk: str) -> _Chunk:
                     return _Chunk(star, (), False)
                 hi = lo
                 if chunk[i] == "-":
-                    hi, i = _escaped_char(chunk, i + 1)
-                    if hi is None:
+                    upper, i = _escaped_char(chunk, i + 1)
+                    if upper is None:
                         return _Chunk(star, (), False)
+                    hi = upper
                 ranges.append((lo, hi))
             atoms.append((negated, tuple(r for r in ranges if r[0] <= r[1])))
             continue
@@ -242,48 +244,74 @@ def go_match(chunks: Sequence[_Chunk], name: str) -> Optional[bool]:
     return pos == end
 
 
-Matcher = Callable[[str], bool]
+# Go's unicode.IsSpace: what strings.TrimSpace trims from each line (Python's str.strip trims more).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+            "\u2028\u2029\u202f\u205f\u3000"
+_META = re.compile(r"[*?\[\\]")
+_PREFIX_STAR = re.compile(r"([^*?\[\\]*)\*+\Z")
+_STAR_SUFFIX = re.compile(r"\*+([^*?\[\\]+)\Z")
 
 
-def _matcher(pattern: str) -> Matcher:
-    """A fast predicate for one rule's pattern; a pattern Go would report as malformed matches nothing."""
+# How a rule's pattern is matched: the common shapes by string methods, the rest by go_match.
+_NEVER, _LITERAL, _PREFIX, _SUFFIX, _GLOB = range(5)
+
+#: One rule: negate, directories only, matches the base name, how, and the text or parsed chunks it matches with.
+_Rule = Tuple[bool, bool, bool, int, Any]
+
+
+def _compile(pattern: str) -> Tuple[int, Any]:
+    """How to match one rule's pattern (see the constants above); a pattern Go finds malformed matches nothing."""
+    if _META.search(pattern) is None:
+        return _LITERAL, pattern
+    shape = _PREFIX_STAR.match(pattern)
+    if shape is not None:
+        return _PREFIX, shape.group(1)
+    shape = _STAR_SUFFIX.match(pattern)
+    if shape is not None:
+        return _SUFFIX, shape.group(1)
     chunks = parse_glob(pattern)
     if any(not c.valid for c in chunks):
-        return lambda name: False
-    if len(chunks) == 1 and len(chunks[0].atoms) == 1 and isinstance(chunks[0].atoms[0], str):
-        text = chunks[0].atoms[0]
-        if chunks[0].star:  # "*suffix": the part before the suffix holds no '/'
-            size = len(text)
-            return lambda name: name.endswith(text) and name.find("/", 0, len(name) - size) < 0
-        return lambda name: name == text
-    if (len(chunks) == 2 and not chunks[0].star and len(chunks[0].atoms) == 1 and isinstance(chunks[0].atoms[0], str)
-            and chunks[1].star and not chunks[1].atoms):
-        prefix = chunks[0].atoms[0]
-        size = len(prefix)
-        return lambda name: name.startswith(prefix) and name.find("/", size) < 0
-    return lambda name: go_match(chunks, name) is True
+        return _NEVER, None
+    return _GLOB, chunks
 
 
-_Rule = Tuple[bool, bool, bool, Matcher]  # negate, must be a directory, matches the base name, matcher
+def _matches(kind: int, arg: Any, name: str) -> bool:
+    """Whether ``name`` matches a compiled pattern."""
+    if kind == _LITERAL:
+        return bool(name == arg)
+    if kind == _PREFIX:
+        return name.startswith(arg) and name.find("/", len(arg)) < 0
+    if kind == _SUFFIX:
+        return name.endswith(arg) and name.find("/", 0, len(name) - len(arg)) < 0
+    if kind == _GLOB:
+        return go_match(arg, name) is True
+    return False
+
+
+def _checks_out(rule: str) -> bool:
+    """Whether Go's ``filepath.Match(rule, "abc")`` (Helm's check of each rule) returns no error."""
+    if _META.search(rule) is None or _PREFIX_STAR.match(rule) or _STAR_SUFFIX.match(rule):
+        return True  # no class, no escape: nothing can be malformed
+    return go_match(parse_glob(rule), "abc") is not None
 
 
 class IgnoreRules:
     """A chart's ``.helmignore`` with Helm's semantics (see the module doc)."""
 
     def __init__(self, text: str) -> None:
-        """Parse the rules; raises :class:`IgnoreRuleError` for a rule Helm refuses."""
+        """Parse the rules (one a line); raises :class:`IgnoreRuleError` for a rule Helm refuses."""
         self.rules: List[_Rule] = []
-        seen: Dict[str, None] = {}
-        for line in text.splitlines() + ["templates/.?*"]:
-            rule = line.strip()
-            if not rule or rule.startswith("#") or rule in seen:
+        seen = set()
+        for line in text.split("\n") + ["templates/.?*"]:
+            rule = line.strip(_GO_SPACE)
+            if not rule or rule[0] == "#" or rule in seen:
                 continue
-            seen[rule] = None
+            seen.add(rule)
             if "**" in rule:
                 raise IgnoreRuleError("double-star (**) syntax is not supported in .helmignore")
-            if go_match(parse_glob(rule), "abc") is None:
+            if not _checks_out(rule):
                 raise IgnoreRuleError(f"bad pattern {rule!r} in .helmignore (syntax error in pattern)")
-            negate = rule.startswith("!")
+            negate = rule[0] == "!"
             if negate:
                 rule = rule[1:]
             must_dir = rule.endswith("/")
@@ -293,22 +321,30 @@ class IgnoreRules:
                 base, rule = False, rule[1:]
             else:
                 base = "/" not in rule
-            self.rules.append((negate, must_dir, base, _matcher(rule)))
+            kind, arg = _compile(rule)
+            self.rules.append((negate, must_dir, base, kind, arg))
 
     def ignore(self, rel: str, is_dir: bool) -> bool:
         """Whether Helm skips the file or directory at ``rel`` (relative, ``/``-separated)."""
         if not rel or rel in (".", "./"):
             return False
         base_name = posixpath.basename(rel)
-        for negate, must_dir, base, match in self.rules:
+        for negate, must_dir, base, kind, arg in self.rules:
+            subject = base_name if base else rel
+            if kind == _LITERAL:  # the common shapes inline
+                hit = subject == arg
+            elif kind == _PREFIX:
+                hit = subject.startswith(arg) and subject.find("/", len(arg)) < 0
+            else:
+                hit = _matches(kind, arg, subject)
             if negate:
                 if must_dir and not is_dir:
                     return True
-                if not match(base_name if base else rel):
+                if not hit:
                     return True
                 continue
             if must_dir and not is_dir:
                 continue
-            if match(base_name if base else rel):
+            if hit:
                 return True
         return False
