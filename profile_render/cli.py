@@ -232,7 +232,11 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
     layers: List[Layer] = []
     for name in args.files:
         if name == "-":
-            data = sys.stdin.buffer.read()
+            from profile_render.files import Cap, read_stream
+            from profile_render.yamlio.limits import DEFAULT_LIMITS
+
+            data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
+                               source="<stdin>", advice="split the values")
             layers.append(Layer.from_loaded(load_values(data, source="<stdin>", strict=args.strict)))
         else:
             layers.append(Layer.from_file(name, strict=args.strict))

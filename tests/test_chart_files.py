@@ -96,6 +96,22 @@ def test_hostile_patterns_answer_at_once() -> None:
     assert rules.ignore("rule99999.yaml", False) and not rules.ignore("rule1/x", False)
 
 
+def test_matching_work_is_bounded(tmp_path: Path) -> None:
+    # Rules × paths is Helm's cost too; a hostile rule set over many files stops at max_ignore_steps.
+    chart = write_chart(tmp_path / "c", "a: 1\n")
+    for i in range(300):
+        write(chart / "templates" / f"deployment-{i}-service.yaml", b"x\n")
+    (chart / ".helmignore").write_text("".join(f"*[0-9]{i}x*y\n" for i in range(3000)))
+    with pytest.raises(LimitExceededError) as info:
+        load_chart(chart)
+    assert info.value.source.endswith(".helmignore")
+    assert "ArchiveLimits.max_ignore_steps (default 2,000,000)" in (info.value.hint or "")
+    (chart / ".helmignore").write_text("".join(f"*[0-9]{i}x*y\n" for i in range(30)))
+    assert load_chart(chart).values == {"a": 1}
+    with pytest.raises(LimitExceededError):
+        load_chart(chart, archive_limits=ArchiveLimits(max_ignore_steps=1000))
+
+
 def test_ignore_rules_refuse_what_helm_refuses() -> None:
     for text in ("[\n", "a/**/b\n", "*[\n", "\\\n", "[]a]\n"):
         with pytest.raises(IgnoreRuleError):
@@ -385,3 +401,68 @@ def test_member_names_follow_helm(tmp_path: Path, name: str) -> None:
     except ProfileRenderError:
         ours = None
     assert (ours is None) is (not helm.ok), (helm.stderr, ours)
+
+
+# -- the tar reader against GNU tar's formats and Python's tarfile ------------------------------------------------
+
+LONG = "templates/" + "l" * 120 + ".yaml"
+DEEP = "templates/" + "/".join(["d" * 40] * 4) + "/x.yaml"  # fits ustar's name + prefix
+
+
+@pytest.mark.skipif(not Path("/usr/bin/tar").exists() and not Path("/bin/tar").exists(), reason="no tar command")
+@pytest.mark.parametrize("fmt", ["gnu", "oldgnu", "posix", "ustar", "v7"])
+def test_archives_of_every_tar_format_read_as_tarfile_lists_them(tmp_path: Path, fmt: str) -> None:
+    import subprocess
+
+    from profile_render.helm.archive import ChartBudget, read_archive
+
+    chart = write_chart(tmp_path / "src" / "c", "a: 1\n")
+    deep = DEEP if fmt != "v7" else "templates/short/x.yaml"  # v7 has no prefix field
+    write(chart / deep, b"x\n")
+    if fmt in ("gnu", "oldgnu", "posix"):
+        write(chart / LONG, b"y\n")
+    archive = tmp_path / f"c-{fmt}.tgz"
+    subprocess.run(["tar", "czf", str(archive), f"--format={fmt}", "-C", str(tmp_path / "src"), "c"], check=True)
+    data = archive.read_bytes()
+    files, names = read_archive(data, str(archive), ChartBudget(ArchiveLimits()), lambda rel: True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        expected = sorted(m.name.split("/", 1)[1] for m in tar.getmembers() if m.isfile())
+    assert sorted(names) == expected
+    assert files["values.yaml"] == b"a: 1\n" and files[deep] == b"x\n"
+    assert load_chart(archive).values == {"a": 1}
+
+
+@requires_helm
+def test_long_names_and_pax_records_read_as_helm_reads_them(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in (("c/Chart.yaml", CHART_YAML), ("c/templates/values.yaml", TEMPLATE),
+                           ("c/files/" + "l" * 120, b"x\n"), ("c/values.yaml", "k\u00e9y: 1\n".encode()),
+                           ("c/charts/" + "s" * 110 + "/Chart.yaml",
+                            b"apiVersion: v2\nname: long\nversion: 0.1.0\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.pax_headers = {"comment": "made by a test"}
+            tar.addfile(info, io.BytesIO(data))
+    archive = write(tmp_path / "c.tgz", buf.getvalue())
+    helm = helm_raw(archive)
+    assert helm.ok
+    import json
+
+    assert merge_values(archive).values == json.loads(helm.line or "")
+
+
+def test_header_fields_are_checked(tmp_path: Path) -> None:
+    raw = bytearray(gzip.decompress(chart_tgz(("c/values.yaml", b"a: 1\n"))))
+    bad_checksum = bytearray(raw)
+    bad_checksum[0] ^= 1
+    with pytest.raises(ChartError, match="checksum"):
+        load_chart(write(tmp_path / "a.tgz", gzip.compress(bytes(bad_checksum))))
+    ends_early = bytes(raw[:512 * 2]) + bytes(512) + b"\1" * 512
+    with pytest.raises(ChartError, match="end-of-archive"):
+        load_chart(write(tmp_path / "b.tgz", gzip.compress(ends_early)))
+    # Go accepts an archive that just stops after a member (no end blocks).
+    members = chart_tgz(("c/values.yaml", b"a: 1\n"))
+    raw = gzip.decompress(members)
+    without_end = raw[:raw.rindex(b"a: 1\n") + 512]
+    assert load_chart(write(tmp_path / "c.tgz", gzip.compress(without_end))).values == {"a": 1}

@@ -70,6 +70,14 @@ def test_a_values_file_named_outside_the_package_is_an_error_everywhere(pkg: Pat
     assert "file-outside-package" in str(info.value) and CANARY not in str(info.value)
 
 
+def test_a_nul_in_the_name_is_a_clean_error(pkg: Path) -> None:
+    _name_values_file(pkg, "web-app-values.yaml\0../../outside/secret.yaml")
+    (finding,) = [f for f in lint(pkg) if f.rule == "missing-values-file"]
+    assert "NUL character" in finding.message and "\0" not in finding.message
+    with pytest.raises(PackageError):
+        _render(pkg)
+
+
 def test_symbolic_links_out_of_the_package_are_errors(pkg: Path) -> None:
     (pkg / "web-app-values.yaml").unlink()
     (pkg / "web-app-values.yaml").symlink_to(pkg.parent / "outside" / "secret.yaml")

@@ -14,9 +14,12 @@ Reading an archive:
   comes out (headers, member data, and the data of members skipped unread) is
   counted; a member's declared size is checked against the per-file and total
   caps *before* its data is read or skipped;
-* ``tarfile`` reads the decompressed stream sequentially (stream mode: no
-  seeking back); its special headers (pax, GNU long names) are capped at 1 MiB
-  each, as Go's ``archive/tar`` caps them, and sparse members are refused;
+* the tar stream is read as Go's ``archive/tar`` (which Helm uses) reads it,
+  by a small reader of our own, in one pass: headers checked by checksum,
+  ustar prefixes, pax records (``path``, ``size``) and GNU long names applied
+  to the next member, pax and GNU special headers capped at 1 MiB each (Go's
+  cap), a pax global header skipped (as Helm skips it), sparse members
+  refused, and nothing read ahead of what the members need;
 * only regular files and directories may be members: a symbolic link, hard
   link, device or FIFO member is refused (Helm reads each as an empty file);
 * member names follow Helm's rules: the first path element is the chart's
@@ -30,10 +33,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tarfile
 import zlib
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from profile_render.errors import ChartError, LimitExceededError
 
@@ -42,6 +44,7 @@ __all__ = ["ArchiveLimits", "ChartBudget", "read_archive", "is_gzip"]
 #: Go's archive/tar refuses pax records and GNU long names larger than this.
 MAX_SPECIAL_HEADER_BYTES = 1 << 20
 _INPUT_PIECE = 64 * 1024
+_BLOCK = 512
 _DRIVE_PATH = re.compile(r"[a-zA-Z]:/")
 
 
@@ -57,7 +60,11 @@ class ArchiveLimits:
     * ``max_members`` (50,000): files and directories in the whole tree,
       archive members and directory entries alike;
     * ``max_charts`` (10,000): charts in the tree, the top chart included;
-    * ``max_depth`` (20): how deep subcharts nest under the top chart.
+    * ``max_depth`` (20, at most 200): how deep subcharts nest under the top chart;
+    * ``max_ignore_steps`` (2,000,000): the work of matching a chart
+      directory's ``.helmignore`` against its paths: one step per rule tried
+      on a path, plus one per atom each scan of a wildcard pattern tests (a
+      typical chart needs well under a million).
     """
 
     max_total_bytes: int = 100 * 1024 * 1024
@@ -65,12 +72,16 @@ class ArchiveLimits:
     max_members: int = 50_000
     max_charts: int = 10_000
     max_depth: int = 20
+    max_ignore_steps: int = 2_000_000
 
     def __post_init__(self) -> None:
-        for name in ("max_total_bytes", "max_file_bytes", "max_members", "max_charts", "max_depth"):
+        for name in ("max_total_bytes", "max_file_bytes", "max_members", "max_charts", "max_depth",
+                     "max_ignore_steps"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"ArchiveLimits.{name} must be a positive integer")
+        if self.max_depth > 200:
+            raise ValueError("ArchiveLimits.max_depth cannot exceed 200")  # charts are built recursively
 
 
 _DEFAULTS = ArchiveLimits()
@@ -166,7 +177,12 @@ class _Truncated(EOFError):
 
 
 class _GunzipStream:
-    """The decompressed bytes of a (multi-member) gzip stream, produced on demand and counted as they come out."""
+    """The decompressed bytes of a (multi-member) gzip stream, produced on demand and counted as they are read.
+
+    Output is made a bounded piece at a time (never more than about
+    :data:`_INPUT_PIECE` bytes ahead of what was asked for); every byte read,
+    or skipped, is counted, so nothing can be consumed without being paid for.
+    """
 
     def __init__(self, data: bytes, spend: Callable[[int], None]) -> None:
         self._data = data
@@ -175,6 +191,8 @@ class _GunzipStream:
         self._inflater = zlib.decompressobj(31)
         self._spend = spend
         self._done = False
+        self._out = b""  # decompressed, not yet read
+        self._out_pos = 0
 
     def _next_input(self) -> Optional[bytes]:
         if self._inflater.unconsumed_tail:
@@ -188,12 +206,9 @@ class _GunzipStream:
             return piece
         return None
 
-    def read(self, size: int = -1) -> bytes:
-        """Up to ``size`` decompressed bytes (fewer only at the end)."""
-        if size < 0:
-            size = _INPUT_PIECE
-        parts: List[bytes] = []
-        while size > 0 and not self._done:
+    def _inflate(self) -> bytes:
+        """The next piece of output (empty at the end of the stream)."""
+        while not self._done:
             if self._inflater.eof:
                 self._pending = self._inflater.unused_data + self._pending
                 if not self._pending and self._pos >= len(self._data):
@@ -203,49 +218,203 @@ class _GunzipStream:
             piece = self._next_input()
             if piece is None:
                 raise _Truncated("the gzip stream is truncated")
-            out = self._inflater.decompress(piece, size)
+            out = self._inflater.decompress(piece, _INPUT_PIECE)
             if out:
-                self._spend(len(out))
-                parts.append(out)
-                size -= len(out)
-        return b"".join(parts)
+                return out
+        return b""
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` decompressed bytes (fewer only at the end)."""
+        start = self._out_pos
+        if start + size <= len(self._out):
+            self._spend(size)
+            self._out_pos = start + size
+            return self._out[start:start + size]
+        parts = [self._out[start:]]
+        size -= len(parts[0])
+        self._out, self._out_pos = b"", 0
+        while size > 0:
+            out = self._inflate()
+            if not out:
+                break
+            if len(out) > size:
+                parts.append(out[:size])
+                self._out, self._out_pos = out, size
+                break
+            parts.append(out)
+            size -= len(out)
+        data = b"".join(parts)
+        self._spend(len(data))
+        return data
 
 
 class _RefusedMember(Exception):
-    """A member that tarfile must not process (an oversized special header, a sparse file)."""
+    """A member or header the reader refuses (an oversized special header, a sparse file, a malformed header)."""
 
 
-class _CheckedTarInfo(tarfile.TarInfo):
-    """tarfile's header reader with Go's cap on special headers and without sparse-file support."""
+_ZERO_BLOCK = bytes(_BLOCK)
+_OCTAL = re.compile(rb"[0-7]+")
+#: Member types that carry no data, whatever their size field says (Go's isHeaderOnlyType).
+_HEADER_ONLY = frozenset((b"1", b"2", b"3", b"4", b"5", b"6"))
+_KINDS = {b"1": "a hard link", b"2": "a symbolic link", b"3": "a character device", b"4": "a block device",
+          b"6": "a FIFO (named pipe)", b"S": "a sparse file"}
 
-    def _proc_member(self, tar: Any) -> Any:  # tarfile's (private) header dispatch
-        if self.type in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE,
-                         tarfile.SOLARIS_XHDTYPE) and self.size > MAX_SPECIAL_HEADER_BYTES:
-            raise _RefusedMember(f"a tar header record of {self.size:,} bytes (more than the "
+
+class _Member(NamedTuple):
+    """One member of a tar archive, as Go's archive/tar reports it (special headers already applied)."""
+
+    name: str
+    type: bytes
+    size: int
+    is_dir: bool
+
+
+def _c_string(field: bytes) -> bytes:
+    """Go's parseString: the bytes up to the first NUL."""
+    end = field.find(b"\0")
+    return field if end < 0 else field[:end]
+
+
+def _number(field: bytes) -> int:
+    """Go's parseNumeric: base-256 when the top bit of the first byte is set, else octal padded with NULs/spaces."""
+    if field and field[0] & 0x80:
+        if field[0] & 0x40:  # negative
+            raise _RefusedMember("a tar header with a negative number")
+        return int.from_bytes(bytes([field[0] & 0x3F]) + field[1:], "big")
+    text = _c_string(field.strip(b" \0"))
+    if not text:
+        return 0
+    if _OCTAL.fullmatch(text) is None:
+        raise _RefusedMember("an invalid tar header (a number field is not octal)")
+    return int(text, 8)
+
+
+def _checksum_ok(block: bytes) -> bool:
+    """Go's check: the stored checksum equals the unsigned or the signed byte sum (checksum field as spaces)."""
+    try:
+        stored = _number(block[148:156])
+    except _RefusedMember:
+        return False
+    blanked = block[:148] + b"        " + block[156:]
+    unsigned = sum(blanked)
+    if stored == unsigned:
+        return True
+    return stored == unsigned - 256 * sum(1 for byte in blanked if byte >= 0x80)  # the signed sum
+
+
+def _pax_records(data: bytes) -> Dict[str, str]:
+    """The records of a pax extended header (Go's parsePAX); a malformed one refuses the archive."""
+    records: Dict[str, str] = {}
+    rest = data
+    while rest:
+        length_text, space, _ = rest.partition(b" ")
+        if not space or not length_text.isdigit():
+            raise _RefusedMember("a malformed pax header record")
+        length = int(length_text)
+        if length < 5 or length > len(rest) or rest[length - 1:length] != b"\n":
+            raise _RefusedMember("a malformed pax header record")
+        record = rest[len(length_text) + 1:length - 1]
+        rest = rest[length:]
+        key, equals, value = record.partition(b"=")
+        if not equals or not key or (b"\0" in value and key in (b"path", b"linkpath", b"uname", b"gname")) \
+                or b"\0" in key:
+            raise _RefusedMember("a malformed pax header record")
+        records[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+    return records
+
+
+class _TarReader:
+    """Go's archive/tar reader over a decompressed stream: members in order, data read or skipped on demand."""
+
+    def __init__(self, stream: _GunzipStream) -> None:
+        self._stream = stream
+        self._pending = 0  # data and padding of the current member not read yet
+
+    def _exact(self, count: int) -> bytes:
+        data = self._stream.read(count)
+        if len(data) != count:
+            raise _RefusedMember("a truncated tar stream")
+        return data
+
+    def _skip(self, count: int) -> None:
+        while count:
+            chunk = self._stream.read(min(count, _INPUT_PIECE))
+            if not chunk:
+                raise _RefusedMember("a truncated tar stream")
+            count -= len(chunk)
+
+    def _special(self, size: int) -> bytes:
+        """The data of a pax or GNU long-name header (Go caps them at 1 MiB)."""
+        if size > MAX_SPECIAL_HEADER_BYTES:
+            raise _RefusedMember(f"a tar header record of {size:,} bytes (more than the "
                                  f"{MAX_SPECIAL_HEADER_BYTES:,} Go's archive/tar accepts)")
-        if self.type == tarfile.GNUTYPE_SPARSE:
-            raise _RefusedMember(f"a sparse file ({self.name!r})")
-        return super()._proc_member(tar)  # type: ignore[misc]
+        data = self._exact(size)
+        self._skip(-size % _BLOCK)
+        return data
 
-    def _proc_gnusparse_00(self, *args: Any) -> Any:
-        raise _RefusedMember(f"a sparse file ({self.name!r})")
+    def members(self) -> Iterator[_Member]:
+        """Every member; the caller reads a member's data with :meth:`data` before asking for the next."""
+        pax: Dict[str, str] = {}
+        long_name: Optional[bytes] = None
+        while True:
+            self._skip(self._pending)
+            self._pending = 0
+            block = self._stream.read(_BLOCK)
+            if not block:
+                return  # Go accepts an archive without its end blocks
+            if len(block) != _BLOCK:
+                raise _RefusedMember("a truncated tar stream")
+            if block == _ZERO_BLOCK:
+                second = self._stream.read(_BLOCK)
+                if second and second != _ZERO_BLOCK:
+                    raise _RefusedMember("an invalid tar header after the end-of-archive block")
+                return
+            if not _checksum_ok(block):
+                raise _RefusedMember("an invalid tar header (bad checksum)")
+            kind = block[156:157]
+            size = _number(block[124:136])
+            if kind in (b"x", b"g"):
+                records = _pax_records(self._special(size))
+                if kind == b"x":  # a global header (g) reaches the caller in Go, which Helm skips
+                    pax = records
+                continue
+            if kind in (b"L", b"K"):
+                data = self._special(size)
+                if kind == b"L":
+                    long_name = _c_string(data)
+                continue
+            name = _c_string(block[0:100])
+            if block[257:263] == b"ustar\0":
+                prefix = _c_string(block[345:476] if block[508:512] == b"tar\0" else block[345:500])
+                if prefix:
+                    name = prefix + b"/" + name
+            text = name.decode("utf-8", "surrogateescape")
+            if long_name is not None:
+                text = long_name.decode("utf-8", "surrogateescape")
+            if pax.get("path"):
+                text = pax["path"]
+            if pax.get("size"):
+                if not pax["size"].isdigit():
+                    raise _RefusedMember("a malformed pax size")
+                size = int(pax["size"])
+            if kind == b"S" or any(key.startswith("GNU.sparse.") for key in pax):
+                raise _RefusedMember(f"a sparse file ({text!r})")
+            if kind == b"\0":
+                kind = b"5" if text.endswith("/") else b"0"
+            mode = _number(block[100:108])
+            pax, long_name = {}, None
+            self._pending = 0 if kind in _HEADER_ONLY else size + (-size % _BLOCK)
+            yield _Member(text, kind, size, kind == b"5" or (mode & ~0o7777) == 0o40000)
 
-    _proc_gnusparse_01 = _proc_gnusparse_00
-    _proc_gnusparse_10 = _proc_gnusparse_00
+    def data(self, member: _Member) -> bytes:
+        """The data of the member just yielded (its padding is skipped with the next header)."""
+        data = self._exact(member.size)
+        self._pending -= member.size
+        return data
 
 
-def _member_kind(member: tarfile.TarInfo) -> str:
-    if member.issym():
-        return "a symbolic link"
-    if member.islnk():
-        return "a hard link"
-    if member.isfifo():
-        return "a FIFO (named pipe)"
-    if member.ischr():
-        return "a character device"
-    if member.isblk():
-        return "a block device"
-    return f"of an unsupported type ({member.type!r})"
+def _member_kind(member: _Member) -> str:
+    return _KINDS.get(member.type, f"of an unsupported type ({member.type.decode('latin-1')!r})")
 
 
 def _relative_name(name: str, label: str) -> Tuple[str, bool]:
@@ -288,30 +457,28 @@ def read_archive(data: bytes, label: str, budget: ChartBudget,
     bytes_before, members_before = budget.bytes, budget.members
     files: Dict[str, bytes] = {}
     names: List[str] = []
-    stream = _GunzipStream(data, lambda count: budget.spend_bytes(count, label))
+    reader = _TarReader(_GunzipStream(data, lambda count: budget.spend_bytes(count, label)))
     try:
-        with tarfile.open(fileobj=stream, mode="r|", tarinfo=_CheckedTarInfo) as tar:  # type: ignore[call-overload]
-            for member in tar:
-                budget.add_member(label)
-                if member.isdir():
-                    continue
-                rel, chart_yaml_at_top = _relative_name(member.name, label)
-                if chart_yaml_at_top:
-                    raise ChartError("the chart archive has Chart.yaml outside its base directory", source=label,
-                                     hint="rebuild the archive with `helm package`")
-                if not member.isreg():
-                    raise ChartError(f"the chart archive member {rel!r} is {_member_kind(member)}, not a regular file",
-                                     source=label, hint="a chart archive holds regular files and directories only; "
-                                                        "rebuild it with `helm package`")
-                budget.check_file(member.size, rel, label)
-                names.append(rel)
-                if wanted(rel):
-                    extracted = tar.extractfile(member)
-                    files[rel] = extracted.read() if extracted is not None else b""
+        for member in reader.members():
+            budget.add_member(label)
+            if member.is_dir:
+                continue
+            rel, chart_yaml_at_top = _relative_name(member.name, label)
+            if chart_yaml_at_top:
+                raise ChartError("the chart archive has Chart.yaml outside its base directory", source=label,
+                                 hint="rebuild the archive with `helm package`")
+            if member.type not in (b"0", b"7"):
+                raise ChartError(f"the chart archive member {rel!r} is {_member_kind(member)}, not a regular file",
+                                 source=label, hint="a chart archive holds regular files and directories only; "
+                                                    "rebuild it with `helm package`")
+            budget.check_file(member.size, rel, label)
+            names.append(rel)
+            if wanted(rel):
+                files[rel] = reader.data(member)
     except _RefusedMember as exc:
         raise ChartError(f"the chart archive holds {exc}", source=label,
                          hint="rebuild the archive with `helm package`") from None
-    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+    except (EOFError, zlib.error) as exc:
         raise ChartError(f"cannot read the chart archive: {exc}", source=label,
                          hint="pass a chart directory or an archive made by `helm package`") from None
     if len(budget._archives) >= budget.MEMO_ENTRIES:

@@ -25,14 +25,15 @@ import os
 import posixpath
 import re
 import stat
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-from profile_render.errors import ChartError, describe_value
+from profile_render.errors import ChartError, LimitExceededError, describe_value
 from profile_render.files import Cap, RegularFile, describe_mode, read_file
-from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip, read_archive
-from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules
+from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip, limit_hint, read_archive
+from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules, IgnoreWorkExceeded
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_yaml_document
 from profile_render.yamlio.scalars import format_float32_key
 
@@ -194,7 +195,7 @@ def _ignore_rules(top: Path, budget: ChartBudget) -> IgnoreRules:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return IgnoreRules(data.decode("utf-8", "surrogateescape"))
+        return IgnoreRules(data.decode("utf-8", "surrogateescape"), max_steps=budget.limits.max_ignore_steps)
     except IgnoreRuleError as exc:
         raise ChartError(str(exc), source=source, hint="fix the pattern (Go's filepath.Match syntax, no **)") from None
 
@@ -208,10 +209,21 @@ def _read_dir(path: Path, budget: ChartBudget) -> _Files:
     """
     top = Path(path)
     rules = _ignore_rules(top, budget)
+    try:
+        return _walk(top, rules, budget)
+    except IgnoreWorkExceeded:
+        raise LimitExceededError(
+            "matching the chart's .helmignore against its files takes more than "
+            f"{budget.limits.max_ignore_steps:,} steps", source=str(top / ".helmignore"),
+            hint=limit_hint("max_ignore_steps", "use fewer or simpler rules, or remove files")) from None
+
+
+def _walk(top: Path, rules: IgnoreRules, budget: ChartBudget) -> _Files:
+    """The files of a chart directory that ``rules`` keep (see :func:`_read_dir`)."""
     files: Dict[str, bytes] = {}
     names: List[str] = []
     cap = _file_cap(budget.limits)
-    label = str(path)
+    label = str(top)
     # (full path, relative path, (device, inode) of each directory above it): a stack, not recursion
     stack: List[Tuple[str, str, Tuple[Tuple[int, int], ...]]] = [(os.fspath(top), "", ())]
     while stack:
@@ -478,9 +490,56 @@ def _parse_metadata(files: _Files) -> Dict[str, Any]:
     return meta
 
 
-def _build(files: _Files, values_limits: Optional[Limits], budget: ChartBudget, depth: int) -> Chart:
+class _Node:
+    """One chart of a tree being loaded: its files (read when its turn comes) and its subcharts' nodes."""
+
+    __slots__ = ("label", "archive", "files", "children")
+
+    def __init__(self, label: str, files: Optional[_Files] = None, archive: Optional[bytes] = None) -> None:
+        self.label = label
+        self.files = files
+        self.archive = archive  # the bytes of a chart archive not read yet
+        self.children: List["_Node"] = []
+
+
+def _read_tree(top: _Files, budget: ChartBudget) -> _Node:
+    """The files of every chart of the tree, read breadth first.
+
+    Each chart is counted (``max_charts``, ``max_depth``) as soon as its
+    parent lists it, and its archive opened only when its turn comes: a
+    fan-out of nested archives is refused once the charts it lists pass the
+    limit, after reading about one archive in ``width`` of those it holds.
+    """
+    budget.add_chart(top.label, 0)
+    root = _Node(top.label, files=top)
+    queue: Deque[Tuple[_Node, int]] = deque([(root, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        if node.files is None:
+            assert node.archive is not None
+            node.files = _read_archive(node.archive, node.label, budget)
+            node.archive = None
+        files = node.files
+        entries = files.subchart_roots()
+        children = [_Node(posixpath.join(files.label, "charts", entry.rstrip("/"))) for entry in entries]
+        for child in children:
+            budget.add_chart(child.label, depth + 1)
+        for entry, child in zip(entries, children):
+            if entry.endswith("/"):
+                child.files = files.sub(entry)
+            else:
+                child.archive = files.get("charts/" + entry)
+                assert child.archive is not None
+            node.children.append(child)
+            queue.append((child, depth + 1))
+    return root
+
+
+def _build(node: _Node, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
+    """The chart of a node read by :func:`_read_tree`, its subcharts built first."""
+    files = node.files
+    assert files is not None
     label = files.label
-    budget.add_chart(label, depth)
     meta = _read_metadata(files, budget)
     declared = _parse_dependencies(meta.get("dependencies"))
     values_bytes = files.get("values.yaml")
@@ -492,14 +551,8 @@ def _build(files: _Files, values_limits: Optional[Limits], budget: ChartBudget, 
         values = values_source.data
         warnings.extend(values_source.warnings)
     subcharts = []
-    for root in files.subchart_roots():
-        if root.endswith("/"):
-            sub_files = files.sub(root)
-        else:
-            data = files.get("charts/" + root)
-            assert data is not None
-            sub_files = _read_archive(data, posixpath.join(label, "charts", root), budget)
-        sub = _build(sub_files, values_limits, budget, depth + 1)
+    for child in node.children:
+        sub = _build(child, values_limits, budget)
         subcharts.append(sub)
         warnings.extend(sub.warnings)
     return Chart(
@@ -514,6 +567,10 @@ def _build(files: _Files, values_limits: Optional[Limits], budget: ChartBudget, 
         warnings=tuple(warnings),
         chart_type=meta.get("type", ""),
     )
+
+
+def _load_tree(top: _Files, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
+    return _build(_read_tree(top, budget), values_limits, budget)
 
 
 def load_chart(
@@ -540,14 +597,14 @@ def load_chart(
     except (OSError, ValueError):
         info = None  # a link loop, a bad name ...: the safe reader below says what it is
     if info is not None and stat.S_ISDIR(info.st_mode):
-        return _build(_read_dir(Path(path), budget), limits, budget, 0)
+        return _load_tree(_read_dir(Path(path), budget), limits, budget)
     values_cap = (limits or Limits()).max_bytes
     with RegularFile(path, what="the chart", source=label, error=ChartError) as handle:
         if is_gzip(handle.head(2)) or label.endswith((".tgz", ".tar.gz")):
             cap = Cap(archive_limits.max_total_bytes, "ArchiveLimits.max_total_bytes",
                       ArchiveLimits().max_total_bytes)
             data = handle.read(cap, "pass a smaller chart archive")
-            return _build(_read_archive(data, label, budget), limits, budget, 0)
+            return _load_tree(_read_archive(data, label, budget), limits, budget)
         data = handle.read(Cap(values_cap, "Limits.max_bytes", Limits().max_bytes), "split the values")
     loaded = load_values(data, source=label, limits=limits)
     stem = Path(label).name.split(".")[0] or "chart"

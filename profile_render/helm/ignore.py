@@ -33,7 +33,7 @@ import posixpath
 import re
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
-__all__ = ["IgnoreRules", "IgnoreRuleError", "go_match", "parse_glob"]
+__all__ = ["IgnoreRules", "IgnoreRuleError", "IgnoreWorkExceeded", "Meter", "go_match", "parse_glob"]
 
 #: One atom of a chunk: literal text, a run of ``?`` (its length), or a class (negated, ranges).
 _Class = Tuple[bool, Tuple[Tuple[int, int], ...]]
@@ -42,6 +42,25 @@ Atom = Union[str, int, _Class]
 
 class IgnoreRuleError(ValueError):
     """A ``.helmignore`` rule Helm refuses (its text and why)."""
+
+
+class IgnoreWorkExceeded(Exception):
+    """Matching the rules against a chart's paths took more steps than allowed."""
+
+
+class Meter:
+    """The matching steps still allowed (one rule tried on one path is a step; so is each atom a scan may test)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        """Use ``steps`` more; raises :class:`IgnoreWorkExceeded` past the allowance."""
+        self.left -= steps
+        if self.left < 0:
+            raise IgnoreWorkExceeded()
 
 
 class _Chunk:
@@ -201,8 +220,11 @@ def parse_glob(pattern: str) -> Tuple[_Chunk, ...]:
     return tuple(chunks)
 
 
-def go_match(chunks: Sequence[_Chunk], name: str) -> Optional[bool]:
-    """Go's ``filepath.Match`` on a parsed pattern: True, False, or None where Go returns ErrBadPattern."""
+def go_match(chunks: Sequence[_Chunk], name: str, meter: Optional[Meter] = None) -> Optional[bool]:
+    """Go's ``filepath.Match`` on a parsed pattern: True, False, or None where Go returns ErrBadPattern.
+
+    With a ``meter``, every attempt to match a chunk spends one step per atom of the chunk.
+    """
     pos = 0
     end = len(name)
     count = len(chunks)
@@ -215,6 +237,9 @@ def go_match(chunks: Sequence[_Chunk], name: str) -> Optional[bool]:
             return name.find("/", pos) < 0
         if not chunk.valid:
             return None
+        cost = len(chunk.atoms)
+        if meter is not None:
+            meter.spend(cost)
         after = chunk.match_at(name, pos)
         if after >= 0 and (after == end or not last):
             pos = after
@@ -232,6 +257,8 @@ def go_match(chunks: Sequence[_Chunk], name: str) -> Optional[bool]:
                 start = name.find(literal, start, limit + len(literal))
                 if start < 0:
                     break
+            if meter is not None:
+                meter.spend(cost)
             after = chunk.match_at(name, start)
             if after >= 0 and not (last and after != end):
                 found = True
@@ -275,7 +302,7 @@ def _compile(pattern: str) -> Tuple[int, Any]:
     return _GLOB, chunks
 
 
-def _matches(kind: int, arg: Any, name: str) -> bool:
+def _matches(kind: int, arg: Any, name: str, meter: Optional[Meter]) -> bool:
     """Whether ``name`` matches a compiled pattern."""
     if kind == _LITERAL:
         return bool(name == arg)
@@ -284,7 +311,7 @@ def _matches(kind: int, arg: Any, name: str) -> bool:
     if kind == _SUFFIX:
         return name.endswith(arg) and name.find("/", 0, len(name) - len(arg)) < 0
     if kind == _GLOB:
-        return go_match(arg, name) is True
+        return go_match(arg, name, meter) is True
     return False
 
 
@@ -298,8 +325,15 @@ def _checks_out(rule: str) -> bool:
 class IgnoreRules:
     """A chart's ``.helmignore`` with Helm's semantics (see the module doc)."""
 
-    def __init__(self, text: str) -> None:
-        """Parse the rules (one a line); raises :class:`IgnoreRuleError` for a rule Helm refuses."""
+    def __init__(self, text: str, *, max_steps: Optional[int] = None) -> None:
+        """Parse the rules (one a line); raises :class:`IgnoreRuleError` for a rule Helm refuses.
+
+        ``max_steps`` bounds the matching work of all later :meth:`ignore`
+        calls together (rules tried, plus the atoms scans test):
+        :class:`IgnoreWorkExceeded` past it. Helm's cost is rules × paths too;
+        the bound keeps a hostile rule set on a chart of many files in check.
+        """
+        self.meter = Meter(max_steps) if max_steps is not None else None
         self.rules: List[_Rule] = []
         seen = set()
         for line in text.split("\n") + ["templates/.?*"]:
@@ -329,22 +363,29 @@ class IgnoreRules:
         if not rel or rel in (".", "./"):
             return False
         base_name = posixpath.basename(rel)
-        for negate, must_dir, base, kind, arg in self.rules:
-            subject = base_name if base else rel
-            if kind == _LITERAL:  # the common shapes inline
-                hit = subject == arg
-            elif kind == _PREFIX:
-                hit = subject.startswith(arg) and subject.find("/", len(arg)) < 0
-            else:
-                hit = _matches(kind, arg, subject)
-            if negate:
+        meter = self.meter
+        tried = 0
+        try:
+            for negate, must_dir, base, kind, arg in self.rules:
+                tried += 1
+                subject = base_name if base else rel
+                if kind == _LITERAL:  # the common shapes inline
+                    hit = subject == arg
+                elif kind == _PREFIX:
+                    hit = subject.startswith(arg) and subject.find("/", len(arg)) < 0
+                else:
+                    hit = _matches(kind, arg, subject, meter)
+                if negate:
+                    if must_dir and not is_dir:
+                        return True
+                    if not hit:
+                        return True
+                    continue
                 if must_dir and not is_dir:
+                    continue
+                if hit:
                     return True
-                if not hit:
-                    return True
-                continue
-            if must_dir and not is_dir:
-                continue
-            if hit:
-                return True
-        return False
+            return False
+        finally:
+            if meter is not None:
+                meter.spend(tried)

@@ -448,7 +448,7 @@ def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Findi
                             where, "name a file inside the Application file's folder (symbolic links must "
                                    "stay inside it too); the file is not read")]
     except FileError:
-        state = "is a symbolic link loop"
+        state = "has a NUL character in its name" if "\0" in name else "is a symbolic link loop"
     else:
         try:
             info = os.stat(real)
@@ -460,8 +460,8 @@ def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Findi
             if stat.S_ISREG(info.st_mode):
                 return []
             state = f"is {describe_mode(info.st_mode)}, not a regular file"
-    return [doc.finding("missing-values-file", ERROR,
-                        f"values file {name!r} of {label} {state} (looked for {profile.values_path})",
+    looked = f" (looked for {profile.values_path})" if "\0" not in name else ""
+    return [doc.finding("missing-values-file", ERROR, f"values file {name!r} of {label} {state}{looked}",
                         where, "valuesFileName is relative to the Application file's folder; the file may be empty")]
 
 

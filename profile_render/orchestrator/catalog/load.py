@@ -267,7 +267,10 @@ def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike
 
 def _resolved(path: Path) -> Path:
     """The real path (links followed as far as they go: a link loop is no error here)."""
-    return Path(os.path.realpath(path))
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):  # a NUL character in the name
+        return path.absolute()
 
 
 _CATALOG_CAP = Cap(CATALOG_LIMITS.max_bytes)
