@@ -208,8 +208,16 @@ class RegularFile:
 
     def head(self, count: int) -> bytes:
         """The first ``count`` bytes (fewer for a shorter file), without moving the read position."""
+        fd = self._descriptor()
         try:
-            return os.pread(self._descriptor(), count, 0)
+            if hasattr(os, "pread"):
+                return os.pread(fd, count, 0)
+            position = os.lseek(fd, 0, os.SEEK_CUR)  # pragma: no cover - platforms without pread
+            os.lseek(fd, 0, os.SEEK_SET)  # pragma: no cover
+            try:  # pragma: no cover
+                return os.read(fd, count)
+            finally:  # pragma: no cover
+                os.lseek(fd, position, os.SEEK_SET)
         except OSError as exc:
             raise self.error(f"cannot read {self.what}: {exc.strerror or type(exc).__name__}", source=self.source,
                              hint="check the file") from None
@@ -296,7 +304,7 @@ def resolve_inside(root: PathLike, name: str, *, what: str = "the file", source:
     except OSError as exc:
         if exc.errno == errno.ELOOP or "loop" in str(exc).lower():
             raise FileError(f"{what} {name!r} is a symbolic link loop", source=label,
-                            hint="point the link at a regular file " + "inside " + root_label) from None
+                            hint=f"point the link at a regular file inside {root_label}") from None
         real = os.path.realpath(os.path.join(top, name))
     if not _within(real, top):
         how = "leads" if ".." in Path(name).parts or os.path.islink(os.path.join(top, name)) else "resolves"

@@ -176,3 +176,18 @@ def test_cli_lint_and_package_render_refuse_an_escape(pkg: Path, capsys: pytest.
                  "--deployment-name", "demo", "-o", "json"])
     out, err = capsys.readouterr()
     assert code == 1 and out == "" and "file-outside-package" in err and CANARY not in err
+
+
+def test_archive_limits_reach_the_package_charts(pkg: Path) -> None:
+    from profile_render.errors import LimitExceededError
+    from profile_render.helm.chart import ArchiveLimits, load_chart
+
+    tight = ArchiveLimits(max_file_bytes=10)
+    findings = lint(pkg, charts=_charts(pkg), archive_limits=tight)
+    assert {f.rule for f in findings if f.severity == "error"} == {"chart-invalid"}
+    assert any("ArchiveLimits.max_file_bytes" in (f.hint or "") for f in findings)
+    with pytest.raises(LimitExceededError):
+        render_package(pkg, charts=_charts(pkg), deployment_name="demo", archive_limits=tight)
+    preloaded = {app: load_chart(path) for app, path in _charts(pkg).items()}
+    result = render_package(pkg, charts=preloaded, deployment_name="demo", archive_limits=tight)
+    assert sorted(result.applications) == sorted(APPS)

@@ -20,7 +20,7 @@ from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
 from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.files import FileError, FileTooLargeError
-from profile_render.helm.chart import Chart, load_chart
+from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.errors import ProfileRenderError, format_path
 from profile_render.problems import ERROR, SEVERITIES, WARNING, Finding, Rule
 from profile_render.report import report
@@ -253,15 +253,20 @@ def lint(
     *,
     charts: Mapping[str, PathLike] = {},
     registry_files: Sequence[PathLike] = (),
+    archive_limits: Optional[ArchiveLimits] = None,
 ) -> List[Finding]:
-    """Every finding for a deployment package (or loose catalog files), sorted by file and position."""
+    """Every finding for a deployment package (or loose catalog files), sorted by file and position.
+
+    ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
+    :class:`~profile_render.helm.chart.ArchiveLimits`).
+    """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
     for name, chart_path in charts.items():
         try:
-            chart = load_chart(chart_path)
+            chart = load_chart(chart_path, archive_limits=archive_limits)
             from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
