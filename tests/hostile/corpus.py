@@ -385,6 +385,13 @@ def _archive(b: _Builder) -> None:
         info.size = len(chart_yaml)
         tar.addfile(info, io.BytesIO(chart_yaml))
     b.add("plain-tar", ["merge", str(_write(b.folder("plain-tar") / "c.tgz", plain.getvalue()))])
+    # Legal and large: 9,000 subcharts as archives (what `helm dependency build` leaves under charts/).
+    umbrella = _chart(b.folder("9000-subchart-archives") / "c")
+    for i in range(9000):
+        _write(umbrella / "charts" / f"s{i}-0.1.0.tgz",
+               _tgz([(f"s{i}/Chart.yaml", f"apiVersion: v2\nname: s{i}\nversion: 0.1.0\n".encode()),
+                     (f"s{i}/values.yaml", b"a: 1\n")]))
+    b.add("9000-subchart-archives", ["merge", str(umbrella)])
 
 
 def _distinct_fan_out(levels: int, width: int) -> bytes:
