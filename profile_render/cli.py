@@ -368,7 +368,11 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
     layers: List[Layer] = []
     for name in args.files:
         if name == "-":
-            data = sys.stdin.buffer.read()
+            from profile_render.files import Cap, read_stream
+            from profile_render.yamlio.limits import DEFAULT_LIMITS
+
+            data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
+                               source="<stdin>", advice="split the values")
             layers.append(Layer.from_loaded(load_values(data, source="<stdin>", strict=args.strict)))
         else:
             layers.append(Layer.from_file(name, strict=args.strict))
@@ -390,25 +394,16 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
 PASSWORD_ENV = "PROFILE_RENDER_REGISTRY_PASSWORD"
 
 
-def _read_text_file(path: str, what: str) -> str:
-    from profile_render.errors import ProfileRenderError
+#: The largest password, CA or render-JSON file the CLI reads.
+TEXT_FILE_CAP = 1_000_000
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(1_000_000 + 1)
-    except FileNotFoundError:
-        raise ProfileRenderError(f"the {what} does not exist", source=path, hint="check the path") from None
-    except IsADirectoryError:
-        raise ProfileRenderError(f"the {what} is a directory", source=path, hint="pass a file") from None
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot read the {what}: {exc.strerror}", source=path,
-                                 hint="check the path and its permissions") from None
-    if len(data) > 1_000_000:
-        raise ProfileRenderError(f"the {what} is larger than 1 MB", source=path, hint="pass the right file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProfileRenderError(f"the {what} is not UTF-8 text", source=path, hint="save it as UTF-8") from None
+
+def _read_text_file(path: str, what: str) -> str:
+    """A small UTF-8 file named on the command line, through the safe reader (regular files only, capped)."""
+    from profile_render.files import Cap, read_text_file
+
+    return read_text_file(path, cap=Cap(TEXT_FILE_CAP),
+                          what=f"the {what}", error=ProfileRenderError, advice="pass the right file")
 
 
 def _secret_option_file(path: str, option: str, what: str) -> str:
@@ -634,15 +629,16 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
 
 
 def _read_manifest_input(path: str) -> "tuple[bytes, str]":
-    """The manifests to check and the name to report them under (``-`` is stdin)."""
+    """The manifests to check and the name to report them under (``-`` is stdin); both read under a cap."""
+    from profile_render.files import Cap, read_file, read_stream
+    from profile_render.yamlio.limits import MANIFEST_LIMITS
+
+    cap = Cap(MANIFEST_LIMITS.max_bytes)
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(), path
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot read the manifests: {exc.strerror}", source=path,
-                                 hint="check the path") from None
+        return read_stream(sys.stdin.buffer, cap=cap, what="the manifests", source="<stdin>",
+                           advice="check the manifests in smaller parts"), "<stdin>"
+    return read_file(path, cap=cap, what="the manifests file", error=ProfileRenderError,
+                     advice="check the manifests in smaller parts"), path
 
 
 def _read_render_json(path: Optional[str]) -> object:

@@ -4,8 +4,12 @@ Only what decides values is read: ``Chart.yaml`` (name, version, declared
 dependencies), ``requirements.yaml`` (which Helm still reads over
 ``Chart.yaml``), ``values.yaml``, ``values.schema.json`` (kept as bytes for
 later validation) and subcharts under ``charts/`` (directories or ``.tgz``
-archives, nested to any depth). Templates are never read; nothing is fetched
-from the network.
+archives). Templates are never read; nothing is fetched from the network.
+Every file goes through the safe reader (:mod:`profile_render.files`: regular
+files only, capped reads), and the whole chart tree is loaded under the limits
+of :class:`ArchiveLimits` (bytes, members, charts, nesting depth; see
+:mod:`profile_render.helm.archive`). ``.helmignore`` is matched in linear time
+(:mod:`profile_render.helm.ignore`).
 
 The rules are Helm 4.1.4's loader's: a directory chart honours its top
 ``.helmignore`` and follows symbolic links; under ``charts/`` every entry not
@@ -17,32 +21,25 @@ validates it (version is SemVer, alias characters, duplicate dependencies ...).
 
 from __future__ import annotations
 
-import io
 import os
 import posixpath
 import re
 import stat
-import tarfile
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-from profile_render.errors import ChartError, ProfileRenderError, describe_value
+from profile_render.errors import ChartError, LimitExceededError, describe_value
+from profile_render.files import Cap, RegularFile, describe_mode, read_file
+from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip, limit_hint, read_archive
+from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules, IgnoreWorkExceeded
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_yaml_document
 from profile_render.yamlio.scalars import format_float32_key
 
 __all__ = ["Chart", "Dependency", "load_chart", "chart_from_values", "ArchiveLimits"]
 
 ValuesDict = Dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """Bounds on what a chart archive may expand to (Helm uses similar caps)."""
-
-    max_total_bytes: int = 100 * 1024 * 1024
-    max_file_bytes: int = 5 * 1024 * 1024
-    max_members: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -106,49 +103,60 @@ class _Files:
     """A read-only view of a chart's files, from a directory or an archive.
 
     ``names`` lists every file of the chart (relative, ``/``-separated);
-    ``files`` holds the contents of those that can decide values.
+    ``files`` holds the contents of those that can decide values. The files
+    of the subcharts under ``charts/`` are split off in one pass over the
+    names (a chart with thousands of subcharts costs linear time).
     """
 
-    def __init__(self, label: str, files: Mapping[str, bytes], names: Sequence[str] = ()) -> None:
+    def __init__(self, label: str, files: Mapping[str, bytes], names: Iterable[str] = ()) -> None:
         self.label = label
         self.files = files
-        self.names = set(names) | set(files)
+        self.names = set(names)
+        self.names.update(files)
+        self._groups: Optional[Dict[str, Tuple[Dict[str, bytes], List[str]]]] = None
 
     def get(self, name: str) -> Optional[bytes]:
         """The contents of a values-deciding file, or None when the chart has no such file."""
         return self.files.get(name)
 
-    def subchart_roots(self) -> List[str]:
-        """Helm's entries under charts/, sorted: ``name.tgz`` archives and ``name/`` directories.
+    def _subchart_groups(self) -> Dict[str, Tuple[Dict[str, bytes], List[str]]]:
+        """Helm's entries under charts/: ``name.tgz`` archives and ``name/`` directories, with their files.
 
         Like Helm, entries starting with ``_`` or ``.`` and ``.prov`` files are
         skipped; anything else that is not a ``.tgz`` file is taken for a chart
         directory (and fails to load when it is none).
         """
-        roots = set()
+        if self._groups is not None:
+            return self._groups
+        groups: Dict[str, Tuple[Dict[str, bytes], List[str]]] = {}
         for name in self.names:
             if not name.startswith("charts/") or posixpath.splitext(name)[1] == ".prov":
                 continue
-            head, slash, _ = name[len("charts/"):].partition("/")
+            head, slash, rest = name[len("charts/"):].partition("/")
             if head[:1] in ("_", "."):
                 continue
             if posixpath.splitext(head)[1] == ".tgz":
                 if slash:
                     raise ChartError(f"charts/{head} is a directory, but its name says it is a chart archive",
                                      source=self.label, hint="rename the directory or replace it by the archive")
-                roots.add(head)
-            else:
-                roots.add(head + "/")
-        return sorted(roots)
+                groups.setdefault(head, ({}, []))
+                continue
+            group = groups.setdefault(head + "/", ({}, []))
+            group[1].append(rest)
+            data = self.files.get(name)
+            if data is not None:
+                group[0][rest] = data
+        self._groups = groups
+        return groups
+
+    def subchart_roots(self) -> List[str]:
+        """The subchart entries under charts/, sorted (``name.tgz`` archives and ``name/`` directories)."""
+        return sorted(self._subchart_groups())
 
     def sub(self, root: str) -> "_Files":
         """The files of the subchart directory ``root`` (``name/``) under charts/."""
-        prefix = "charts/" + root
-        return _Files(
-            posixpath.join(self.label, "charts", root.rstrip("/")),
-            {k[len(prefix):]: v for k, v in self.files.items() if k.startswith(prefix)},
-            [k[len(prefix):] for k in self.names if k.startswith(prefix)],
-        )
+        files, names = self._subchart_groups()[root]
+        return _Files(posixpath.join(self.label, "charts", root.rstrip("/")), files, names)
 
 
 # Files whose contents decide values; every other file only needs its name.
@@ -161,227 +169,109 @@ def _wanted(rel: str) -> bool:
     return base in _VALUE_FILES or (rel.startswith("charts/") and base.endswith(".tgz"))
 
 
-# -- .helmignore ---------------------------------------------------------------
+def _file_cap(limits: ArchiveLimits) -> Cap:
+    return Cap(limits.max_file_bytes, "ArchiveLimits.max_file_bytes", ArchiveLimits().max_file_bytes)
 
 
-def _go_glob(pattern: str) -> "re.Pattern[str]":
-    """Compile Go's ``filepath.Match`` syntax: ``*``/``?`` stop at ``/``, ``[^...]`` negates, ``\\`` escapes."""
-    out = []
-    i = 0
-    n = len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "\\":
-            if i + 1 >= n:
-                raise ValueError("syntax error in pattern")
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif c == "[":
-            j = i + 1
-            negate = j < n and pattern[j] == "^"
-            if negate:
-                j += 1
-            items: List[Any] = []
-            while True:
-                if j >= n:
-                    raise ValueError("syntax error in pattern")
-                ch = pattern[j]
-                if ch == "]" and items:
-                    break
-                if ch == "\\":
-                    j += 1
-                    if j >= n:
-                        raise ValueError("syntax error in pattern")
-                    ch = pattern[j]
-                elif ch in "-]":
-                    raise ValueError("syntax error in pattern")
-                j += 1
-                if j < n and pattern[j] == "-":
-                    j += 1
-                    if j >= n:
-                        raise ValueError("syntax error in pattern")
-                    hi = pattern[j]
-                    if hi == "\\":
-                        j += 1
-                        if j >= n:
-                            raise ValueError("syntax error in pattern")
-                        hi = pattern[j]
-                    elif hi in "-]":
-                        raise ValueError("syntax error in pattern")
-                    j += 1
-                    if hi < ch:
-                        raise ValueError("syntax error in pattern")
-                    items.append(f"{re.escape(ch)}-{re.escape(hi)}")
-                else:
-                    items.append(re.escape(ch))
-            out.append(("[^/" if negate else "[") + "".join(items) + "]")
-            i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
+# Helm reads .helmignore with Go's bufio.Scanner, which fails on a line (with its "\r") of 64 KiB or more.
+_MAX_IGNORE_LINE = 64 * 1024 - 1
 
 
-class _IgnoreRules:
-    """A chart's ``.helmignore`` with Helm's own (gitignore-like, not gitignore) semantics.
+def _ignore_rules(top: Path, budget: ChartBudget) -> IgnoreRules:
+    """The chart's .helmignore as Helm reads it (none when there is no such file)."""
+    path = top / ".helmignore"
+    if not os.path.exists(path):  # Helm stats the file (links followed); a broken link means no rules
+        return IgnoreRules("")
+    source = str(path)
+    data = read_file(path, cap=_file_cap(budget.limits), what="the chart's .helmignore", error=ChartError,
+                     advice="shrink the file")
+    budget.spend_bytes(len(data), source)
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if len(raw) > _MAX_IGNORE_LINE:
+            raise ChartError(f"line {number} of .helmignore is {len(raw):,} bytes long, more than the "
+                             f"{_MAX_IGNORE_LINE:,} Helm can read", source=source, line=number,
+                             hint="shorten the rule")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return IgnoreRules(data.decode("utf-8", "surrogateescape"), max_steps=budget.limits.max_ignore_steps)
+    except IgnoreRuleError as exc:
+        raise ChartError(str(exc), source=source, hint="fix the pattern (Go's filepath.Match syntax, no **)") from None
 
-    Rules apply in order and the first match decides. A rule without ``/``
-    matches the base name, one with ``/`` the whole relative path; a trailing
-    ``/`` restricts it to directories; a ``!`` rule ignores every path it does
-    *not* match (Helm's reading of negation). Dotfiles in templates/ are always
-    ignored.
+
+def _read_dir(path: Path, budget: ChartBudget) -> _Files:
+    """Read a chart directory as Helm's LoadDir does: .helmignore applied, symbolic links followed.
+
+    Every file and directory counts toward ``max_members``; every file's
+    size toward ``max_total_bytes`` and ``max_file_bytes`` (read or not);
+    only the values-deciding files are read, each through the safe reader.
     """
-
-    def __init__(self, text: str, source: str) -> None:
-        self.rules: List[Tuple[bool, bool, str, "re.Pattern[str]"]] = []
-        for line in text.splitlines() + ["templates/.?*"]:
-            rule = line.strip()
-            if not rule or rule.startswith("#"):
-                continue
-            if "**" in rule:
-                raise ChartError("double-star (**) syntax is not supported in .helmignore", source=source,
-                                 hint="list the paths with single * patterns")
-            try:
-                _go_glob(rule)
-            except ValueError:
-                raise ChartError(f"bad pattern {rule!r} in .helmignore", source=source,
-                                 hint="fix the pattern") from None
-            negate = rule.startswith("!")
-            if negate:
-                rule = rule[1:]
-            must_dir = rule.endswith("/")
-            if must_dir:
-                rule = rule[:-1]
-            if rule.startswith("/"):
-                kind, rule = "path", rule[1:]
-            elif "/" in rule:
-                kind = "path"
-            else:
-                kind = "base"
-            try:
-                self.rules.append((negate, must_dir, kind, _go_glob(rule)))
-            except ValueError:
-                # Helm logs such a rule and lets it match nothing
-                self.rules.append((negate, must_dir, kind, re.compile(r"(?!)")))
-
-    def ignore(self, rel: str, is_dir: bool) -> bool:
-        """Whether Helm skips the file or directory at ``rel``."""
-        for negate, must_dir, kind, regex in self.rules:
-            subject = posixpath.basename(rel) if kind == "base" else rel
-            if negate:
-                if must_dir and not is_dir:
-                    return True
-                if not regex.match(subject):
-                    return True
-                continue
-            if must_dir and not is_dir:
-                continue
-            if regex.match(subject):
-                return True
-        return False
-
-
-def _read_dir(path: Path, limits: ArchiveLimits) -> _Files:
-    """Read a chart directory as Helm's LoadDir does: .helmignore applied, symbolic links followed."""
     top = Path(path)
-    ignore_file = top / ".helmignore"
-    text = ignore_file.read_text(encoding="utf-8", errors="replace") if ignore_file.is_file() else ""
-    rules = _IgnoreRules(text, str(ignore_file))
+    rules = _ignore_rules(top, budget)
+    try:
+        return _walk(top, rules, budget)
+    except IgnoreWorkExceeded:
+        raise LimitExceededError(
+            "matching the chart's .helmignore against its files takes more than "
+            f"{budget.limits.max_ignore_steps:,} steps", source=str(top / ".helmignore"),
+            hint=limit_hint("max_ignore_steps", "use fewer or simpler rules, or remove files")) from None
+
+
+def _walk(top: Path, rules: IgnoreRules, budget: ChartBudget) -> _Files:
+    """The files of a chart directory that ``rules`` keep (see :func:`_read_dir`)."""
     files: Dict[str, bytes] = {}
     names: List[str] = []
-    total = 0
-
-    def visit(full: Path, rel: str, active: Tuple[str, ...]) -> None:
-        nonlocal total
+    cap = _file_cap(budget.limits)
+    label = str(top)
+    # (full path, relative path, (device, inode) of each directory above it): a stack, not recursion
+    stack: List[Tuple[str, str, Tuple[Tuple[int, int], ...]]] = [(os.fspath(top), "", ())]
+    while stack:
+        full, rel, active = stack.pop()
+        budget.add_member(label)
         try:
             info = os.stat(full)  # symbolic links are followed, as Helm's sympath.Walk does
         except FileNotFoundError:
-            raise ChartError(f"{rel} is a broken symbolic link", source=str(full),
-                             hint="fix or remove the link") from None
-        except OSError as exc:
-            raise ChartError(f"cannot read {rel or full}: {exc.strerror}", source=str(full),
-                             hint="check the path") from None
+            raise ChartError(f"{rel} is a broken symbolic link", source=full, hint="fix or remove the link") from None
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "invalid path"
+            raise ChartError(f"cannot read {rel or full}: {reason}", source=full, hint="check the path") from None
         if stat.S_ISDIR(info.st_mode):
             if rel and rules.ignore(rel, True):
-                return
-            real = os.path.realpath(full)
-            if real in active:
-                raise ChartError(f"{rel} is a symbolic link into one of its own parents", source=str(full),
+                continue
+            identity = (info.st_dev, info.st_ino)
+            if identity in active:
+                raise ChartError(f"{rel} is a symbolic link into one of its own parents", source=full,
                                  hint="remove the symlink loop")
-            for child in sorted(os.listdir(full)):
-                visit(full / child, child if not rel else rel + "/" + child, active + (real,))
-            return
+            try:
+                children = sorted(os.listdir(full))
+            except OSError as exc:
+                raise ChartError(f"cannot list {rel or full}: {exc.strerror}", source=full,
+                                 hint="check the path") from None
+            inner = active + (identity,)
+            prefix = rel + "/" if rel else ""
+            for child in reversed(children):
+                stack.append((full + os.sep + child, prefix + child, inner))
+            continue
         if rules.ignore(rel, False):
-            return
+            continue
         if not stat.S_ISREG(info.st_mode):
-            raise ChartError(f"cannot load irregular file {rel}", source=str(full),
-                             hint="charts may hold only regular files and directories")
+            raise ChartError(f"cannot load {rel}: it is {describe_mode(info.st_mode)}, not a regular file",
+                             source=full, hint="charts may hold only regular files and directories")
+        budget.check_file(info.st_size, rel, full)
         names.append(rel)
         if not _wanted(rel):
-            return
-        size = info.st_size
-        if size > limits.max_file_bytes and not rel.endswith(".tgz"):
-            raise ChartError(f"{rel} is {size:,} bytes, more than the {limits.max_file_bytes:,}-byte limit",
-                             source=str(full), hint="shrink the file")
-        total += size
-        if total > limits.max_total_bytes:
-            raise ChartError("the chart is larger than the size limit", source=str(path),
-                             hint="remove unrelated files from the chart")
-        files[rel] = full.read_bytes()
-
-    visit(top, "", ())
-    return _Files(str(path), files, names)
+            budget.spend_bytes(info.st_size, full)
+            continue
+        data = read_file(full, cap=cap, what=f"chart file {rel!r}", error=ChartError, advice="shrink the file")
+        budget.spend_bytes(len(data), full)
+        files[rel] = data
+    return _Files(label, files, names)
 
 
-def _read_archive(data: bytes, label: str, limits: ArchiveLimits) -> _Files:
-    """Read a chart archive as Helm's LoadArchive does: the first path element of every entry is dropped."""
-    files: Dict[str, bytes] = {}
-    names: List[str] = []
-    total = 0
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
-            members = 0
-            for member in tar:
-                members += 1
-                if members > limits.max_members:
-                    raise ChartError("the chart archive holds too many files", source=label,
-                                     hint="a chart archive should hold one chart")
-                if member.isdir():
-                    continue
-                delimiter = "\\" if "\\" in member.name else "/"
-                parts = member.name.split(delimiter)
-                rel = posixpath.normpath("/".join(parts[1:])) if len(parts) > 1 else "."
-                if rel.startswith("/"):
-                    raise ChartError("the chart archive holds an absolute path", source=label,
-                                     hint="rebuild the archive with `helm package`")
-                if rel == ".":
-                    raise ChartError(f"the chart archive holds {member.name!r} outside its base directory",
-                                     source=label, hint="rebuild the archive with `helm package`")
-                if rel.startswith(".."):
-                    raise ChartError(f"the chart archive has an unsafe path {member.name!r}", source=label,
-                                     hint="rebuild the archive with `helm package`")
-                if parts[0] == "Chart.yaml":
-                    raise ChartError("the chart archive has Chart.yaml outside its base directory",
-                                     source=label, hint="rebuild the archive with `helm package`")
-                names.append(rel)
-                if not _wanted(rel):
-                    continue
-                if member.size > limits.max_file_bytes and not rel.endswith(".tgz"):
-                    raise ChartError(f"{rel} is larger than the {limits.max_file_bytes:,}-byte limit",
-                                     source=label, hint="shrink the file")
-                total += member.size
-                if total > limits.max_total_bytes:
-                    raise ChartError("the chart archive expands past the size limit", source=label,
-                                     hint="the archive may be corrupt or hostile")
-                extracted = tar.extractfile(member) if member.isfile() else None
-                files[rel] = extracted.read() if extracted is not None else b""
-    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise ChartError(f"cannot read the chart archive: {exc}", source=label,
-                         hint="pass a chart directory or an archive made by `helm package`") from None
+def _read_archive(data: bytes, label: str, budget: ChartBudget) -> _Files:
+    """Read a chart archive as Helm's LoadArchive does (see :mod:`profile_render.helm.archive`)."""
+    files, names = read_archive(data, label, budget, _wanted)
     return _Files(label, files, names)
 
 
@@ -568,13 +458,26 @@ def _parse_dependencies(deps: Optional[List[Any]]) -> Optional[Tuple[Dependency,
     return tuple(out)
 
 
-def _read_metadata(files: _Files) -> Dict[str, Any]:
-    """Chart.yaml, then requirements.yaml over it, decoded and validated as Helm's loader does."""
+def _read_metadata(files: _Files, budget: ChartBudget) -> Dict[str, Any]:
+    """Chart.yaml, then requirements.yaml over it, decoded and validated as Helm's loader does.
+
+    The result is shared by every chart of the load with the same two texts:
+    it is never changed.
+    """
     label = files.label
     chart_yaml = files.get("Chart.yaml")
     if chart_yaml is None:
         raise ChartError("Chart.yaml is missing", source=label,
                          hint="a chart directory needs a Chart.yaml; to use a bare values file as chart defaults, pass the file itself")
+    requirements = files.get("requirements.yaml")
+    meta: Dict[str, Any] = budget.metadata((chart_yaml, requirements), lambda: _parse_metadata(files))
+    return meta
+
+
+def _parse_metadata(files: _Files) -> Dict[str, Any]:
+    label = files.label
+    chart_yaml = files.get("Chart.yaml")
+    assert chart_yaml is not None
     source = posixpath.join(label, "Chart.yaml")
     meta = _decode_struct(load_yaml_document(chart_yaml, source=source), _METADATA_FIELDS, "", source)
     requirements = files.get("requirements.yaml")
@@ -587,12 +490,57 @@ def _read_metadata(files: _Files) -> Dict[str, Any]:
     return meta
 
 
-def _build(files: _Files, values_limits: Optional[Limits], archive_limits: ArchiveLimits, depth: int) -> Chart:
-    if depth > 20:
-        raise ChartError("subcharts are nested more than 20 levels deep", source=files.label,
-                         hint="check for a chart archive that contains itself")
+class _Node:
+    """One chart of a tree being loaded: its files (read when its turn comes) and its subcharts' nodes."""
+
+    __slots__ = ("label", "archive", "files", "children")
+
+    def __init__(self, label: str, files: Optional[_Files] = None, archive: Optional[bytes] = None) -> None:
+        self.label = label
+        self.files = files
+        self.archive = archive  # the bytes of a chart archive not read yet
+        self.children: List["_Node"] = []
+
+
+def _read_tree(top: _Files, budget: ChartBudget) -> _Node:
+    """The files of every chart of the tree, read breadth first.
+
+    Each chart is counted (``max_charts``, ``max_depth``) as soon as its
+    parent lists it, and its archive opened only when its turn comes: a
+    fan-out of nested archives is refused once the charts it lists pass the
+    limit, after reading about one archive in ``width`` of those it holds.
+    """
+    budget.add_chart(top.label, 0)
+    root = _Node(top.label, files=top)
+    queue: Deque[Tuple[_Node, int]] = deque([(root, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        if node.files is None:
+            assert node.archive is not None
+            node.files = _read_archive(node.archive, node.label, budget)
+            node.archive = None
+        files = node.files
+        entries = files.subchart_roots()
+        children = [_Node(posixpath.join(files.label, "charts", entry.rstrip("/"))) for entry in entries]
+        for child in children:
+            budget.add_chart(child.label, depth + 1)
+        for entry, child in zip(entries, children):
+            if entry.endswith("/"):
+                child.files = files.sub(entry)
+            else:
+                child.archive = files.get("charts/" + entry)
+                assert child.archive is not None
+            node.children.append(child)
+            queue.append((child, depth + 1))
+    return root
+
+
+def _build(node: _Node, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
+    """The chart of a node read by :func:`_read_tree`, its subcharts built first."""
+    files = node.files
+    assert files is not None
     label = files.label
-    meta = _read_metadata(files)
+    meta = _read_metadata(files, budget)
     declared = _parse_dependencies(meta.get("dependencies"))
     values_bytes = files.get("values.yaml")
     values_source: Optional[LoadedValues] = None
@@ -603,14 +551,8 @@ def _build(files: _Files, values_limits: Optional[Limits], archive_limits: Archi
         values = values_source.data
         warnings.extend(values_source.warnings)
     subcharts = []
-    for root in files.subchart_roots():
-        if root.endswith("/"):
-            sub_files = files.sub(root)
-        else:
-            data = files.get("charts/" + root)
-            assert data is not None
-            sub_files = _read_archive(data, posixpath.join(label, "charts", root), archive_limits)
-        sub = _build(sub_files, values_limits, archive_limits, depth + 1)
+    for child in node.children:
+        sub = _build(child, values_limits, budget)
         subcharts.append(sub)
         warnings.extend(sub.warnings)
     return Chart(
@@ -627,30 +569,43 @@ def _build(files: _Files, values_limits: Optional[Limits], archive_limits: Archi
     )
 
 
+def _load_tree(top: _Files, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
+    return _build(_read_tree(top, budget), values_limits, budget)
+
+
 def load_chart(
     path: Union[str, os.PathLike],
     *,
     limits: Optional[Limits] = None,
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> Chart:
-    """Load a chart from a directory, a ``.tgz`` archive, or a bare values file (its defaults)."""
-    p = Path(path)
+    """Load a chart from a directory, a ``.tgz`` archive, or a bare values file (its defaults).
+
+    ``limits`` bounds each values document (``values.yaml``, a bare values
+    file); ``archive_limits`` bounds the whole chart tree (see
+    :class:`ArchiveLimits`). Only directories and regular files are read: a
+    device, FIFO or socket (or a link to one) is refused before any byte is.
+    """
     archive_limits = archive_limits or ArchiveLimits()
-    label = str(path)
-    if p.is_dir():
-        return _build(_read_dir(p, archive_limits), limits, archive_limits, 0)
-    if not p.exists():
+    budget = ChartBudget(archive_limits)
+    label = os.fsdecode(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
         raise ChartError("the chart does not exist", source=label,
-                         hint="pass a chart directory, a .tgz chart archive or a values file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ChartError(f"cannot read the chart: {exc.strerror}", source=label, hint="check the path") from None
-    if data[:2] == b"\x1f\x8b" or label.endswith((".tgz", ".tar.gz")):
-        return _build(_read_archive(data, label, archive_limits), limits, archive_limits, 0)
-    try:
-        loaded = load_values(data, source=label, limits=limits)
-    except ProfileRenderError:
-        raise
-    stem = p.name.split(".")[0] or "chart"
+                         hint="pass a chart directory, a .tgz chart archive or a values file") from None
+    except (OSError, ValueError):
+        info = None  # a link loop, a bad name ...: the safe reader below says what it is
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return _load_tree(_read_dir(Path(path), budget), limits, budget)
+    values_cap = (limits or Limits()).max_bytes
+    with RegularFile(path, what="the chart", source=label, error=ChartError) as handle:
+        if is_gzip(handle.head(2)) or label.endswith((".tgz", ".tar.gz")):
+            cap = Cap(archive_limits.max_total_bytes, "ArchiveLimits.max_total_bytes",
+                      ArchiveLimits().max_total_bytes)
+            data = handle.read(cap, "pass a smaller chart archive")
+            return _load_tree(_read_archive(data, label, budget), limits, budget)
+        data = handle.read(Cap(values_cap, "Limits.max_bytes", Limits().max_bytes), "split the values")
+    loaded = load_values(data, source=label, limits=limits)
+    stem = Path(label).name.split(".")[0] or "chart"
     return chart_from_values(loaded, name=stem, source=label)

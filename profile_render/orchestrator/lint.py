@@ -18,11 +18,13 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
-from profile_render.helm.chart import Chart, load_chart
+from profile_render.orchestrator.catalog.load import read_profile_values
+from profile_render.files import FileError, FileTooLargeError
+from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.errors import ProfileRenderError, format_path
 from profile_render.problems import ERROR, SEVERITIES, WARNING, Finding, Rule
 from profile_render.report import report
-from profile_render.yamlio.load import LoadedValues, load_values_file
+from profile_render.yamlio.load import LoadedValues
 from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template
 from profile_render.orchestrator.placeholders import (
@@ -51,7 +53,9 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
     "unknown-registry": "helmRegistry/imageRegistry naming no known registry",
     "registry-type": "helmRegistry not a HELM registry, or imageRegistry not an IMAGE one",
     "dependency-cycle": "cyclic or dangling applicationDependencies",
-    "missing-values-file": "a profile's valuesFileName that does not exist",
+    "missing-values-file": "a profile's valuesFileName that does not exist or is not a regular file",
+    "file-outside-package": "a valuesFileName (or a package file's symbolic link) that leads outside the package "
+                            "directory",
     "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
     "api-limit": "a value the upload accepts but the catalog's API refuses",
 }
@@ -250,15 +254,20 @@ def lint(
     *,
     charts: Mapping[str, PathLike] = {},
     registry_files: Sequence[PathLike] = (),
+    archive_limits: Optional[ArchiveLimits] = None,
 ) -> List[Finding]:
-    """Every finding for a deployment package (or loose catalog files), sorted by file and position."""
+    """Every finding for a deployment package (or loose catalog files), sorted by file and position.
+
+    ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
+    :class:`~profile_render.helm.chart.ArchiveLimits`).
+    """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
     for name, chart_path in charts.items():
         try:
-            chart = load_chart(chart_path)
+            chart = load_chart(chart_path, archive_limits=archive_limits)
             from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
@@ -278,10 +287,14 @@ def lint(
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
         for profile in app.profiles:
             loaded: Optional[LoadedValues] = None
-            if profile.values_path is not None and os.path.isfile(profile.values_path):
+            if profile.values_path is not None:
                 key = str(profile.values_path)
                 try:
-                    loaded = load_values_file(profile.values_path)
+                    loaded = read_profile_values(profile)
+                except FileError as exc:
+                    # missing, outside the package, not a regular file: the catalog checks report those
+                    if isinstance(exc, FileTooLargeError) and key not in seen_files:
+                        findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 except ProfileRenderError as exc:
                     if key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))

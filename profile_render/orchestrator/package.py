@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
+from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
 from profile_render.orchestrator.params import ParameterTemplate
+from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.rendering import RenderResult, render
 
 __all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of"]
@@ -100,7 +102,7 @@ def _registry_for(catalog: Catalog, app: ApplicationSpec) -> Optional[ImageRegis
 def render_package(
     paths: Union[PathLike, Sequence[PathLike]],
     *,
-    charts: Mapping[str, PathLike],
+    charts: Mapping[str, Union[PathLike, Chart]],
     deployment_name: str,
     registry_files: Sequence[PathLike] = (),
     deployment_profile: Optional[str] = None,
@@ -110,13 +112,16 @@ def render_package(
     project: Optional[str] = None,
     package_name: Optional[str] = None,
     strict: bool = False,
+    archive_limits: Optional[ArchiveLimits] = None,
 ) -> PackageRender:
     """Render every application of a deployment package's deployment profile (default: the package's default).
 
     ``charts`` maps application names to chart paths; ``parameters`` maps
     application names to ``{template name: value}``. Catalog errors stop the
     render (raised as :class:`PackageError` with the findings); warnings are
-    returned in ``findings``.
+    returned in ``findings``. ``archive_limits`` bounds each chart path as it
+    is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`); a
+    :class:`~profile_render.helm.chart.Chart` given instead is used as it is.
     """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = check_catalog(catalog)
@@ -156,11 +161,15 @@ def render_package(
             raise PackageError(f"no chart was given for application {name!r}",
                                hint=f"pass --chart {name}=PATH (a chart directory or .tgz of "
                                     f"{app.chart_name} {app.chart_version})")
+        if not isinstance(chart, Chart):
+            chart = load_chart(chart, archive_limits=archive_limits)
         context = DeploymentContext(
             app_name=name, app_version=str(app.version), deployment_name=deployment_name,
             namespace=package.default_namespaces.get(name, "default"), org=org, project=project)
+        # Read through the package's own check: only a regular file inside the package directory.
+        values = read_profile_values(profile, strict=strict) if profile.values_file_name else None
         result.applications[name] = render(
-            chart, profile.values_path, context=context, registry=_registry_for(catalog, app),
+            chart, values, context=context, registry=_registry_for(catalog, app),
             parameter_templates=parameter_templates_of(profile), parameters=dict(parameters.get(name, {})),
             application=name, strict=strict)
     return result

@@ -38,7 +38,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import (
@@ -49,6 +48,7 @@ from profile_render.errors import (
     ValuesTypeError,
     ValuesWarning,
 )
+from profile_render.files import Cap, read_file
 from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size
@@ -233,23 +233,16 @@ def load_values_file(
     strict: bool = False,
     source: Optional[str] = None,
 ) -> LoadedValues:
-    """Read and parse a values file from disk (see :func:`load_values`)."""
+    """Read and parse a values file from disk (see :func:`load_values`).
+
+    The file is read through the safe reader (:func:`profile_render.files.read_file`):
+    only a regular file (or a link to one) is read, never more than
+    ``limits.max_bytes`` bytes of it.
+    """
     limits = limits or DEFAULT_LIMITS
-    p = Path(path)
-    name = source or str(path)
-    try:
-        check_size(p.stat().st_size, limits.max_bytes, what="the values file is", source=name,
-                   error=LimitExceededError, hint="split the values or raise Limits.max_bytes")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ValuesSyntaxError("the values file does not exist", source=name,
-                                hint="check the path") from None
-    except IsADirectoryError:
-        raise ValuesSyntaxError("expected a values file but found a directory", source=name,
-                                hint="pass a YAML file") from None
-    except OSError as exc:
-        raise ValuesSyntaxError(f"cannot read the values file: {exc.strerror}", source=name,
-                                hint="check the path and its permissions") from None
+    name = source or os.fsdecode(path)
+    raw = read_file(path, cap=Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes),
+                    what="the values file", source=name, error=ValuesSyntaxError, advice="split the values")
     return load_values(raw, source=name, limits=limits, strict=strict)
 
 

@@ -274,6 +274,9 @@ def _helmignore(b: _Builder) -> None:
         ("class", "[a-a]*[a-a]*[a-a]*[a-a]*[a-a]*[a-a]*[a-a]*b\n", {f"templates/{long_name}": "x"}),
         ("100k-rules", "".join(f"rule{i}*\n" for i in range(100_000)), {"templates/x.yaml": "x"}),
         ("bad-class", "[\n[z-a]\n\\\n**/**/**/**\n", {"templates/x.yaml": "x"}),
+        ("long-line", "a" * 70_000 + "\n", {"templates/x.yaml": "x"}),
+        ("globs-times-files", "".join(f"*[0-9]{i}x*y\n" for i in range(3000)),
+         {f"templates/deployment-{i}-service.yaml": "x" for i in range(300)}),
     ):
         chart = _chart(b.folder(name) / "c", extra={".helmignore": rules, **files})
         b.add(name, ["merge", str(chart)])
@@ -312,13 +315,14 @@ def _quadratic(b: _Builder) -> None:
     b.manifests("20000-objects", many_docs)
 
 
-def _zeros_member_tgz(name: str, size: int) -> bytes:
+def _zeros_member_tgz(name: str, size: int, type_: bytes = tarfile.REGTYPE) -> bytes:
     """A .tgz whose member ``name`` claims ``size`` bytes of zeros: concatenated gzip members, few MB on disk."""
     chart = b"apiVersion: v2\nname: c\nversion: 0.1.0\n"
     info = tarfile.TarInfo("c/Chart.yaml")
     info.size = len(chart)
     big = tarfile.TarInfo(name)
     big.size = size
+    big.type = type_
     padding = b"\0" * (-len(chart) % 512)
     header = info.tobuf(tarfile.GNU_FORMAT) + chart + padding + big.tobuf(tarfile.GNU_FORMAT)
     # After the header everything is zeros: the member's data, its padding and the end-of-archive blocks.
@@ -363,6 +367,53 @@ def _archive(b: _Builder) -> None:
     b.add("empty-tgz", ["merge", str(_write(b.folder("empty-tgz") / "c.tgz", b""))])
     many = _tgz([("c/Chart.yaml", chart_yaml)] + [(f"c/templates/f{i}.yaml", b"x") for i in range(60000)])
     b.add("60000-members", ["merge", str(_write(b.folder("60000-members") / "c.tgz", many))])
+    # Fan-out where no two archives are alike (nothing to share): 11,110 charts, refused at the chart limit.
+    b.add("fan-out-distinct", ["merge", str(_write(b.folder("fan-out-distinct") / "c.tgz", _distinct_fan_out(4, 10)))])
+    # A chart directory whose charts/ holds the fan-out archive.
+    fan_dir = _chart(b.folder("fan-out-in-dir") / "c")
+    _write(fan_dir / "charts" / "s.tgz", level)
+    b.add("fan-out-in-dir", ["merge", str(fan_dir)])
+    # Chains deeper than any chart nests.
+    chain = _tgz([("c/Chart.yaml", chart_yaml)])
+    for _ in range(40):
+        chain = _tgz([("c/Chart.yaml", chart_yaml), ("c/charts/s.tgz", chain)])
+    b.add("nested-40", ["merge", str(_write(b.folder("nested-40") / "c.tgz", chain))])
+    # Special tar headers claiming gigabytes (tarfile would read them into memory whole), and a sparse member.
+    for kind, ttype in (("pax-2gib", tarfile.XHDTYPE), ("longname-2gib", tarfile.GNUTYPE_LONGNAME),
+                        ("longlink-2gib", tarfile.GNUTYPE_LONGLINK)):
+        b.add(kind, ["merge", str(_write(b.folder(kind) / "c.tgz", _zeros_member_tgz("c/x", 2**31, ttype)))])
+    sparse = tarfile.TarInfo("c/values.yaml")
+    sparse.type = tarfile.GNUTYPE_SPARSE
+    b.add("member-sparse", ["merge", str(_write(b.folder("member-sparse") / "c.tgz",
+                                                _tgz([("c/Chart.yaml", chart_yaml), ("c/values.yaml", sparse)])))])
+    plain = io.BytesIO()
+    with tarfile.open(fileobj=plain, mode="w") as tar:
+        info = tarfile.TarInfo("c/Chart.yaml")
+        info.size = len(chart_yaml)
+        tar.addfile(info, io.BytesIO(chart_yaml))
+    b.add("plain-tar", ["merge", str(_write(b.folder("plain-tar") / "c.tgz", plain.getvalue()))])
+    # Legal and large: 9,000 subcharts as archives (what `helm dependency build` leaves under charts/).
+    umbrella = _chart(b.folder("9000-subchart-archives") / "c")
+    for i in range(9000):
+        _write(umbrella / "charts" / f"s{i}-0.1.0.tgz",
+               _tgz([(f"s{i}/Chart.yaml", f"apiVersion: v2\nname: s{i}\nversion: 0.1.0\n".encode()),
+                     (f"s{i}/values.yaml", b"a: 1\n")]))
+    b.add("9000-subchart-archives", ["merge", str(umbrella)])
+
+
+def _distinct_fan_out(levels: int, width: int) -> bytes:
+    """Nested chart archives, ``width`` per chart and ``levels`` deep, every one different from every other."""
+    counter = [0]
+
+    def chart(depth: int) -> bytes:
+        counter[0] += 1
+        members: List[Tuple[str, Union[bytes, tarfile.TarInfo]]] = [
+            ("c/Chart.yaml", f"apiVersion: v2\nname: c{counter[0]}\nversion: 0.1.0\n".encode())]
+        if depth < levels:
+            members += [(f"c/charts/s{i}.tgz", chart(depth + 1)) for i in range(width)]
+        return _tgz(members)
+
+    return chart(0)
 
 
 def _special_file(b: _Builder) -> None:
@@ -392,6 +443,21 @@ def _special_file(b: _Builder) -> None:
         (chart / "values.yaml").unlink()
         os.symlink(target, chart / "values.yaml")
         b.add(label, ["merge", str(chart)], expect="error")
+    for label, special in (("helmignore-fifo", ".helmignore"), ("template-fifo", "templates/pipe.yaml")):
+        chart = _chart(b.folder(label) / "c")
+        os.mkfifo(chart / special)
+        b.add(label, ["merge", str(chart)], expect="error")
+    sock_path = fifo_dir / "socket.yaml"
+    if not sock_path.exists():
+        import socket
+
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(sock_path))
+    b.add("values-socket", ["merge", str(b.base_chart), "-f", str(sock_path)], expect="error")
+    b.add("stdin-zero-values", ["merge", str(b.base_chart), "-f", "-"], stdin=Path("/dev/zero"), expect="error")
+    b.add("stdin-zero-manifests", ["check-manifests", "-"], stdin=Path("/dev/zero"), expect="error")
+    pkg = b.package_copy("registry-file-fifo")
+    b.add("registry-file-fifo", b.package_argv(pkg, "lint") + ["--registry", str(fifo)], expect="error")
     for label, target in (("values-file-name-zero", "/dev/zero"), ("values-file-name-fifo", str(fifo))):
         pkg = b.package_copy(label)
         (pkg / "web-app-values.yaml").unlink()
@@ -618,6 +684,26 @@ def _escape(b: _Builder) -> None:
     pkg = b.package_copy("symlinked-catalog-file")
     os.symlink(outside, pkg / "zz-outside.yaml")
     b.add("symlinked-catalog-file", b.package_argv(pkg, "lint"), forbidden=(CANARY_OUT,))
+    # valuesFileName through a linked directory; a registry file linked in from outside (someone else's token).
+    pkg = b.package_copy("symlinked-dir")
+    os.symlink(outside.parent, pkg / "shared")
+    app = pkg / "web-app-app.yaml"
+    app.write_text(app.read_text().replace('valuesFileName: "web-app-values.yaml"', 'valuesFileName: "shared/secret.yaml"'))
+    b.add("symlinked-dir", b.package_argv(pkg), expect="error", forbidden=(CANARY_OUT,))
+    b.add("symlinked-dir-lint", b.package_argv(pkg, "lint"), expect="error", forbidden=(CANARY_OUT,))
+    registries = _write(b.work / "escape" / "outside" / "registries.yaml",
+                        (EXAMPLES / "edge-package" / "registries.yaml").read_text().replace(
+                            "EXAMPLE-not-a-real-token-0000", CANARY_OUT))
+    pkg = b.package_copy("registry-outside")
+    (pkg / "registries.yaml").unlink()
+    os.symlink(registries, pkg / "registries.yaml")
+    b.add("registry-outside", b.package_argv(pkg), expect="error", forbidden=(CANARY_OUT,))
+    pkg = b.package_copy("nul-in-name")
+    app = pkg / "web-app-app.yaml"
+    app.write_text(app.read_text().replace('valuesFileName: "web-app-values.yaml"',
+                                           'valuesFileName: "web-app-values.yaml\\0../../x"'))
+    b.add("nul-in-name", b.package_argv(pkg), expect="error")
+    b.add("nul-in-name-lint", b.package_argv(pkg, "lint"), expect="error")
 
 
 def _slow_legal(b: _Builder) -> None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 
+from profile_render.errors import ValuesSyntaxError
+from profile_render.files import (
+    Cap, FileError, OutsideRootError, describe_mode, read_file, read_file_inside, resolve_inside,
+)
 from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
 from profile_render.orchestrator.catalog.specs import (
@@ -18,6 +23,8 @@ from profile_render.orchestrator.catalog.specs import (
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
 from profile_render.orchestrator.catalog.read import has_spec_schema, judged_file
 from profile_render.orchestrator.model import Secret
+from profile_render.yamlio.limits import CATALOG_LIMITS, DEFAULT_LIMITS, Limits
+from profile_render.yamlio.load import LoadedValues, load_values
 
 # ---------------------------------------------------------------------------
 # From documents to objects
@@ -171,21 +178,59 @@ _CATALOG_MARKER = re.compile(r"^[ \t]*(?:specSchema[ \t]*:|\$schema:[ \t]*[\"']?
 
 
 def _expand(paths: Iterable[PathLike], findings: List[Finding]) -> List[Path]:
+    """The files to read: each path given, and the ``*.yaml``/``*.yml`` entries of each directory given.
+
+    A path given is read as it is (a symbolic link the caller names is
+    followed). An entry found in a directory is a file *of the package*: one
+    that is a symbolic link resolving outside the directory is refused
+    (``file-outside-package``), and one that is not a regular file (a FIFO, a
+    device, a link to one) is reported instead of read; directories are skipped.
+    """
     out: List[Path] = []
     for entry in paths:
         path = Path(entry)
-        if path.is_dir():
-            try:
-                children = sorted(p for p in path.iterdir()
-                                  if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-            except OSError as exc:
-                findings.append(Finding("unreadable-file", ERROR, f"cannot list the directory: {exc.strerror}",
-                                        str(path), hint="check the path and its permissions"))
-                continue
-            out.extend(children)
-        else:
+        if not path.is_dir():
             out.append(path)
+            continue
+        try:
+            children = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+        except OSError as exc:
+            findings.append(Finding("unreadable-file", ERROR, f"cannot list the directory: {exc.strerror}",
+                                    str(path), hint="check the path and its permissions"))
+            continue
+        for child in children:
+            readable, problem = _package_entry(path, child)
+            if problem is not None:
+                findings.append(problem)
+            elif readable:
+                out.append(child)
     return out
+
+
+def _package_entry(directory: Path, child: Path) -> Tuple[bool, Optional[Finding]]:
+    """Whether a directory entry is a catalog file to read, and the finding when it must not be read."""
+    source = str(child)
+    if child.is_symlink():
+        try:
+            resolve_inside(directory, child.name, what="the file", source=source)
+        except OutsideRootError:
+            return False, Finding("file-outside-package", ERROR,
+                                  "the file is a symbolic link to a file outside the package directory; it is not read",
+                                  source, hint="copy the file into the package, or pass it by its own path")
+        except FileError as exc:
+            return False, Finding("unreadable-file", ERROR, exc.problem, source, hint=exc.hint)
+    try:
+        info = child.stat()
+    except OSError as exc:
+        return False, Finding("unreadable-file", ERROR, f"cannot read the file: {exc.strerror}", source,
+                              hint="fix or remove the entry")
+    if stat.S_ISDIR(info.st_mode):
+        return False, None  # not a catalog file (directories are not read recursively)
+    if not stat.S_ISREG(info.st_mode):
+        return False, Finding("unreadable-file", ERROR,
+                              f"the file is {describe_mode(info.st_mode)}, not a regular file; it is not read",
+                              source, hint="remove the entry or replace it by a regular file")
+    return True, None
 
 
 def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike] = ()) -> Catalog:
@@ -223,24 +268,47 @@ def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike
 
 
 def _resolved(path: Path) -> Path:
+    """The real path (links followed as far as they go: a link loop is no error here)."""
     try:
-        return path.resolve()
-    except OSError:  # pragma: no cover - resolve() rarely fails
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):  # a NUL character in the name
         return path.absolute()
+
+
+_CATALOG_CAP = Cap(CATALOG_LIMITS.max_bytes)
+
+
+def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None,
+                        strict: bool = False) -> LoadedValues:
+    """The values file a profile names, read only when it resolves inside its Application file's folder.
+
+    The name is resolved again at read time (symbolic links too) and the file
+    read through the safe reader, so the check and the read agree. Raises
+    :class:`~profile_render.files.OutsideRootError` for a file outside the
+    package, another :class:`~profile_render.files.FileError` when the file is
+    missing or not a regular file (:class:`~profile_render.files.FileTooLargeError`
+    over ``limits.max_bytes``), and a values error when it is not valid values
+    (with ``strict``, the first warning too).
+    """
+    limits = limits or DEFAULT_LIMITS
+    if not profile.values_file_name or profile.values_path is None or not profile.source:
+        raise ValuesSyntaxError("the profile names no values file", source=profile.source,
+                                hint="add valuesFileName: <file>.yaml")
+    source = str(profile.values_path)
+    data = read_file_inside(Path(profile.source).parent, profile.values_file_name,
+                            cap=Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes),
+                            what="the values file", source=source, advice="split the values")
+    return load_values(data, source=source, limits=limits, strict=strict)
 
 
 def _load_file(catalog: Catalog, path: Path, platform: bool,
                broken: List[Tuple[Path, str, YamlProblem, bool]], explicit: bool = True) -> None:
     source = str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        catalog.findings.append(Finding("unreadable-file", ERROR, "the file does not exist", source,
-                                        hint="check the path"))
-        return
-    except OSError as exc:
-        catalog.findings.append(Finding("unreadable-file", ERROR, f"cannot read the file: {exc.strerror}", source,
-                                        hint="check the path and its permissions"))
+        raw = read_file(path, cap=_CATALOG_CAP, what="the file", source=source,
+                        advice="split the catalog objects into several files")
+    except FileError as exc:
+        catalog.findings.append(Finding("unreadable-file", ERROR, exc.problem, source, hint=exc.hint))
         return
     catalog.files.append(path)
     try:

@@ -52,6 +52,7 @@ RULES: Dict[str, str] = {
     "registry-type": ERROR,
     "dependency-cycle": ERROR,
     "missing-values-file": ERROR,
+    "file-outside-package": ERROR,
     "namespace-unknown-app": ERROR,
     "api-limit": WARNING,
 }
