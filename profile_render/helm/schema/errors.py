@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
-from profile_render.errors import ProfileRenderError, format_path
+from profile_render.errors import LimitExceededError, ProfileRenderError, format_path
+from profile_render.helm.schema.instances import repr_prefix
 
 __all__ = [
     "ValuePath",
@@ -13,6 +14,7 @@ __all__ = [
     "SchemaValidationError",
     "SchemaRefError",
     "InvalidSchemaError",
+    "SchemaLimitError",
     "MAX_ECHO",
     "echo",
     "path_key",
@@ -130,13 +132,26 @@ class InvalidSchemaError(ProfileRenderError):
         super().__init__(problem, **kwargs)
 
 
+class SchemaLimitError(InvalidSchemaError, LimitExceededError):
+    """A schema goes beyond one of the :class:`~profile_render.helm.schema.limits.SchemaLimits`.
+
+    It is both an :class:`InvalidSchemaError` (the schema cannot be used)
+    and a :class:`~profile_render.errors.LimitExceededError` (a caller may
+    raise the limit the message names).
+    """
+
+
 def echo(value: Any) -> str:
-    """A value's repr, shortened so a message never quotes more than :data:`MAX_ECHO` characters of it."""
-    text = repr(value)
-    if len(text) <= MAX_ECHO:
+    """A value's repr, shortened so a message never quotes more than :data:`MAX_ECHO` characters of it.
+
+    Only as much of the value is read as is shown, so echoing a huge or
+    deeply nested value costs nothing.
+    """
+    text, complete = repr_prefix(value, MAX_ECHO)
+    if complete:
         return text
     if isinstance(value, str):
-        return f"{text[:50]}...' ({len(value)} characters)"
+        return f"{text[:50]}...{text[0]} ({len(value)} characters)"
     if isinstance(value, dict):
         return f"{text[:50]}...}} ({len(value)} keys)"
     if isinstance(value, list):

@@ -29,11 +29,15 @@ Nothing here imports ``re2`` until a pattern is compiled.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
 
 __all__ = [
+    "expanded_size",
+    "pattern_shape",
+    "match_cost",
     "GoRegexError",
     "UnsupportedRegexError",
     "GoRegex",
@@ -247,6 +251,10 @@ def _class_end(pattern: str, i: int) -> Tuple[List[_Set], int, bool]:
     return items, n, False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN = re.compile(r"[^\\\[()]+")
+
+
 def re2_text(pattern: str) -> str:
     """The text to give RE2 for Go pattern ``pattern``: raises GoRegexError where Go rejects what RE2 accepts.
 
@@ -254,13 +262,17 @@ def re2_text(pattern: str) -> str:
     reports every other syntax error. Lone surrogates (JSON escapes Go's
     decoder turns into U+FFFD) become U+FFFD here too.
     """
-    if any("\ud800" <= ch <= "\udfff" for ch in pattern):
-        pattern = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in pattern)
+    pattern = _SURROGATE.sub("\ufffd", pattern)
     out: List[str] = []
     groups: List[bool] = []  # per open group: is it a capture?
     depth = 0
     i, n = 0, len(pattern)
     while i < n:
+        plain = _PLAIN.match(pattern, i)
+        if plain is not None:  # a run of characters that need no translation, copied at once
+            out.append(plain.group())
+            i = plain.end()
+            continue
         c = pattern[i]
         if c == "\\" and i + 1 < n:
             e = pattern[i + 1]
@@ -343,13 +355,19 @@ def _go_message(re2_message: str) -> str:
 
 
 class GoRegex:
-    """A compiled Go pattern: ``search(text)`` says whether it matches anywhere in ``text``, in linear time."""
+    """A compiled Go pattern: ``search(text)`` says whether it matches anywhere in ``text``, in linear time.
 
-    __slots__ = ("pattern", "_compiled")
+    ``program`` is the size of RE2's program (instructions), ``cost`` what one
+    character of text costs to match at worst (see :func:`match_cost`).
+    """
+
+    __slots__ = ("pattern", "_compiled", "program", "cost")
 
     def __init__(self, pattern: str, compiled: Any) -> None:
         self.pattern = pattern
         self._compiled = compiled
+        self.program: int = compiled.programsize
+        self.cost = match_cost(pattern, self.program)
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (Go's ``MatchString``)."""
@@ -357,7 +375,21 @@ class GoRegex:
         return self._compiled.search(text.encode("utf-8", "surrogatepass")) is not None
 
     def __repr__(self) -> str:
-        return f"GoRegex({self.pattern!r})"
+        return f"GoRegex({self.pattern[:60]!r}{'...' if len(self.pattern) > 60 else ''})"
+
+
+def _options(max_mem: int) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern on stderr
+    options.max_mem = max_mem
+    return options
+
+
+def _re2_message(exc: BaseException) -> str:
+    detail = exc.args[0] if exc.args else ""
+    return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
 
 
 def compile_go_regex(pattern: str) -> GoRegex:
@@ -370,14 +402,10 @@ def compile_go_regex(pattern: str) -> GoRegex:
     import re2
 
     text = re2_text(pattern)
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print every rejected pattern on stderr
-    options.max_mem = MAX_MEM
     try:
-        compiled = re2.compile(text.encode("utf-8"), options)
+        compiled = re2.compile(text.encode("utf-8"), _options(MAX_MEM))
     except re2.error as exc:
-        detail = exc.args[0] if exc.args else ""
-        message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        message = _re2_message(exc)
         if message.startswith("pattern too large"):
             raise UnsupportedRegexError(
                 f"profile-render cannot evaluate the pattern: RE2 needs more than {MAX_MEM >> 20} MiB for it "
@@ -387,14 +415,136 @@ def compile_go_regex(pattern: str) -> GoRegex:
 
 
 def go_regex_error(pattern: str) -> Optional[str]:
-    """Why Go's ``regexp.Compile`` rejects ``pattern`` (its message), or None when Go accepts it."""
+    """Why Go's ``regexp.Compile`` rejects ``pattern`` (its message), or None when Go accepts it.
+
+    Only the syntax is checked: RE2 parses the pattern and is given no
+    memory to build a program, so the check costs about what Go's parser
+    does, however much a matching program would need (a ``format: regex``
+    value is never matched against anything).
+    """
+    import re2
+
     try:
-        compile_go_regex(pattern)
+        text = re2_text(pattern)
     except UnsupportedRegexError:
         return None  # Go accepts it; only evaluating it is beyond us
     except GoRegexError as exc:
         return str(exc)
+    try:
+        re2.compile(text.encode("utf-8"), _options(_SYNTAX_ONLY))
+    except re2.error as exc:
+        message = _re2_message(exc)
+        if message.startswith("pattern too large"):
+            return None  # parsed: the syntax is valid (building a program was not asked for)
+        return _go_message(message)
     return None
+
+
+#: RE2's memory for a syntax check: too little for any program, so RE2 stops right after parsing.
+_SYNTAX_ONLY = 64
+
+_COUNT = re.compile(r"\{([0-9]+)(?:(,)([0-9]*))?\}")
+_MAX_COUNT = 1000  # Go's (and RE2's) largest repeat count
+_LITERALS = re.compile(r"[^\\\[(){|*+?.^$]+")
+
+
+def pattern_shape(pattern: str) -> Tuple[int, int]:
+    """``(size, nodes)`` of a pattern, read in linear time without parsing it (a syntax error just gives
+    some shape): ``size`` estimates Go's program (one instruction per literal character, class or group,
+    counted repetitions multiplying what they repeat, like Go's ``calcSize``), ``nodes`` the parse tree
+    RE2 builds before any repetition is expanded (a run of plain characters is one node)."""
+    frames: List[List[int]] = [[0, 0]]  # per open group: [size so far, size of the last atom]
+    nodes = 0
+
+    def atom(size: int) -> None:
+        frames[-1][0] += size
+        frames[-1][1] = size
+
+    i, n = 0, len(pattern)
+    while i < n:
+        nodes += 1
+        plain = _LITERALS.match(pattern, i)
+        if plain is not None:  # a run of plain characters: one instruction each
+            frames[-1][0] += plain.end() - i
+            frames[-1][1] = 1
+            i = plain.end()
+            continue
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            if e == "Q":
+                end = pattern.find("\\E", i + 2)
+                end = n if end == -1 else end
+                frames[-1][0] += end - i - 2
+                frames[-1][1] = 1
+                i = end + 2
+                continue
+            j = i + 2
+            if e in "pPx" and j < n and pattern[j] == "{":
+                close = pattern.find("}", j)
+                j = n if close == -1 else close + 1
+            atom(1)
+            i = j
+        elif c == "[":
+            i = _class_end(pattern, i)[1]
+            atom(1)
+        elif c == "(":
+            if pattern.startswith("(?", i):
+                j = i + 2
+                while j < n and pattern[j] not in ":)>":
+                    j += 1
+                if j < n and pattern[j] == ")":
+                    i = j + 1  # flags only: no group
+                    continue
+                i = j + 1
+            else:
+                i += 1
+            frames.append([0, 0])
+        elif c == ")" and len(frames) > 1:
+            atom(frames.pop()[0] + 1)
+            i += 1
+        elif c == "{" and _COUNT.match(pattern, i):
+            match = _COUNT.match(pattern, i)
+            assert match is not None
+            low, comma, high = match.group(1), match.group(2), match.group(3)
+            most = high if comma and high else low
+            count = _MAX_COUNT + 1 if len(most) > 4 else int(most)
+            last = frames[-1][1]
+            frames[-1][0] += last * (count - 1) if count else 0
+            frames[-1][1] = last * count
+            if frames[-1][0] > _SIZE_CAP:
+                frames[-1][0] = frames[-1][1] = _SIZE_CAP
+            i = match.end()
+        else:
+            atom(1)
+            i += 1
+    total = 0
+    for frame in reversed(frames):
+        total = frame[0] + total
+    return min(total, _SIZE_CAP), nodes
+
+
+def expanded_size(pattern: str) -> int:
+    """About how many instructions Go's program for ``pattern`` has (see :func:`pattern_shape`)."""
+    return pattern_shape(pattern)[0]
+
+
+_SIZE_CAP = 10 ** 12
+
+#: RE2 spends up to this many instructions of its own program per unit of Go's size (Unicode classes
+#: become byte automata of hundreds of instructions): a pattern's cost is the larger of the two measures.
+_RE2_PER_UNIT = 64
+
+
+def match_cost(pattern: str, program: int) -> int:
+    """What matching ``pattern`` costs per character of text at worst, in units of about 10 ns on this
+    kind of machine: Go's program size, or RE2's divided by :data:`_RE2_PER_UNIT` when that is larger.
+    (RE2 is linear in the text, but when its DFA gives up it steps every live thread for each byte.)"""
+    return max(1, expanded_size(pattern), program // _RE2_PER_UNIT)
+
+
+#: Units a ``format: regex`` syntax check is charged per unit of the value's Go size.
+SYNTAX_CHECK_COST = 32
 
 
 class RegexCache:
@@ -435,11 +585,8 @@ class RegexCache:
         return self.compile(pattern).search(text)
 
     def error(self, pattern: str) -> Optional[str]:
-        """Like :func:`go_regex_error`, through the cache."""
-        try:
-            self.compile(pattern)
-        except UnsupportedRegexError:
-            return None
-        except GoRegexError as exc:
-            return str(exc)
-        return None
+        """Like :func:`go_regex_error` (a compiled pattern in the cache is valid; nothing is added to it)."""
+        with self._lock:
+            if pattern in self._entries:
+                return None
+        return go_regex_error(pattern)
