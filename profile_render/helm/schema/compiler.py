@@ -61,7 +61,7 @@ class CompiledSchema:
         no error message copies a large value.
         """
         try:
-            with self.runs.run(self.limits.max_regex_work, source):
+            with self.runs.run(self.limits, source):
                 errors = list(self.validator.iter_errors(values))
         except self.js.referencing_exceptions.Unresolvable as exc:
             raise _unresolvable(exc, source) from None
@@ -202,7 +202,7 @@ def _compile(js: JsonSchemaModules, schema: Any, local: Dict[str, Any], source: 
                              _resolver=js.specs.resolver(base_uri=META_URLS[draft]))
     else:
         meta_validator = cls(meta_doc, format_checker=checker, _resolver=js.specs.resolver(base_uri=""))
-    with runs.run(limits.max_regex_work, source):
+    with runs.run(limits, source):
         meta_errors = sorted(meta_validator.iter_errors(schema), key=lambda e: path_key(e.absolute_path))
     if meta_errors:
         details = [f"at '/{'/'.join(str(p) for p in e.absolute_path)}': {_meta_message(e)}" for e in meta_errors]

@@ -18,7 +18,7 @@ import threading
 from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple
 
 from profile_render.helm.schema.formats import FormatCheck
-from profile_render.helm.schema.keywords import helm_keywords, is_integer_type
+from profile_render.helm.schema.keywords import charge_loops, helm_keywords, is_integer_type
 from profile_render.helm.schema.refs import install_depth_guard
 from profile_render.helm.schema.regex import RegexCache
 from profile_render.helm.schema.runs import Runs
@@ -176,6 +176,7 @@ class Dialects:
         base = js.base_classes[draft]
         type_checker = base.TYPE_CHECKER.redefine("integer", is_integer_type)
         keywords = dict(base.VALIDATORS)
+        charge_loops(keywords, self.runs)
         keywords.update(helm_keywords(draft, self.regexes, self.formats, self.runs, self.roots))
         cls = js.validators.extend(base, keywords, type_checker=type_checker)
         install_depth_guard(cls, self.runs)

@@ -53,9 +53,10 @@ def _in_place(validator: Any, instance: Any, schema: Dict[str, Any], draft: int)
 
 
 def _walk(validator: Any, instance: Any, schema: Any, draft: int,
-          own: Callable[[Any, Dict[str, Any], bool], bool]) -> None:
+          own: Callable[[Any, Dict[str, Any], bool], bool], charge: Callable[[int], None]) -> None:
     """Visit ``schema`` and what it applies in place (once each); ``own(validator, node, is_root)`` returns
-    True to stop the whole walk early (everything is evaluated)."""
+    True to stop the whole walk early (everything is evaluated). ``charge(n)`` is told of each node's loop
+    over the instance."""
     stack: List[Tuple[Any, Any, bool]] = [(validator, schema, True)]
     seen: Set[int] = set()
     while stack:
@@ -63,13 +64,14 @@ def _walk(validator: Any, instance: Any, schema: Any, draft: int,
         if not isinstance(node, dict) or id(node) in seen:
             continue
         seen.add(id(node))
+        charge(len(instance))
         if own(current, node, is_root):
             return
         stack.extend((v, sub, False) for v, sub in _in_place(current, instance, node, draft))
 
 
 def evaluated_properties(validator: Any, instance: Dict[str, Any], schema: Any, draft: int,
-                         matches_any: Callable[[Any, str], bool]) -> Set[str]:
+                         matches_any: Callable[[Any, str], bool], charge: Callable[[int], None]) -> Set[str]:
     """The properties of ``instance`` that ``schema`` and what it applies in place (when valid) evaluate."""
     found: Set[str] = set()
 
@@ -87,11 +89,12 @@ def evaluated_properties(validator: Any, instance: Dict[str, Any], schema: Any, 
                              if name not in found and _valid(current, value, sub))
         return len(found) == len(instance)
 
-    _walk(validator, instance, schema, draft, own)
+    _walk(validator, instance, schema, draft, own, charge)
     return found
 
 
-def evaluated_items(validator: Any, instance: List[Any], schema: Any, draft: int) -> Set[int]:
+def evaluated_items(validator: Any, instance: List[Any], schema: Any, draft: int,
+                    charge: Callable[[int], None]) -> Set[int]:
     """The indexes of ``instance`` that ``schema`` and what it applies in place (when valid) evaluate."""
     found: Set[int] = set()
     everything = set(range(len(instance)))
@@ -118,7 +121,7 @@ def evaluated_items(validator: Any, instance: List[Any], schema: Any, draft: int
             return _all(found, everything)
         return len(found) == len(instance)
 
-    _walk(validator, instance, schema, draft, own)
+    _walk(validator, instance, schema, draft, own, charge)
     return found
 
 

@@ -636,11 +636,21 @@ def format_checks(regexes: RegexCache, runs: Optional["Runs"] = None,
                 hint="shorten the value; a caller can raise SchemaLimits.max_pattern_nodes")
         run = runs.current() if runs is not None else None
         if run is not None:
-            run.charge_regex(SYNTAX_CHECK_COST * (len(value) + size), "checking format: regex values")
+            # RE2 refuses nested counts beyond 1000 while parsing, so it never expands more than that per part
+            work = len(value) + min(size, 1000 * nodes)
+            run.charge_regex(SYNTAX_CHECK_COST * work, "checking format: regex values")
         return regexes.error(value)
 
+    def charged(check: FormatCheck) -> FormatCheck:
+        def checked(value: str) -> Optional[str]:
+            run = runs.current() if runs is not None else None
+            if run is not None:
+                run.charge_steps(len(value) << 3)  # these parsers take about a microsecond a character
+            return check(value)
+        return checked
+
     checks: Dict[str, FormatCheck] = {"regex": regex}
-    checks.update(FORMATS)
+    checks.update((name, charged(check)) for name, check in FORMATS.items())
     return checks
 
 

@@ -19,12 +19,14 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from profile_render.helm.schema.errors import echo
 from profile_render.helm.schema.evaluation import evaluated_items, evaluated_properties
 from profile_render.helm.schema.formats import FormatCheck, format_keyword
-from profile_render.helm.schema.numbers import GoPanic, go_int64, go_rat, is_number, multiple_of, numbers_equal
+from profile_render.helm.schema.numbers import (
+    GoPanic, go_int64, go_rat, is_number, multiple_of, number_key, numbers_equal, plain,
+)
 from profile_render.helm.schema.refs import reference_keywords
 from profile_render.helm.schema.regex import RegexCache
 from profile_render.helm.schema.runs import Runs
 
-__all__ = ["Keyword", "is_integer_type", "equal", "helm_keywords"]
+__all__ = ["Keyword", "is_integer_type", "equal", "equal_counted", "duplicates", "helm_keywords", "charge_loops"]
 
 #: A jsonschema keyword function: ``(validator, value, instance, schema) -> errors``.
 Keyword = Callable[[Any, Any, Any, Any], Iterator[Any]]
@@ -43,32 +45,39 @@ def is_integer_type(checker: Any, value: Any) -> bool:
 
 def equal(a: Any, b: Any) -> bool:
     """JSON equality as v6 decides it: numbers by exact value, booleans never equal to numbers (iterative)."""
+    return equal_counted(a, b)[0]
+
+
+def equal_counted(a: Any, b: Any) -> Tuple[bool, int]:
+    """:func:`equal`, and how many pairs of values it compared to decide."""
     stack: List[Tuple[Any, Any]] = [(a, b)]
+    compared = 0
     while stack:
         x, y = stack.pop()
+        compared += 1
         if isinstance(x, dict):
             if not isinstance(y, dict) or len(x) != len(y):
-                return False
+                return False, compared
             for key, value in x.items():
                 if key not in y:
-                    return False
+                    return False, compared
                 stack.append((value, y[key]))
         elif isinstance(x, list):
             if not isinstance(y, list) or len(x) != len(y):
-                return False
+                return False, compared
             stack.extend(zip(x, y))
         elif isinstance(x, bool) or isinstance(y, bool):
             if not (isinstance(x, bool) and isinstance(y, bool) and x == y):
-                return False
+                return False, compared
         elif is_number(x):
             if not (is_number(y) and numbers_equal(x, y)):
-                return False
+                return False, compared
         elif x is None:
             if y is not None:
-                return False
+                return False, compared
         elif not (isinstance(x, str) and isinstance(y, str) and x == y):
-            return False
-    return True
+            return False, compared
+    return True, compared
 
 
 _BAD_NUMBER = "number Go cannot read"
@@ -96,12 +105,12 @@ def _canonical(value: Any) -> Tuple[Tuple[Any, ...], bool]:
         elif isinstance(item, bool):
             out.append(("b", item))
         elif is_number(item):
-            rat = go_rat(item)
-            if rat is None:
+            key = number_key(item)
+            if key is None:
                 bad = True
                 out.append((_BAD_NUMBER, object()))
             else:
-                out.append(("n", rat))
+                out.append(("n", key))
         elif item is None:
             out.append(("z",))
         else:
@@ -109,23 +118,26 @@ def _canonical(value: Any) -> Tuple[Tuple[Any, ...], bool]:
     return tuple(out), bad
 
 
-def duplicates(items: List[Any]) -> Optional[Tuple[int, int]]:
-    """The first pair of equal items ``(j, i)``, ``j < i``, as v6 finds it, or None; linear time.
+def duplicates(items: List[Any]) -> Tuple[Optional[Tuple[int, int]], int]:
+    """The first pair of equal items ``(j, i)``, ``j < i``, as v6 finds it, or None; and how many values
+    (items and what they hold) it read. Linear time.
 
     v6 compares up to 20 items pairwise and hashes longer arrays; hashing a
     number Go cannot read dereferences a nil pointer (:class:`GoPanic`) unless
     a duplicate was found first.
     """
     seen: Dict[Tuple[Any, ...], int] = {}
+    read = 0
     for i, item in enumerate(items):
         form, bad = _canonical(item)
+        read += len(form)
         if bad and len(items) > 20:
             raise GoPanic("uniqueItems hashed a number Go cannot read")
         j = seen.get(form)
         if j is not None:
-            return j, i
+            return (j, i), read
         seen[form] = i
-    return None
+    return None, read
 
 
 def _error(message: str) -> Any:
@@ -135,21 +147,105 @@ def _error(message: str) -> Any:
     return ValidationError(message)
 
 
-def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if not isinstance(enums, list) or not any(equal(instance, e) for e in enums):
-        yield _error(f"{echo(instance)} is not one of {echo(enums)}")
+class _EnumIndex:
+    """``enum`` in constant time for scalars: each enum list's scalars as canonical forms in a set (built once
+    per list; the lists belong to the compiled schema, so this index is as bounded as the schema)."""
+
+    def __init__(self, runs: Runs) -> None:
+        self.runs = runs
+        self._lists: Dict[int, Tuple[List[Any], Set[Tuple[Any, ...]], List[Any]]] = {}
+
+    def _index(self, enums: List[Any]) -> Tuple[Set[Tuple[Any, ...]], List[Any]]:
+        found = self._lists.get(id(enums))
+        if found is None or found[0] is not enums:
+            scalars: Set[Tuple[Any, ...]] = set()
+            containers: List[Any] = []
+            for entry in enums:
+                if isinstance(entry, (dict, list)):
+                    containers.append(entry)
+                else:
+                    form, bad = _canonical(entry)
+                    if not bad:
+                        scalars.add(form)
+            found = self._lists[id(enums)] = (enums, scalars, containers)
+        return found[1], found[2]
+
+    def keyword(self, validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not isinstance(enums, list):
+            yield _error(f"{echo(instance)} is not one of {echo(enums)}")
+            return
+        scalars, containers = self._index(enums)
+        if isinstance(instance, (dict, list)):
+            matched, compared = False, 0
+            for entry in containers:
+                same, pairs = equal_counted(instance, entry)
+                compared += pairs
+                if same:
+                    matched = True
+                    break
+            run = self.runs.current()
+            if run is not None:
+                run.charge_steps(compared << 2)
+        else:
+            form, bad = _canonical(instance)
+            matched = not bad and form in scalars
+        if not matched:
+            yield _error(f"{echo(instance)} is not one of {echo(enums)}")
 
 
-def _const(validator: Any, const: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if not equal(instance, const):
-        yield _error(f"{echo(const)} was expected")
+def _charged(keyword: Keyword, runs: Runs, size: Callable[[Any, Any], int]) -> Keyword:
+    """``keyword``, first charging the run ``size(value, instance)`` loop elements (see :meth:`.runs.Run.charge_steps`)."""
+    def charged(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        run = runs.current()
+        if run is not None:
+            run.charge_steps(size(value, instance))
+        return keyword(validator, value, instance, schema)
+    return charged
 
 
-def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if unique is True and isinstance(instance, list):
-        found = duplicates(instance)
+def _loop_size(value: Any, instance: Any) -> int:
+    """What jsonschema's ``properties``/``required``/``dependent*`` loop over: the keyword's entries, and for
+    the dependencies of properties the instance has, their lists."""
+    if not isinstance(instance, dict):
+        return 0
+    size = len(value) if isinstance(value, (dict, list)) else 0
+    if isinstance(value, dict) and len(value) <= len(instance):
+        size += sum(len(dep) for name, dep in value.items() if isinstance(dep, list) and name in instance)
+    elif isinstance(value, dict):
+        size += sum(len(value[name]) for name in instance if isinstance(value.get(name), list))
+    return size
+
+
+def charge_loops(keywords: Dict[str, Keyword], runs: Runs) -> None:
+    """Make jsonschema's keywords that loop over a schema's entries charge the run for them."""
+    for name in ("properties", "required", "dependentRequired", "dependentSchemas", "dependencies"):
+        if name in keywords:
+            keywords[name] = _charged(keywords[name], runs, _loop_size)
+
+
+def _const_keyword(runs: Runs) -> Keyword:
+    def const_(validator: Any, const: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        same, compared = equal_counted(instance, const)
+        run = runs.current()
+        if run is not None:
+            run.charge_steps(compared << 2)
+        if not same:
+            yield _error(f"{echo(const)} was expected")
+    return const_
+
+
+def _unique_items_keyword(runs: Runs) -> Keyword:
+    def unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if unique is not True or not isinstance(instance, list):
+            return
+        found, read = duplicates(instance)
+        run = runs.current()
+        if run is not None:
+            run.charge_steps(read << 2)
         if found is not None:
             yield _error(f"{echo(instance)} has non-unique elements (items {found[0]} and {found[1]} are equal)")
+
+    return unique_items
 
 
 def _instance_rat(validator: Any, instance: Any, schema: Any) -> Optional[Decimal]:
@@ -171,6 +267,10 @@ def _instance_rat(validator: Any, instance: Any, schema: Any) -> Optional[Decima
 def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
     if not is_number(instance) or not is_number(divisor):
         return
+    if type(instance) is int and type(divisor) is int:
+        if divisor and instance % divisor:
+            yield _error(f"{echo(instance)} is not a multiple of {echo(divisor)}")
+        return
     d = go_rat(divisor)
     if d is None:
         return  # v6 ignores a bound it cannot read
@@ -180,8 +280,12 @@ def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> It
 
 
 def _compare(validator: Any, bound: Any, instance: Any, schema: Any,
-             fails: Callable[[Decimal, Decimal], bool], text: str) -> Iterator[Any]:
+             fails: Callable[[Any, Any], bool], text: str) -> Iterator[Any]:
     if not is_number(instance) or not is_number(bound):
+        return
+    if plain(instance) and plain(bound):
+        if fails(instance, bound):
+            yield _error(f"{echo(instance)} is {text} {echo(bound)}")
         return
     b = go_rat(bound)
     if b is None:
@@ -295,6 +399,11 @@ class _RegexKeywords:
             run.charge_regex((len(text) + 1) * regex.cost, f"the pattern {echo(pattern)}")
         return regex.search(text)
 
+    def charge(self, elements: int) -> None:
+        run = self.runs.current()
+        if run is not None:
+            run.charge_steps(elements)
+
     def matches_any(self, patterns: Iterable[str], name: str) -> bool:
         return any(self.search(p, name) for p in patterns)
 
@@ -333,7 +442,7 @@ class _RegexKeywords:
     def unevaluated_properties(self, validator: Any, unevaluated: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if not validator.is_type(instance, "object"):
             return
-        evaluated = evaluated_properties(validator, instance, schema, self.draft, self.matches_any)
+        evaluated = evaluated_properties(validator, instance, schema, self.draft, self.matches_any, self.charge)
         failing = [name for name in instance if name not in evaluated and next(iter(validator.descend(
             instance[name], unevaluated, path=name, schema_path=name)), None) is not None]
         if not failing:
@@ -348,7 +457,7 @@ class _RegexKeywords:
     def unevaluated_items(self, validator: Any, unevaluated: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if not validator.is_type(instance, "array"):
             return
-        evaluated = evaluated_items(validator, instance, schema, self.draft)
+        evaluated = evaluated_items(validator, instance, schema, self.draft, self.charge)
         failing = [index for index in range(len(instance)) if index not in evaluated
                    and not _valid(validator, instance[index], unevaluated)]
         if not failing:
@@ -375,12 +484,13 @@ def helm_keywords(draft: int, regexes: RegexCache, formats: Mapping[str, FormatC
     regex = _RegexKeywords(regexes, draft, runs)
     keywords: Dict[str, Keyword] = {
         "multipleOf": _multiple_of,
-        "enum": _enum,
-        "uniqueItems": _unique_items,
+        "enum": _EnumIndex(runs).keyword,
+        "uniqueItems": _unique_items_keyword(runs),
         "format": format_keyword(formats),
         "pattern": regex.pattern,
         "patternProperties": regex.pattern_properties,
-        "additionalProperties": regex.additional_properties,
+        "additionalProperties": _charged(regex.additional_properties, runs, lambda value, instance:
+                                         len(instance) if isinstance(instance, dict) else 0),
         "minLength": _size_keyword("string", True, "characters"),
         "maxLength": _size_keyword("string", False, "characters"),
         "minItems": _size_keyword("array", True, "items"),
@@ -390,7 +500,7 @@ def helm_keywords(draft: int, regexes: RegexCache, formats: Mapping[str, FormatC
     }
     if draft >= 6:
         keywords["contains"] = _contains_keyword(draft)
-        keywords["const"] = _const
+        keywords["const"] = _const_keyword(runs)
     if draft >= 2019:
         keywords["unevaluatedProperties"] = regex.unevaluated_properties
         keywords["unevaluatedItems"] = regex.unevaluated_items

@@ -32,7 +32,8 @@ import re
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 from typing import Any, Optional
 
-__all__ = ["GoPanic", "JNum", "go_rat", "is_number", "is_integer", "go_int64", "multiple_of", "numbers_equal"]
+__all__ = ["GoPanic", "JNum", "go_rat", "is_number", "is_integer", "go_int64", "multiple_of", "numbers_equal",
+           "plain", "number_key"]
 
 #: Go's ``big.Rat.SetString`` refuses a decimal exponent beyond this magnitude.
 MAX_EXP5 = 1_000_000
@@ -41,6 +42,18 @@ _UINT64 = 1 << 64
 _TWO_64 = Decimal(_UINT64)
 
 _NUMBER = re.compile(r"-?(?P<int>0|[1-9][0-9]*)(?:\.(?P<frac>[0-9]+))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
+
+
+_UNREAD: Any = object()
+#: Below this magnitude every integer is a float64, so plain ints and floats compare as their rats do.
+_EXACT = 1 << 53
+
+
+def plain(value: Any) -> bool:
+    """Whether ``value`` is an int, or a float below 2**53 in magnitude, read from values (not a schema's
+    :class:`JNum`): Python's own comparisons then decide exactly as Go's rats of their shortest text."""
+    kind = type(value)
+    return kind is int or (kind is float and -_EXACT < value < _EXACT)
 
 
 class GoPanic(Exception):
@@ -54,8 +67,9 @@ class JNum(float):
     JNums too, so that a schema may hold integers of any length.
     """
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "_rat")
     text: str
+    _rat: Any
 
     def __new__(cls, text: str) -> "JNum":
         try:
@@ -64,7 +78,15 @@ class JNum(float):
             value = float("nan")
         obj = super().__new__(cls, value)
         obj.text = text
+        obj._rat = _UNREAD
         return obj
+
+    def rat(self) -> Optional[Decimal]:
+        """Go's ``big.Rat`` of the text (worked out once)."""
+        if self._rat is _UNREAD:
+            self._rat = _text_rat(self.text)
+        rat: Optional[Decimal] = self._rat
+        return rat
 
     def __repr__(self) -> str:
         if len(self.text) > 60:
@@ -106,7 +128,7 @@ def go_rat(value: Any) -> Optional[Decimal]:
     float64. Infinities and NaN have no rat (Go's ``SetString("+Inf")`` fails).
     """
     if isinstance(value, JNum):
-        return _text_rat(value.text)
+        return value.rat()
     if isinstance(value, int):
         return Decimal(value)
     if value != value or value in (float("inf"), float("-inf")):
@@ -120,6 +142,8 @@ def is_integer(value: Any) -> bool:
         return False
     if isinstance(value, int):
         return True
+    if type(value) is float:  # a value's float: its shortest text is whole exactly when the float is
+        return value.is_integer() if value - value == 0 else False
     rat = go_rat(value)
     if rat is None:
         return False
@@ -132,6 +156,9 @@ def go_int64(value: Any) -> Optional[int]:
     Go's ``Int64()`` keeps the low 64 bits of the magnitude as a signed
     int64 and then applies the sign, so ``1e19`` is -8446744073709551616.
     """
+    if type(value) is int:
+        low = value % _UINT64
+        return low - _UINT64 if low >= _INT64 else low
     if not is_number(value):
         return None
     rat = go_rat(value)
@@ -155,6 +182,8 @@ def _exact_context(digits: int) -> Context:
 
 def numbers_equal(a: Any, b: Any) -> bool:
     """v6's number equality: both rats exist and are equal (so a number Go cannot read equals nothing)."""
+    if plain(a) and plain(b):
+        return bool(a == b)
     ra, rb = go_rat(a), go_rat(b)
     return ra is not None and rb is not None and ra == rb
 
@@ -171,3 +200,13 @@ def multiple_of(value: Decimal, divisor: Decimal) -> bool:
     if context.flags[InvalidOperation]:  # pragma: no cover - the precision always suffices
         return False
     return bool(remainder == 0)
+
+
+def number_key(value: Any) -> Any:
+    """A hashable key equal (with an equal hash) for exactly the numbers v6 finds equal; None for a number
+    Go cannot read."""
+    if type(value) is int:
+        return value
+    if type(value) is float and -_EXACT < value < _EXACT and value.is_integer():
+        return int(value)
+    return go_rat(value)

@@ -142,7 +142,7 @@ def _unicode_class(name: str, negated: bool, text: str) -> _Set:
     if key not in ("Any", "Assigned", "ASCII", "LC", "Cn") and key not in _CATEGORIES and key not in _SCRIPTS:
         key = _ALIASES.get(key, "")
     if not key:
-        raise GoRegexError(f"error parsing regexp: invalid character class range: `{text}`")
+        raise GoRegexError(f"error parsing regexp: invalid character class range: `{_shown(text)}`")
     if key == "C":
         return _Set(_LMNPSZ, complement=not negated)
     if key in _CATEGORIES or key in _SCRIPTS or key == "Any":
@@ -311,7 +311,7 @@ def re2_text(pattern: str) -> str:
                 end = pattern.find(">", start)
                 if end == -1 or not _is_go_capture_name(pattern[start:end]):
                     shown = pattern[i:end + 1] if end != -1 else pattern[i:]
-                    raise GoRegexError(f"error parsing regexp: invalid named capture: `{shown}`")
+                    raise GoRegexError(f"error parsing regexp: invalid named capture: `{_shown(shown)}`")
             elif pattern.startswith("(?", i):
                 close = _flags_end(pattern, i + 2)
                 if close is not None and pattern[close] == ")":
@@ -323,7 +323,7 @@ def re2_text(pattern: str) -> str:
             if capture:
                 depth += 1
                 if depth > _MAX_CAPTURE_DEPTH:
-                    raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{pattern}`")
+                    raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{_shown(pattern)}`")
         elif c == ")" and groups:
             if groups.pop():
                 depth -= 1
@@ -351,7 +351,16 @@ _GO_ERRORS = {
 def _go_message(re2_message: str) -> str:
     kind, sep, arg = re2_message.partition(": ")
     kind = _GO_ERRORS.get(kind, kind)
-    return f"error parsing regexp: {kind}: `{arg}`" if sep else f"error parsing regexp: {kind}"
+    return f"error parsing regexp: {kind}: `{_shown(arg)}`" if sep else f"error parsing regexp: {kind}"
+
+
+def _shown(text: str) -> str:
+    """The part of a pattern a message quotes: all of it, as Go does, unless it is long."""
+    return text if len(text) <= _MAX_QUOTED else f"{text[:_MAX_QUOTED]}...({len(text):,} characters)"
+
+
+#: The longest pattern text an error message quotes (Go quotes the whole pattern).
+_MAX_QUOTED = 10_000
 
 
 class GoRegex:

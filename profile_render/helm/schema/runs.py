@@ -23,9 +23,12 @@ import queue
 import sys
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, List, Optional, Set, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Set, Tuple, TypeVar
 
 from profile_render.errors import LimitExceededError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from profile_render.helm.schema.limits import SchemaLimits
 
 __all__ = ["Run", "Runs", "HOP_FRAMES"]
 
@@ -90,22 +93,28 @@ class _Helper:
 
 
 class Run:
-    """One run: its depth on the current stack, its helpers, the references being followed, its regex work."""
+    """One run: its helpers, the references being followed, the steps and the regex work it has done."""
 
-    def __init__(self, runs: "Runs", regex_budget: int, source: str) -> None:
+    def __init__(self, runs: "Runs", limits: "SchemaLimits", source: str) -> None:
         self._runs = runs
         self.calls = 0
         self.level = 0
         self._helpers: List[_Helper] = []
         #: (id of a schema reached through a reference, id of the value it applies to) being evaluated
         self.following: Set[Tuple[int, int]] = set()
-        self.regex_budget = regex_budget
+        self.step_budget = limits.max_validation_steps
+        self.regex_budget = limits.max_regex_work
         self.regex_work = 0
         self.source = source
 
     def should_move(self, instance: Any) -> bool:
-        """Whether applying a schema to ``instance`` here should move to a fresh stack (cheap on most calls)."""
+        """Whether applying a schema to ``instance`` here should move to a fresh stack (cheap on most calls).
+
+        Each call is one step of the run (``SchemaLimits.max_validation_steps``).
+        """
         self.calls += 1
+        if self.calls > self.step_budget:
+            self._too_many_steps()
         wide = isinstance(instance, (dict, list)) and len(instance) > _WIDE
         if not wide and self.calls % _PROBE_EVERY:
             return False
@@ -130,6 +139,20 @@ class Run:
             return self._helpers[level - 1].call(task)
         finally:
             self.level = saved
+
+    def charge_steps(self, elements: int) -> None:
+        """Count a keyword's loop over ``elements`` items (32 to a step) against the run's steps."""
+        self.calls += elements >> 5
+        if self.calls > self.step_budget:
+            self._too_many_steps()
+
+    def _too_many_steps(self) -> None:
+        raise LimitExceededError(
+            f"validating these values against the schema needs more than the limit of {self.step_budget:,} steps "
+            "(SchemaLimits.max_validation_steps: each application of a schema or sub-schema to a value is a "
+            "step, and so are 32 elements of a keyword's loop)", source=self.source,
+            hint="validate smaller values or a simpler schema; a caller can raise "
+                 "SchemaLimits.max_validation_steps (each step costs a few microseconds)")
 
     def charge_regex(self, work: int, what: str) -> None:
         """Count ``work`` units of regex work; LimitExceededError once the run's budget is spent."""
@@ -172,10 +195,10 @@ class Runs:
         self._local.run = run
 
     @contextmanager
-    def run(self, regex_budget: int, source: str) -> Iterator[Run]:
+    def run(self, limits: "SchemaLimits", source: str) -> Iterator[Run]:
         """A new run on this thread (nested runs keep their own state) until the block ends."""
         previous = self.current()
-        run = Run(self, regex_budget, source)
+        run = Run(self, limits, source)
         self.install(run)
         try:
             yield run
