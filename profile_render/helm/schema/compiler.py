@@ -11,6 +11,7 @@ unresolved ``urn:`` becomes the schema ``true``, as in Helm.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 from urllib.parse import urljoin
 
@@ -28,7 +29,9 @@ from profile_render.helm.schema.errors import (
 from profile_render.helm.schema.formats import format_checker, format_checks
 from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error
 from profile_render.helm.schema.numbers import GoPanic
-from profile_render.helm.schema.regex import GoRegexError, RegexCache, UnsupportedRegexError, pattern_shape
+from profile_render.helm.schema.regex import (
+    BYTES_PER_INSTRUCTION, GoRegexError, RegexBudgetError, RegexCache, UnsupportedRegexError, pattern_shape,
+)
 from profile_render.helm.schema.runs import Runs
 
 __all__ = ["BASE_URI", "CompiledSchema", "compile_schema"]
@@ -54,15 +57,16 @@ class CompiledSchema:
         #: the JSON objects of the schema and the local_refs documents (SchemaLimits.max_schema_objects)
         self.objects = 0
 
-    def violations(self, values: Any, source: str) -> Iterator[RawViolation]:
-        """Every way ``values`` breaks the schema (``source`` names the schema file in errors).
+    def violations(self, values: Any, source: str, most: Optional[int] = None) -> Iterator[RawViolation]:
+        """Every way ``values`` breaks the schema (``source`` names the schema file in errors), the first
+        ``most`` of them when given (validation stops there).
 
         ``values`` should have bounded reprs (:func:`.instances.wrap`), so that
         no error message copies a large value.
         """
         try:
             with self.runs.run(self.limits, source):
-                errors = list(self.validator.iter_errors(values))
+                errors = list(islice(self.validator.iter_errors(values), most))
         except self.js.referencing_exceptions.Unresolvable as exc:
             raise _unresolvable(exc, source) from None
         except GoRegexError as exc:  # a pattern compile_schema could not see (under an unknown keyword)
@@ -298,6 +302,10 @@ def _check_references(js: JsonSchemaModules, schema: Any, resolver: Any, spec: A
             stack.append((sub, res))
 
 
+#: What compiling a pattern costs besides its instructions (a call into RE2), in instructions.
+_COMPILE_COST = 64
+
+
 class _PatternBudget:
     """What a schema's patterns may cost: parts per pattern, RE2 instructions in all (:class:`SchemaLimits`)."""
 
@@ -314,14 +322,22 @@ class _PatternBudget:
                 f"{self.limits.max_pattern_nodes:,} (SchemaLimits.max_pattern_nodes)", source=self.source,
                 hint="simplify the pattern; a caller can raise SchemaLimits.max_pattern_nodes")
 
+    def max_mem(self) -> int:
+        """RE2 memory for the next pattern: enough for what is left of the budget, generously counted."""
+        return max(1, self.limits.max_pattern_program - self.program) * BYTES_PER_INSTRUCTION
+
     def charge(self, pattern: str, program: int) -> None:
-        self.program += program
+        self.program += program + _COMPILE_COST
         if self.program > self.limits.max_pattern_program:
-            raise SchemaLimitError(
-                f"the schema's patterns compile to more than {self.limits.max_pattern_program:,} RE2 instructions "
-                f"(SchemaLimits.max_pattern_program), {echo(pattern)} alone to {program:,}", source=self.source,
-                hint="use fewer or simpler patterns (large counted repetitions of Unicode classes such as "
-                     "\\pL{1000} are the costly ones); a caller can raise SchemaLimits.max_pattern_program")
+            raise self.exceeded(pattern, program)
+
+    def exceeded(self, pattern: str, program: Optional[int]) -> SchemaLimitError:
+        alone = f", {echo(pattern)} alone to {program:,}" if program is not None else f" with {echo(pattern)}"
+        return SchemaLimitError(
+            f"the schema's patterns compile to more than {self.limits.max_pattern_program:,} RE2 instructions "
+            f"(SchemaLimits.max_pattern_program){alone}", source=self.source,
+            hint="use fewer or simpler patterns (large counted repetitions of Unicode classes such as "
+                 "\\pL{1000} are the costly ones); a caller can raise SchemaLimits.max_pattern_program")
 
 
 def _check_patterns(schema: Any, draft: int, regexes: RegexCache, source: str, budget: _PatternBudget) -> None:
@@ -341,7 +357,9 @@ def _check_patterns(schema: Any, draft: int, regexes: RegexCache, source: str, b
         for pattern in patterns:
             budget.check_shape(pattern)
             try:
-                compiled = regexes.compile(pattern)
+                compiled = regexes.compile(pattern, budget.max_mem())
+            except RegexBudgetError:
+                raise budget.exceeded(pattern, None) from None
             except UnsupportedRegexError as exc:
                 raise InvalidSchemaError(f"{exc}: {echo(pattern)}", source=source,
                                          hint="simplify the pattern (e.g. \\p{L}+ with maxLength instead of "

@@ -73,14 +73,18 @@ class SchemaValidationError(ProfileRenderError):
     keyword and the location the value was set at (when known).
     """
 
-    def __init__(self, violations: Sequence[SchemaViolation]) -> None:
+    def __init__(self, violations: Sequence[SchemaViolation], *, complete: bool = True) -> None:
         self.violations: List[SchemaViolation] = list(violations)
+        #: False when validation stopped at ``SchemaLimits.max_violations``: there may be more
+        self.complete = complete
         charts = sorted({v.chart for v in self.violations})
         first = self.violations[0] if self.violations else None
         count = len(self.violations)
+        counted = f"{count} violation{'s' if count != 1 else ''}" if complete else \
+            f"the first {count:,} violations; SchemaLimits.max_violations stops the search there"
         super().__init__(
             f"the values do not meet the schema of chart{'s' if len(charts) > 1 else ''} "
-            f"{', '.join(charts)} ({count} violation{'s' if count != 1 else ''})",
+            f"{', '.join(charts)} ({counted})",
             source=first.schema_source if first and len({v.schema_source for v in self.violations}) == 1 else None,
             hint="change the values (or the chart's values.schema.json); Helm refuses to render them",
         )

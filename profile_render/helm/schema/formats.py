@@ -629,16 +629,16 @@ def format_checks(regexes: RegexCache, runs: Optional["Runs"] = None,
     """
     def regex(value: str) -> Optional[str]:
         size, nodes = pattern_shape(value)
+        run = runs.current() if runs is not None else None
         if limits is not None and nodes > limits.max_pattern_nodes:
             raise LimitExceededError(
                 f"a format: regex value has {nodes:,} parts, more than the limit of {limits.max_pattern_nodes:,} "
-                "(SchemaLimits.max_pattern_nodes)",
+                "(SchemaLimits.max_pattern_nodes)", source=run.source if run is not None else None,
                 hint="shorten the value; a caller can raise SchemaLimits.max_pattern_nodes")
-        run = runs.current() if runs is not None else None
         if run is not None:
             # RE2 refuses nested counts beyond 1000 while parsing, so it never expands more than that per part
             work = len(value) + min(size, 1000 * nodes)
-            run.charge_regex(SYNTAX_CHECK_COST * work, "checking format: regex values")
+            run.charge_regex(SYNTAX_CHECK_COST * work, lambda: "checking format: regex values")
         return regexes.error(value)
 
     def charged(check: FormatCheck) -> FormatCheck:

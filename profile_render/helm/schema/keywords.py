@@ -23,7 +23,7 @@ from profile_render.helm.schema.numbers import (
     GoPanic, go_int64, go_rat, is_number, multiple_of, number_key, numbers_equal, plain,
 )
 from profile_render.helm.schema.refs import reference_keywords
-from profile_render.helm.schema.regex import RegexCache
+from profile_render.helm.schema.regex import SEARCH_COST, GoRegex, RegexCache
 from profile_render.helm.schema.runs import Runs
 
 __all__ = ["Keyword", "is_integer_type", "equal", "equal_counted", "duplicates", "helm_keywords", "charge_loops"]
@@ -216,8 +216,59 @@ def _loop_size(value: Any, instance: Any) -> int:
     return size
 
 
+#: The most missing names reported one by one for one object; more are reported in one message.
+_MISSING_SHOWN = 20
+
+
+def _missing(names: List[str], template: str, many: str) -> Iterator[Any]:
+    """Errors for missing property names: one each (``template`` with the name), or one for them all."""
+    if len(names) <= _MISSING_SHOWN:
+        for name in names:
+            yield _error(template.format(echo(name)))
+        return
+    shown = ", ".join(echo(name) for name in names[:_MISSING_SHOWN])
+    yield _error(many.format(f"{shown} and {len(names) - _MISSING_SHOWN:,} more"))
+
+
+def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not isinstance(instance, dict) or not isinstance(required, list):
+        return
+    yield from _missing([name for name in required if name not in instance],
+                        "{} is a required property", "{} are required properties")
+
+
+def _dependent_required(validator: Any, dependent: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not isinstance(instance, dict) or not isinstance(dependent, dict):
+        return
+    for name, needed in dependent.items():
+        if name in instance and isinstance(needed, list):
+            yield from _missing([each for each in needed if each not in instance],
+                                "{} is a dependency of " + echo(name).replace("{", "{{").replace("}", "}}"),
+                                "{} are dependencies of " + echo(name).replace("{", "{{").replace("}", "}}"))
+
+
+def _dependencies(validator: Any, dependencies: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    """Drafts 4-7: each entry is a list of names (as ``dependentRequired``) or a schema (``dependentSchemas``)."""
+    if not isinstance(instance, dict) or not isinstance(dependencies, dict):
+        return
+    for name, dependency in dependencies.items():
+        if name not in instance:
+            continue
+        if isinstance(dependency, list):
+            yield from _dependent_required(validator, {name: dependency}, instance, schema)
+        else:
+            yield from validator.descend(instance, dependency, schema_path=name)
+
+
 def charge_loops(keywords: Dict[str, Keyword], runs: Runs) -> None:
-    """Make jsonschema's keywords that loop over a schema's entries charge the run for them."""
+    """Make the keywords that loop over a schema's entries charge the run for them (and report missing
+    names in bounded messages)."""
+    if "required" in keywords:
+        keywords["required"] = _required
+    if "dependentRequired" in keywords:
+        keywords["dependentRequired"] = _dependent_required
+    if "dependencies" in keywords:
+        keywords["dependencies"] = _dependencies
     for name in ("properties", "required", "dependentRequired", "dependentSchemas", "dependencies"):
         if name in keywords:
             keywords[name] = _charged(keywords[name], runs, _loop_size)
@@ -343,6 +394,64 @@ def _size_keyword(kind: str, too_small: bool, noun: str) -> Keyword:
     return keyword
 
 
+#: The most errors of failing branches an ``anyOf``/``oneOf`` error keeps as its context (jsonschema keeps
+#: them all: a thousand branches over a thousand items would keep a million errors alive).
+_CONTEXT_KEPT = 8
+
+
+def _branch_errors(runs: Runs, validator: Any, instance: Any, subschema: Any, index: int) -> List[Any]:
+    """The errors of one ``anyOf``/``oneOf`` branch; making an error costs about a step more, charged here."""
+    errors = list(validator.descend(instance, subschema, schema_path=index))
+    run = runs.current()
+    if run is not None and errors:
+        run.charge_steps(len(errors) << 5)
+    return errors
+
+
+def _any_of_keyword(runs: Runs) -> Keyword:
+    def any_of_(validator: Any, any_of: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        from jsonschema.exceptions import ValidationError
+
+        kept: List[Any] = []
+        for index, subschema in enumerate(any_of):
+            errors = _branch_errors(runs, validator, instance, subschema, index)
+            if not errors:
+                return
+            kept.extend(errors[: _CONTEXT_KEPT - len(kept)])
+        yield ValidationError(f"{echo(instance)} is not valid under any of the given schemas", context=kept)
+
+    return any_of_
+
+
+def _one_of_keyword(runs: Runs) -> Keyword:
+    def one_of_(validator: Any, one_of: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        yield from _one_of(runs, validator, one_of, instance)
+
+    return one_of_
+
+
+def _one_of(runs: Runs, validator: Any, one_of: Any, instance: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    kept: List[Any] = []
+    branches = enumerate(one_of)
+    first_valid = None
+    for index, subschema in branches:
+        errors = _branch_errors(runs, validator, instance, subschema, index)
+        if not errors:
+            first_valid = subschema
+            break
+        kept.extend(errors[: _CONTEXT_KEPT - len(kept)])
+    else:
+        yield ValidationError(f"{echo(instance)} is not valid under any of the given schemas", context=kept)
+        return
+    more = [each for _, each in branches if _valid(validator, instance, each)]
+    if more:
+        shown = ", ".join(echo(each) for each in [*more[:3], first_valid])
+        yield ValidationError(f"{echo(instance)} is valid under each of {shown}"
+                              + (f" and {len(more) - 3} more" if len(more) > 3 else ""))
+
+
 def _contains_keyword(draft: int) -> Keyword:
     """``contains``, with ``minContains``/``maxContains`` from 2019-09 on, their bounds wrapped at 64 bits as in v6."""
 
@@ -391,12 +500,16 @@ class _RegexKeywords:
         self.regexes = regexes
         self.draft = draft
         self.runs = runs
+        # this schema's own patterns, compiled (through the shared cache) the first time each is used
+        self._mine: Dict[str, GoRegex] = {}
 
     def search(self, pattern: str, text: str) -> bool:
-        regex = self.regexes.compile(pattern)
+        regex = self._mine.get(pattern)
+        if regex is None:
+            regex = self._mine[pattern] = self.regexes.compile(pattern)
         run = self.runs.current()
         if run is not None:
-            run.charge_regex((len(text) + 1) * regex.cost, f"the pattern {echo(pattern)}")
+            run.charge_regex((len(text) + 1) * regex.cost + SEARCH_COST, lambda: f"the pattern {echo(pattern)}")
         return regex.search(text)
 
     def charge(self, elements: int) -> None:
@@ -484,6 +597,8 @@ def helm_keywords(draft: int, regexes: RegexCache, formats: Mapping[str, FormatC
     regex = _RegexKeywords(regexes, draft, runs)
     keywords: Dict[str, Keyword] = {
         "multipleOf": _multiple_of,
+        "anyOf": _any_of_keyword(runs),
+        "oneOf": _one_of_keyword(runs),
         "enum": _EnumIndex(runs).keyword,
         "uniqueItems": _unique_items_keyword(runs),
         "format": format_keyword(formats),

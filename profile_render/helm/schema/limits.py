@@ -69,18 +69,23 @@ class SchemaLimits:
     checks each. JSON Schema's cost is the values' size times the schema's
     (a thousand ``anyOf`` branches over a list of a thousand items is a
     million steps), in Helm as here.
+
+    ``max_violations``: the violations one validation reports. Helm lists
+    every one; profile-render stops looking after this many (the values
+    are refused either way) and says there may be more.
     """
 
     max_depth: int = 256
     max_schema_objects: int = 5_000
     max_pattern_nodes: int = 100_000
-    max_pattern_program: int = 2_000_000
+    max_pattern_program: int = 1_500_000
     max_regex_work: int = 100_000_000
-    max_validation_steps: int = 300_000
+    max_validation_steps: int = 200_000
+    max_violations: int = 1_000
 
     def __post_init__(self) -> None:
         for name in ("max_depth", "max_schema_objects", "max_pattern_nodes", "max_pattern_program",
-                     "max_regex_work", "max_validation_steps"):
+                     "max_regex_work", "max_validation_steps", "max_violations"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"SchemaLimits.{name} must be a positive integer")

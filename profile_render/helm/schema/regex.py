@@ -40,6 +40,7 @@ __all__ = [
     "match_cost",
     "GoRegexError",
     "UnsupportedRegexError",
+    "RegexBudgetError",
     "GoRegex",
     "RegexCache",
     "compile_go_regex",
@@ -401,21 +402,31 @@ def _re2_message(exc: BaseException) -> str:
     return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
 
 
-def compile_go_regex(pattern: str) -> GoRegex:
+class RegexBudgetError(UnsupportedRegexError):
+    """The pattern needs more RE2 memory than the caller had left to give it (see ``compile_go_regex``)."""
+
+
+def compile_go_regex(pattern: str, max_mem: int = 0) -> GoRegex:
     """Compile a Go pattern with RE2; raises GoRegexError with Go's message where Go's ``regexp.Compile`` fails.
 
     :class:`UnsupportedRegexError` (a GoRegexError) marks the few patterns Go
     accepts that RE2 cannot evaluate (beyond :data:`MAX_MEM`, or a class
-    RE2 has no name for inside brackets).
+    RE2 has no name for inside brackets). ``max_mem``, when given and below
+    :data:`MAX_MEM`, stops RE2 early: a pattern needing more raises
+    :class:`RegexBudgetError`.
     """
     import re2
 
     text = re2_text(pattern)
+    budget = MAX_MEM if max_mem <= 0 or max_mem >= MAX_MEM else max_mem
     try:
-        compiled = re2.compile(text.encode("utf-8"), _options(MAX_MEM))
+        compiled = re2.compile(text.encode("utf-8"), _options(budget))
     except re2.error as exc:
         message = _re2_message(exc)
         if message.startswith("pattern too large"):
+            if budget < MAX_MEM:
+                raise RegexBudgetError(f"the pattern needs more than the {budget:,} bytes of RE2 memory left "
+                                       "for it") from None
             raise UnsupportedRegexError(
                 f"profile-render cannot evaluate the pattern: RE2 needs more than {MAX_MEM >> 20} MiB for it "
                 "(Go accepts it)") from None
@@ -554,6 +565,10 @@ def match_cost(pattern: str, program: int) -> int:
 
 #: Units a ``format: regex`` syntax check is charged per unit of the value's Go size.
 SYNTAX_CHECK_COST = 32
+#: Units every match is charged on top of its text (the fixed cost of a call, a few microseconds).
+SEARCH_COST = 400
+#: RE2 memory per instruction of program, generously: a budget of instructions as ``max_mem``.
+BYTES_PER_INSTRUCTION = 64
 
 
 class RegexCache:
@@ -574,14 +589,15 @@ class RegexCache:
         with self._lock:
             return len(self._entries)
 
-    def compile(self, pattern: str) -> GoRegex:
-        """The compiled pattern (compiled on a miss; raises GoRegexError like :func:`compile_go_regex`)."""
+    def compile(self, pattern: str, max_mem: int = 0) -> GoRegex:
+        """The compiled pattern (compiled on a miss; raises GoRegexError like :func:`compile_go_regex`,
+        which ``max_mem`` is given to)."""
         with self._lock:
             found = self._entries.get(pattern)
             if found is not None:
                 self._entries.move_to_end(pattern)
                 return found
-        compiled = compile_go_regex(pattern)  # outside the lock: compiling may take a while
+        compiled = compile_go_regex(pattern, max_mem)  # outside the lock: compiling may take a while
         with self._lock:
             self._entries[pattern] = compiled
             self._entries.move_to_end(pattern)

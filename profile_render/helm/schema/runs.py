@@ -154,13 +154,14 @@ class Run:
             hint="validate smaller values or a simpler schema; a caller can raise "
                  "SchemaLimits.max_validation_steps (each step costs a few microseconds)")
 
-    def charge_regex(self, work: int, what: str) -> None:
-        """Count ``work`` units of regex work; LimitExceededError once the run's budget is spent."""
+    def charge_regex(self, work: int, what: Callable[[], str]) -> None:
+        """Count ``work`` units of regex work; LimitExceededError once the run's budget is spent (``what()``
+        says what was being done)."""
         self.regex_work += work
         if self.regex_work > self.regex_budget:
             raise LimitExceededError(
                 f"matching the schema's patterns against these values needs more than the limit of "
-                f"{self.regex_budget:,} units of regex work (SchemaLimits.max_regex_work; {what})",
+                f"{self.regex_budget:,} units of regex work (SchemaLimits.max_regex_work; {what()})",
                 source=self.source,
                 hint="shorten the long strings or simplify the patterns (large counted repetitions such as "
                      "{1000} make every character cost more); a caller can raise SchemaLimits.max_regex_work")

@@ -83,7 +83,7 @@ def validate_values(
             located.append(_replace_origin(v, where))
         found = located
     found.sort(key=lambda v: (path_key(v.path), v.chart, v.keyword, path_key(v.schema_path)))
-    raise SchemaValidationError(found)
+    raise SchemaValidationError(found, complete=len(found) < limits.max_violations)
 
 
 def _replace_origin(v: SchemaViolation, where: Optional[object]) -> SchemaViolation:
@@ -125,7 +125,10 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
     schema_source = posixpath.join(chart.source, "values.schema.json") if chart.source else "values.schema.json"
     if chart.schema is not None:
         compiled = budget.compiled(bytes(chart.schema), schema_source)
-        for path, message, keyword, schema_path in compiled.violations(values, schema_source):
+        left = budget.limits.max_violations - len(out)
+        if left <= 0:
+            return
+        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left):
             out.append(SchemaViolation(prefix + path, message, keyword, schema_path, chart_path, schema_source))
     for sub in chart.dependencies:
         section = values.get(sub.name)
