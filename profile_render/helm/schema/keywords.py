@@ -20,7 +20,8 @@ from profile_render.helm.schema.errors import echo
 from profile_render.helm.schema.evaluation import evaluated_items, evaluated_properties
 from profile_render.helm.schema.formats import FormatCheck, format_keyword
 from profile_render.helm.schema.numbers import (
-    GoPanic, go_int64, go_rat, is_number, multiple_of, number_key, numbers_equal, plain,
+    GoPanic, go_int64, go_rat, is_number, multiple_of, number_equals_text, number_key, numbers_equal,
+    plain, readable_number,
 )
 from profile_render.helm.schema.refs import reference_keywords
 from profile_render.helm.schema.regex import SEARCH_COST, GoRegex, RegexCache
@@ -70,7 +71,8 @@ def equal_counted(a: Any, b: Any) -> Tuple[bool, int]:
             if not (isinstance(x, bool) and isinstance(y, bool) and x == y):
                 return False, compared
         elif is_number(x):
-            if not (is_number(y) and numbers_equal(x, y)):
+            # v6 reads the other side with Rat.SetString(fmt.Sprint(y)): a string like "1.0" equals 1
+            if not (numbers_equal(x, y) if is_number(y) else isinstance(y, str) and number_equals_text(x, y)):
                 return False, compared
         elif x is None:
             if y is not None:
@@ -126,6 +128,15 @@ def duplicates(items: List[Any]) -> Tuple[Optional[Tuple[int, int]], int]:
     number Go cannot read dereferences a nil pointer (:class:`GoPanic`) unless
     a duplicate was found first.
     """
+    if len(items) <= 20:  # v6 compares each pair, the later item first (equality is not symmetric)
+        read = 0
+        for i in range(1, len(items)):
+            for j in range(i):
+                same, compared = equal_counted(items[i], items[j])
+                read += compared
+                if same:
+                    return (j, i), read
+        return None, read
     seen: Dict[Tuple[Any, ...], int] = {}
     read = 0
     for i, item in enumerate(items):
@@ -160,13 +171,19 @@ class _EnumIndex:
         if found is None or found[0] is not enums:
             scalars: Set[Tuple[Any, ...]] = set()
             containers: List[Any] = []
+            has_number = any(is_number(entry) for entry in enums)
             for entry in enums:
                 if isinstance(entry, (dict, list)):
                     containers.append(entry)
-                else:
-                    form, bad = _canonical(entry)
-                    if not bad:
-                        scalars.add(form)
+                    continue
+                form, bad = _canonical(entry)
+                if not bad:
+                    scalars.add(form)
+                if has_number and isinstance(entry, str):
+                    # v6 compares a number with every entry once the enum holds a number: "5" equals 5
+                    value = readable_number(entry)
+                    if value is not None:
+                        scalars.add((("n", value),))
             found = self._lists[id(enums)] = (enums, scalars, containers)
         return found[1], found[2]
 

@@ -42,7 +42,7 @@ class SchemaLimits:
     per schema file that uses them). Checking a schema against its
     meta-schema, as Helm does, costs jsonschema about 0.2 ms per object
     under 2020-12 (Helm's Go needs a fraction of that), so the default
-    keeps it to about a second.
+    keeps it to about two seconds.
 
     ``max_pattern_nodes``: the parts RE2 parses in one pattern or one
     ``format: regex`` value (characters outside runs of plain text,
@@ -76,7 +76,7 @@ class SchemaLimits:
     """
 
     max_depth: int = 256
-    max_schema_objects: int = 5_000
+    max_schema_objects: int = 10_000
     max_pattern_nodes: int = 100_000
     max_pattern_program: int = 1_500_000
     max_regex_work: int = 100_000_000

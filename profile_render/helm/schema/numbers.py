@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import re
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, List, Optional, Tuple
 
 __all__ = ["GoPanic", "JNum", "go_rat", "is_number", "is_integer", "go_int64", "multiple_of", "numbers_equal",
-           "plain", "number_key"]
+           "plain", "number_key", "go_string_rat", "number_equals_text", "readable_number"]
 
 #: Go's ``big.Rat.SetString`` refuses a decimal exponent beyond this magnitude.
 MAX_EXP5 = 1_000_000
@@ -210,3 +210,131 @@ def number_key(value: Any) -> Any:
     if type(value) is float and -_EXACT < value < _EXACT and value.is_integer():
         return int(value)
     return go_rat(value)
+
+
+# ---------------------------------------------------------------------------
+# Strings read as numbers: v6 compares a number with anything by Go's Rat.SetString(fmt.Sprint(other))
+
+#: A string whose value Go reads but which is too far from any float64 to equal a value (never equal).
+_FAR: Any = object()
+_FAR_EXPONENT = 4200
+
+_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+
+
+def _scan_digits(text: str, i: int, base: int, frac_ok: bool, prefixed: bool) -> Tuple[Optional[str], int, int]:
+    """Go's ``nat.scan`` digits in ``base``, with ``_`` between digits (or right after a base prefix):
+    ``(digits, fraction digit count, end)``, digits None where Go reports no digits or a bad separator."""
+    allowed = _DIGITS[base]
+    digits: List[str] = []
+    fraction = -1
+    previous = "0" if prefixed else "."
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "." and frac_ok and fraction < 0:
+            fraction = 0
+            previous = "."
+        elif c == "_":
+            if previous != "0":
+                return None, 0, i
+            previous = "_"
+        elif c in allowed:
+            digits.append(c)
+            if fraction >= 0:
+                fraction += 1
+            previous = "0"
+        else:
+            break
+        i += 1
+    if not digits or previous == "_":
+        return None, 0, i
+    return "".join(digits), max(fraction, 0), i
+
+
+def _scan_int(text: str, i: int, frac_ok: bool) -> Tuple[Optional[int], int, int, int]:
+    """A magnitude with Go's base-0 prefixes: ``(value, base, fraction digits, end)`` or value None."""
+    base, prefixed = 10, False
+    lower = text[i:i + 2].lower()
+    if lower in ("0b", "0o", "0x"):
+        base, prefixed = {"0b": 2, "0o": 8, "0x": 16}[lower], True
+        i += 2
+    elif not frac_ok and text[i:i + 1] == "0" and len(text) > i + 1 and text[i + 1] not in "/":
+        base, prefixed = 8, True  # Int.SetString: a leading 0 means octal
+        i += 1
+    digits, fraction, end = _scan_digits(text, i, base, frac_ok, prefixed)
+    if digits is None:
+        if base == 8 and not frac_ok and text[i - 1:i] == "0":  # a plain "0"
+            return 0, 10, 0, i
+        return None, base, 0, end
+    return int(digits, base), base, fraction, end
+
+
+def go_string_rat(text: str) -> Any:
+    """Go's ``big.Rat.SetString(text)``: the exact value (Decimal or Fraction), ``None`` where Go fails, or a
+    marker for a value too far from any float64 to equal one. Base prefixes, underscores, ``p`` exponents and
+    ``a/b`` fractions are read as Go reads them."""
+    from fractions import Fraction
+
+    if not text:
+        return None
+    if "/" in text:
+        head, _, tail = text.partition("/")
+        sign = -1 if head[:1] == "-" else 1
+        head = head[1:] if head[:1] in "+-" else head
+        if not head or not tail or tail[:1] in "+-":
+            return None
+        numerator, _b, _f, end = _scan_int(head, 0, False)
+        denominator, _b2, _f2, end2 = _scan_int(tail, 0, False)
+        if numerator is None or end != len(head) or denominator is None or end2 != len(tail) or not denominator:
+            return None
+        return Fraction(sign * numerator, denominator)
+    i = 1 if text[:1] in "+-" else 0
+    sign = 1 if text[:1] == "-" else 0
+    mantissa, base, fraction, i = _scan_int(text, i, True)
+    if mantissa is None:
+        return None
+    exp, ebase = 0, 10
+    if i < len(text) and text[i] in "eEpP":
+        ebase = 10 if text[i] in "eE" else 2
+        j = i + 1
+        negative = j < len(text) and text[j] == "-"
+        if j < len(text) and text[j] in "+-":
+            j += 1
+        digits, _f, end = _scan_digits(text, j, 10, False, False)
+        if digits is None or len(digits.lstrip("0")) > 19:
+            return None
+        exp = -int(digits) if negative else int(digits)
+        i = end
+    if i != len(text):
+        return None
+    if mantissa == 0:
+        return Decimal(0)
+    exp5 = -fraction if base == 10 else 0
+    exp2 = -fraction * {2: 1, 8: 3, 10: 1, 16: 4}[base]
+    exp2 += exp
+    if ebase == 10:
+        exp5 += exp
+    if abs(exp5) > MAX_EXP5 or abs(exp2) > 10 * MAX_EXP5:
+        return None
+    if exp2 == exp5:
+        return Decimal((sign, tuple(int(d) for d in str(mantissa)), exp5))
+    if abs(exp2) > _FAR_EXPONENT or abs(exp5) > _FAR_EXPONENT:
+        return _FAR
+    value = Fraction(-mantissa if sign else mantissa) * Fraction(2) ** exp2 * Fraction(5) ** exp5
+    return value
+
+
+def number_equals_text(number: Any, text: str) -> bool:
+    """v6's ``equals(number, string)``: the string read by Go's ``Rat.SetString`` equals the number."""
+    rat = go_rat(number)
+    other = go_string_rat(text)
+    if rat is None or other is None or other is _FAR:
+        return False
+    return bool(rat == other)
+
+
+def readable_number(text: str) -> Any:
+    """The value Go's ``Rat.SetString`` reads from ``text`` when it could equal a value's number, else None."""
+    value = go_string_rat(text)
+    return None if value is None or value is _FAR else value
