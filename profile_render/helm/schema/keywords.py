@@ -142,11 +142,11 @@ def duplicates(items: List[Any]) -> Tuple[Optional[Tuple[int, int]], int]:
     for i, item in enumerate(items):
         form, bad = _canonical(item)
         read += len(form)
-        if bad and len(items) > 20:
+        if bad:
             raise GoPanic("uniqueItems hashed a number Go cannot read")
-        j = seen.get(form)
-        if j is not None:
-            return (j, i), read
+        earlier = seen.get(form)
+        if earlier is not None:
+            return (earlier, i), read
         seen[form] = i
     return None, read
 
