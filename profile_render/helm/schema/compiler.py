@@ -56,6 +56,8 @@ class CompiledSchema:
         self.limits = limits
         #: the JSON objects of the schema and the local_refs documents (SchemaLimits.max_schema_objects)
         self.objects = 0
+        #: what its patterns cost to compile, in RE2 instructions (SchemaLimits.max_pattern_program)
+        self.program = 0
 
     def violations(self, values: Any, source: str, most: Optional[int] = None) -> Iterator[RawViolation]:
         """Every way ``values`` breaks the schema (``source`` names the schema file in errors), the first
@@ -134,14 +136,16 @@ def _pattern_error(exc: GoRegexError, source: str) -> InvalidSchemaError:
 
 
 def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], regexes: RegexCache,
-                   limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS, max_objects: Optional[int] = None) -> CompiledSchema:
+                   limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS, max_objects: Optional[int] = None,
+                   max_program: Optional[int] = None) -> CompiledSchema:
     """Parse, check and compile one schema file into a validator with Helm's semantics.
 
     Raises :class:`InvalidSchemaError` for what Helm refuses to compile,
     :class:`SchemaRefError` for a document it would fetch and
     :class:`SchemaLimitError` (an InvalidSchemaError) beyond ``limits``; Go
-    patterns are compiled through ``regexes``. ``max_objects`` is what is left
-    of ``limits.max_schema_objects`` for this schema (all of it when None).
+    patterns are compiled through ``regexes``. ``max_objects`` and
+    ``max_program`` are what is left of ``limits.max_schema_objects`` and
+    ``limits.max_pattern_program`` for this schema (all of them when None).
     """
     js = jsonschema_modules()
     schema = parse_schema_json(data, source, limits.max_depth)
@@ -157,7 +161,8 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
     if objects > allowed:
         raise objects_error(limits.max_schema_objects - allowed + objects, limits.max_schema_objects, source)
     try:
-        compiled = _compile(js, schema, local, source, regexes, limits)
+        compiled = _compile(js, schema, local, source, regexes, limits,
+                            limits.max_pattern_program if max_program is None else max_program)
     except GoPanic as exc:
         raise _go_panic(exc, source) from None
     except RecursionError:
@@ -167,7 +172,7 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
 
 
 def _compile(js: JsonSchemaModules, schema: Any, local: Dict[str, Any], source: str, regexes: RegexCache,
-             limits: SchemaLimits) -> CompiledSchema:
+             limits: SchemaLimits, max_program: int) -> CompiledSchema:
 
     # The draft, and whether format asserts, from the root $schema (v6's rules).
     draft = DEFAULT_DRAFT
@@ -217,7 +222,7 @@ def _compile(js: JsonSchemaModules, schema: Any, local: Dict[str, Any], source: 
 
     # 2. Every pattern compiles now, as v6 compiles them (the meta-schema does
     # not check patternProperties keys before draft 6).
-    budget = _PatternBudget(limits, source)
+    budget = _PatternBudget(limits, source, limits.max_pattern_program - max_program)
     for doc in [schema, *local.values()]:
         _check_patterns(doc, draft, regexes, source, budget)
 
@@ -250,7 +255,9 @@ def _compile(js: JsonSchemaModules, schema: Any, local: Dict[str, Any], source: 
     _check_references(js, schema, resolver, spec, draft, source)
 
     validator = cls(schema, format_checker=checker if asserts_format else None, _resolver=resolver)
-    return CompiledSchema(js, validator, draft, asserts_format, runs, limits)
+    compiled = CompiledSchema(js, validator, draft, asserts_format, runs, limits)
+    compiled.program = budget.program - budget.start
+    return compiled
 
 
 def _meta_message(error: Any) -> str:
@@ -309,10 +316,12 @@ _COMPILE_COST = 64
 class _PatternBudget:
     """What a schema's patterns may cost: parts per pattern, RE2 instructions in all (:class:`SchemaLimits`)."""
 
-    def __init__(self, limits: SchemaLimits, source: str) -> None:
+    def __init__(self, limits: SchemaLimits, source: str, start: int = 0) -> None:
         self.limits = limits
         self.source = source
-        self.program = 0
+        #: what the validation's schemas compiled before this one used
+        self.start = start
+        self.program = start
 
     def check_shape(self, pattern: str) -> None:
         nodes = pattern_shape(pattern)[1]
@@ -334,7 +343,7 @@ class _PatternBudget:
     def exceeded(self, pattern: str, program: Optional[int]) -> SchemaLimitError:
         alone = f", {echo(pattern)} alone to {program:,}" if program is not None else f" with {echo(pattern)}"
         return SchemaLimitError(
-            f"the schema's patterns compile to more than {self.limits.max_pattern_program:,} RE2 instructions "
+            f"the schemas' patterns compile to more than {self.limits.max_pattern_program:,} RE2 instructions "
             f"(SchemaLimits.max_pattern_program){alone}", source=self.source,
             hint="use fewer or simpler patterns (large counted repetitions of Unicode classes such as "
                  "\\pL{1000} are the costly ones); a caller can raise SchemaLimits.max_pattern_program")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from profile_render.helm.schema.errors import SchemaLimitError
 
-__all__ = ["SchemaLimits", "DEFAULT_SCHEMA_LIMITS", "GO_MAX_JSON_DEPTH", "MAX_DEPTH_CEILING", "objects_error"]
+__all__ = ["SchemaLimits", "DEFAULT_SCHEMA_LIMITS", "GO_MAX_JSON_DEPTH", "MAX_DEPTH_CEILING", "objects_error", "program_error"]
 
 #: Go's ``encoding/json`` refuses JSON nested deeper than this ("exceeded max depth"), and so does Helm.
 GO_MAX_JSON_DEPTH = 10_000
@@ -49,8 +49,9 @@ class SchemaLimits:
     classes, groups, operators). RE2 stops (and writes to stderr) on parse
     trees of about a million nodes.
 
-    ``max_pattern_program``: the RE2 instructions all the patterns of one
-    schema compile to (compiling costs about a microsecond each).
+    ``max_pattern_program``: the RE2 instructions all the patterns of the
+    schemas of one validation compile to (compiling costs about a microsecond
+    each, and each is kept in memory with the compiled schema).
     ``\\pL{1000}`` alone is 1.2 million: Go holds a class in one
     instruction, RE2 in hundreds.
 
@@ -106,3 +107,12 @@ def objects_error(total: int, limit: int, source: str) -> "SchemaLimitError":
         "(SchemaLimits.max_schema_objects)", source=source,
         hint="use smaller schemas (shared definitions under $defs count once); a caller can raise "
              "SchemaLimits.max_schema_objects (checking costs about 0.2 ms per object)")
+
+
+def program_error(limit: int, source: str) -> "SchemaLimitError":
+    """The error for schemas whose patterns compile to more than ``limit`` RE2 instructions together."""
+    from profile_render.helm.schema.errors import SchemaLimitError
+
+    return SchemaLimitError(
+        f"the schemas' patterns compile to more than {limit:,} RE2 instructions (SchemaLimits.max_pattern_program)",
+        source=source, hint="use fewer or simpler patterns; a caller can raise SchemaLimits.max_pattern_program")

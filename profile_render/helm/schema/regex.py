@@ -371,13 +371,15 @@ class GoRegex:
     character of text costs to match at worst (see :func:`match_cost`).
     """
 
-    __slots__ = ("pattern", "_compiled", "program", "cost")
+    __slots__ = ("pattern", "_compiled", "program", "cost", "mem")
 
     def __init__(self, pattern: str, compiled: Any) -> None:
         self.pattern = pattern
         self._compiled = compiled
         self.program: int = compiled.programsize
         self.cost = match_cost(pattern, self.program)
+        #: the RE2 memory it was compiled with (its program, and its DFA cache at most)
+        self.mem = MAX_MEM
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (Go's ``MatchString``)."""
@@ -406,6 +408,21 @@ class RegexBudgetError(UnsupportedRegexError):
     """The pattern needs more RE2 memory than the caller had left to give it (see ``compile_go_regex``)."""
 
 
+#: RE2 memory a pattern is first compiled with, then grown (x8) while it does not fit, up to MAX_MEM. What
+#: the program leaves of it is the DFA's cache: small, so a hostile pattern's DFA cannot hold much memory
+#: (when it fills, RE2 falls back to its NFA, whose cost the regex work budget already assumes).
+FIRST_MEM = 512 << 10
+
+
+def _new_re2(text: bytes, max_mem: int) -> Any:
+    """An RE2 object, built without google-re2's module-wide cache of the last 128 compilations."""
+    import re2
+
+    make = getattr(re2, "_Regexp", None)
+    options = _options(max_mem)
+    return make(text, options) if make is not None else re2.compile(text, options)
+
+
 def compile_go_regex(pattern: str, max_mem: int = 0) -> GoRegex:
     """Compile a Go pattern with RE2; raises GoRegexError with Go's message where Go's ``regexp.Compile`` fails.
 
@@ -417,21 +434,29 @@ def compile_go_regex(pattern: str, max_mem: int = 0) -> GoRegex:
     """
     import re2
 
-    text = re2_text(pattern)
+    text = re2_text(pattern).encode("utf-8")
     budget = MAX_MEM if max_mem <= 0 or max_mem >= MAX_MEM else max_mem
-    try:
-        compiled = re2.compile(text.encode("utf-8"), _options(budget))
-    except re2.error as exc:
-        message = _re2_message(exc)
-        if message.startswith("pattern too large"):
+    mem = min(FIRST_MEM, budget)
+    while True:
+        try:
+            compiled = _new_re2(text, mem)
+            break
+        except re2.error as exc:
+            message = _re2_message(exc)
+            if not message.startswith("pattern too large"):
+                raise GoRegexError(_go_message(message)) from None
+            if mem < budget:
+                mem = min(mem * 8, budget)
+                continue
             if budget < MAX_MEM:
                 raise RegexBudgetError(f"the pattern needs more than the {budget:,} bytes of RE2 memory left "
                                        "for it") from None
             raise UnsupportedRegexError(
                 f"profile-render cannot evaluate the pattern: RE2 needs more than {MAX_MEM >> 20} MiB for it "
                 "(Go accepts it)") from None
-        raise GoRegexError(_go_message(message)) from None
-    return GoRegex(pattern, compiled)
+    regex = GoRegex(pattern, compiled)
+    regex.mem = mem
+    return regex
 
 
 def go_regex_error(pattern: str) -> Optional[str]:
@@ -451,7 +476,7 @@ def go_regex_error(pattern: str) -> Optional[str]:
     except GoRegexError as exc:
         return str(exc)
     try:
-        re2.compile(text.encode("utf-8"), _options(_SYNTAX_ONLY))
+        _new_re2(text.encode("utf-8"), _SYNTAX_ONLY)
     except re2.error as exc:
         message = _re2_message(exc)
         if message.startswith("pattern too large"):
@@ -578,10 +603,13 @@ class RegexCache:
     the catalog's validators); two caches never share entries.
     """
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 256, *, max_memory: int = 256 << 20) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
+        #: the RE2 memory its entries may have been given together (the most recent entry always stays)
+        self.max_memory = max_memory
+        self._memory = 0
         self._lock = threading.Lock()
         self._entries: "OrderedDict[str, GoRegex]" = OrderedDict()
 
@@ -599,10 +627,13 @@ class RegexCache:
                 return found
         compiled = compile_go_regex(pattern, max_mem)  # outside the lock: compiling may take a while
         with self._lock:
+            old = self._entries.pop(pattern, None)
+            if old is not None:
+                self._memory -= old.mem
             self._entries[pattern] = compiled
-            self._entries.move_to_end(pattern)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+            self._memory += compiled.mem
+            while len(self._entries) > 1 and (len(self._entries) > self.maxsize or self._memory > self.max_memory):
+                self._memory -= self._entries.popitem(last=False)[1].mem
         return compiled
 
     def search(self, pattern: str, text: str) -> bool:

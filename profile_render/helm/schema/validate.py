@@ -26,7 +26,7 @@ from profile_render.helm.schema.cache import ValidatorCache
 from profile_render.helm.schema.compiler import compile_schema
 from profile_render.helm.schema.errors import SchemaValidationError, SchemaViolation, ValuePath, path_key
 from profile_render.helm.schema.instances import wrap
-from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error
+from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error, program_error
 
 __all__ = ["validate_values"]
 
@@ -108,15 +108,23 @@ class _Budget:
         self.refs = refs
         self.limits = limits
         self.objects = 0
+        self.program = 0
 
     def compiled(self, schema_bytes: bytes, source: str) -> Any:
-        """The compiled schema, its objects counted against ``SchemaLimits.max_schema_objects``."""
-        limits, left = self.limits, self.limits.max_schema_objects - self.objects
+        """The compiled schema, its objects and pattern programs counted against ``SchemaLimits``."""
+        limits = self.limits
+        left = limits.max_schema_objects - self.objects
+        program = limits.max_pattern_program - self.program
         compiled = self.cache.get(schema_bytes, self.refs, lambda: compile_schema(
-            schema_bytes, source, self.refs, self.cache.regexes, limits, max_objects=left), limits)
+            schema_bytes, source, self.refs, self.cache.regexes, limits, max_objects=left, max_program=program),
+            limits)
+        # a schema compiled before (by another validation) is counted the same way
         self.objects += compiled.objects
-        if self.objects > limits.max_schema_objects:  # a schema compiled before, by another validation
+        if self.objects > limits.max_schema_objects:
             raise objects_error(self.objects, limits.max_schema_objects, source)
+        self.program += compiled.program
+        if self.program > limits.max_pattern_program:
+            raise program_error(limits.max_pattern_program, source)
         return compiled
 
 
