@@ -57,7 +57,7 @@ def reference_keywords(runs: Runs, draft: int, roots: Set[int]) -> Dict[str, Key
     def follow(validator: Any, keyword: str, ref: str, resolved: Any, instance: Any) -> Iterator[Any]:
         run = runs.current()
         following = run.following if run is not None else set()
-        chain: List[Tuple[int, int]] = []
+        chain: Set[Tuple[int, int]] = set()
         while True:
             key = (id(resolved.contents), id(instance))
             if key in following or key in chain:
@@ -65,16 +65,16 @@ def reference_keywords(runs: Runs, draft: int, roots: Set[int]) -> Dict[str, Key
                     f"{keyword} {ref!r} leads back to a schema that is already being applied to this value "
                     "(a reference cycle)")
                 return
-            chain.append(key)
+            chain.add(key)
             onward = _pure_reference(resolved.contents, draft, roots)
             if onward is None:
                 break
             resolved = lookup(resolved.resolver, onward)
-        following.update(chain)
+        following |= chain
         try:
             yield from validator.descend(instance, resolved.contents, resolver=resolved.resolver)
         finally:
-            following.difference_update(chain)
+            following -= chain
 
     def ref_(validator: Any, ref: Any, instance: Any, schema: Any) -> Iterator[Any]:
         yield from follow(validator, "$ref", ref, lookup(validator._resolver, ref), instance)
