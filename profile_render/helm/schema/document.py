@@ -24,6 +24,7 @@ from profile_render.helm.schema.errors import InvalidSchemaError, SchemaLimitErr
 from profile_render.helm.schema.instances import wrap
 from profile_render.helm.schema.limits import GO_MAX_JSON_DEPTH
 from profile_render.helm.schema.numbers import JNum
+from profile_render.helm.schema.runs import fresh_stack_call
 
 __all__ = ["JNum", "parse_schema_json", "document_depth", "prepare_document", "count_objects"]
 
@@ -32,6 +33,8 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+#: Documents nested deeper than this are decoded on a fresh stack.
+_DEEP = 200
 
 
 def _reject_constant(name: str) -> Any:
@@ -125,9 +128,14 @@ def parse_schema_json(data: bytes, source: str, max_depth: int) -> Any:
     if not text.strip(" \t\r\n"):
         raise InvalidSchemaError("the schema file is empty (Helm fails with EOF)", source=source,
                                  hint="write a JSON schema (at least {}) or delete values.schema.json")
-    _check_depth(text, source, max_depth, bom)
+    deepest = _check_depth(text, source, max_depth, bom)
+
+    def decode() -> Any:
+        return json.loads(text, parse_float=JNum, parse_int=_integer, parse_constant=_reject_constant)
+
     try:
-        doc = json.loads(text, parse_float=JNum, parse_int=_integer, parse_constant=_reject_constant)
+        # Python's decoder recurses once per level: a deep document is decoded on a fresh stack
+        doc = fresh_stack_call(decode) if deepest > _DEEP else decode()
     except json.JSONDecodeError as exc:
         column = exc.colno + (1 if bom and exc.lineno == 1 else 0)
         problem = exc.msg
@@ -145,10 +153,11 @@ def parse_schema_json(data: bytes, source: str, max_depth: int) -> Any:
                             or _SURROGATE_ESCAPE.search(text) is not None)
 
 
-def _check_depth(text: str, source: str, max_depth: int, bom: bool) -> None:
+def _check_depth(text: str, source: str, max_depth: int, bom: bool) -> int:
+    """How deep ``text`` nests; SchemaLimitError (or Go's InvalidSchemaError) when deeper than allowed."""
     deepest = _deepest(text)
     if deepest <= max_depth:
-        return
+        return deepest
     go_fails = deepest > GO_MAX_JSON_DEPTH
     level = GO_MAX_JSON_DEPTH + 1 if go_fails else max_depth + 1
     offset = _offset_at_depth(text, level)

@@ -30,7 +30,7 @@ from profile_render.errors import LimitExceededError
 if TYPE_CHECKING:  # pragma: no cover
     from profile_render.helm.schema.limits import SchemaLimits
 
-__all__ = ["Run", "Runs", "HOP_FRAMES"]
+__all__ = ["Run", "Runs", "HOP_FRAMES", "fresh_stack_call"]
 
 T = TypeVar("T")
 
