@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from tests.hostile import schema_cases  # more values.schema.json cases (issue 9, schema part)
+
 ROOT = Path(__file__).resolve().parents[2]
+
 EXAMPLES = ROOT / "examples"
 
 #: Passwords and other secrets the cases use; none may appear in anything a case prints.
@@ -754,6 +757,7 @@ def build(work: Path, classes: Optional[Sequence[str]] = None) -> List[Case]:
             continue
         builder.cls = name
         generate(builder)
+        schema_cases.extend(builder, name)
     return builder.cases
 
 

@@ -8,7 +8,12 @@
 * :mod:`.drafts` -- draft and dialect selection, per-draft validator classes;
 * :mod:`.keywords` -- keywords with v6's numbers, equality and Go patterns;
 * :mod:`.formats` -- v6's ``format`` checks with Go's semantics;
-* :mod:`.regex` -- Go patterns on RE2 (``google-re2``), with a guard where Go and RE2 disagree.
+* :mod:`.regex` -- Go patterns on RE2 (``google-re2``), with a guard where Go and RE2 disagree;
+* :mod:`.numbers` -- numbers as Go's ``big.Rat`` reads them;
+* :mod:`.refs`, :mod:`.evaluation`, :mod:`.runs` -- references (cycles, chains), ``unevaluated*``,
+  and the state of one run (depth moved to fresh stacks, regex work);
+* :mod:`.instances` -- values and schemas with a bounded ``repr``;
+* :mod:`.limits` -- :class:`SchemaLimits`, what a hostile schema may cost.
 
 The names below load their module on first use (PEP 562): importing this
 package imports neither ``jsonschema`` nor ``re2``.
@@ -25,6 +30,8 @@ _EXPORTS = {
     "SchemaValidationError": "errors",
     "SchemaRefError": "errors",
     "InvalidSchemaError": "errors",
+    "SchemaLimitError": "errors",
+    "SchemaLimits": "limits",
     "ValidatorCache": "cache",
     "GoRegexError": "regex",
     "UnsupportedRegexError": "regex",
@@ -52,6 +59,7 @@ def __dir__() -> List[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .cache import ValidatorCache
-    from .errors import InvalidSchemaError, SchemaRefError, SchemaValidationError, SchemaViolation
+    from .errors import InvalidSchemaError, SchemaLimitError, SchemaRefError, SchemaValidationError, SchemaViolation
+    from .limits import SchemaLimits
     from .regex import GoRegex, GoRegexError, RegexCache, UnsupportedRegexError, compile_go_regex, go_regex_error
     from .validate import validate_values

@@ -7,7 +7,10 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
+from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits
 from profile_render.helm.schema.regex import RegexCache
+
+_Key = Tuple[str, int, SchemaLimits]
 
 __all__ = ["ValidatorCache"]
 
@@ -21,6 +24,9 @@ class ValidatorCache:
     how often a schema is compiled; concurrent requests for the same missing
     entry compile it once. ``hits`` and ``misses`` count lookups.
 
+    ``limits`` (:class:`SchemaLimits`) are the limits schemas are compiled
+    and validated under, unless a call gives its own.
+
     ``regexes`` is the cache's own bounded cache of compiled Go patterns
     (``regex_maxsize`` entries), shared by the validators compiled here and
     by no other cache. Keep one ``ValidatorCache`` per service (or per batch
@@ -28,16 +34,20 @@ class ValidatorCache:
     fresh one per call when given none.
     """
 
-    def __init__(self, maxsize: int = 64, *, regex_maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 64, *, regex_maxsize: int = 256,
+                 limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
+        if not isinstance(limits, SchemaLimits):
+            raise TypeError("limits must be a SchemaLimits")
         self.maxsize = maxsize
+        self.limits = limits
         self.hits = 0
         self.misses = 0
         self.regexes = RegexCache(regex_maxsize)
         self._lock = threading.Lock()
-        self._entries: "OrderedDict[Tuple[str, int], Tuple[Any, Any]]" = OrderedDict()
-        self._pending: Dict[Tuple[str, int], "_Pending"] = {}
+        self._entries: "OrderedDict[_Key, Tuple[Any, Any]]" = OrderedDict()
+        self._pending: Dict[_Key, "_Pending"] = {}
 
     def __len__(self) -> int:
         with self._lock:
@@ -48,9 +58,14 @@ class ValidatorCache:
         with self._lock:
             self._entries.clear()
 
-    def get(self, schema: bytes, local_refs: Mapping[str, Any], compile_: Callable[[], Any]) -> Any:
-        """The compiled validator for ``schema`` (compiling it with ``compile_()`` on a miss)."""
-        key = (hashlib.sha256(schema).hexdigest(), id(local_refs))
+    def get(self, schema: bytes, local_refs: Mapping[str, Any], compile_: Callable[[], Any],
+            limits: Optional[SchemaLimits] = None) -> Any:
+        """The compiled validator for ``schema`` (compiling it with ``compile_()`` on a miss).
+
+        ``limits`` (the cache's own when None) is part of the key: a schema
+        compiled under other limits is another entry.
+        """
+        key = (hashlib.sha256(schema).hexdigest(), id(local_refs), limits or self.limits)
         with self._lock:
             entry = self._entries.get(key)
             # the identity check guards against a recycled id() of a collected mapping

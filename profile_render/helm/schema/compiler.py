@@ -11,21 +11,28 @@ unresolved ``urn:`` becomes the schema ``true``, as in Helm.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
+from itertools import islice
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 from urllib.parse import urljoin
 
-from profile_render.errors import ProfileRenderError
-from profile_render.helm.schema.document import parse_schema_json
+from profile_render.errors import LimitExceededError, ProfileRenderError
+from profile_render.helm.schema.document import count_objects, document_depth, document_depth_error, \
+    parse_schema_json, prepare_document
 from profile_render.helm.schema.drafts import (
     ARRAY_KEYWORDS, DEFAULT_DRAFT, DEFINITION_KEYWORDS, MAP_KEYWORDS, META_URLS, SELF_KEYWORDS, Dialects,
     JsonSchemaModules, draft_from_url, draft_name, jsonschema_modules, resource, strip_empty_fragment, subschemas,
     vocab_asserts_format,
 )
 from profile_render.helm.schema.errors import (
-    MAX_ECHO, InvalidSchemaError, SchemaRefError, ValuePath, echo, path_key,
+    MAX_ECHO, InvalidSchemaError, SchemaLimitError, SchemaRefError, ValuePath, echo, path_key,
 )
 from profile_render.helm.schema.formats import format_checker, format_checks
-from profile_render.helm.schema.regex import GoRegexError, RegexCache, UnsupportedRegexError
+from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error
+from profile_render.helm.schema.numbers import GoPanic
+from profile_render.helm.schema.regex import (
+    BYTES_PER_INSTRUCTION, GoRegexError, RegexBudgetError, RegexCache, UnsupportedRegexError, pattern_shape,
+)
+from profile_render.helm.schema.runs import Runs
 
 __all__ = ["BASE_URI", "CompiledSchema", "compile_schema"]
 
@@ -39,23 +46,56 @@ RawViolation = Tuple[ValuePath, str, str, Tuple[Any, ...]]
 class CompiledSchema:
     """A compiled schema: a jsonschema validator plus what is needed to report its errors."""
 
-    def __init__(self, js: JsonSchemaModules, validator: Any, draft: int, asserts_format: bool) -> None:
+    def __init__(self, js: JsonSchemaModules, validator: Any, draft: int, asserts_format: bool, runs: Runs,
+                 limits: SchemaLimits) -> None:
         self.js = js
         self.validator = validator
         self.draft = draft
         self.asserts_format = asserts_format
+        self.runs = runs
+        self.limits = limits
+        #: the JSON objects of the schema and the local_refs documents (SchemaLimits.max_schema_objects)
+        self.objects = 0
+        #: what its patterns cost to compile, in RE2 instructions (SchemaLimits.max_pattern_program)
+        self.program = 0
 
-    def violations(self, values: Any, source: str) -> Iterator[RawViolation]:
-        """Every way ``values`` breaks the schema (``source`` names the schema file in errors)."""
+    def violations(self, values: Any, source: str, most: Optional[int] = None) -> Iterator[RawViolation]:
+        """Every way ``values`` breaks the schema (``source`` names the schema file in errors), the first
+        ``most`` of them when given (validation stops there).
+
+        ``values`` should have bounded reprs (:func:`.instances.wrap`), so that
+        no error message copies a large value.
+        """
         try:
-            errors = list(self.validator.iter_errors(values))
+            with self.runs.run(self.limits, source):
+                errors = list(islice(self.validator.iter_errors(values), most))
         except self.js.referencing_exceptions.Unresolvable as exc:
             raise _unresolvable(exc, source) from None
         except GoRegexError as exc:  # a pattern compile_schema could not see (under an unknown keyword)
             raise _pattern_error(exc, source) from None
+        except GoPanic as exc:
+            raise _go_panic(exc, source) from None
+        except RecursionError:
+            raise _too_deep(source) from None
         for error in errors:
             keyword = error.validator if isinstance(error.validator, str) else "false"
             yield tuple(error.absolute_path), _message(error, keyword), keyword, tuple(error.absolute_schema_path)
+
+
+def _go_panic(exc: GoPanic, source: str) -> InvalidSchemaError:
+    return InvalidSchemaError(
+        f"Helm's validator fails on this schema with a Go runtime error (invalid memory address or nil "
+        f"pointer dereference): {exc}", source=source,
+        hint="write numbers Go can read: a decimal exponent (the written exponent minus the digits after the "
+             "point) between -1000000 and 1000000")
+
+
+def _too_deep(source: str) -> LimitExceededError:
+    return LimitExceededError(
+        "the schema and the values nest too deeply for profile-render to evaluate within Python's recursion "
+        "limit", source=source,
+        hint="flatten the schema (or the values); the depth of schema documents is bounded by "
+             "SchemaLimits.max_depth")
 
 
 def _message(error: Any, keyword: str) -> str:
@@ -64,13 +104,12 @@ def _message(error: Any, keyword: str) -> str:
         cause = f": {error.cause}" if error.cause is not None and str(error.cause) else ""
         return f"{echo(instance)} is not a valid {error.validator_value}{cause}"
     if keyword == "pattern":
-        return f"{echo(instance)} does not match the pattern {error.validator_value!r}"
+        return f"{echo(instance)} does not match the pattern {echo(error.validator_value)}"
     if keyword == "false":
         return f"False schema does not allow {echo(instance)}"
     message: str = error.message
-    full = repr(instance)
-    if len(full) > MAX_ECHO and full in message:
-        message = message.replace(full, echo(instance))
+    if len(message) > 4 * MAX_ECHO:
+        message = message[: 4 * MAX_ECHO - 3] + "..."
     return message
 
 
@@ -96,16 +135,44 @@ def _pattern_error(exc: GoRegexError, source: str) -> InvalidSchemaError:
                               hint="Helm uses Go's regexp syntax: no look-around, no back-references")
 
 
-def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], regexes: RegexCache) -> CompiledSchema:
+def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], regexes: RegexCache,
+                   limits: SchemaLimits = DEFAULT_SCHEMA_LIMITS, max_objects: Optional[int] = None,
+                   max_program: Optional[int] = None) -> CompiledSchema:
     """Parse, check and compile one schema file into a validator with Helm's semantics.
 
-    Raises :class:`InvalidSchemaError` for what Helm refuses to compile and
-    :class:`SchemaRefError` for a document it would fetch; Go patterns are
-    compiled through ``regexes``.
+    Raises :class:`InvalidSchemaError` for what Helm refuses to compile,
+    :class:`SchemaRefError` for a document it would fetch and
+    :class:`SchemaLimitError` (an InvalidSchemaError) beyond ``limits``; Go
+    patterns are compiled through ``regexes``. ``max_objects`` and
+    ``max_program`` are what is left of ``limits.max_schema_objects`` and
+    ``limits.max_pattern_program`` for this schema (all of them when None).
     """
     js = jsonschema_modules()
-    schema = parse_schema_json(data, source)
-    local = {strip_empty_fragment(uri): doc for uri, doc in local_refs.items()}
+    schema = parse_schema_json(data, source, limits.max_depth)
+    local = {}
+    for uri, doc in local_refs.items():
+        error = document_depth_error(document_depth(doc, limits.max_depth), limits.max_depth,
+                                     f"local_refs[{uri!r}]")
+        if error is not None:
+            raise error
+        local[strip_empty_fragment(uri)] = prepare_document(doc)
+    objects = count_objects(schema) + sum(count_objects(doc) for doc in local.values())
+    allowed = limits.max_schema_objects if max_objects is None else max_objects
+    if objects > allowed:
+        raise objects_error(limits.max_schema_objects - allowed + objects, limits.max_schema_objects, source)
+    try:
+        compiled = _compile(js, schema, local, source, regexes, limits,
+                            limits.max_pattern_program if max_program is None else max_program)
+    except GoPanic as exc:
+        raise _go_panic(exc, source) from None
+    except RecursionError:
+        raise _too_deep(source) from None
+    compiled.objects = objects
+    return compiled
+
+
+def _compile(js: JsonSchemaModules, schema: Any, local: Dict[str, Any], source: str, regexes: RegexCache,
+             limits: SchemaLimits, max_program: int) -> CompiledSchema:
 
     # The draft, and whether format asserts, from the root $schema (v6's rules).
     draft = DEFAULT_DRAFT
@@ -131,9 +198,10 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
     if asserts_format is None:
         asserts_format = draft < 2019
 
-    formats = format_checks(regexes)
+    runs = Runs()
+    formats = format_checks(regexes, runs, limits)
     checker = format_checker(js.jsonschema, formats)
-    dialects = Dialects(js, checker, formats, regexes, roots=list(local.values()))
+    dialects = Dialects(js, checker, formats, regexes, roots=list(local.values()), runs=runs)
     cls = dialects.cls(draft)
 
     # 1. The schema must be valid against its meta-schema (formats asserted, as v6 does).
@@ -143,7 +211,8 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
                              _resolver=js.specs.resolver(base_uri=META_URLS[draft]))
     else:
         meta_validator = cls(meta_doc, format_checker=checker, _resolver=js.specs.resolver(base_uri=""))
-    meta_errors = sorted(meta_validator.iter_errors(schema), key=lambda e: path_key(e.absolute_path))
+    with runs.run(limits, source):
+        meta_errors = sorted(meta_validator.iter_errors(schema), key=lambda e: path_key(e.absolute_path))
     if meta_errors:
         details = [f"at '/{'/'.join(str(p) for p in e.absolute_path)}': {_meta_message(e)}" for e in meta_errors]
         more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
@@ -153,8 +222,9 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
 
     # 2. Every pattern compiles now, as v6 compiles them (the meta-schema does
     # not check patternProperties keys before draft 6).
+    budget = _PatternBudget(limits, source, limits.max_pattern_program - max_program)
     for doc in [schema, *local.values()]:
-        _check_patterns(doc, draft, regexes, source)
+        _check_patterns(doc, draft, regexes, source, budget)
 
     # 3. A registry that never fetches: bundled meta-schemas, local_refs, urn -> true.
     spec = js.specifications[draft]
@@ -185,7 +255,9 @@ def compile_schema(data: bytes, source: str, local_refs: Mapping[str, Any], rege
     _check_references(js, schema, resolver, spec, draft, source)
 
     validator = cls(schema, format_checker=checker if asserts_format else None, _resolver=resolver)
-    return CompiledSchema(js, validator, draft, asserts_format)
+    compiled = CompiledSchema(js, validator, draft, asserts_format, runs, limits)
+    compiled.program = budget.program - budget.start
+    return compiled
 
 
 def _meta_message(error: Any) -> str:
@@ -237,7 +309,47 @@ def _check_references(js: JsonSchemaModules, schema: Any, resolver: Any, spec: A
             stack.append((sub, res))
 
 
-def _check_patterns(schema: Any, draft: int, regexes: RegexCache, source: str) -> None:
+#: What compiling a pattern costs besides its instructions (a call into RE2), in instructions.
+_COMPILE_COST = 64
+
+
+class _PatternBudget:
+    """What a schema's patterns may cost: parts per pattern, RE2 instructions in all (:class:`SchemaLimits`)."""
+
+    def __init__(self, limits: SchemaLimits, source: str, start: int = 0) -> None:
+        self.limits = limits
+        self.source = source
+        #: what the validation's schemas compiled before this one used
+        self.start = start
+        self.program = start
+
+    def check_shape(self, pattern: str) -> None:
+        nodes = pattern_shape(pattern)[1]
+        if nodes > self.limits.max_pattern_nodes:
+            raise SchemaLimitError(
+                f"the pattern {echo(pattern)} has {nodes:,} parts, more than the limit of "
+                f"{self.limits.max_pattern_nodes:,} (SchemaLimits.max_pattern_nodes)", source=self.source,
+                hint="simplify the pattern; a caller can raise SchemaLimits.max_pattern_nodes")
+
+    def max_mem(self) -> int:
+        """RE2 memory for the next pattern: enough for what is left of the budget, generously counted."""
+        return max(1, self.limits.max_pattern_program - self.program) * BYTES_PER_INSTRUCTION
+
+    def charge(self, pattern: str, program: int) -> None:
+        self.program += program + _COMPILE_COST
+        if self.program > self.limits.max_pattern_program:
+            raise self.exceeded(pattern, program)
+
+    def exceeded(self, pattern: str, program: Optional[int]) -> SchemaLimitError:
+        alone = f", {echo(pattern)} alone to {program:,}" if program is not None else f" with {echo(pattern)}"
+        return SchemaLimitError(
+            f"the schemas' patterns compile to more than {self.limits.max_pattern_program:,} RE2 instructions "
+            f"(SchemaLimits.max_pattern_program){alone}", source=self.source,
+            hint="use fewer or simpler patterns (large counted repetitions of Unicode classes such as "
+                 "\\pL{1000} are the costly ones); a caller can raise SchemaLimits.max_pattern_program")
+
+
+def _check_patterns(schema: Any, draft: int, regexes: RegexCache, source: str, budget: _PatternBudget) -> None:
     """Compile every ``pattern`` and ``patternProperties`` key of a schema document (definitions included)."""
     stack: List[Any] = [schema]
     seen: Set[int] = set()
@@ -252,16 +364,20 @@ def _check_patterns(schema: Any, draft: int, regexes: RegexCache, source: str) -
         if isinstance(node.get("patternProperties"), dict):
             patterns.extend(node["patternProperties"])
         for pattern in patterns:
+            budget.check_shape(pattern)
             try:
-                regexes.compile(pattern)
+                compiled = regexes.compile(pattern, budget.max_mem())
+            except RegexBudgetError:
+                raise budget.exceeded(pattern, None) from None
             except UnsupportedRegexError as exc:
-                raise InvalidSchemaError(f"{exc}: {pattern!r}", source=source,
+                raise InvalidSchemaError(f"{exc}: {echo(pattern)}", source=source,
                                          hint="simplify the pattern (e.g. \\p{L}+ with maxLength instead of "
                                               "\\p{L}{1,1000})") from None
             except GoRegexError as exc:
-                raise InvalidSchemaError(f"the pattern {pattern!r} is not valid Go regexp syntax: {exc}",
+                raise InvalidSchemaError(f"the pattern {echo(pattern)} is not valid Go regexp syntax: {exc}",
                                          source=source,
                                          hint="Helm uses Go's regexp syntax: no look-around, no back-references") from None
+            budget.charge(pattern, compiled.program)
         for kw in SELF_KEYWORDS[draft] + ("contentSchema",):
             stack.append(node.get(kw))
         for kw in ARRAY_KEYWORDS[draft]:

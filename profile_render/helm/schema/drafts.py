@@ -18,8 +18,10 @@ import threading
 from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple
 
 from profile_render.helm.schema.formats import FormatCheck
-from profile_render.helm.schema.keywords import helm_keywords, is_integer
+from profile_render.helm.schema.keywords import charge_loops, helm_keywords, is_integer_type
+from profile_render.helm.schema.refs import install_depth_guard
 from profile_render.helm.schema.regex import RegexCache
+from profile_render.helm.schema.runs import Runs
 
 __all__ = [
     "DEFAULT_DRAFT",
@@ -150,12 +152,14 @@ class Dialects:
     """
 
     def __init__(self, js: JsonSchemaModules, checker: Any, formats: Mapping[str, FormatCheck],
-                 regexes: RegexCache, roots: Sequence[Any] = ()) -> None:
+                 regexes: RegexCache, roots: Sequence[Any] = (), runs: Optional[Runs] = None) -> None:
         self.js = js
         self.checker = checker
         self.formats = formats
         self.regexes = regexes
         self.roots = {id(doc) for doc in roots}
+        #: the run each thread is in, for the keywords and the depth guard of every class built here
+        self.runs = runs if runs is not None else Runs()
         self._classes: Dict[int, Any] = {}
         self._lock = threading.Lock()
 
@@ -170,10 +174,12 @@ class Dialects:
         """A validator class for ``draft`` with Helm's (v6's) numbers, equality, patterns and dialects."""
         js = self.js
         base = js.base_classes[draft]
-        type_checker = base.TYPE_CHECKER.redefine("integer", is_integer)
+        type_checker = base.TYPE_CHECKER.redefine("integer", is_integer_type)
         keywords = dict(base.VALIDATORS)
-        keywords.update(helm_keywords(draft, self.regexes, self.formats))
+        charge_loops(keywords, self.runs)
+        keywords.update(helm_keywords(draft, self.regexes, self.formats, self.runs, self.roots))
         cls = js.validators.extend(base, keywords, type_checker=type_checker)
+        install_depth_guard(cls, self.runs)
         fields = [(f.name, f.alias) for f in js.attr.fields(cls) if f.init]
         id_key = "id" if draft == 4 else "$id"
         dialects = self

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
-from profile_render.errors import ProfileRenderError, format_path
+from profile_render.errors import LimitExceededError, ProfileRenderError, format_path
+from profile_render.helm.schema.instances import repr_prefix
 
 __all__ = [
     "ValuePath",
@@ -13,6 +14,7 @@ __all__ = [
     "SchemaValidationError",
     "SchemaRefError",
     "InvalidSchemaError",
+    "SchemaLimitError",
     "MAX_ECHO",
     "echo",
     "path_key",
@@ -71,14 +73,18 @@ class SchemaValidationError(ProfileRenderError):
     keyword and the location the value was set at (when known).
     """
 
-    def __init__(self, violations: Sequence[SchemaViolation]) -> None:
+    def __init__(self, violations: Sequence[SchemaViolation], *, complete: bool = True) -> None:
         self.violations: List[SchemaViolation] = list(violations)
+        #: False when validation stopped at ``SchemaLimits.max_violations``: there may be more
+        self.complete = complete
         charts = sorted({v.chart for v in self.violations})
         first = self.violations[0] if self.violations else None
         count = len(self.violations)
+        counted = f"{count} violation{'s' if count != 1 else ''}" if complete else \
+            f"the first {count:,} violations; SchemaLimits.max_violations stops the search there"
         super().__init__(
             f"the values do not meet the schema of chart{'s' if len(charts) > 1 else ''} "
-            f"{', '.join(charts)} ({count} violation{'s' if count != 1 else ''})",
+            f"{', '.join(charts)} ({counted})",
             source=first.schema_source if first and len({v.schema_source for v in self.violations}) == 1 else None,
             hint="change the values (or the chart's values.schema.json); Helm refuses to render them",
         )
@@ -130,13 +136,26 @@ class InvalidSchemaError(ProfileRenderError):
         super().__init__(problem, **kwargs)
 
 
+class SchemaLimitError(InvalidSchemaError, LimitExceededError):
+    """A schema goes beyond one of the :class:`~profile_render.helm.schema.limits.SchemaLimits`.
+
+    It is both an :class:`InvalidSchemaError` (the schema cannot be used)
+    and a :class:`~profile_render.errors.LimitExceededError` (a caller may
+    raise the limit the message names).
+    """
+
+
 def echo(value: Any) -> str:
-    """A value's repr, shortened so a message never quotes more than :data:`MAX_ECHO` characters of it."""
-    text = repr(value)
-    if len(text) <= MAX_ECHO:
+    """A value's repr, shortened so a message never quotes more than :data:`MAX_ECHO` characters of it.
+
+    Only as much of the value is read as is shown, so echoing a huge or
+    deeply nested value costs nothing.
+    """
+    text, complete = repr_prefix(value, MAX_ECHO)
+    if complete:
         return text
     if isinstance(value, str):
-        return f"{text[:50]}...' ({len(value)} characters)"
+        return f"{text[:50]}...{text[0]} ({len(value)} characters)"
     if isinstance(value, dict):
         return f"{text[:50]}...}} ({len(value)} keys)"
     if isinstance(value, list):

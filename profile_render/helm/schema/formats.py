@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Mapping, Optional
 
+from profile_render.errors import LimitExceededError
 from profile_render.helm.schema.errors import echo
-from profile_render.helm.schema.regex import RegexCache
+from profile_render.helm.schema.regex import SYNTAX_CHECK_COST, RegexCache, pattern_shape
+
+if TYPE_CHECKING:  # pragma: no cover
+    from profile_render.helm.schema.limits import SchemaLimits
+    from profile_render.helm.schema.runs import Runs
 
 __all__ = ["FormatCheck", "FORMATS", "FormatReason", "format_checks", "format_checker", "format_keyword"]
 
@@ -613,10 +618,39 @@ FORMATS: Mapping[str, FormatCheck] = MappingProxyType({
 })
 
 
-def format_checks(regexes: RegexCache) -> Dict[str, FormatCheck]:
-    """All of v6's format checks, ``regex`` (Go's ``regexp.Compile`` must accept the string) through ``regexes``."""
-    checks: Dict[str, FormatCheck] = {"regex": regexes.error}
-    checks.update(FORMATS)
+def format_checks(regexes: RegexCache, runs: Optional["Runs"] = None,
+                  limits: Optional["SchemaLimits"] = None) -> Dict[str, FormatCheck]:
+    """All of v6's format checks, ``regex`` (Go's ``regexp.Compile`` must accept the string) through ``regexes``.
+
+    A ``regex`` check parses the value only (it is never matched), costs
+    about what Go's parser does, and is charged to the run's regex work
+    (``runs``); a value with more parts than ``limits.max_pattern_nodes``
+    raises LimitExceededError.
+    """
+    def regex(value: str) -> Optional[str]:
+        size, nodes = pattern_shape(value)
+        run = runs.current() if runs is not None else None
+        if limits is not None and nodes > limits.max_pattern_nodes:
+            raise LimitExceededError(
+                f"a format: regex value has {nodes:,} parts, more than the limit of {limits.max_pattern_nodes:,} "
+                "(SchemaLimits.max_pattern_nodes)", source=run.source if run is not None else None,
+                hint="shorten the value; a caller can raise SchemaLimits.max_pattern_nodes")
+        if run is not None:
+            # RE2 refuses nested counts beyond 1000 while parsing, so it never expands more than that per part
+            work = len(value) + min(size, 1000 * nodes)
+            run.charge_regex(SYNTAX_CHECK_COST * work, lambda: "checking format: regex values")
+        return regexes.error(value)
+
+    def charged(check: FormatCheck) -> FormatCheck:
+        def checked(value: str) -> Optional[str]:
+            run = runs.current() if runs is not None else None
+            if run is not None:
+                run.charge_steps(len(value) << 3)  # these parsers take about a microsecond a character
+            return check(value)
+        return checked
+
+    checks: Dict[str, FormatCheck] = {"regex": regex}
+    checks.update((name, charged(check)) for name, check in FORMATS.items())
     return checks
 
 

@@ -29,13 +29,18 @@ Nothing here imports ``re2`` until a pattern is compiled.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
 
 __all__ = [
+    "expanded_size",
+    "pattern_shape",
+    "match_cost",
     "GoRegexError",
     "UnsupportedRegexError",
+    "RegexBudgetError",
     "GoRegex",
     "RegexCache",
     "compile_go_regex",
@@ -138,7 +143,7 @@ def _unicode_class(name: str, negated: bool, text: str) -> _Set:
     if key not in ("Any", "Assigned", "ASCII", "LC", "Cn") and key not in _CATEGORIES and key not in _SCRIPTS:
         key = _ALIASES.get(key, "")
     if not key:
-        raise GoRegexError(f"error parsing regexp: invalid character class range: `{text}`")
+        raise GoRegexError(f"error parsing regexp: invalid character class range: `{_shown(text)}`")
     if key == "C":
         return _Set(_LMNPSZ, complement=not negated)
     if key in _CATEGORIES or key in _SCRIPTS or key == "Any":
@@ -247,6 +252,10 @@ def _class_end(pattern: str, i: int) -> Tuple[List[_Set], int, bool]:
     return items, n, False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN = re.compile(r"[^\\\[()]+")
+
+
 def re2_text(pattern: str) -> str:
     """The text to give RE2 for Go pattern ``pattern``: raises GoRegexError where Go rejects what RE2 accepts.
 
@@ -254,13 +263,17 @@ def re2_text(pattern: str) -> str:
     reports every other syntax error. Lone surrogates (JSON escapes Go's
     decoder turns into U+FFFD) become U+FFFD here too.
     """
-    if any("\ud800" <= ch <= "\udfff" for ch in pattern):
-        pattern = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in pattern)
+    pattern = _SURROGATE.sub("\ufffd", pattern)
     out: List[str] = []
     groups: List[bool] = []  # per open group: is it a capture?
     depth = 0
     i, n = 0, len(pattern)
     while i < n:
+        plain = _PLAIN.match(pattern, i)
+        if plain is not None:  # a run of characters that need no translation, copied at once
+            out.append(plain.group())
+            i = plain.end()
+            continue
         c = pattern[i]
         if c == "\\" and i + 1 < n:
             e = pattern[i + 1]
@@ -299,7 +312,7 @@ def re2_text(pattern: str) -> str:
                 end = pattern.find(">", start)
                 if end == -1 or not _is_go_capture_name(pattern[start:end]):
                     shown = pattern[i:end + 1] if end != -1 else pattern[i:]
-                    raise GoRegexError(f"error parsing regexp: invalid named capture: `{shown}`")
+                    raise GoRegexError(f"error parsing regexp: invalid named capture: `{_shown(shown)}`")
             elif pattern.startswith("(?", i):
                 close = _flags_end(pattern, i + 2)
                 if close is not None and pattern[close] == ")":
@@ -311,7 +324,7 @@ def re2_text(pattern: str) -> str:
             if capture:
                 depth += 1
                 if depth > _MAX_CAPTURE_DEPTH:
-                    raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{pattern}`")
+                    raise GoRegexError(f"error parsing regexp: expression nests too deeply: `{_shown(pattern)}`")
         elif c == ")" and groups:
             if groups.pop():
                 depth -= 1
@@ -339,17 +352,34 @@ _GO_ERRORS = {
 def _go_message(re2_message: str) -> str:
     kind, sep, arg = re2_message.partition(": ")
     kind = _GO_ERRORS.get(kind, kind)
-    return f"error parsing regexp: {kind}: `{arg}`" if sep else f"error parsing regexp: {kind}"
+    return f"error parsing regexp: {kind}: `{_shown(arg)}`" if sep else f"error parsing regexp: {kind}"
+
+
+def _shown(text: str) -> str:
+    """The part of a pattern a message quotes: all of it, as Go does, unless it is long."""
+    return text if len(text) <= _MAX_QUOTED else f"{text[:_MAX_QUOTED]}...({len(text):,} characters)"
+
+
+#: The longest pattern text an error message quotes (Go quotes the whole pattern).
+_MAX_QUOTED = 10_000
 
 
 class GoRegex:
-    """A compiled Go pattern: ``search(text)`` says whether it matches anywhere in ``text``, in linear time."""
+    """A compiled Go pattern: ``search(text)`` says whether it matches anywhere in ``text``, in linear time.
 
-    __slots__ = ("pattern", "_compiled")
+    ``program`` is the size of RE2's program (instructions), ``cost`` what one
+    character of text costs to match at worst (see :func:`match_cost`).
+    """
+
+    __slots__ = ("pattern", "_compiled", "program", "cost", "mem")
 
     def __init__(self, pattern: str, compiled: Any) -> None:
         self.pattern = pattern
         self._compiled = compiled
+        self.program: int = compiled.programsize
+        self.cost = match_cost(pattern, self.program)
+        #: the RE2 memory it was compiled with (its program, and its DFA cache at most)
+        self.mem = MAX_MEM
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (Go's ``MatchString``)."""
@@ -357,44 +387,213 @@ class GoRegex:
         return self._compiled.search(text.encode("utf-8", "surrogatepass")) is not None
 
     def __repr__(self) -> str:
-        return f"GoRegex({self.pattern!r})"
+        return f"GoRegex({self.pattern[:60]!r}{'...' if len(self.pattern) > 60 else ''})"
 
 
-def compile_go_regex(pattern: str) -> GoRegex:
+def _options(max_mem: int) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern on stderr
+    options.max_mem = max_mem
+    return options
+
+
+def _re2_message(exc: BaseException) -> str:
+    detail = exc.args[0] if exc.args else ""
+    return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+
+
+class RegexBudgetError(UnsupportedRegexError):
+    """The pattern needs more RE2 memory than the caller had left to give it (see ``compile_go_regex``)."""
+
+
+#: RE2 memory a pattern is first compiled with, then grown (x8) while it does not fit, up to MAX_MEM. What
+#: the program leaves of it is the DFA's cache: small, so a hostile pattern's DFA cannot hold much memory
+#: (when it fills, RE2 falls back to its NFA, whose cost the regex work budget already assumes).
+FIRST_MEM = 512 << 10
+
+
+def _new_re2(text: bytes, max_mem: int) -> Any:
+    """An RE2 object, built without google-re2's module-wide cache of the last 128 compilations."""
+    import re2
+
+    make = getattr(re2, "_Regexp", None)
+    options = _options(max_mem)
+    return make(text, options) if make is not None else re2.compile(text, options)
+
+
+def compile_go_regex(pattern: str, max_mem: int = 0) -> GoRegex:
     """Compile a Go pattern with RE2; raises GoRegexError with Go's message where Go's ``regexp.Compile`` fails.
 
     :class:`UnsupportedRegexError` (a GoRegexError) marks the few patterns Go
     accepts that RE2 cannot evaluate (beyond :data:`MAX_MEM`, or a class
-    RE2 has no name for inside brackets).
+    RE2 has no name for inside brackets). ``max_mem``, when given and below
+    :data:`MAX_MEM`, stops RE2 early: a pattern needing more raises
+    :class:`RegexBudgetError`.
     """
     import re2
 
-    text = re2_text(pattern)
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print every rejected pattern on stderr
-    options.max_mem = MAX_MEM
-    try:
-        compiled = re2.compile(text.encode("utf-8"), options)
-    except re2.error as exc:
-        detail = exc.args[0] if exc.args else ""
-        message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        if message.startswith("pattern too large"):
+    text = re2_text(pattern).encode("utf-8")
+    budget = MAX_MEM if max_mem <= 0 or max_mem >= MAX_MEM else max_mem
+    mem = min(FIRST_MEM, budget)
+    while True:
+        try:
+            compiled = _new_re2(text, mem)
+            break
+        except re2.error as exc:
+            message = _re2_message(exc)
+            if not message.startswith("pattern too large"):
+                raise GoRegexError(_go_message(message)) from None
+            if mem < budget:
+                mem = min(mem * 8, budget)
+                continue
+            if budget < MAX_MEM:
+                raise RegexBudgetError(f"the pattern needs more than the {budget:,} bytes of RE2 memory left "
+                                       "for it") from None
             raise UnsupportedRegexError(
                 f"profile-render cannot evaluate the pattern: RE2 needs more than {MAX_MEM >> 20} MiB for it "
                 "(Go accepts it)") from None
-        raise GoRegexError(_go_message(message)) from None
-    return GoRegex(pattern, compiled)
+    regex = GoRegex(pattern, compiled)
+    regex.mem = mem
+    return regex
 
 
 def go_regex_error(pattern: str) -> Optional[str]:
-    """Why Go's ``regexp.Compile`` rejects ``pattern`` (its message), or None when Go accepts it."""
+    """Why Go's ``regexp.Compile`` rejects ``pattern`` (its message), or None when Go accepts it.
+
+    Only the syntax is checked: RE2 parses the pattern and is given no
+    memory to build a program, so the check costs about what Go's parser
+    does, however much a matching program would need (a ``format: regex``
+    value is never matched against anything).
+    """
+    import re2
+
     try:
-        compile_go_regex(pattern)
+        text = re2_text(pattern)
     except UnsupportedRegexError:
         return None  # Go accepts it; only evaluating it is beyond us
     except GoRegexError as exc:
         return str(exc)
+    try:
+        _new_re2(text.encode("utf-8"), _SYNTAX_ONLY)
+    except re2.error as exc:
+        message = _re2_message(exc)
+        if message.startswith("pattern too large"):
+            return None  # parsed: the syntax is valid (building a program was not asked for)
+        return _go_message(message)
     return None
+
+
+#: RE2's memory for a syntax check: too little for any program, so RE2 stops right after parsing.
+_SYNTAX_ONLY = 64
+
+_COUNT = re.compile(r"\{([0-9]+)(?:(,)([0-9]*))?\}")
+_MAX_COUNT = 1000  # Go's (and RE2's) largest repeat count
+_LITERALS = re.compile(r"[^\\\[(){|*+?.^$]+")
+
+
+def pattern_shape(pattern: str) -> Tuple[int, int]:
+    """``(size, nodes)`` of a pattern, read in linear time without parsing it (a syntax error just gives
+    some shape): ``size`` estimates Go's program (one instruction per literal character, class or group,
+    counted repetitions multiplying what they repeat, like Go's ``calcSize``), ``nodes`` the parse tree
+    RE2 builds before any repetition is expanded (a run of plain characters is one node)."""
+    frames: List[List[int]] = [[0, 0]]  # per open group: [size so far, size of the last atom]
+    nodes = 0
+
+    def atom(size: int) -> None:
+        frames[-1][0] += size
+        frames[-1][1] = size
+
+    i, n = 0, len(pattern)
+    while i < n:
+        nodes += 1
+        plain = _LITERALS.match(pattern, i)
+        if plain is not None:  # a run of plain characters: one instruction each
+            frames[-1][0] += plain.end() - i
+            frames[-1][1] = 1
+            i = plain.end()
+            continue
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            if e == "Q":
+                end = pattern.find("\\E", i + 2)
+                end = n if end == -1 else end
+                frames[-1][0] += end - i - 2
+                frames[-1][1] = 1
+                i = end + 2
+                continue
+            j = i + 2
+            if e in "pPx" and j < n and pattern[j] == "{":
+                close = pattern.find("}", j)
+                j = n if close == -1 else close + 1
+            atom(1)
+            i = j
+        elif c == "[":
+            i = _class_end(pattern, i)[1]
+            atom(1)
+        elif c == "(":
+            if pattern.startswith("(?", i):
+                j = i + 2
+                while j < n and pattern[j] not in ":)>":
+                    j += 1
+                if j < n and pattern[j] == ")":
+                    i = j + 1  # flags only: no group
+                    continue
+                i = j + 1
+            else:
+                i += 1
+            frames.append([0, 0])
+        elif c == ")" and len(frames) > 1:
+            atom(frames.pop()[0] + 1)
+            i += 1
+        elif c == "{" and _COUNT.match(pattern, i):
+            match = _COUNT.match(pattern, i)
+            assert match is not None
+            low, comma, high = match.group(1), match.group(2), match.group(3)
+            most = high if comma and high else low
+            count = _MAX_COUNT + 1 if len(most) > 4 else int(most)
+            last = frames[-1][1]
+            frames[-1][0] += last * (count - 1) if count else 0
+            frames[-1][1] = last * count
+            if frames[-1][0] > _SIZE_CAP:
+                frames[-1][0] = frames[-1][1] = _SIZE_CAP
+            i = match.end()
+        else:
+            atom(1)
+            i += 1
+    total = 0
+    for frame in reversed(frames):
+        total = frame[0] + total
+    return min(total, _SIZE_CAP), nodes
+
+
+def expanded_size(pattern: str) -> int:
+    """About how many instructions Go's program for ``pattern`` has (see :func:`pattern_shape`)."""
+    return pattern_shape(pattern)[0]
+
+
+_SIZE_CAP = 10 ** 12
+
+#: RE2 spends up to this many instructions of its own program per unit of Go's size (Unicode classes
+#: become byte automata of hundreds of instructions): a pattern's cost is the larger of the two measures.
+_RE2_PER_UNIT = 64
+
+
+def match_cost(pattern: str, program: int) -> int:
+    """What matching ``pattern`` costs per character of text at worst, in units of about 10 ns on this
+    kind of machine: Go's program size, or RE2's divided by :data:`_RE2_PER_UNIT` when that is larger.
+    (RE2 is linear in the text, but when its DFA gives up it steps every live thread for each byte.)"""
+    return max(1, expanded_size(pattern), program // _RE2_PER_UNIT)
+
+
+#: Units a ``format: regex`` syntax check is charged per unit of the value's Go size.
+SYNTAX_CHECK_COST = 32
+#: Units every match is charged on top of its text (the fixed cost of a call, a few microseconds).
+SEARCH_COST = 400
+#: RE2 memory per instruction of program, generously: a budget of instructions as ``max_mem``.
+BYTES_PER_INSTRUCTION = 64
 
 
 class RegexCache:
@@ -404,10 +603,13 @@ class RegexCache:
     the catalog's validators); two caches never share entries.
     """
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 256, *, max_memory: int = 256 << 20) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
+        #: the RE2 memory its entries may have been given together (the most recent entry always stays)
+        self.max_memory = max_memory
+        self._memory = 0
         self._lock = threading.Lock()
         self._entries: "OrderedDict[str, GoRegex]" = OrderedDict()
 
@@ -415,19 +617,23 @@ class RegexCache:
         with self._lock:
             return len(self._entries)
 
-    def compile(self, pattern: str) -> GoRegex:
-        """The compiled pattern (compiled on a miss; raises GoRegexError like :func:`compile_go_regex`)."""
+    def compile(self, pattern: str, max_mem: int = 0) -> GoRegex:
+        """The compiled pattern (compiled on a miss; raises GoRegexError like :func:`compile_go_regex`,
+        which ``max_mem`` is given to)."""
         with self._lock:
             found = self._entries.get(pattern)
             if found is not None:
                 self._entries.move_to_end(pattern)
                 return found
-        compiled = compile_go_regex(pattern)  # outside the lock: compiling may take a while
+        compiled = compile_go_regex(pattern, max_mem)  # outside the lock: compiling may take a while
         with self._lock:
+            old = self._entries.pop(pattern, None)
+            if old is not None:
+                self._memory -= old.mem
             self._entries[pattern] = compiled
-            self._entries.move_to_end(pattern)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+            self._memory += compiled.mem
+            while len(self._entries) > 1 and (len(self._entries) > self.maxsize or self._memory > self.max_memory):
+                self._memory -= self._entries.popitem(last=False)[1].mem
         return compiled
 
     def search(self, pattern: str, text: str) -> bool:
@@ -435,11 +641,8 @@ class RegexCache:
         return self.compile(pattern).search(text)
 
     def error(self, pattern: str) -> Optional[str]:
-        """Like :func:`go_regex_error`, through the cache."""
-        try:
-            self.compile(pattern)
-        except UnsupportedRegexError:
-            return None
-        except GoRegexError as exc:
-            return str(exc)
-        return None
+        """Like :func:`go_regex_error` (a compiled pattern in the cache is valid; nothing is added to it)."""
+        with self._lock:
+            if pattern in self._entries:
+                return None
+        return go_regex_error(pattern)

@@ -25,6 +25,8 @@ from profile_render.errors import ProfileRenderError, describe_value
 from profile_render.helm.schema.cache import ValidatorCache
 from profile_render.helm.schema.compiler import compile_schema
 from profile_render.helm.schema.errors import SchemaValidationError, SchemaViolation, ValuePath, path_key
+from profile_render.helm.schema.instances import wrap
+from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error, program_error
 
 __all__ = ["validate_values"]
 
@@ -38,6 +40,7 @@ def validate_values(
     cache: Optional[ValidatorCache] = None,
     origin: Optional[Callable[[ValuePath], object]] = None,
     local_refs: Mapping[str, Any] = _NO_REFS,
+    limits: Optional[SchemaLimits] = None,
 ) -> None:
     """Check final values against the chart's schema and every effective subchart's schema on its section, as Helm does.
 
@@ -52,11 +55,22 @@ def validate_values(
     ``cache`` is the caller's :class:`ValidatorCache` (a service keeps one to
     compile each schema once); without one, this call compiles into a fresh
     cache of its own. Whichever cache is used, the outcome is the same.
+
+    ``limits`` (:class:`SchemaLimits`; the cache's when None) bound what a
+    hostile schema may cost; going beyond one raises a located
+    :class:`~profile_render.errors.LimitExceededError` naming it (a
+    :class:`SchemaLimitError`, also an InvalidSchemaError, when the schema
+    itself is at fault).
     """
-    cache = ValidatorCache() if cache is None else cache
+    if limits is not None and not isinstance(limits, SchemaLimits):
+        raise TypeError("limits must be a SchemaLimits")
+    cache = ValidatorCache(limits=limits or DEFAULT_SCHEMA_LIMITS) if cache is None else cache
+    limits = limits or cache.limits
     refs = local_refs if local_refs else _NO_REFS
     found: List[SchemaViolation] = []
-    _validate_chart(chart, values, (), chart.name, cache, refs, found)
+    if _has_schema(chart):
+        # one copy of the values whose reprs are bounded, so no error message copies a large value
+        _validate_chart(chart, wrap(values), (), chart.name, _Budget(cache, refs, limits), found)
     if not found:
         return
     if origin is not None:
@@ -69,21 +83,60 @@ def validate_values(
             located.append(_replace_origin(v, where))
         found = located
     found.sort(key=lambda v: (path_key(v.path), v.chart, v.keyword, path_key(v.schema_path)))
-    raise SchemaValidationError(found)
+    raise SchemaValidationError(found, complete=len(found) < limits.max_violations)
 
 
 def _replace_origin(v: SchemaViolation, where: Optional[object]) -> SchemaViolation:
     return SchemaViolation(v.path, v.message, v.keyword, v.schema_path, v.chart, v.schema_source, where)
 
 
-def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart_path: str,
-                    cache: ValidatorCache, refs: Mapping[str, Any], out: List[SchemaViolation]) -> None:
+def _has_schema(chart: Any) -> bool:
+    stack = [chart]
+    while stack:
+        node = stack.pop()
+        if node.schema is not None:
+            return True
+        stack.extend(node.dependencies)
+    return False
+
+
+class _Budget:
+    """One validation's cache, references and limits, and the schema objects used so far."""
+
+    def __init__(self, cache: ValidatorCache, refs: Mapping[str, Any], limits: SchemaLimits) -> None:
+        self.cache = cache
+        self.refs = refs
+        self.limits = limits
+        self.objects = 0
+        self.program = 0
+
+    def compiled(self, schema_bytes: bytes, source: str) -> Any:
+        """The compiled schema, its objects and pattern programs counted against ``SchemaLimits``."""
+        limits = self.limits
+        left = limits.max_schema_objects - self.objects
+        program = limits.max_pattern_program - self.program
+        compiled = self.cache.get(schema_bytes, self.refs, lambda: compile_schema(
+            schema_bytes, source, self.refs, self.cache.regexes, limits, max_objects=left, max_program=program),
+            limits)
+        # a schema compiled before (by another validation) is counted the same way
+        self.objects += compiled.objects
+        if self.objects > limits.max_schema_objects:
+            raise objects_error(self.objects, limits.max_schema_objects, source)
+        self.program += compiled.program
+        if self.program > limits.max_pattern_program:
+            raise program_error(limits.max_pattern_program, source)
+        return compiled
+
+
+def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart_path: str, budget: _Budget,
+                    out: List[SchemaViolation]) -> None:
     schema_source = posixpath.join(chart.source, "values.schema.json") if chart.source else "values.schema.json"
     if chart.schema is not None:
-        schema_bytes = bytes(chart.schema)
-        compiled = cache.get(schema_bytes, refs,
-                             lambda: compile_schema(schema_bytes, schema_source, refs, cache.regexes))
-        for path, message, keyword, schema_path in compiled.violations(values, schema_source):
+        compiled = budget.compiled(bytes(chart.schema), schema_source)
+        left = budget.limits.max_violations - len(out)
+        if left <= 0:
+            return
+        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left):
             out.append(SchemaViolation(prefix + path, message, keyword, schema_path, chart_path, schema_source))
     for sub in chart.dependencies:
         section = values.get(sub.name)
@@ -95,4 +148,4 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
                 f"the values of subchart {sub.name!r} must be a table, not {describe_value(section)}",
                 "type", (), f"{chart_path}/{sub.name}", schema_source))
             continue
-        _validate_chart(sub, section, prefix + (sub.name,), f"{chart_path}/{sub.name}", cache, refs, out)
+        _validate_chart(sub, section, prefix + (sub.name,), f"{chart_path}/{sub.name}", budget, out)
