@@ -1,0 +1,739 @@
+"""What a chart's templates can read from ``.Values``: the value paths Helm's templates reach, over-approximated, never under.
+
+:func:`scan_templates` runs an abstract interpretation of every template of a
+chart and its subcharts (Go ``text/template`` with Helm's and Sprig's
+functions), tracking which values each expression stands for:
+
+* ``.Values.a.b``, ``$.Values``, ``$root.Values`` (any variable holding the
+  top object), ``index .Values "a" "b"``, ``get``, ``hasKey``, ``pluck``,
+  ``dig``, ``default``/``coalesce``/``and``/``or``/``ternary``/``required``
+  (which return one of their arguments) are followed to the paths they read;
+* ``with`` moves dot to its value, ``range`` to an element of it (a path
+  with :data:`ANY` for the element's key or index), variables (``:=``, ``=``,
+  ``range $k, $v :=``) carry values with Go's scoping;
+* ``define``/``template``/``include``/``block`` run the named template with
+  the context it is called with (a values subtree, the top object, a ``dict``
+  of those), once per name and context; a dynamic name runs every named
+  template; subcharts' templates read under the subchart's key (every alias
+  it is declared under) and ``global``; dependency conditions and tags count
+  as reads;
+* whatever leaves that tracking makes the whole subtree it stands for
+  *open*: a value printed (``{{ .Values.a }}``), passed to ``toYaml``,
+  ``tpl``, ``printf``, ``merge``, ``list`` or any function not modelled, a
+  map ranged over with its element used whole, an index by a computed key.
+  ``tpl`` with the top object as context runs the values' own template
+  strings (the chart's defaults and ``extra_texts``) as templates too.
+
+So a path is *reached* when it is a prefix of a path read (``ANY`` matching
+any key) or lies under an open prefix. The scan is linear per template run
+and bounded: no recursion on template input (pipelines are evaluated with an
+explicit stack; named-template calls are memoized and depth-capped), abstract
+values of bounded size, and a work budget (:class:`ScanLimits`). A template
+Helm would refuse to parse, or a scan over budget, gives a result with
+``complete=False``, which callers must not use to call a key unread.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+
+from profile_render.helm.chart import Chart
+from profile_render.helm.template_lex import (
+    CONST, DECLARE, ASSIGN, COMMA, DOT, FIELD, IDENT, KEYWORD, LPAREN, NUMBER, PIPE, RPAREN, STRING, VAR,
+    Action, Token, lex_actions,
+)
+
+__all__ = ["ANY", "ScanLimits", "TemplateReads", "scan_templates"]
+
+Path = Tuple[str, ...]
+
+#: The key standing for "any key or index" in a path read (a range element, a computed index).
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    """Bounds on one scan; past ``max_work`` the result is incomplete."""
+
+    max_tokens_per_action: int = 100_000
+    max_paren_depth: int = 1_000
+    max_work: int = 4_000_000  # tokens evaluated plus characters lexed / 32, define re-runs included
+    max_call_depth: int = 32
+    max_path_length: int = 64
+    max_union: int = 16
+    max_value_size: int = 256  # nodes of one abstract value (a dict of dicts of ...), shared parts counted each time
+    max_positions: int = 1_000  # charts in the tree counted once per key they live under
+
+
+class _Node:
+    """A node of the trie of paths read; ``open`` marks a prefix under which anything may be read."""
+
+    __slots__ = ("children", "open")
+
+    def __init__(self) -> None:
+        self.children: Dict[str, "_Node"] = {}
+        self.open = False
+
+
+def _build_trie(reads: Iterable[Path], opened: Iterable[Path]) -> _Node:
+    root = _Node()
+    for paths, is_open in ((reads, False), (opened, True)):
+        for path in paths:
+            node = root
+            for key in path:
+                node = node.children.setdefault(key, _Node())
+            if is_open:
+                node.open = True
+    return root
+
+
+@dataclass(frozen=True)
+class TemplateReads:
+    """The value paths a chart's templates read and the prefixes under which they may read anything.
+
+    Paths are tuples of keys from the top chart's values; :data:`ANY` in a
+    path matches any key. ``complete`` is False when the templates could not
+    all be followed (``problems`` says why); then absence proves nothing.
+    """
+
+    reads: FrozenSet[Path] = frozenset()
+    open: FrozenSet[Path] = frozenset()
+    complete: bool = True
+    problems: Tuple[str, ...] = ()
+    tpl_roots: FrozenSet[Path] = frozenset()
+    _trie: _Node = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_trie", _build_trie(self.reads, self.open))
+
+    def _walk(self, path: Sequence[object]) -> Tuple[bool, bool]:
+        """(reached, open) for a path: a prefix of a read, or under an open prefix."""
+        nodes = [self._trie]
+        if self._trie.open:
+            return True, True
+        for key in path:
+            following: List[_Node] = []
+            for node in nodes:
+                if isinstance(key, str):
+                    child = node.children.get(key)
+                    if child is not None:
+                        following.append(child)
+                wild = node.children.get(ANY)
+                if wild is not None:
+                    following.append(wild)
+            if not following:
+                return False, False
+            if any(node.open for node in following):
+                return True, True
+            nodes = list({id(node): node for node in following}.values())
+        return True, False
+
+    def reaches(self, path: Sequence[object]) -> bool:
+        """Whether a template may read the value at ``path`` (an int key is a list index)."""
+        return self._walk(path)[0]
+
+    def is_open(self, path: Sequence[object]) -> bool:
+        """Whether ``path`` lies under an open prefix (anything below it may be read)."""
+        return self._walk(path)[1]
+
+    def paths(self) -> Iterator[Path]:
+        """Every path read or opened and each of its prefixes, cut before the first :data:`ANY` (for suggestions)."""
+        seen: Set[Path] = set()
+        for path in sorted(self.reads | self.open):
+            if ANY in path:
+                path = path[:path.index(ANY)]
+            for end in range(1, len(path) + 1):
+                if path[:end] not in seen:
+                    seen.add(path[:end])
+                    yield path[:end]
+
+
+# -- abstract values -----------------------------------------------------------
+# None stands for a value that is not (or no longer) tracked: not from .Values,
+# or already opened where it left the tracking.
+
+
+@dataclass(frozen=True)
+class _Root:
+    """The top object (``.`` of a chart's template): ``.Values`` lives under ``prefix``."""
+
+    prefix: Path
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The values subtree at ``path``; ``chart_root`` marks a chart's ``.Values`` (where ``global`` resolves)."""
+
+    path: Path
+    chart_root: bool = False
+
+
+@dataclass(frozen=True)
+class _Subcharts:
+    """``.Subcharts`` of a chart's top object."""
+
+    prefix: Path
+
+
+@dataclass(frozen=True)
+class _Dict:
+    """A ``dict`` with constant keys; ``size`` counts its nodes (it bounds the cost of hashing and comparing)."""
+
+    items: Tuple[Tuple[str, "AV"], ...]
+    size: int = field(default=1, compare=False)
+
+
+@dataclass(frozen=True)
+class _Union:
+    """One of several values (``default``, ``or``, a variable assigned in a branch ...)."""
+
+    members: FrozenSet["AV"]
+    size: int = field(default=1, compare=False)
+
+
+AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union]
+
+
+def _size(value: AV) -> int:
+    return value.size if isinstance(value, (_Dict, _Union)) else 1
+_Op = Tuple[str, object]  # ("v", AV) a value, ("c", str|int|None) a constant, ("i", name) a function name
+
+
+class _Refused(Exception):
+    """A template Go's parser (or executor) refuses."""
+
+
+class _Exhausted(Exception):
+    """The scan ran out of budget."""
+
+
+# Functions returning one of their arguments: the result is the union of them.
+_PASS = frozenset({"default", "coalesce", "and", "or", "deepCopy", "mustDeepCopy", "rest", "initial", "reverse",
+                   "mustRest", "mustInitial", "mustReverse", "uniq", "mustUniq", "compact", "mustCompact",
+                   "sortAlpha"})
+# Functions that only look at their arguments (compare, test, measure): nothing is opened.
+_LOOK = frozenset({"not", "eq", "ne", "lt", "le", "gt", "ge", "empty", "kindIs", "typeIs", "typeIsLike", "kindOf",
+                   "typeOf", "deepEqual", "contains", "hasPrefix", "hasSuffix", "semverCompare", "regexMatch",
+                   "mustRegexMatch", "fail", "len", "has", "mustHas", "isAbs"})
+
+
+class _Scanner:
+    """One scan of a chart tree: the named templates, the reads and open prefixes found so far, the budget."""
+
+    def __init__(self, limits: ScanLimits) -> None:
+        self.limits = limits
+        self.reads: Set[Path] = set()
+        self.opened: Set[Path] = set()
+        self.tpl_roots: Set[Path] = set()
+        self.files: List[Tuple[str, str]] = []  # (name, text)
+        self.defines: Dict[str, List[Tuple[int, int, int, int]]] = {}  # name -> (file, start, end, line)
+        self.done: Set[Tuple[str, AV]] = set()
+        self.depth = 0
+        self.work = 0
+
+    # -- budget and errors
+
+    def charge(self, amount: int) -> None:
+        self.work += amount
+        if self.work > self.limits.max_work:
+            raise _Exhausted("the templates take more work to follow than the scan allows")
+
+    # -- abstract operations
+
+    def read(self, path: Path) -> None:
+        self.reads.add(path)
+
+    def open(self, value: AV) -> None:
+        """The value leaves the tracking: everything below it may be read."""
+        pending = [value]
+        while pending:
+            v = pending.pop()
+            if isinstance(v, _Values):
+                self.opened.add(v.path)
+            elif isinstance(v, (_Root, _Subcharts)):
+                self.opened.add(v.prefix)
+                if v.prefix:
+                    self.opened.add(("global",))
+            elif isinstance(v, _Dict):
+                pending.extend(item for _key, item in v.items)
+            elif isinstance(v, _Union):
+                pending.extend(v.members)
+
+    def union(self, values: Iterable[AV]) -> AV:
+        members: Set[AV] = set()
+        for v in values:
+            if isinstance(v, _Union):
+                members.update(v.members)
+            elif v is not None:
+                members.add(v)
+        if not members:
+            return None
+        if len(members) == 1:
+            return next(iter(members))
+        size = sum(_size(v) for v in members)
+        if len(members) > self.limits.max_union or size > self.limits.max_value_size:
+            for v in members:
+                self.open(v)
+            return None
+        return _Union(frozenset(members), size)
+
+    def values_at(self, path: Path, chart_root: bool = False) -> AV:
+        if len(path) > self.limits.max_path_length:
+            self.opened.add(path[:self.limits.max_path_length])
+            return None
+        self.read(path)
+        return _Values(path, chart_root)
+
+    def field(self, value: AV, name: str) -> AV:
+        if isinstance(value, _Values):
+            if value.chart_root and name == "global" and value.path:
+                return self.union([self.values_at(value.path + (name,)), self.values_at((name,))])
+            return self.values_at(value.path + (name,))
+        if isinstance(value, _Root):
+            if name == "Values":
+                return self.values_at(value.prefix, chart_root=True)
+            return _Subcharts(value.prefix) if name == "Subcharts" else None
+        if isinstance(value, _Subcharts):
+            return _Root(value.prefix + (name,))
+        if isinstance(value, _Dict):
+            return next((item for key, item in value.items if key == name), None)
+        if isinstance(value, _Union):
+            return self.union(self.field(m, name) for m in value.members)
+        return None
+
+    def any_key(self, value: AV) -> AV:
+        """The value at a key or index not known here (a range element, ``index`` by a computed key)."""
+        if isinstance(value, _Values):
+            return self.values_at(value.path + (ANY,))
+        if isinstance(value, _Dict):
+            return self.union(item for _key, item in value.items)
+        if isinstance(value, _Union):
+            return self.union(self.any_key(m) for m in value.members)
+        self.open(value)  # the top object or .Subcharts, ranged or indexed by a computed key
+        return None
+
+    def make_dict(self, args: Sequence[_Op]) -> AV:
+        values = [self.value(op) for op in args[1::2]]
+        keys = [op[1] if op[0] == "c" else None for op in args[0::2]]
+        if any(not isinstance(k, str) for k in keys):
+            for v in values:
+                self.open(v)
+            return None
+        items = tuple(zip([str(k) for k in keys], values + [None] * (len(keys) - len(values))))
+        size = 1 + sum(_size(v) for v in values)
+        if size > self.limits.max_value_size:
+            for v in values:
+                self.open(v)
+            return None
+        return _Dict(items, size)
+
+    def tpl_context(self, value: AV) -> None:
+        """``tpl`` runs text from the values with this context: the top object is followed, the rest opened."""
+        pending = [value]
+        while pending:
+            v = pending.pop()
+            if isinstance(v, _Root):
+                self.tpl_roots.add(v.prefix)
+            elif isinstance(v, _Dict):
+                pending.extend(item for _key, item in v.items)
+            elif isinstance(v, _Union):
+                pending.extend(v.members)
+            else:
+                self.open(v)
+
+    @staticmethod
+    def value(op: _Op) -> AV:
+        return op[1] if op[0] == "v" else None  # type: ignore[return-value]
+
+    # -- named templates
+
+    def invoke(self, name: str, context: AV) -> None:
+        """Run the named template with ``context`` as dot (once per name and context)."""
+        spans = self.defines.get(name)
+        if not spans or (name, context) in self.done:
+            return
+        if self.depth >= self.limits.max_call_depth:
+            self.open(context)
+            return
+        self.done.add((name, context))
+        self.depth += 1
+        try:
+            for index, start, end, line in spans:
+                self.run(index, start, end, line, context)
+        finally:
+            self.depth -= 1
+
+    def invoke_any(self, context: AV) -> None:
+        """``include`` with a computed name: any named template may run with this context."""
+        for name in sorted(self.defines):
+            self.invoke(name, context)
+
+    # -- functions
+
+    def call(self, name: str, args: List[_Op]) -> AV:
+        values = [self.value(op) for op in args]
+        if name == "include":
+            context = values[1] if len(values) > 1 else None
+            for extra in values[2:]:
+                self.open(extra)
+            if args and args[0][0] == "c" and isinstance(args[0][1], str):
+                self.invoke(args[0][1], context)
+            else:
+                self.invoke_any(context)
+            return None
+        if name == "tpl":
+            if values:
+                self.open(values[0])
+            for v in values[1:]:
+                self.tpl_context(v)
+            return None
+        if name in _PASS:
+            return self.union(values)
+        if name in _LOOK:
+            return None
+        if name == "required":
+            return values[-1] if values else None
+        if name == "ternary":
+            return self.union(values[:2])
+        if name in ("first", "last", "mustFirst", "mustLast"):
+            return self.union(self.any_key(v) for v in values)
+        if name == "index" and args:
+            return self.index(values[0], args[1:])
+        if name in ("get", "hasKey") and len(args) == 2:
+            found = self.index(values[0], args[1:])
+            return found if name == "get" else None
+        if name == "pluck" and args:
+            return self.union(self.index(v, args[:1]) for v in values[1:])
+        if name == "dig" and len(args) >= 3:
+            return self.union([self.index(values[-1], args[:-2]), values[-2]])
+        if name == "dict":
+            return self.make_dict(args)
+        if name == "set" and len(args) == 3:
+            self.open(values[2])
+            return values[0]
+        for v in values:
+            self.open(v)
+        return None
+
+    def index(self, value: AV, keys: Sequence[_Op]) -> AV:
+        for op in keys:
+            if op[0] == "c" and isinstance(op[1], str):
+                value = self.field(value, op[1])
+            else:
+                value = self.any_key(value)
+        return value
+
+    # -- pipelines
+
+    def command(self, ops: List[_Op]) -> AV:
+        head = ops[0]
+        if head[0] == "i":
+            return self.call(str(head[1]), ops[1:])
+        if len(ops) == 1:
+            return self.value(head)
+        for op in ops:  # arguments given to a non-function (a method such as .Files.Get)
+            self.open(self.value(op))
+        return None
+
+    def pipeline(self, tokens: Sequence[Token], i: int, dot: AV, scopes: List[Dict[str, AV]]
+                 ) -> Tuple[List[str], str, AV]:
+        """Evaluate the pipeline at ``tokens[i:]``: (declared variables, ":=" or "=" or "", value)."""
+        stack: List[Tuple[List[str], str, List[_Op], List[_Op]]] = []  # (decl, how, ops, carried value)
+        decl, how, i = _declaration(tokens, i)
+        stack.append((decl, how, [], []))
+        prev = ""
+        n = len(tokens)
+        while i < n:
+            token = tokens[i]
+            kind = token.kind
+            ops = stack[-1][2]
+            if kind == FIELD:
+                name = str(token.value)
+                if not token.spaced and prev in (VAR, FIELD, RPAREN) and ops:
+                    ops[-1] = ("v", self.field(self.value(ops[-1]), name))
+                else:
+                    ops.append(("v", self.field(dot, name)))
+            elif kind == VAR:
+                ops.append(("v", _lookup(str(token.value), scopes)))
+            elif kind == DOT:
+                ops.append(("v", dot))
+            elif kind in (STRING, NUMBER, CONST):
+                ops.append(("c", token.value if kind != CONST else None))
+            elif kind == IDENT:
+                ops.append(("i", token.value))
+            elif kind == LPAREN:
+                if len(stack) >= self.limits.max_paren_depth:
+                    raise _Exhausted("parentheses nested deeper than the scan allows")
+                decl, how, i = _declaration(tokens, i + 1)
+                stack.append((decl, how, [], []))
+                prev = LPAREN
+                continue
+            elif kind == RPAREN:
+                if len(stack) == 1:
+                    raise _Refused("unexpected right paren")
+                inner = stack.pop()
+                value = self.finish(inner[2], inner[3])
+                _bind(inner[0], inner[1], value, scopes, self)
+                stack[-1][2].append(("v", value))
+            elif kind == PIPE:
+                if not ops:
+                    raise _Refused("missing command before |")
+                carried = stack[-1][3]
+                carried[:] = [("v", self.command(ops + carried))]
+                ops.clear()
+            else:
+                raise _Refused(f"unexpected {token.text or kind} in a pipeline")
+            prev = kind
+            i += 1
+        if len(stack) != 1:
+            raise _Refused("unclosed left paren")
+        outer = stack[0]
+        return outer[0], outer[1], self.finish(outer[2], outer[3])
+
+    def finish(self, ops: List[_Op], carried: List[_Op]) -> AV:
+        if not ops:
+            raise _Refused("missing value for command")
+        return self.command(ops + carried)
+
+    # -- running a template
+
+    def run(self, index: int, start: int, end: int, line: int, dot: AV) -> None:
+        """Follow the actions of ``files[index][start:end]`` with ``dot`` as the starting context."""
+        name, text = self.files[index]
+        self.charge((end - start) // 32 + 1)
+        scopes: List[Dict[str, AV]] = [{"$": dot}]
+        frames: List[Tuple[AV, int]] = []  # (dot outside, index of the control's own scope)
+        skip = 0
+        block: Optional[Tuple[str, AV]] = None
+        for action in lex_actions(text, start, end, max_tokens=self.limits.max_tokens_per_action, line=line):
+            self.charge(len(action.tokens) + 1)
+            if action.broken:
+                raise _Refused(f"{name}:{action.line}: {action.broken}")
+            tokens = action.tokens
+            if not tokens:
+                raise _Refused(f"{name}:{action.line}: missing value for command")
+            word = tokens[0].value if tokens[0].kind == KEYWORD else None
+            try:
+                if skip:
+                    if word in ("if", "with", "range", "define", "block"):
+                        skip += 1
+                    elif word == "end":
+                        skip -= 1
+                        if not skip and block is not None:
+                            self.invoke(*block)
+                            block = None
+                    continue
+                dot, skip, block = self.step(tokens, word, dot, scopes, frames)
+            except _Refused as exc:
+                raise _Refused(f"{name}:{action.line}: {exc}") from None
+        if frames or skip:
+            raise _Refused(f"{name}: unexpected EOF (an action is not closed by {{{{ end }}}})")
+
+    def step(self, tokens: Sequence[Token], word: Optional[object], dot: AV, scopes: List[Dict[str, AV]],
+             frames: List[Tuple[AV, int]]) -> Tuple[AV, int, Optional[Tuple[str, AV]]]:
+        """Follow one action; returns the new dot, how many ``end``s to skip (a definition) and a block to run."""
+        if word is None:
+            decl, how, value = self.pipeline(tokens, 0, dot, scopes)
+            if decl:
+                _bind(decl, how, value, scopes, self)
+            else:
+                self.open(value)  # printed
+            return dot, 0, None
+        if word in ("if", "with", "range"):
+            scopes.append({})
+            frames.append((dot, len(scopes) - 1))
+            decl, how, value = self.pipeline(tokens, 1, dot, scopes)
+            inner = dot
+            if word == "range":
+                element = self.any_key(value)
+                if len(decl) == 2:
+                    _bind(decl[:1], how, None, scopes, self)
+                    _bind(decl[1:], how, element, scopes, self)
+                else:
+                    _bind(decl, how, element, scopes, self)
+                inner = element
+            else:
+                _bind(decl, how, value, scopes, self)
+                if word == "with":
+                    inner = value
+            scopes.append({})
+            return inner, 0, None
+        if word == "else":
+            if not frames:
+                raise _Refused("unexpected {{else}}")
+            outer, own = frames[-1]
+            del scopes[own + 1:]
+            scopes.append({})
+            if len(tokens) > 1 and tokens[1].kind == KEYWORD and tokens[1].value in ("if", "with"):
+                decl, how, value = self.pipeline(tokens, 2, outer, scopes)
+                _bind(decl, how, value, scopes, self)
+                return (value if tokens[1].value == "with" else outer), 0, None
+            return outer, 0, None
+        if word == "end":
+            if not frames:
+                raise _Refused("unexpected {{end}}")
+            outer, own = frames.pop()
+            del scopes[own:]
+            return outer, 0, None
+        if word in ("define", "block", "template"):
+            if len(tokens) < 2 or tokens[1].kind != STRING:
+                raise _Refused(f"{word} needs a constant template name")
+            name = str(tokens[1].value)
+            context = self.pipeline(tokens, 2, dot, scopes)[2] if len(tokens) > 2 else None
+            if word == "template":
+                self.invoke(name, context)
+                return dot, 0, None
+            return dot, 1, ((name, context) if word == "block" else None)
+        return dot, 0, None  # break, continue
+
+
+def _declaration(tokens: Sequence[Token], i: int) -> Tuple[List[str], str, int]:
+    """A pipeline's leading ``$x :=`` / ``$x =`` / ``$k, $v :=``: (names, operator, index after it)."""
+    n = len(tokens)
+    if i + 1 < n and tokens[i].kind == VAR and tokens[i + 1].kind in (DECLARE, ASSIGN):
+        return [str(tokens[i].value)], tokens[i + 1].kind, i + 2
+    if (i + 3 < n and tokens[i].kind == VAR and tokens[i + 1].kind == COMMA and tokens[i + 2].kind == VAR
+            and tokens[i + 3].kind in (DECLARE, ASSIGN)):
+        return [str(tokens[i].value), str(tokens[i + 2].value)], tokens[i + 3].kind, i + 4
+    return [], "", i
+
+
+def _lookup(name: str, scopes: List[Dict[str, AV]]) -> AV:
+    for scope in reversed(scopes):
+        if name in scope:
+            return scope[name]
+    raise _Refused(f"undefined variable {name}")
+
+
+def _bind(names: Sequence[str], how: str, value: AV, scopes: List[Dict[str, AV]], scanner: _Scanner) -> None:
+    """Declare (``:=``, in the innermost scope) or assign (``=``, where declared: either value may be there)."""
+    for name in names:
+        if how == DECLARE:
+            scopes[-1][name] = value
+            continue
+        for scope in reversed(scopes):
+            if name in scope:
+                scope[name] = scanner.union([scope[name], value])
+                break
+        else:
+            raise _Refused(f"undefined variable {name}")
+
+
+# -- the chart tree --------------------------------------------------------------
+
+
+def _positions(chart: Chart, limits: ScanLimits) -> List[Tuple[Path, Chart]]:
+    """Every chart of the tree with the value path it lives under, once per alias it is declared with."""
+    out: List[Tuple[Path, Chart]] = []
+    pending: List[Tuple[Path, Chart]] = [((), chart)]
+    while pending:
+        prefix, here = pending.pop()
+        out.append((prefix, here))
+        if len(out) > limits.max_positions:
+            raise _Exhausted("the chart tree has more subchart positions than the scan allows")
+        declared = here.declared or ()
+        for sub in here.dependencies:
+            names = [dep.effective_name for dep in declared if dep.name == sub.name] or [sub.name]
+            for key in dict.fromkeys(names):
+                pending.append((prefix + (key,), sub))
+    return out
+
+
+def _template_strings(tree: object) -> Iterator[str]:
+    """Strings in a values tree that hold a template action (``tpl`` may run them)."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            if "{{" in node:
+                yield node
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
+def _collect_defines(scanner: _Scanner, index: int) -> None:
+    """Record where each ``define``/``block`` body of a file starts and ends."""
+    name, text = scanner.files[index]
+    scanner.charge(len(text) // 32 + 1)
+    stack: List[Optional[Tuple[str, int, int]]] = []
+    for action in lex_actions(text, max_tokens=scanner.limits.max_tokens_per_action):
+        scanner.charge(len(action.tokens) + 1)
+        if action.broken:
+            raise _Refused(f"{name}:{action.line}: {action.broken}")
+        tokens = action.tokens
+        word = tokens[0].value if tokens and tokens[0].kind == KEYWORD else None
+        if word in ("define", "block"):
+            if len(tokens) < 2 or tokens[1].kind != STRING:
+                raise _Refused(f"{name}:{action.line}: {word} needs a constant template name")
+            stack.append((str(tokens[1].value), action.end, action.line))
+        elif word in ("if", "with", "range"):
+            stack.append(None)
+        elif word == "end":
+            if not stack:
+                raise _Refused(f"{name}:{action.line}: unexpected {{{{end}}}}")
+            opened = stack.pop()
+            if opened is not None:
+                scanner.defines.setdefault(opened[0], []).append((index, opened[1], action.start, opened[2]))
+    if stack:
+        raise _Refused(f"{name}: unexpected EOF (an action is not closed by {{{{ end }}}})")
+
+
+def scan_templates(chart: Chart, *, extra_texts: Sequence[str] = (),
+                   limits: Optional[ScanLimits] = None) -> TemplateReads:
+    """The value paths the templates of ``chart`` and its subcharts read, and the prefixes opened.
+
+    ``extra_texts`` are more strings ``tpl`` may run (a Profile's values):
+    they count only when a template calls ``tpl`` with the top object as
+    context, like the chart's own default strings. A chart without known
+    templates (a bare values file) gives an incomplete result.
+    """
+    limits = limits or ScanLimits()
+    scanner = _Scanner(limits)
+    if chart.templates is None:
+        return TemplateReads(complete=False, problems=("the chart's templates are not known",))
+    problems: List[str] = []
+    try:
+        positions = _positions(chart, limits)
+        seen: Dict[int, List[int]] = {}
+        for _prefix, here in positions:
+            if id(here) in seen:
+                continue
+            seen[id(here)] = []
+            for name, text in here.templates or ():
+                scanner.files.append((posixpath.join(here.name, name), text))
+                seen[id(here)].append(len(scanner.files) - 1)
+                _collect_defines(scanner, len(scanner.files) - 1)
+        for prefix, here in positions:
+            for dep in here.declared or ():
+                for condition in dep.condition.split(","):
+                    if condition.strip():
+                        scanner.read(prefix + tuple(condition.strip().split(".")))
+                for tag in dep.tags:
+                    scanner.read(("tags", tag))
+            for index in seen[id(here)]:
+                name, text = scanner.files[index]
+                if not posixpath.basename(name).startswith("_"):  # partials only define templates
+                    scanner.run(index, 0, len(text), 1, _Root(prefix))
+        texts: List[str] = []
+        for _prefix, here in positions:
+            texts.extend(_template_strings(here.values))
+        texts.extend(t for t in extra_texts if "{{" in t)
+        first = len(scanner.files)
+        scanner.files.extend(("(a template string in the values)", text) for text in dict.fromkeys(texts))
+        done: Set[Path] = set()
+        while scanner.tpl_roots - done:
+            root = min(scanner.tpl_roots - done)
+            done.add(root)
+            for index in range(first, len(scanner.files)):
+                try:
+                    scanner.run(index, 0, len(scanner.files[index][1]), 1, _Root(root))
+                except _Refused:
+                    pass  # a string tpl would refuse is not run by a working chart
+    except (_Refused, _Exhausted) as exc:
+        problems.append(str(exc))
+    return TemplateReads(frozenset(scanner.reads), frozenset(scanner.opened), not problems, tuple(problems),
+                         frozenset(scanner.tpl_roots))
