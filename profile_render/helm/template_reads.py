@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from profile_render.helm.chart import Chart
 from profile_render.helm.template_lex import (
@@ -59,12 +59,14 @@ class ScanLimits:
 
     max_tokens_per_action: int = 100_000
     max_paren_depth: int = 1_000
-    max_work: int = 4_000_000  # tokens evaluated plus characters lexed / 32, define re-runs included
+    max_work: int = 3_000_000  # tokens evaluated plus characters lexed / 8, named-template runs included
     max_call_depth: int = 32
+    max_contexts_per_template: int = 32  # distinct contexts a named template is followed with; later ones are opened
     max_path_length: int = 64
     max_union: int = 16
-    max_value_size: int = 256  # nodes of one abstract value (a dict of dicts of ...), shared parts counted each time
+    max_value_size: int = 64  # nodes of one abstract value (a dict of dicts of ...), shared parts counted each time
     max_positions: int = 1_000  # charts in the tree counted once per key they live under
+    max_kept_text: int = 65_536  # a slice up to this size is lexed once and kept (8 times this in all)
 
 
 class _Node:
@@ -219,6 +221,52 @@ _LOOK = frozenset({"not", "eq", "ne", "lt", "le", "gt", "ge", "empty", "kindIs",
                    "mustRegexMatch", "fail", "len", "has", "mustHas", "isAbs"})
 
 
+class _Vars:
+    """Template variables with Go's scoping: a stack of values per name, so lookups cost the same at any depth."""
+
+    def __init__(self, dot: AV) -> None:
+        self.stacks: Dict[str, List[AV]] = {"$": [dot]}
+        self.scopes: List[Set[str]] = [{"$"}]  # the names each open scope declared
+
+    def push(self) -> int:
+        """Open a scope; returns its level."""
+        self.scopes.append(set())
+        return len(self.scopes) - 1
+
+    def pop_to(self, level: int) -> Dict[str, AV]:
+        """Close the scopes from ``level`` on; returns what they declared (innermost wins)."""
+        closed: Dict[str, AV] = {}
+        while len(self.scopes) > level:
+            for name in self.scopes.pop():
+                value = self.stacks[name].pop()
+                closed.setdefault(name, value)
+        return closed
+
+    def declared(self, name: str) -> bool:
+        return bool(self.stacks.get(name))
+
+    def lookup(self, name: str) -> AV:
+        stack = self.stacks.get(name)
+        if not stack:
+            raise _Refused(f"undefined variable {name}")
+        return stack[-1]
+
+    def bind(self, names: Sequence[str], how: str, value: AV, union: Callable[[Iterable[AV]], AV]) -> None:
+        """Declare (``:=``, in the innermost scope) or assign (``=``, where declared: either value may be there)."""
+        for name in names:
+            stack = self.stacks.setdefault(name, [])
+            if how == DECLARE:
+                if name in self.scopes[-1]:
+                    stack[-1] = value
+                else:
+                    self.scopes[-1].add(name)
+                    stack.append(value)
+            elif not stack:
+                raise _Refused(f"undefined variable {name}")
+            else:
+                stack[-1] = union([stack[-1], value])
+
+
 class _Scanner:
     """One scan of a chart tree: the named templates, the reads and open prefixes found so far, the budget."""
 
@@ -230,6 +278,9 @@ class _Scanner:
         self.files: List[Tuple[str, str]] = []  # (name, text)
         self.defines: Dict[str, List[Tuple[int, int, int, int]]] = {}  # name -> (file, start, end, line)
         self.done: Set[Tuple[str, AV]] = set()
+        self.contexts: Dict[str, int] = {}  # name -> contexts followed
+        self.lexed: Dict[Tuple[int, int, int], List[Action]] = {}
+        self.kept = 0  # characters whose actions are kept in lexed
         self.depth = 0
         self.work = 0
 
@@ -247,7 +298,10 @@ class _Scanner:
 
     def open(self, value: AV) -> None:
         """The value leaves the tracking: everything below it may be read."""
-        pending = [value]
+        if value is None:
+            return
+        self.charge(_size(value))
+        pending: List[AV] = [value]
         while pending:
             v = pending.pop()
             if isinstance(v, _Values):
@@ -331,7 +385,7 @@ class _Scanner:
 
     def tpl_context(self, value: AV) -> None:
         """``tpl`` runs text from the values with this context: the top object is followed, the rest opened."""
-        pending = [value]
+        pending: List[AV] = [value]
         while pending:
             v = pending.pop()
             if isinstance(v, _Root):
@@ -354,9 +408,12 @@ class _Scanner:
         spans = self.defines.get(name)
         if not spans or (name, context) in self.done:
             return
-        if self.depth >= self.limits.max_call_depth:
+        runs = self.contexts.get(name, 0)
+        if self.depth >= self.limits.max_call_depth or runs >= self.limits.max_contexts_per_template:
             self.open(context)
             return
+        self.charge(_size(context))  # hashing and comparing contexts costs their size
+        self.contexts[name] = runs + 1
         self.done.add((name, context))
         self.depth += 1
         try:
@@ -437,8 +494,7 @@ class _Scanner:
             self.open(self.value(op))
         return None
 
-    def pipeline(self, tokens: Sequence[Token], i: int, dot: AV, scopes: List[Dict[str, AV]]
-                 ) -> Tuple[List[str], str, AV]:
+    def pipeline(self, tokens: Sequence[Token], i: int, dot: AV, variables: _Vars) -> Tuple[List[str], str, AV]:
         """Evaluate the pipeline at ``tokens[i:]``: (declared variables, ":=" or "=" or "", value)."""
         stack: List[Tuple[List[str], str, List[_Op], List[_Op]]] = []  # (decl, how, ops, carried value)
         decl, how, i = _declaration(tokens, i)
@@ -456,7 +512,7 @@ class _Scanner:
                 else:
                     ops.append(("v", self.field(dot, name)))
             elif kind == VAR:
-                ops.append(("v", _lookup(str(token.value), scopes)))
+                ops.append(("v", variables.lookup(str(token.value))))
             elif kind == DOT:
                 ops.append(("v", dot))
             elif kind in (STRING, NUMBER, CONST):
@@ -475,7 +531,7 @@ class _Scanner:
                     raise _Refused("unexpected right paren")
                 inner = stack.pop()
                 value = self.finish(inner[2], inner[3])
-                _bind(inner[0], inner[1], value, scopes, self)
+                variables.bind(inner[0], inner[1], value, self.union)
                 stack[-1][2].append(("v", value))
             elif kind == PIPE:
                 if not ops:
@@ -499,15 +555,29 @@ class _Scanner:
 
     # -- running a template
 
+    def actions(self, index: int, start: int, end: int, line: int) -> Iterable[Action]:
+        """The actions of a slice of a file; a small slice (a named template's body) is lexed once and kept."""
+        key = (index, start, end)
+        cached = self.lexed.get(key)
+        if cached is not None:
+            return cached
+        self.charge((end - start) // 8 + 1)  # lexing, comments included
+        found = lex_actions(self.files[index][1], start, end, max_tokens=self.limits.max_tokens_per_action, line=line)
+        if end - start > self.limits.max_kept_text or self.kept + end - start > 8 * self.limits.max_kept_text:
+            return found
+        self.kept += end - start
+        kept = list(found)
+        self.lexed[key] = kept
+        return kept
+
     def run(self, index: int, start: int, end: int, line: int, dot: AV) -> None:
         """Follow the actions of ``files[index][start:end]`` with ``dot`` as the starting context."""
-        name, text = self.files[index]
-        self.charge((end - start) // 32 + 1)
-        scopes: List[Dict[str, AV]] = [{"$": dot}]
-        frames: List[Tuple[AV, int]] = []  # (dot outside, index of the control's own scope)
+        name, _text = self.files[index]
+        variables = _Vars(dot)
+        frames: List[Tuple[AV, int]] = []  # (dot outside, level of the control's own scope)
         skip = 0
         block: Optional[Tuple[str, AV]] = None
-        for action in lex_actions(text, start, end, max_tokens=self.limits.max_tokens_per_action, line=line):
+        for action in self.actions(index, start, end, line):
             self.charge(len(action.tokens) + 1)
             if action.broken:
                 raise _Refused(f"{name}:{action.line}: {action.broken}")
@@ -525,63 +595,67 @@ class _Scanner:
                             self.invoke(*block)
                             block = None
                     continue
-                dot, skip, block = self.step(tokens, word, dot, scopes, frames)
+                dot, skip, block = self.step(tokens, word, dot, variables, frames)
             except _Refused as exc:
                 raise _Refused(f"{name}:{action.line}: {exc}") from None
         if frames or skip:
             raise _Refused(f"{name}: unexpected EOF (an action is not closed by {{{{ end }}}})")
 
-    def step(self, tokens: Sequence[Token], word: Optional[object], dot: AV, scopes: List[Dict[str, AV]],
+    def step(self, tokens: Sequence[Token], word: Optional[object], dot: AV, variables: _Vars,
              frames: List[Tuple[AV, int]]) -> Tuple[AV, int, Optional[Tuple[str, AV]]]:
         """Follow one action; returns the new dot, how many ``end``s to skip (a definition) and a block to run."""
         if word is None:
-            decl, how, value = self.pipeline(tokens, 0, dot, scopes)
+            decl, how, value = self.pipeline(tokens, 0, dot, variables)
             if decl:
-                _bind(decl, how, value, scopes, self)
+                variables.bind(decl, how, value, self.union)
             else:
                 self.open(value)  # printed
             return dot, 0, None
         if word in ("if", "with", "range"):
-            scopes.append({})
-            frames.append((dot, len(scopes) - 1))
-            decl, how, value = self.pipeline(tokens, 1, dot, scopes)
+            frames.append((dot, variables.push()))
+            decl, how, value = self.pipeline(tokens, 1, dot, variables)
             inner = dot
             if word == "range":
                 element = self.any_key(value)
                 if len(decl) == 2:
-                    _bind(decl[:1], how, None, scopes, self)
-                    _bind(decl[1:], how, element, scopes, self)
+                    variables.bind(decl[:1], how, None, self.union)
+                    variables.bind(decl[1:], how, element, self.union)
                 else:
-                    _bind(decl, how, element, scopes, self)
+                    variables.bind(decl, how, element, self.union)
                 inner = element
             else:
-                _bind(decl, how, value, scopes, self)
+                variables.bind(decl, how, value, self.union)
                 if word == "with":
                     inner = value
-            scopes.append({})
+            variables.push()
             return inner, 0, None
         if word == "else":
             if not frames:
                 raise _Refused("unexpected {{else}}")
             outer, own = frames[-1]
-            del scopes[own + 1:]
-            scopes.append({})
+            # Go's parser keeps a branch's variables visible until {{end}}; at run time a name declared
+            # outside wins, and one declared only in the branch above is unset (any value will do).
+            branch = variables.pop_to(own + 1)
+            variables.push()
+            for name, value in branch.items():
+                if not variables.declared(name):
+                    variables.bind([name], DECLARE, value, self.union)
             if len(tokens) > 1 and tokens[1].kind == KEYWORD and tokens[1].value in ("if", "with"):
-                decl, how, value = self.pipeline(tokens, 2, outer, scopes)
-                _bind(decl, how, value, scopes, self)
+                decl, how, value = self.pipeline(tokens, 2, outer, variables)
+                variables.bind(decl, how, value, self.union)
                 return (value if tokens[1].value == "with" else outer), 0, None
             return outer, 0, None
         if word == "end":
             if not frames:
                 raise _Refused("unexpected {{end}}")
             outer, own = frames.pop()
-            del scopes[own:]
+            variables.pop_to(own)
             return outer, 0, None
         if word in ("define", "block", "template"):
             if len(tokens) < 2 or tokens[1].kind != STRING:
                 raise _Refused(f"{word} needs a constant template name")
             name = str(tokens[1].value)
-            context = self.pipeline(tokens, 2, dot, scopes)[2] if len(tokens) > 2 else None
+            context = self.pipeline(tokens, 2, dot, variables)[2] if len(tokens) > 2 else None
             if word == "template":
                 self.invoke(name, context)
                 return dot, 0, None
@@ -598,27 +672,6 @@ def _declaration(tokens: Sequence[Token], i: int) -> Tuple[List[str], str, int]:
             and tokens[i + 3].kind in (DECLARE, ASSIGN)):
         return [str(tokens[i].value), str(tokens[i + 2].value)], tokens[i + 3].kind, i + 4
     return [], "", i
-
-
-def _lookup(name: str, scopes: List[Dict[str, AV]]) -> AV:
-    for scope in reversed(scopes):
-        if name in scope:
-            return scope[name]
-    raise _Refused(f"undefined variable {name}")
-
-
-def _bind(names: Sequence[str], how: str, value: AV, scopes: List[Dict[str, AV]], scanner: _Scanner) -> None:
-    """Declare (``:=``, in the innermost scope) or assign (``=``, where declared: either value may be there)."""
-    for name in names:
-        if how == DECLARE:
-            scopes[-1][name] = value
-            continue
-        for scope in reversed(scopes):
-            if name in scope:
-                scope[name] = scanner.union([scope[name], value])
-                break
-        else:
-            raise _Refused(f"undefined variable {name}")
 
 
 # -- the chart tree --------------------------------------------------------------
@@ -658,7 +711,7 @@ def _template_strings(tree: object) -> Iterator[str]:
 def _collect_defines(scanner: _Scanner, index: int) -> None:
     """Record where each ``define``/``block`` body of a file starts and ends."""
     name, text = scanner.files[index]
-    scanner.charge(len(text) // 32 + 1)
+    scanner.charge(len(text) // 8 + 1)
     stack: List[Optional[Tuple[str, int, int]]] = []
     for action in lex_actions(text, max_tokens=scanner.limits.max_tokens_per_action):
         scanner.charge(len(action.tokens) + 1)
