@@ -332,3 +332,18 @@ def test_charts_loaded_from_disk_keep_their_templates(tmp_path):
                      "templates/servicemonitor.yaml"]
     assert [name for name, _text in chart.dependencies[0].templates or ()] == ["templates/statefulset.yaml"]
     assert chart_from_values({"a": 1}).templates is None
+
+
+@pytest.mark.parametrize("chart", ["hello-chart", "edge-package/charts/web-app", "edge-package/charts/vm-ephemeral",
+                                   "edge-package/charts/vm-pv"])
+def test_the_example_charts_are_followed_completely(chart):
+    result = scan_templates(load_chart(ROOT / "examples" / chart))
+    assert result.complete and result.problems == ()
+    assert not result.is_open(())
+
+
+def test_the_hello_chart_reads():
+    result = scan_templates(load_chart(ROOT / "examples" / "hello-chart"))
+    assert reached(result, "replicaCount", "image.repository", "image.tag", "imagePullSecrets.0.name",
+                   "resources.limits.cpu", "service.port") == [True] * 6
+    assert reached(result, "image.digest", "service.type", "nodeSelector") == [False] * 3

@@ -61,7 +61,7 @@ class ScanLimits:
     max_paren_depth: int = 1_000
     max_work: int = 3_000_000  # tokens evaluated plus characters lexed / 8, named-template runs included
     max_call_depth: int = 32
-    max_contexts_per_template: int = 32  # distinct contexts a named template is followed with; later ones are opened
+    max_contexts_per_template: int = 256  # distinct contexts a named template is followed with; later ones are opened
     max_path_length: int = 64
     max_union: int = 16
     max_value_size: int = 64  # nodes of one abstract value (a dict of dicts of ...), shared parts counted each time
@@ -200,7 +200,9 @@ AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union]
 
 def _size(value: AV) -> int:
     return value.size if isinstance(value, (_Dict, _Union)) else 1
-_Op = Tuple[str, object]  # ("v", AV) a value, ("c", str|int|None) a constant, ("i", name) a function name
+# ("v", AV) a value, ("f", AV) a dict just made (nothing else refers to it), ("c", str|int|None) a constant,
+# ("i", name) a function name.
+_Op = Tuple[str, object]
 
 
 class _Refused(Exception):
@@ -399,7 +401,7 @@ class _Scanner:
 
     @staticmethod
     def value(op: _Op) -> AV:
-        return op[1] if op[0] == "v" else None  # type: ignore[return-value]
+        return op[1] if op[0] in ("v", "f") else None  # type: ignore[return-value]
 
     # -- named templates
 
@@ -467,6 +469,13 @@ class _Scanner:
             return self.union([self.index(values[-1], args[:-2]), values[-2]])
         if name == "dict":
             return self.make_dict(args)
+        if name in ("merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite") and args:
+            # The result is the first dict with the others' keys added: a key's value comes from one of them.
+            # A dict that something else refers to changes for them too, so the others are opened then.
+            if args[0][0] != "f":
+                for v in values[1:]:
+                    self.open(v)
+            return self.union(values)
         if name == "set" and len(args) == 3:
             self.open(values[2])
             return values[0]
@@ -532,12 +541,12 @@ class _Scanner:
                 inner = stack.pop()
                 value = self.finish(inner[2], inner[3])
                 variables.bind(inner[0], inner[1], value, self.union)
-                stack[-1][2].append(("v", value))
+                stack[-1][2].append((_tag(inner[2], inner[0]), value))
             elif kind == PIPE:
                 if not ops:
                     raise _Refused("missing command before |")
                 carried = stack[-1][3]
-                carried[:] = [("v", self.command(ops + carried))]
+                carried[:] = [(_tag(ops, ()), self.command(ops + carried))]
                 ops.clear()
             else:
                 raise _Refused(f"unexpected {token.text or kind} in a pipeline")
@@ -661,6 +670,11 @@ class _Scanner:
                 return dot, 0, None
             return dot, 1, ((name, context) if word == "block" else None)
         return dot, 0, None  # break, continue
+
+
+def _tag(ops: Sequence[_Op], declared: Sequence[str]) -> str:
+    """The tag of a command's result: "f" for a ``dict`` just made and not stored in a variable."""
+    return "f" if ops and ops[0] == ("i", "dict") and not declared else "v"
 
 
 def _declaration(tokens: Sequence[Token], i: int) -> Tuple[List[str], str, int]:
