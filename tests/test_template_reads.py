@@ -123,6 +123,13 @@ def test_else_sees_outer_variables_and_the_branch_ones_go_s_parser_keeps():
     assert reached(r, "inner.b") == [False]
 
 
+def test_a_variable_walked_down_in_a_loop_opens_what_later_turns_reach():
+    r = scan('{{ $node := .Values.tree }}{{ range $key := splitList "." .Values.path }}'
+             '{{ $node = index $node $key }}{{ end }}{{ $node.leaf }}{{ $other := .Values.o }}{{ $other.x }}')
+    assert opened(r, "tree.a.b.c.leaf", "tree.a.b.anything") == [True, True]
+    assert reached(r, "o.x") == [True] and reached(r, "o.y") == [False]
+
+
 def test_index_by_a_computed_key_or_number_reads_any_key():
     r = scan("{{ index .Values.tls 0 }}{{ range $k, $_ := .Values.names }}{{ (index $.Values.ports $k).port }}{{ end }}")
     assert opened(r, "tls.0", "tls.x.y") == [True, True]
@@ -208,6 +215,14 @@ def test_subcharts_read_under_every_alias_and_global():
                    "global.domain", "redis.global.domain", "redis.enabled", "cache.enabled", "tags.db",
                    "redis.extra") == [True] * 10
     assert reached(r, "cache.port", "port", "redis.auth.user") == [False] * 3
+
+
+def test_a_nested_subchart_sees_global_from_every_chart_above():
+    leaf = _chart("{{ .Values.global.domain }}", name="leaf")
+    middle = _chart("x", name="middle", dependencies=(leaf,))
+    r = scan_templates(_chart("x", dependencies=(middle,)))
+    assert reached(r, "global.domain", "middle.global.domain", "middle.leaf.global.domain") == [True] * 3
+    assert reached(r, "middle.leaf.domain") == [False]
 
 
 def test_an_undeclared_subchart_reads_under_its_name():

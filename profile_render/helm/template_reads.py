@@ -7,10 +7,12 @@ functions), tracking which values each expression stands for:
 * ``.Values.a.b``, ``$.Values``, ``$root.Values`` (any variable holding the
   top object), ``index .Values "a" "b"``, ``get``, ``hasKey``, ``pluck``,
   ``dig``, ``default``/``coalesce``/``and``/``or``/``ternary``/``required``
-  (which return one of their arguments) are followed to the paths they read;
+  and ``merge`` into a new ``dict`` (which return one of their arguments)
+  are followed to the paths they read;
 * ``with`` moves dot to its value, ``range`` to an element of it (a path
   with :data:`ANY` for the element's key or index), variables (``:=``, ``=``,
-  ``range $k, $v :=``) carry values with Go's scoping;
+  ``range $k, $v :=``) carry values with Go's scoping (a value assigned in a
+  loop to a variable from outside it is opened: later turns extend it);
 * ``define``/``template``/``include``/``block`` run the named template with
   the context it is called with (a values subtree, the top object, a ``dict``
   of those), once per name and context; a dynamic name runs every named
@@ -19,7 +21,7 @@ functions), tracking which values each expression stands for:
   as reads;
 * whatever leaves that tracking makes the whole subtree it stands for
   *open*: a value printed (``{{ .Values.a }}``), passed to ``toYaml``,
-  ``tpl``, ``printf``, ``merge``, ``list`` or any function not modelled, a
+  ``tpl``, ``printf``, ``list``, ``set``, or any function not modelled, a
   map ranged over with its element used whole, an index by a computed key.
   ``tpl`` with the top object as context runs the values' own template
   strings (the chart's defaults and ``extra_texts``) as templates too.
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from profile_render.helm.chart import Chart
 from profile_render.helm.template_lex import (
@@ -227,8 +229,9 @@ class _Vars:
     """Template variables with Go's scoping: a stack of values per name, so lookups cost the same at any depth."""
 
     def __init__(self, dot: AV) -> None:
-        self.stacks: Dict[str, List[AV]] = {"$": [dot]}
+        self.stacks: Dict[str, List[Tuple[int, AV]]] = {"$": [(0, dot)]}  # name -> (scope level, value)
         self.scopes: List[Set[str]] = [{"$"}]  # the names each open scope declared
+        self.loops: List[int] = []  # scope levels of the open range bodies
 
     def push(self) -> int:
         """Open a scope; returns its level."""
@@ -240,8 +243,9 @@ class _Vars:
         closed: Dict[str, AV] = {}
         while len(self.scopes) > level:
             for name in self.scopes.pop():
-                value = self.stacks[name].pop()
-                closed.setdefault(name, value)
+                closed.setdefault(name, self.stacks[name].pop()[1])
+        while self.loops and self.loops[-1] >= level:
+            self.loops.pop()
         return closed
 
     def declared(self, name: str) -> bool:
@@ -251,22 +255,31 @@ class _Vars:
         stack = self.stacks.get(name)
         if not stack:
             raise _Refused(f"undefined variable {name}")
-        return stack[-1]
+        return stack[-1][1]
 
-    def bind(self, names: Sequence[str], how: str, value: AV, union: Callable[[Iterable[AV]], AV]) -> None:
-        """Declare (``:=``, in the innermost scope) or assign (``=``, where declared: either value may be there)."""
+    def bind(self, names: Sequence[str], how: str, value: AV, scanner: "_Scanner") -> None:
+        """Declare (``:=``, in the innermost scope) or assign (``=``, where declared: either value may be there).
+
+        An assignment in a range body to a variable declared outside it runs
+        again on the next element, deriving longer paths from this value each
+        time: the value is opened, which covers them all.
+        """
+        level = len(self.scopes) - 1
         for name in names:
             stack = self.stacks.setdefault(name, [])
             if how == DECLARE:
                 if name in self.scopes[-1]:
-                    stack[-1] = value
+                    stack[-1] = (level, value)
                 else:
                     self.scopes[-1].add(name)
-                    stack.append(value)
+                    stack.append((level, value))
             elif not stack:
                 raise _Refused(f"undefined variable {name}")
             else:
-                stack[-1] = union([stack[-1], value])
+                declared_at, old = stack[-1]
+                if self.loops and declared_at < self.loops[-1]:
+                    scanner.open(value)
+                stack[-1] = (declared_at, scanner.union([old, value]))
 
 
 class _Scanner:
@@ -345,7 +358,8 @@ class _Scanner:
     def field(self, value: AV, name: str) -> AV:
         if isinstance(value, _Values):
             if value.chart_root and name == "global" and value.path:
-                return self.union([self.values_at(value.path + (name,)), self.values_at((name,))])
+                # Helm copies globals down every level: a subchart's global may come from any chart above it
+                return self.union(self.values_at(value.path[:end] + (name,)) for end in range(len(value.path) + 1))
             return self.values_at(value.path + (name,))
         if isinstance(value, _Root):
             if name == "Values":
@@ -540,7 +554,7 @@ class _Scanner:
                     raise _Refused("unexpected right paren")
                 inner = stack.pop()
                 value = self.finish(inner[2], inner[3])
-                variables.bind(inner[0], inner[1], value, self.union)
+                variables.bind(inner[0], inner[1], value, self)
                 stack[-1][2].append((_tag(inner[2], inner[0]), value))
             elif kind == PIPE:
                 if not ops:
@@ -616,7 +630,7 @@ class _Scanner:
         if word is None:
             decl, how, value = self.pipeline(tokens, 0, dot, variables)
             if decl:
-                variables.bind(decl, how, value, self.union)
+                variables.bind(decl, how, value, self)
             else:
                 self.open(value)  # printed
             return dot, 0, None
@@ -627,13 +641,14 @@ class _Scanner:
             if word == "range":
                 element = self.any_key(value)
                 if len(decl) == 2:
-                    variables.bind(decl[:1], how, None, self.union)
-                    variables.bind(decl[1:], how, element, self.union)
+                    variables.bind(decl[:1], how, None, self)
+                    variables.bind(decl[1:], how, element, self)
                 else:
-                    variables.bind(decl, how, element, self.union)
+                    variables.bind(decl, how, element, self)
                 inner = element
+                variables.loops.append(len(variables.scopes))  # the body's scope, pushed below
             else:
-                variables.bind(decl, how, value, self.union)
+                variables.bind(decl, how, value, self)
                 if word == "with":
                     inner = value
             variables.push()
@@ -648,10 +663,10 @@ class _Scanner:
             variables.push()
             for name, value in branch.items():
                 if not variables.declared(name):
-                    variables.bind([name], DECLARE, value, self.union)
+                    variables.bind([name], DECLARE, value, self)
             if len(tokens) > 1 and tokens[1].kind == KEYWORD and tokens[1].value in ("if", "with"):
                 decl, how, value = self.pipeline(tokens, 2, outer, variables)
-                variables.bind(decl, how, value, self.union)
+                variables.bind(decl, how, value, self)
                 return (value if tokens[1].value == "with" else outer), 0, None
             return outer, 0, None
         if word == "end":
