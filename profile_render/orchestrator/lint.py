@@ -284,7 +284,7 @@ def _unknown_key_findings(loaded: LoadedValues, keys: _ChartKeys) -> List[Findin
             else:
                 message = (f"{format_path(here)} is neither a default of the chart nor read by any of its templates"
                            + (" nor allowed by its schema" if keys.schema is not None else ""))
-                hint = "Helm ignores it: nothing in the chart reads it; check the key against the chart's values.yaml"
+                hint = "Helm ignores it: nothing in the chart reads it; check the key against the chart's values.yaml and templates"
             out.append(_finding("unknown-key", message, loaded, here, f"did you mean {format_path(close)}?" if close else hint))
     return sorted(out, key=lambda f: (f.line or 0, f.column or 0))
 
