@@ -123,11 +123,27 @@ def test_else_sees_outer_variables_and_the_branch_ones_go_s_parser_keeps():
     assert reached(r, "inner.b") == [False]
 
 
-def test_a_variable_walked_down_in_a_loop_opens_what_later_turns_reach():
+def test_a_variable_walked_down_in_a_loop_reads_at_any_depth():
+    # bitnami's common.warnings.resources walks "a.b.c" section names down the values this way
     r = scan('{{ $node := .Values.tree }}{{ range $key := splitList "." .Values.path }}'
-             '{{ $node = index $node $key }}{{ end }}{{ $node.leaf }}{{ $other := .Values.o }}{{ $other.x }}')
-    assert opened(r, "tree.a.b.c.leaf", "tree.a.b.anything") == [True, True]
-    assert reached(r, "o.x") == [True] and reached(r, "o.y") == [False]
+             '{{ $node = index $node $key }}{{ end }}{{ $node.leaf }}{{ if hasKey $node "flag" }}{{ end }}'
+             '{{ $other := .Values.o }}{{ $other.x }}')
+    assert reached(r, "tree.leaf", "tree.a.b.c.leaf", "tree.a.flag", "o.x") == [True] * 4
+    assert opened(r, "tree.a.b.c.leaf.x") == [True]
+    # a key only ** stands for is reached only through a key below it that matches
+    assert reached(r, "tree.a.b", "tree.a.b.other", "o.y") == [False] * 3
+    assert r.reaches_below(("tree", "a", "b"), {"c": {"leaf": 1}})
+    assert not r.reaches_below(("tree", "a", "b"), {"c": {"other": 1}})
+    assert set(r.paths()) >= {("tree",), ("o", "x")}
+
+
+def test_known_strings_from_list_and_split_index_known_keys():
+    # the shape of bitnami's common.warnings.resources: constant section names, split and walked down
+    r = scan('{{ range (list "cache.pool" "web") }}{{ $section := $.Values }}'
+             '{{ range (splitList "." .) }}{{ $section = index $section . }}{{ end }}'
+             '{{ if not (index $section "resources") }}{{ printf "%s.resources" . }}{{ end }}{{ end }}')
+    assert reached(r, "cache.pool.resources", "web.resources", "cache.pool.x.resources") == [True] * 3
+    assert reached(r, "other", "other.resources", "cache.pool.other") == [False] * 3
 
 
 def test_index_by_a_computed_key_or_number_reads_any_key():

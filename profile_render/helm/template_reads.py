@@ -47,12 +47,15 @@ from profile_render.helm.template_lex import (
     Action, Token, lex_actions,
 )
 
-__all__ = ["ANY", "ScanLimits", "TemplateReads", "scan_templates"]
+__all__ = ["ANY", "DEEP", "ScanLimits", "TemplateReads", "scan_templates"]
 
 Path = Tuple[str, ...]
 
 #: The key standing for "any key or index" in a path read (a range element, a computed index).
 ANY = "*"
+
+#: The key standing for "any number of keys, none included" (a variable walked down the values in a loop).
+DEEP = "**"
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,32 @@ class ScanLimits:
 
 
 class _Node:
-    """A node of the trie of paths read; ``open`` marks a prefix under which anything may be read."""
+    """A node of the trie of paths read; ``open`` marks a prefix under which anything may be read.
 
-    __slots__ = ("children", "open")
+    ``deep`` marks the node a :data:`DEEP` key leads to: it takes any number of keys.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("children", "open", "deep")
+
+    def __init__(self, deep: bool = False) -> None:
         self.children: Dict[str, "_Node"] = {}
         self.open = False
+        self.deep = deep
+
+
+def _deep_closure(states: List[Tuple[_Node, bool]]) -> List[Tuple[_Node, bool]]:
+    """The states plus, for each, the :data:`DEEP` node below it taking no key (deduplicated, in order)."""
+    out: Dict[Tuple[int, bool], Tuple[_Node, bool]] = {}
+    pending = list(states)
+    while pending:
+        node, inside = pending.pop(0)
+        if (id(node), inside) in out:
+            continue
+        out[(id(node), inside)] = (node, inside)
+        deep = node.children.get(DEEP)
+        if deep is not None:
+            pending.append((deep, inside))
+    return list(out.values())
 
 
 def _build_trie(reads: Iterable[Path], opened: Iterable[Path]) -> _Node:
@@ -87,7 +109,10 @@ def _build_trie(reads: Iterable[Path], opened: Iterable[Path]) -> _Node:
         for path in paths:
             node = root
             for key in path:
-                node = node.children.setdefault(key, _Node())
+                child = node.children.get(key)
+                if child is None:
+                    child = node.children[key] = _Node(deep=key == DEEP)
+                node = child
             if is_open:
                 node.open = True
     return root
@@ -113,41 +138,64 @@ class TemplateReads:
         object.__setattr__(self, "_trie", _build_trie(self.reads, self.open))
 
     def _walk(self, path: Sequence[object]) -> Tuple[bool, bool]:
-        """(reached, open) for a path: a prefix of a read, or under an open prefix."""
-        nodes = [self._trie]
-        if self._trie.open:
+        """(reached, open) for a path: a prefix of a read, or under an open prefix.
+
+        The walk keeps (node, inside) states: ``inside`` is True while a
+        :data:`DEEP` node is taking keys, and a path that ends only there is a
+        prefix only because ``DEEP`` may stand for it, which does not count.
+        """
+        states = _deep_closure([(self._trie, False)])
+        if any(node.open for node, _inside in states):
             return True, True
         for key in path:
-            following: List[_Node] = []
-            for node in nodes:
-                if isinstance(key, str):
+            following: List[Tuple[_Node, bool]] = []
+            for node, _inside in states:
+                if isinstance(key, str) and key not in (ANY, DEEP):
                     child = node.children.get(key)
                     if child is not None:
-                        following.append(child)
+                        following.append((child, False))
                 wild = node.children.get(ANY)
                 if wild is not None:
-                    following.append(wild)
-            if not following:
+                    following.append((wild, False))
+                if node.deep:
+                    following.append((node, True))
+            states = _deep_closure(following)
+            if not states:
                 return False, False
-            if any(node.open for node in following):
+            if any(node.open for node, _inside in states):
                 return True, True
-            nodes = list({id(node): node for node in following}.values())
-        return True, False
+        return any(not inside for _node, inside in states), False
 
     def reaches(self, path: Sequence[object]) -> bool:
-        """Whether a template may read the value at ``path`` (an int key is a list index)."""
+        """Whether a template may read the value at ``path`` (an int key is a list index).
+
+        A path that only :data:`DEEP` stands for is not reached by itself,
+        only through a longer path that matches (see :meth:`reaches_below`).
+        """
         return self._walk(path)[0]
+
+    def reaches_below(self, path: Sequence[object], tree: object) -> bool:
+        """Whether ``path`` or any path below it in ``tree`` (the value there: dicts are followed) is reached."""
+        pending: List[Tuple[Tuple[object, ...], object]] = [(tuple(path), tree)]
+        while pending:
+            here, value = pending.pop()
+            if self.reaches(here):
+                return True
+            if isinstance(value, dict):
+                pending.extend((here + (key,), item) for key, item in value.items())
+        return False
 
     def is_open(self, path: Sequence[object]) -> bool:
         """Whether ``path`` lies under an open prefix (anything below it may be read)."""
         return self._walk(path)[1]
 
     def paths(self) -> Iterator[Path]:
-        """Every path read or opened and each of its prefixes, cut before the first :data:`ANY` (for suggestions)."""
+        """Every path read or opened and each of its prefixes, cut before :data:`ANY` or :data:`DEEP` (for suggestions)."""
         seen: Set[Path] = set()
         for path in sorted(self.reads | self.open):
-            if ANY in path:
-                path = path[:path.index(ANY)]
+            for wild in (ANY, DEEP):
+                if wild in path:
+                    path = path[:path.index(wild)]
             for end in range(1, len(path) + 1):
                 if path[:end] not in seen:
                     seen.add(path[:end])
@@ -183,10 +231,31 @@ class _Subcharts:
 
 @dataclass(frozen=True)
 class _Dict:
-    """A ``dict`` with constant keys; ``size`` counts its nodes (it bounds the cost of hashing and comparing)."""
+    """A ``dict``: (key, value) items, key None when computed; ``size`` counts its nodes (it bounds hashing)."""
 
-    items: Tuple[Tuple[str, "AV"], ...]
+    items: Tuple[Tuple[Optional[str], "AV"], ...]
     size: int = field(default=1, compare=False)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """One of a few known strings (a constant, an element of ``list "a" "b"``, a part of ``splitList "." "a.b"``)."""
+
+    texts: FrozenSet[str]
+
+
+@dataclass(frozen=True)
+class _Template:
+    """``.Template`` of a chart's top object (``prefix`` says which chart)."""
+
+    prefix: Path
+
+
+@dataclass(frozen=True)
+class _TemplatePath:
+    """A text built from ``.Template.BasePath`` or ``.Template.Name``: the name of a template file of that chart."""
+
+    prefix: Path
 
 
 @dataclass(frozen=True)
@@ -197,7 +266,7 @@ class _Union:
     size: int = field(default=1, compare=False)
 
 
-AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union]
+AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union, _Texts, _Template, _TemplatePath]
 
 
 def _size(value: AV) -> int:
@@ -262,7 +331,7 @@ class _Vars:
 
         An assignment in a range body to a variable declared outside it runs
         again on the next element, deriving longer paths from this value each
-        time: the value is opened, which covers them all.
+        time: the value is widened to cover them all (:meth:`_Scanner.widen`).
         """
         level = len(self.scopes) - 1
         for name in names:
@@ -278,7 +347,7 @@ class _Vars:
             else:
                 declared_at, old = stack[-1]
                 if self.loops and declared_at < self.loops[-1]:
-                    scanner.open(value)
+                    value = scanner.widen(value)
                 stack[-1] = (declared_at, scanner.union([old, value]))
 
 
@@ -294,6 +363,8 @@ class _Scanner:
         self.defines: Dict[str, List[Tuple[int, int, int, int]]] = {}  # name -> (file, start, end, line)
         self.done: Set[Tuple[str, AV]] = set()
         self.contexts: Dict[str, int] = {}  # name -> contexts followed
+        self.position_files: Dict[Path, List[int]] = {}  # chart position -> its files run as templates
+        self.files_done: Set[Tuple[int, AV]] = set()  # (file, context) already run
         self.lexed: Dict[Tuple[int, int, int], List[Action]] = {}
         self.kept = 0  # characters whose actions are kept in lexed
         self.depth = 0
@@ -364,17 +435,51 @@ class _Scanner:
         if isinstance(value, _Root):
             if name == "Values":
                 return self.values_at(value.prefix, chart_root=True)
+            if name == "Template":
+                return _Template(value.prefix)
             return _Subcharts(value.prefix) if name == "Subcharts" else None
         if isinstance(value, _Subcharts):
             return _Root(value.prefix + (name,))
+        if isinstance(value, _Template):
+            return _TemplatePath(value.prefix) if name in ("BasePath", "Name") else None
         if isinstance(value, _Dict):
-            return next((item for key, item in value.items if key == name), None)
+            exact = [item for key, item in value.items if key == name][-1:]  # sprig's dict: the last one wins
+            return self.union(exact + [item for key, item in value.items if key is None])
         if isinstance(value, _Union):
             return self.union(self.field(m, name) for m in value.members)
         return None
 
+    def widen(self, value: AV) -> AV:
+        """A value standing also for whatever paths further keys below it lead to (values paths get :data:`DEEP`).
+
+        Anything else that is not a values subtree is opened (a dict's items
+        could be replaced by deeper values too).
+        """
+        members = value.members if isinstance(value, _Union) else frozenset([value])
+        out: List[AV] = []
+        for v in members:
+            if isinstance(v, _Values):
+                out.append(v if DEEP in v.path else self.values_at(v.path + (DEEP,)))
+            else:
+                self.open(v)
+                out.append(v)
+        return self.union(out)
+
+    def texts(self, op: _Op) -> Optional[FrozenSet[str]]:
+        """The strings an argument may be, when they are known."""
+        if op[0] == "c":
+            return frozenset([op[1]]) if isinstance(op[1], str) else None
+        value = self.value(op)
+        return value.texts if isinstance(value, _Texts) else None
+
+    def make_texts(self, texts: Iterable[str]) -> AV:
+        known = frozenset(texts)
+        return _Texts(known) if len(known) <= self.limits.max_value_size else None
+
     def any_key(self, value: AV) -> AV:
         """The value at a key or index not known here (a range element, ``index`` by a computed key)."""
+        if isinstance(value, _Texts):
+            return value  # an element of a list of known strings
         if isinstance(value, _Values):
             return self.values_at(value.path + (ANY,))
         if isinstance(value, _Dict):
@@ -386,12 +491,14 @@ class _Scanner:
 
     def make_dict(self, args: Sequence[_Op]) -> AV:
         values = [self.value(op) for op in args[1::2]]
-        keys = [op[1] if op[0] == "c" else None for op in args[0::2]]
-        if any(not isinstance(k, str) for k in keys):
-            for v in values:
-                self.open(v)
-            return None
-        items = tuple(zip([str(k) for k in keys], values + [None] * (len(keys) - len(values))))
+        keys: List[Optional[str]] = []
+        for op in args[0::2]:
+            if op[0] == "c" and isinstance(op[1], str):
+                keys.append(op[1])
+            else:
+                self.open(self.value(op))  # a computed key: its text is the key
+                keys.append(None)
+        items = tuple(zip(keys, values + [None] * (len(keys) - len(values))))
         size = 1 + sum(_size(v) for v in values)
         if size > self.limits.max_value_size:
             for v in values:
@@ -438,6 +545,21 @@ class _Scanner:
         finally:
             self.depth -= 1
 
+    def run_files(self, prefix: Path, context: AV) -> None:
+        """``include`` of a template file of the chart at ``prefix`` by a name built from ``.Template``."""
+        for index in self.position_files.get(prefix, ()):
+            if (index, context) in self.files_done:
+                continue
+            if self.depth >= self.limits.max_call_depth:
+                self.open(context)
+                return
+            self.files_done.add((index, context))
+            self.depth += 1
+            try:
+                self.run(index, 0, len(self.files[index][1]), 1, context)
+            finally:
+                self.depth -= 1
+
     def invoke_any(self, context: AV) -> None:
         """``include`` with a computed name: any named template may run with this context."""
         for name in sorted(self.defines):
@@ -453,6 +575,8 @@ class _Scanner:
                 self.open(extra)
             if args and args[0][0] == "c" and isinstance(args[0][1], str):
                 self.invoke(args[0][1], context)
+            elif values and isinstance(values[0], _TemplatePath):
+                self.run_files(values[0].prefix, context)  # include (print $.Template.BasePath "/x.yaml") .
             else:
                 self.invoke_any(context)
             return None
@@ -466,6 +590,21 @@ class _Scanner:
             return self.union(values)
         if name in _LOOK:
             return None
+        if name in ("list", "tuple") and args:
+            known = [self.texts(op) for op in args]
+            if all(k is not None for k in known):
+                return self.make_texts(t for k in known for t in k or ())
+        if name in ("split", "splitList", "mustSplitList") and len(args) == 2:
+            separators, texts = self.texts(args[0]), self.texts(args[1])
+            if separators is not None and texts is not None and len(separators) == 1:
+                (separator,) = separators
+                return self.make_texts(part for text in texts for part in (text.split(separator) if separator
+                                                                           else list(text)))
+        if name in ("print", "printf", "cat"):
+            paths = [v for v in values if isinstance(v, _TemplatePath)]
+            for v in values:
+                self.open(v)
+            return paths[0] if paths else None
         if name == "required":
             return values[-1] if values else None
         if name == "ternary":
@@ -499,8 +638,9 @@ class _Scanner:
 
     def index(self, value: AV, keys: Sequence[_Op]) -> AV:
         for op in keys:
-            if op[0] == "c" and isinstance(op[1], str):
-                value = self.field(value, op[1])
+            texts = self.texts(op)
+            if texts is not None and len(texts) <= self.limits.max_union:
+                value = self.union(self.field(value, text) for text in sorted(texts))
             else:
                 value = self.any_key(value)
         return value
@@ -796,10 +936,10 @@ def scan_templates(chart: Chart, *, extra_texts: Sequence[str] = (),
                         scanner.read(prefix + tuple(condition.strip().split(".")))
                 for tag in dep.tags:
                     scanner.read(("tags", tag))
-            for index in seen[id(here)]:
-                name, text = scanner.files[index]
-                if not posixpath.basename(name).startswith("_"):  # partials only define templates
-                    scanner.run(index, 0, len(text), 1, _Root(prefix))
+            scanner.position_files[prefix] = [index for index in seen[id(here)]  # partials only define templates
+                                              if not posixpath.basename(scanner.files[index][0]).startswith("_")]
+        for prefix, _here in positions:
+            scanner.run_files(prefix, _Root(prefix))
         texts: List[str] = []
         for _prefix, here in positions:
             texts.extend(_template_strings(here.values))

@@ -263,7 +263,7 @@ def _unknown_key_findings(loaded: LoadedValues, keys: _ChartKeys) -> List[Findin
             if key in base:
                 pending.append((value, base[key], here))
                 continue
-            if reads is not None and reads.reaches(here):
+            if reads is not None and (reads.reaches(here) or reads.reaches_below(here, value)):
                 if not reads.is_open(here):
                     pending.append((value, None, here))
                 continue
