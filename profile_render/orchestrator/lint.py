@@ -4,7 +4,9 @@ Lint gathers every finding instead of stopping at the first: the catalog
 checks (``catalog.py``), then, per application profile, its values file
 (Helm-readability, duplicate keys), placeholder misuse, parameter templates,
 and — when the application's chart is given — placeholders in the chart's
-defaults and profile keys the chart neither defaults nor allows by schema.
+defaults, profile keys the chart neither defaults, nor reads in a template,
+nor allows by schema, and parameter templates whose path nothing in the chart
+reaches (``helm/template_reads.py`` finds what the templates read).
 Rule ids are documented in docs/lint-rules.md; :data:`RULES` describes every
 rule lint reports (the catalog's and its own) for the reporters.
 """
@@ -242,10 +244,11 @@ class _ChartKeys:
 def _unknown_key_findings(loaded: LoadedValues, keys: _ChartKeys) -> List[Finding]:
     """``unknown-key`` for profile keys the chart does not know; ``unreachable-key`` for schema-only ones.
 
-    A key is known when the defaults have it, a template reads it (or reads
-    anything below a prefix of it) or the schema names it. Without the
-    chart's templates, an empty table default (``annotations: {}``) takes any
-    keys, as before templates were scanned.
+    A key is known when the defaults have it, a template reads it or a path
+    through it (or, for a key that only the scan's ``**`` stands for, a key
+    below it), or the schema names it. Without the chart's templates (or when
+    they cannot be followed), an empty table default (``annotations: {}``)
+    takes any keys, as before templates were scanned.
     """
     out: List[Finding] = []
     reads = keys.reads
