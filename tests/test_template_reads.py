@@ -146,6 +146,37 @@ def test_known_strings_from_list_and_split_index_known_keys():
     assert reached(r, "other", "other.resources", "cache.pool.other") == [False] * 3
 
 
+def test_an_include_printing_one_known_string_is_followed():
+    # bitnami's common.secrets.passwords.manage: a key chosen by one template, its value read by another
+    helpers = ('templates/_helpers.tpl', """
+{{- define "key" -}}
+{{- $key := first .keys -}}
+{{- range reverse .keys }}{{ if index $.context.Values . }}{{ $key = . }}{{ end }}{{ end -}}
+{{/* a comment does not count as output */}}
+{{- printf "%s" $key -}}
+{{- end -}}
+{{- define "value" -}}
+{{- $node := .context.Values -}}
+{{- range splitList "." .key }}{{ $node = index $node . }}{{ end -}}
+{{- printf "%v" $node -}}
+{{- end -}}
+{{- define "labelled" -}}name: {{ print "x" }}{{- end -}}""")
+    r = scan('{{ $k := include "key" (dict "keys" (list "auth.password" "password") "context" $) }}'
+             '{{ include "value" (dict "key" $k "context" $) }}{{ $l := include "labelled" . }}{{ index .Values $l }}',
+             files=[helpers])
+    assert opened(r, "auth.password", "password", "auth.anything.below") == [True] * 3
+    assert reached(r, "user.password") == [False]
+    # "labelled" prints text around its action: its result is not followed, so index reads any key
+    assert reached(r, "other") == [True] and opened(r, "other") == [False]
+
+
+def test_lists_of_values_are_followed_element_by_element():
+    r = scan('{{ range (list .Values.image .Values.sidecar.image) }}{{ .repository }}{{ end }}'
+             '{{ $imgs := list .Values.init.image }}{{ (first $imgs).tag }}{{ (index $imgs 0).digest }}')
+    assert reached(r, "image.repository", "sidecar.image.repository", "init.image.tag", "init.image.digest") == [True] * 4
+    assert reached(r, "image.tag", "sidecar.image.tag", "init.image.repository") == [False] * 3
+
+
 def test_index_by_a_computed_key_or_number_reads_any_key():
     r = scan("{{ index .Values.tls 0 }}{{ range $k, $_ := .Values.names }}{{ (index $.Values.ports $k).port }}{{ end }}")
     assert opened(r, "tls.0", "tls.x.y") == [True, True]

@@ -38,6 +38,7 @@ Helm would refuse to parse, or a scan over budget, gives a result with
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
@@ -238,6 +239,14 @@ class _Dict:
 
 
 @dataclass(frozen=True)
+class _List:
+    """A ``list`` of values: any element may be any of ``members``."""
+
+    members: FrozenSet["AV"]
+    size: int = field(default=1, compare=False)
+
+
+@dataclass(frozen=True)
 class _Texts:
     """One of a few known strings (a constant, an element of ``list "a" "b"``, a part of ``splitList "." "a.b"``)."""
 
@@ -266,11 +275,11 @@ class _Union:
     size: int = field(default=1, compare=False)
 
 
-AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union, _Texts, _Template, _TemplatePath]
+AV = Union[None, _Root, _Values, _Subcharts, _Dict, _Union, _List, _Texts, _Template, _TemplatePath]
 
 
 def _size(value: AV) -> int:
-    return value.size if isinstance(value, (_Dict, _Union)) else 1
+    return value.size if isinstance(value, (_Dict, _Union, _List)) else 1
 # ("v", AV) a value, ("f", AV) a dict just made (nothing else refers to it), ("c", str|int|None) a constant,
 # ("i", name) a function name.
 _Op = Tuple[str, object]
@@ -365,6 +374,8 @@ class _Scanner:
         self.contexts: Dict[str, int] = {}  # name -> contexts followed
         self.position_files: Dict[Path, List[int]] = {}  # chart position -> its files run as templates
         self.files_done: Set[Tuple[int, AV]] = set()  # (file, context) already run
+        self.results: Dict[Tuple[str, AV], AV] = {}  # what a named template printed, when known
+        self.printed: List[List[AV]] = []  # per run: the values printed, None for text or anything unknown
         self.lexed: Dict[Tuple[int, int, int], List[Action]] = {}
         self.kept = 0  # characters whose actions are kept in lexed
         self.depth = 0
@@ -398,7 +409,7 @@ class _Scanner:
                     self.opened.add(("global",))
             elif isinstance(v, _Dict):
                 pending.extend(item for _key, item in v.items)
-            elif isinstance(v, _Union):
+            elif isinstance(v, (_Union, _List)):
                 pending.extend(v.members)
 
     def union(self, values: Iterable[AV]) -> AV:
@@ -480,6 +491,8 @@ class _Scanner:
         """The value at a key or index not known here (a range element, ``index`` by a computed key)."""
         if isinstance(value, _Texts):
             return value  # an element of a list of known strings
+        if isinstance(value, _List):
+            return self.union(value.members)
         if isinstance(value, _Values):
             return self.values_at(value.path + (ANY,))
         if isinstance(value, _Dict):
@@ -515,7 +528,7 @@ class _Scanner:
                 self.tpl_roots.add(v.prefix)
             elif isinstance(v, _Dict):
                 pending.extend(item for _key, item in v.items)
-            elif isinstance(v, _Union):
+            elif isinstance(v, (_Union, _List)):
                 pending.extend(v.members)
             else:
                 self.open(v)
@@ -526,24 +539,32 @@ class _Scanner:
 
     # -- named templates
 
-    def invoke(self, name: str, context: AV) -> None:
-        """Run the named template with ``context`` as dot (once per name and context)."""
+    def invoke(self, name: str, context: AV) -> AV:
+        """Run the named template with ``context`` as dot (once per name and context); returns what it prints.
+
+        The result is tracked only when the template prints one known string
+        and nothing else (``common.utils.getKeyFromList`` prints a key name).
+        """
         spans = self.defines.get(name)
         if not spans or (name, context) in self.done:
-            return
+            return self.results.get((name, context))
         runs = self.contexts.get(name, 0)
         if self.depth >= self.limits.max_call_depth or runs >= self.limits.max_contexts_per_template:
             self.open(context)
-            return
+            return None
         self.charge(_size(context))  # hashing and comparing contexts costs their size
         self.contexts[name] = runs + 1
         self.done.add((name, context))
         self.depth += 1
+        printed: List[AV] = []
         try:
             for index, start, end, line in spans:
-                self.run(index, start, end, line, context)
+                printed.append(self.run(index, start, end, line, context))
         finally:
             self.depth -= 1
+        result = self.union(printed) if all(isinstance(v, _Texts) for v in printed) else None
+        self.results[(name, context)] = result
+        return result
 
     def run_files(self, prefix: Path, context: AV) -> None:
         """``include`` of a template file of the chart at ``prefix`` by a name built from ``.Template``."""
@@ -574,8 +595,8 @@ class _Scanner:
             for extra in values[2:]:
                 self.open(extra)
             if args and args[0][0] == "c" and isinstance(args[0][1], str):
-                self.invoke(args[0][1], context)
-            elif values and isinstance(values[0], _TemplatePath):
+                return self.invoke(args[0][1], context)
+            if values and isinstance(values[0], _TemplatePath):
                 self.run_files(values[0].prefix, context)  # include (print $.Template.BasePath "/x.yaml") .
             else:
                 self.invoke_any(context)
@@ -594,12 +615,19 @@ class _Scanner:
             known = [self.texts(op) for op in args]
             if all(k is not None for k in known):
                 return self.make_texts(t for k in known for t in k or ())
+            members = frozenset(v for v in values if v is not None)
+            size = 1 + sum(_size(v) for v in members)
+            if size <= self.limits.max_value_size:
+                return _List(members, size) if members else None
         if name in ("split", "splitList", "mustSplitList") and len(args) == 2:
             separators, texts = self.texts(args[0]), self.texts(args[1])
             if separators is not None and texts is not None and len(separators) == 1:
                 (separator,) = separators
                 return self.make_texts(part for text in texts for part in (text.split(separator) if separator
                                                                            else list(text)))
+        if name in ("print", "printf") and len(args) == 1 + (name == "printf") and isinstance(values[-1], _Texts) \
+                and (name == "print" or args[0] in (("c", "%s"), ("c", "%v"))):
+            return values[-1]  # printf "%s" of one known string is that string
         if name in ("print", "printf", "cat"):
             paths = [v for v in values if isinstance(v, _TemplatePath)]
             for v in values:
@@ -733,14 +761,36 @@ class _Scanner:
         self.lexed[key] = kept
         return kept
 
-    def run(self, index: int, start: int, end: int, line: int, dot: AV) -> None:
-        """Follow the actions of ``files[index][start:end]`` with ``dot`` as the starting context."""
-        name, _text = self.files[index]
+    def run(self, index: int, start: int, end: int, line: int, dot: AV) -> AV:
+        """Follow the actions of ``files[index][start:end]`` with ``dot`` as the starting context.
+
+        Returns what the run prints when that is one known string and nothing
+        else (white space and comments aside), None otherwise.
+        """
+        self.printed.append([])
+        try:
+            self.follow(index, start, end, line, dot)
+            printed = self.printed[-1]
+        finally:
+            self.printed.pop()
+        return printed[0] if len(printed) == 1 and isinstance(printed[0], _Texts) else None
+
+    def note_printed(self, value: AV) -> None:
+        """Record a value the current run prints (two are enough to know its output is not one known string)."""
+        if len(self.printed[-1]) < 2:
+            self.printed[-1].append(value)
+
+    def follow(self, index: int, start: int, end: int, line: int, dot: AV) -> None:
+        name, text = self.files[index]
         variables = _Vars(dot)
         frames: List[Tuple[AV, int]] = []  # (dot outside, level of the control's own scope)
         skip = 0
         block: Optional[Tuple[str, AV]] = None
+        previous = start
         for action in self.actions(index, start, end, line):
+            if len(self.printed[-1]) < 2 and _COMMENT.sub("", text[previous:action.start]).strip():
+                self.note_printed(None)  # literal text is printed too
+            previous = action.end
             self.charge(len(action.tokens) + 1)
             if action.broken:
                 raise _Refused(f"{name}:{action.line}: {action.broken}")
@@ -755,7 +805,7 @@ class _Scanner:
                     elif word == "end":
                         skip -= 1
                         if not skip and block is not None:
-                            self.invoke(*block)
+                            self.note_printed(self.invoke(*block))
                             block = None
                     continue
                 dot, skip, block = self.step(tokens, word, dot, variables, frames)
@@ -763,6 +813,8 @@ class _Scanner:
                 raise _Refused(f"{name}:{action.line}: {exc}") from None
         if frames or skip:
             raise _Refused(f"{name}: unexpected EOF (an action is not closed by {{{{ end }}}})")
+        if len(self.printed[-1]) < 2 and _COMMENT.sub("", text[previous:end]).strip():
+            self.note_printed(None)
 
     def step(self, tokens: Sequence[Token], word: Optional[object], dot: AV, variables: _Vars,
              frames: List[Tuple[AV, int]]) -> Tuple[AV, int, Optional[Tuple[str, AV]]]:
@@ -773,6 +825,7 @@ class _Scanner:
                 variables.bind(decl, how, value, self)
             else:
                 self.open(value)  # printed
+                self.note_printed(value)
             return dot, 0, None
         if word in ("if", "with", "range"):
             frames.append((dot, variables.push()))
@@ -821,10 +874,13 @@ class _Scanner:
             name = str(tokens[1].value)
             context = self.pipeline(tokens, 2, dot, variables)[2] if len(tokens) > 2 else None
             if word == "template":
-                self.invoke(name, context)
+                self.note_printed(self.invoke(name, context))
                 return dot, 0, None
             return dot, 1, ((name, context) if word == "block" else None)
         return dot, 0, None  # break, continue
+
+
+_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
 
 
 def _tag(ops: Sequence[_Op], declared: Sequence[str]) -> str:
