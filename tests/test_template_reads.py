@@ -156,9 +156,9 @@ def test_an_include_printing_one_known_string_is_followed():
 {{- printf "%s" $key -}}
 {{- end -}}
 {{- define "value" -}}
-{{- $node := .context.Values -}}
-{{- range splitList "." .key }}{{ $node = index $node . }}{{ end -}}
-{{- printf "%v" $node -}}
+{{- $value := "" -}}{{- $node := .context.Values -}}
+{{- range splitList "." .key }}{{ $value = index $node . }}{{ $node = $value }}{{ end -}}
+{{- printf "%v" $value -}}
 {{- end -}}
 {{- define "labelled" -}}name: {{ print "x" }}{{- end -}}""")
     r = scan('{{ $k := include "key" (dict "keys" (list "auth.password" "password") "context" $) }}'
