@@ -30,7 +30,7 @@ class ScanLimits:
     max_paren_depth: int = 1_000
     max_work: int = 3_000_000  # tokens evaluated plus characters lexed / 8, named-template runs included
     max_call_depth: int = 32
-    max_contexts_per_template: int = 256  # distinct contexts a named template is followed with; later ones are opened
+    max_contexts_per_template: int = 1_024  # distinct contexts a named template is followed with; later ones are opened
     max_path_length: int = 64
     max_union: int = 16
     max_value_size: int = 64  # nodes of one abstract value (a dict of dicts of ...), shared parts counted each time
