@@ -4,10 +4,11 @@ Only what decides values is read: ``Chart.yaml`` (name, version, declared
 dependencies), ``requirements.yaml`` (which Helm still reads over
 ``Chart.yaml``), ``values.yaml``, ``values.schema.json`` (kept as bytes for
 later validation) and subcharts under ``charts/`` (directories or ``.tgz``
-archives). Templates are never read; nothing is fetched from the network.
-Every file goes through the safe reader (:mod:`profile_render.files`: regular
-files only, capped reads), and the whole chart tree is loaded under the limits
-of :class:`ArchiveLimits` (bytes, members, charts, nesting depth; see
+archives). Files under ``templates/`` are kept as text (``Chart.templates``,
+for lint's scan of what they read), never rendered; nothing is fetched from the
+network. Every file goes through the safe reader (:mod:`profile_render.files`:
+regular files only, capped reads), and the whole chart tree is loaded under the
+limits of :class:`ArchiveLimits` (bytes, members, charts, nesting depth; see
 :mod:`profile_render.helm.archive`). ``.helmignore`` is matched in linear time
 (:mod:`profile_render.helm.ignore`).
 
@@ -78,6 +79,8 @@ class Chart:
     schema: Optional[bytes] = field(default=None, repr=False, compare=False)
     warnings: Tuple[Any, ...] = field(default=(), repr=False, compare=False)
     chart_type: str = ""  # Chart.yaml's type: "", "application" or "library"
+    # (name, text) of each file under templates/; None when not known (a bare values file)
+    templates: Optional[Tuple[Tuple[str, str], ...]] = field(default=None, repr=False, compare=False)
 
     def with_changes(self, **changes: Any) -> "Chart":
         """A copy of this chart with some fields replaced."""
@@ -163,10 +166,14 @@ class _Files:
 _VALUE_FILES = ("Chart.yaml", "values.yaml", "values.schema.json", "requirements.yaml")
 
 
+_TEMPLATE_FILE = re.compile(r"(?:charts/[^/]+/)*templates/")
+
+
 def _wanted(rel: str) -> bool:
-    """Whether a chart file's contents are needed (values-deciding files and subchart archives)."""
+    """Whether a chart file's contents are needed (values-deciding files, templates and subchart archives)."""
     base = posixpath.basename(rel)
-    return base in _VALUE_FILES or (rel.startswith("charts/") and base.endswith(".tgz"))
+    return (base in _VALUE_FILES or (rel.startswith("charts/") and base.endswith(".tgz"))
+            or _TEMPLATE_FILE.match(rel) is not None)
 
 
 def _file_cap(limits: ArchiveLimits) -> Cap:
@@ -566,6 +573,8 @@ def _build(node: _Node, values_limits: Optional[Limits], budget: ChartBudget) ->
         schema=files.get("values.schema.json"),
         warnings=tuple(warnings),
         chart_type=meta.get("type", ""),
+        templates=tuple((name, data.decode("utf-8", errors="replace")) for name, data in sorted(files.files.items())
+                        if name.startswith("templates/")),
     )
 
 

@@ -4,7 +4,9 @@ Lint gathers every finding instead of stopping at the first: the catalog
 checks (``catalog.py``), then, per application profile, its values file
 (Helm-readability, duplicate keys), placeholder misuse, parameter templates,
 and — when the application's chart is given — placeholders in the chart's
-defaults and profile keys the chart neither defaults nor allows by schema.
+defaults, profile keys the chart neither defaults, nor reads in a template,
+nor allows by schema, and parameter templates whose path nothing in the chart
+reaches (``helm/template_reads.py`` finds what the templates read).
 Rule ids are documented in docs/lint-rules.md; :data:`RULES` describes every
 rule lint reports (the catalog's and its own) for the reporters.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
@@ -21,6 +24,7 @@ from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, Profil
 from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.files import FileError, FileTooLargeError
 from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
+from profile_render.helm.template_reads import TemplateReads, scan_templates
 from profile_render.errors import ProfileRenderError, format_path
 from profile_render.problems import ERROR, SEVERITIES, WARNING, Finding, Rule
 from profile_render.report import report
@@ -70,7 +74,9 @@ _OWN: Dict[str, Tuple[str, str]] = {
     "prehook-without-credential": (WARNING, "%PreHookCredential% without %GeneratedDockerCredential% in the same "
                                             "profile"),
     "placeholder-unsatisfiable": (ERROR, "a placeholder the package's registries cannot satisfy"),
-    "unknown-key": (WARNING, "a profile key the chart neither defaults nor allows by schema"),
+    "unknown-key": (WARNING, "a profile key the chart neither defaults, nor reads in a template, nor allows by schema"),
+    "unreachable-key": (WARNING, "a profile key or parameter template path that neither the chart's defaults nor any "
+                                 "of its templates reach"),
     "parameter-template": (ERROR, "an invalid parameter template"),
     "parameter-path-missing": (WARNING, "a parameter template whose name is not a path of the profile's values"),
     "parameter-type-mismatch": (WARNING, "a parameter template whose declared type differs from the profile "
@@ -173,29 +179,145 @@ def _schema_allows(schema: Any, path: Tuple[Any, ...]) -> Optional[bool]:
     return True
 
 
-def _unknown_key_findings(loaded: LoadedValues, defaults: Dict[str, Any], schema: Any) -> List[Finding]:
-    out: List[Finding] = []
+_SEPARATORS = re.compile(r"[\s._/-]+")
+_MAX_SUGGESTIONS = 100  # difflib runs per chart; later findings get no "did you mean"
 
-    def visit(tree: Any, base: Any, path: Tuple[Any, ...]) -> None:
-        if not isinstance(tree, dict) or not isinstance(base, dict):
-            return
-        if not base and path:
-            return  # an empty table default ({}) takes any keys (annotations, labels ...)
+
+def _normalized(path: Sequence[Any]) -> str:
+    """A value path compared loosely: keys run together, case and separators ignored (a.b_c ~ ABc)."""
+    return _SEPARATORS.sub("", "".join(str(part) for part in path)).lower()
+
+
+class _ChartKeys:
+    """What a chart can take: its defaults, what its templates read (when known) and its schema."""
+
+    def __init__(self, chart: Chart, defaults: Dict[str, Any], reads: Optional[TemplateReads]) -> None:
+        self.chart = chart
+        self.defaults = defaults
+        self.reads = reads if reads is not None and reads.complete else None
+        self.schema: Any = None
+        if chart.schema:
+            try:
+                self.schema = json.loads(chart.schema)
+            except ValueError:
+                self.schema = None
+        self._index: Optional[Dict[str, Tuple[Any, ...]]] = None
+        self._suggestions = _MAX_SUGGESTIONS
+
+    def for_values(self, data: Any) -> "_ChartKeys":
+        """These keys, or, when a template runs ``tpl`` on the values, the keys with the values' own templates read."""
+        if self.reads is None or not self.reads.tpl_roots:
+            return self
+        texts = [text for _path, text, is_key in _strings(data) if not is_key and "{{" in text]
+        if not texts:
+            return self
+        return _ChartKeys(self.chart, self.defaults, scan_templates(self.chart, extra_texts=texts))
+
+    def reached(self, path: Tuple[Any, ...]) -> bool:
+        """Whether the defaults have the path or a template reads it (False when the templates are unknown)."""
+        return walk(self.defaults, path)[0] or (self.reads is not None and self.reads.reaches(path))
+
+    def suggest(self, path: Tuple[Any, ...]) -> Optional[Tuple[Any, ...]]:
+        """The known path closest to ``path`` (defaults and template reads, compared by :func:`_normalized`)."""
+        if self._suggestions <= 0:
+            return None
+        self._suggestions -= 1
+        if self._index is None:
+            index: Dict[str, Tuple[Any, ...]] = {}
+            pending: List[Tuple[Tuple[Any, ...], Any]] = [((), self.defaults)]
+            while pending:
+                where, tree = pending.pop(0)
+                if isinstance(tree, dict):
+                    for key, value in tree.items():
+                        index.setdefault(_normalized(where + (key,)), where + (key,))
+                        pending.append((where + (key,), value))
+            for read in self.reads.paths() if self.reads is not None else ():
+                index.setdefault(_normalized(read), read)
+            self._index = index
+        wanted = _normalized(path)
+        exact = self._index.get(wanted)
+        if exact is not None and exact != path:
+            return exact
+        close = difflib.get_close_matches(wanted, [k for k, v in self._index.items() if v != path], n=1, cutoff=0.75)
+        if close:
+            return self._index[close[0]]
+        leaf = _normalized(path[-1:])  # the same last key elsewhere (greeting -> tutorialServer.greeting)
+        same = [v for v in self._index.values() if v != path and _normalized(v[-1:]) == leaf]
+        return min(same, key=lambda v: (len(v), _normalized(v))) if same else None
+
+
+def _unknown_key_findings(loaded: LoadedValues, keys: _ChartKeys) -> List[Finding]:
+    """``unknown-key`` for profile keys the chart does not know; ``unreachable-key`` for schema-only ones.
+
+    A key is known when the defaults have it, a template reads it or a path
+    through it (or, for a key that only the scan's ``**`` stands for, a key
+    below it), or the schema names it. Without the chart's templates (or when
+    they cannot be followed), an empty table default (``annotations: {}``)
+    takes any keys, as before templates were scanned.
+    """
+    out: List[Finding] = []
+    reads = keys.reads
+    pending: List[Tuple[Any, Any, Tuple[Any, ...]]] = [(loaded.data, keys.defaults, ())]
+    while pending:
+        tree, base, path = pending.pop()
+        if not isinstance(tree, dict):
+            continue
+        if not isinstance(base, dict) or (not base and path):
+            if reads is None:
+                continue  # a non-table default, or an empty table default (annotations: {}) that takes any keys
+            base = {}
         for key, value in tree.items():
             here = path + (key,)
             if key in base:
-                visit(value, base[key], here)
+                pending.append((value, base[key], here))
                 continue
-            allowed = _schema_allows(schema, here) if schema is not None else None
+            if reads is not None and (reads.reaches(here) or reads.reaches_below(here, value)):
+                if not reads.is_open(here):
+                    pending.append((value, None, here))
+                continue
+            allowed = _schema_allows(keys.schema, here) if keys.schema is not None else None
+            if allowed and reads is None:
+                continue
+            close = keys.suggest(here)
             if allowed:
+                out.append(_finding(
+                    "unreachable-key", f"{format_path(here)} is allowed by the chart's schema, but neither a default of "
+                                       "the chart nor read by any of its templates", loaded, here,
+                    f"did you mean {format_path(close)}?" if close else
+                    "Helm accepts it, but nothing in the chart uses it; check the key against the chart's templates"))
                 continue
-            close = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
-            hint = (f"did you mean {format_path(path + (close[0],))}?" if close
-                    else "the chart never reads it unless a template does so without a default; check the chart's values.yaml")
-            out.append(_finding("unknown-key", f"{format_path(here)} is neither a default of the chart nor allowed by its schema",
-                                loaded, here, hint))
+            if reads is None:
+                message = f"{format_path(here)} is neither a default of the chart nor allowed by its schema"
+                hint = "the chart never reads it unless a template does so without a default; check the chart's values.yaml"
+            else:
+                message = (f"{format_path(here)} is neither a default of the chart nor read by any of its templates"
+                           + (" nor allowed by its schema" if keys.schema is not None else ""))
+                hint = "Helm ignores it: nothing in the chart reads it; check the key against the chart's values.yaml and templates"
+            out.append(_finding("unknown-key", message, loaded, here, f"did you mean {format_path(close)}?" if close else hint))
+    return sorted(out, key=lambda f: (f.line or 0, f.column or 0))
 
-    visit(loaded.data, defaults, ())
+
+def _unreachable_parameter_findings(profile: ProfileSpec, keys: _ChartKeys) -> List[Finding]:
+    """``unreachable-key`` for parameter templates (deployment overrides) setting a path the chart never reaches."""
+    from profile_render.orchestrator.package import parameter_templates_of
+
+    out: List[Finding] = []
+    if keys.reads is None:
+        return out
+    for template in parameter_templates_of(profile):
+        try:
+            path = template.path
+        except ProfileRenderError:
+            continue  # parameter-template reports it
+        if not path or keys.reached(path):
+            continue
+        close = keys.suggest(path)
+        out.append(Finding(
+            "unreachable-key", WARNING,
+            f"parameter template {template.name!r} sets {format_path(path)}, which neither the chart's defaults nor "
+            "any of its templates reach", template.source, template.line, template.column, None,
+            f"did you mean {format_path(close)!r}? A template's name is the full dotted value path" if close else
+            "a value given for it at deployment is ignored; name the template after a value path the chart reads"))
     return out
 
 
@@ -265,12 +387,14 @@ def lint(
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
+    chart_keys: Dict[str, _ChartKeys] = {}
     for name, chart_path in charts.items():
         try:
             chart = load_chart(chart_path, archive_limits=archive_limits)
             from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
+            chart_keys[name] = _ChartKeys(chart, loaded_charts[name][1], scan_templates(chart))
         except ProfileRenderError as exc:
             findings.append(exc.diagnostic.evolve(rule="chart-invalid", source=exc.source or str(chart_path),
                                                   path=None))
@@ -286,6 +410,7 @@ def lint(
     seen_files: Set[str] = set()
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
         for profile in app.profiles:
+            known = chart_keys.get(app_name) if app_name is not None else None
             loaded: Optional[LoadedValues] = None
             if profile.values_path is not None:
                 key = str(profile.values_path)
@@ -299,20 +424,17 @@ def lint(
                     if key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
+                    if known is not None:
+                        known = known.for_values(loaded.data)
                     if key not in seen_files:
                         findings.extend(w.evolve(rule="duplicate-key") for w in loaded.warnings)
                         findings.extend(_placeholder_findings(loaded, app, catalog, placeholders))
-                        if app_name in loaded_charts:
-                            chart, defaults = loaded_charts[app_name]
-                            schema = None
-                            if chart.schema:
-                                try:
-                                    schema = json.loads(chart.schema)
-                                except ValueError:
-                                    schema = None
-                            findings.extend(_unknown_key_findings(loaded, defaults, schema))
+                        if known is not None:
+                            findings.extend(_unknown_key_findings(loaded, known))
                 seen_files.add(key)
             findings.extend(_parameter_findings(profile, loaded))
+            if known is not None:
+                findings.extend(_unreachable_parameter_findings(profile, known))
     unique = []
     keys = set()
     for f in findings:
