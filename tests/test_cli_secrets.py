@@ -89,7 +89,8 @@ def test_the_password_file_argument_is_never_echoed(capsys):
     code, out, err = run(render_args("--registry-password-file", CANARY), capsys)
     assert code == 1 and out == ""
     assert CANARY not in err
-    assert err.startswith("profile-render: error: --registry-password-file: the registry password file does not exist")
+    assert err.startswith("profile-render: error: --registry-password-file: cannot read the registry password file: "
+                          "it does not exist")
     code, _, err = run(render_args(f"--registry-password-file={CANARY}"), capsys)
     assert code == 1 and CANARY not in err
 
