@@ -134,14 +134,30 @@ def _typed(text: str, as_string: bool) -> object:
     if text == "0":
         return 0
     if text and text[0] != "0" and _DECIMAL.fullmatch(text):
-        number = int(text)
-        if _INT64_MIN <= number <= _INT64_MAX:
+        number = _int64(text)
+        if number is not None:
             return number
     return text
 
 
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+def _int64(text: str) -> Optional[int]:
+    """The value of a decimal integer text (already matched by ``_DECIMAL``) if it fits int64, else None.
+
+    Like Go's ``strconv.ParseInt(text, 10, 64)``; text too long to fit is
+    recognised by its length, never converted (so any length costs linear time).
+    """
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 19:
+        return None
+    number = int(text)
+    return number if _INT64_MIN <= number <= _INT64_MAX else None
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message; a long text is cut to its first ``limit`` characters and its length."""
+    if len(text) <= limit:
+        return json.dumps(text, ensure_ascii=False)
+    return f"{json.dumps(text[:limit], ensure_ascii=False)}... ({len(text):,} characters)"
 
 
 class _Parser:
@@ -214,8 +230,8 @@ class _Parser:
                 start + 1,
                 "write a list index as a decimal number, e.g. name[0]; escape a literal bracket in a key as \\[",
             )
-        number = int(raw)
-        if not _INT64_MIN <= number <= _INT64_MAX:
+        number = _int64(raw)
+        if number is None:
             raise self._error(
                 f"index {_quote(raw)} is out of range",
                 start + 1,

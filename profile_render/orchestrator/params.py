@@ -115,7 +115,7 @@ def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
         elif isinstance(text, str) and _NUMBER.fullmatch(text):
             number = float(text)
             if number.is_integer() and abs(number) <= 2**53 and "e" not in text.lower() and "." not in text:
-                return int(text)
+                return int(number)  # exact (at most 2**53); int(text) would refuse thousands of leading zeros
             return number
         raise _template_error(template, f"parameter {template.name!r} is a number, but {shown} is not",
                               "give an integer or a decimal such as 3 or 2.5")

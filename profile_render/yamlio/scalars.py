@@ -21,7 +21,7 @@ import math
 import re
 import struct
 from decimal import Decimal
-from typing import Any, Dict, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 __all__ = [
     "Reject",
@@ -36,6 +36,7 @@ __all__ = [
     "format_go_float",
     "format_float32_key",
     "go_string",
+    "quoted_excerpt",
     "TIMESTAMP_TAG",
 ]
 
@@ -78,23 +79,46 @@ _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")
 _TIMESTAMP_PREFIX = re.compile(r"[0-9]{4}-")
 
 
-def go_int(text: str) -> int:
-    """The integer Go's ``strconv.ParseInt(text, 0, 64)`` syntax denotes (text already matched as Go integer syntax)."""
+# Digits (leading zeros dropped) that can still fit 64 bits, per base; longer text is out of range without
+# converting it (Python refuses to convert more than 4,300 decimal digits, and nothing longer can fit).
+_MAX_DIGITS = {16: 16, 8: 22, 2: 64, 10: 20}
+
+
+def quoted_excerpt(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message; a long text is cut to its first ``limit`` characters and its length."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+def go_int(text: str) -> Optional[int]:
+    """The integer Go's ``strconv.ParseInt(text, 0, 64)`` syntax denotes, or None when it needs more than 64 bits.
+
+    ``text`` has already matched Go's integer syntax. Out-of-range text is
+    recognised by its length, so a scalar of any length costs time linear in
+    its length and never reaches ``int()`` with more digits than 64 bits hold.
+    """
     sign = 1
     body = text
     if body[0] in "+-":
         sign = -1 if body[0] == "-" else 1
         body = body[1:]
+    base = 10
     if len(body) > 1 and body[0] == "0":
         p = body[1]
         if p in "xX":
-            return sign * int(body[2:], 16)
-        if p in "oO":
-            return sign * int(body[2:], 8)
-        if p in "bB":
-            return sign * int(body[2:], 2)
-        return sign * int(body[1:], 8)
-    return sign * int(body)
+            base, body = 16, body[2:]
+        elif p in "oO":
+            base, body = 8, body[2:]
+        elif p in "bB":
+            base, body = 2, body[2:]
+        else:
+            base, body = 8, body[1:]
+    body = body.lstrip("0") or "0"
+    if len(body) > _MAX_DIGITS[base]:
+        return None
+    value = int(body, base)
+    return -value if sign < 0 else value
 
 
 def as_float64(number: Union[int, float]) -> Union[int, float]:
@@ -136,7 +160,7 @@ def _resolve_number(text: str) -> Any:
     plain = text.replace("_", "") if "_" in text else text
     if _GO_INT.match(plain):
         value = go_int(plain)
-        if _INT64_MIN <= value <= _UINT64_MAX:
+        if value is not None and _INT64_MIN <= value <= _UINT64_MAX:
             return as_float64(value)
         # out of 64-bit range: Go falls through to the float syntax, then gives up
         if _GO_FLOAT.match(plain):
@@ -222,9 +246,11 @@ def resolve_exact(text: str, tag: str = "") -> Tuple[str, Any]:
     plain = text.replace("_", "") if "_" in text else text
     if _GO_INT.match(plain):
         value = go_int(plain)
-        if _INT64_MIN <= value <= _INT64_MAX:
+        if value is None:
+            pass  # beyond 64 bits: Go tries the float syntax next
+        elif _INT64_MIN <= value <= _INT64_MAX:
             return "int", value
-        if 0 <= value <= _UINT64_MAX and plain[0] != "+":  # ParseUint takes no sign
+        elif 0 <= value <= _UINT64_MAX and plain[0] != "+":  # ParseUint takes no sign
             return "uint", value
     if _GO_FLOAT.match(plain):
         f = float(plain)
