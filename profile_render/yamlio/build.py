@@ -108,7 +108,7 @@ def read_documents(
     of ``rules.errors``, located.
     """
     if budget is None:
-        budget = NodeBudget(limits.max_nodes)
+        budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     try:
         parser = event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
                               max_depth=limits.max_depth)
@@ -157,7 +157,7 @@ class _Builder:
         events = self.events
         nodes = len(events) if parsed.truncated else len(events) - 2 - parsed.collections
         if parsed.aliases or nodes > budget.remaining:
-            nodes = self.link(budget.remaining)
+            nodes = self.link(budget)
         budget.remaining -= nodes
         try:
             value = self.node(1, 0, ())[0]
@@ -193,21 +193,25 @@ class _Builder:
                             event, self.rules.limit_hint("flatten the structure", "max_depth"), path)
 
     # -- aliases and budgets ----------------------------------------------------
-    def link(self, remaining: int) -> int:
+    def link(self, budget: NodeBudget) -> int:
         """Point every alias at its anchor's events and measure the document; returns the nodes it builds.
 
         One pass in document order: an alias must name an anchor defined
         before it and already complete (else it is undefined or recursive);
         a collection whose expanded size exceeds the distinct nodes seen so
         far by more than ``max_alias_expansion`` is an alias bomb; the nodes
-        built, aliases expanded, must stay within ``remaining``.
+        built, aliases expanded, must stay within ``budget.remaining``, and
+        the bytes of scalar text aliases repeat within ``budget.alias_bytes``
+        (which this takes from).
         """
         events = self.events
         errors = self.rules.errors
+        remaining = budget.remaining
         limit = self.limits.max_alias_expansion
+        bytes_left = budget.alias_bytes
         anchors: Dict[str, int] = {}
-        sizes: Dict[int, int] = {}
-        stack: List[List[int]] = []  # [start index, expanded size so far] of each open collection
+        sizes: Dict[int, Tuple[int, int]] = {}  # anchored node -> (nodes, bytes of scalar text), expanded
+        stack: List[List[int]] = []  # [start index, expanded size so far, bytes so far] of each open collection
         unique = built = 0
         for index, event in enumerate(events):
             cls = event.__class__
@@ -216,15 +220,17 @@ class _Builder:
                 built += 1
                 if event.anchor is not None:
                     anchors[event.anchor] = index
-                stack.append([index, 1])
+                stack.append([index, 1, 0])
                 size = 0
+                nbytes = 0
             elif cls is ScalarEvent:
                 unique += 1
                 built += 1
                 size = 1
+                nbytes = len(event.value)
                 if event.anchor is not None:
                     anchors[event.anchor] = index
-                    sizes[index] = 1
+                    sizes[index] = (1, nbytes)
             elif cls is AliasEvent:
                 target = anchors.get(event.anchor)
                 if target is None:
@@ -235,12 +241,18 @@ class _Builder:
                     raise self.located(errors.type, "recursive alias: an anchored node refers to itself",
                                        events[target], self.rules.tree_hint, None)
                 self.targets[index] = target
-                size = known
+                size, nbytes = known
                 built += size
+                if bytes_left is not None:
+                    bytes_left -= nbytes
+                    if bytes_left < 0:
+                        raise self.located(
+                            errors.limit, f"aliases repeat more than {budget.alias_bytes:,} bytes of text", event,
+                            self.rules.limit_hint("reduce the aliasing of long values", "max_alias_bytes"), None)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                start, size = stack.pop()
+                start, size, nbytes = stack.pop()
                 if events[start].anchor is not None:
-                    sizes[start] = size
+                    sizes[start] = (size, nbytes)
             else:
                 continue  # the document's start and end
             if built > remaining:
@@ -252,11 +264,13 @@ class _Builder:
             if size and stack:
                 top = stack[-1]
                 top[1] += size
+                top[2] += nbytes
                 if top[1] - unique > limit:
                     raise self.located(
                         errors.limit, f"aliases expand to more than {limit:,} nodes", events[top[0]],
                         self.rules.limit_hint("this looks like an alias bomb; reduce the aliasing",
                                               "max_alias_expansion"), None)
+        budget.alias_bytes = bytes_left
         return built
 
     def marked(self, index: int) -> Any:

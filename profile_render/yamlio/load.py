@@ -148,7 +148,7 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
     Duplicate keys are added to ``warnings``.
     """
     pieces = split_helm_documents(text, source) if split else ([(0, text)] if text else [])
-    budget = NodeBudget(limits.max_nodes)
+    budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     documents: List[Document] = []
     for offset, chunk in pieces:
         for document in read_documents(chunk, rules=VALUES_RULES, source=source, limits=limits, first_only=True,
