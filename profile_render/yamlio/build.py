@@ -35,6 +35,7 @@ from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, E
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
 from profile_render.yamlio.policy import CATALOG, HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, read_streamed
 
 __all__ = ["Path", "DuplicateKey", "Document", "ReadRules", "VALUES_RULES", "CATALOG_RULES", "read_documents"]
 
@@ -99,22 +100,37 @@ def read_documents(
     use_libyaml: bool = True,
     line_offset: int = 0,
     budget: Optional[NodeBudget] = None,
+    shallow: bool = False,
 ) -> List[Document]:
     """Read every document of a YAML text (only the first with ``first_only``) into :class:`Document` objects.
 
     ``source`` names the text in errors, whose first line is line
     ``line_offset`` of it (0-based). ``budget`` is the nodes still allowed
-    when several texts share ``limits.max_nodes``. Every problem raises one
-    of ``rules.errors``, located.
+    when several texts share ``limits.max_nodes``; ``shallow`` that the
+    depth guard already passed a text holding this one. Every problem raises
+    one of ``rules.errors``, located.
     """
     if budget is None:
         budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
-    try:
-        parser = event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
-                              max_depth=limits.max_depth)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
-                         placeholder_hint=rules.placeholder_hint) from None
+    if "&" not in text or not ANCHOR_LIKE.search(text):
+        # No anchor, so (nearly always) nothing the streaming builder gives up on.
+        parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
+        try:
+            streamed, built = read_streamed(parser, policy=rules.policy, max_depth=limits.max_depth,
+                                            first_only=first_only, positions=positions, line_offset=line_offset,
+                                            nodes_left=budget.remaining)
+        except Fallback:
+            pass
+        except yaml.YAMLError as exc:
+            raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
+                             placeholder_hint=rules.placeholder_hint) from None
+        else:
+            budget.remaining -= built
+            return [Document(value, line, column, places, [DuplicateKey(*d) for d in repeated])
+                    for value, line, column, places, repeated in streamed]
+        finally:
+            parser.dispose()
+    parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
     documents: List[Document] = []
     try:
         for parsed in iter_documents(parser, limits.max_depth):
@@ -130,6 +146,17 @@ def read_documents(
     finally:
         parser.dispose()
     return documents
+
+
+def _parser(text: str, rules: ReadRules, source: str, limits: Limits, use_libyaml: bool, line_offset: int,
+            shallow: bool) -> Any:
+    """The event parser for ``text`` (:func:`~profile_render.yamlio.parse.event_parser`), its errors located."""
+    try:
+        return event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
+                            max_depth=limits.max_depth, shallow=shallow)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
+                         placeholder_hint=rules.placeholder_hint) from None
 
 
 class _Builder:

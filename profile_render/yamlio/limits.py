@@ -102,7 +102,10 @@ def deep_nesting_suspected(text: str, max_depth: int) -> bool:
 
     Nesting is flow nesting (brackets) plus block nesting (indentation): a
     text deeper than the limit has flow brackets open more than half of it
-    deep, or a line indented more than about half of it. Brackets inside
+    deep, or a line indented more than about half of it. A text not
+    suspected holds no part that is (bracket depth and line indentation are
+    never greater in a part than in the whole), so a caller may check a
+    whole text once for all its parts. Brackets inside
     quotes or comments are counted too; that can only raise false alarms,
     or, where a quoted closing bracket hides real depth, leave the check to
     the event reader, which enforces the limit exactly either way.

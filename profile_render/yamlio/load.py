@@ -51,7 +51,8 @@ from profile_render.errors import (
 )
 from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
-from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size
+from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
+from profile_render.yamlio.parse import GUARD_FLOOR
 
 __all__ = [
     "Limits",
@@ -150,10 +151,12 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
     pieces = split_helm_documents(text, source) if split else ([(0, text)] if text else [])
     budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     documents: List[Document] = []
+    # One look at the whole text answers the depth guard for every piece (see deep_nesting_suspected).
+    shallow = len(pieces) > 1 and not deep_nesting_suspected(text, max(limits.max_depth, GUARD_FLOOR))
     for offset, chunk in pieces:
         for document in read_documents(chunk, rules=VALUES_RULES, source=source, limits=limits, first_only=True,
                                        positions=positions, use_libyaml=use_libyaml, line_offset=offset,
-                                       budget=budget):
+                                       budget=budget, shallow=shallow):
             warnings.extend(_duplicate_warning(d, source) for d in document.duplicates)
             documents.append(document)
     return documents

@@ -96,16 +96,18 @@ class GoV2EventParser(EventParser):
 GUARD_FLOOR = 100
 
 
-def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int) -> Any:
+def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int, shallow: bool = False) -> Any:
     """The fastest parser that reads ``text`` as the reference does and that the depth guard lets near it.
 
     ``go_v2`` asks for go-yaml v2's scanning (values, manifests); without it
-    PyYAML's own scanner stands in for libyaml (catalog files). Creating the
-    pure-Python parser checks the text's characters, so this may raise
-    :class:`yaml.YAMLError`.
+    PyYAML's own scanner stands in for libyaml (catalog files). ``shallow``
+    says the caller already knows the depth guard passes the text (it passed
+    a text holding this one: see :func:`~profile_render.yamlio.limits.deep_nesting_suspected`).
+    Creating the pure-Python parser checks the text's characters, so this may
+    raise :class:`yaml.YAMLError`.
     """
-    if use_libyaml and LIBYAML and not deep_nesting_suspected(text, max(max_depth, GUARD_FLOOR)) and not (
-            go_v2 and ("\\/" in text or "\\'" in text or "\ufeff" in text[1:])):
+    if use_libyaml and LIBYAML and (shallow or not deep_nesting_suspected(text, max(max_depth, GUARD_FLOOR))) and not (
+            go_v2 and ("\\/" in text or "\\'" in text or text.find("\ufeff", 1) >= 0)):
         return _CParser(text)
     return GoV2EventParser(text) if go_v2 else EventParser(text)
 

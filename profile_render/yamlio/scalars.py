@@ -37,6 +37,7 @@ __all__ = [
     "format_float32_key",
     "go_string",
     "quoted_excerpt",
+    "SPECIAL_START",
     "TIMESTAMP_TAG",
 ]
 
@@ -72,6 +73,9 @@ for _words, _val in (
 _REJECTED_FLOATS = {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}
 
 _NUMBER_START = frozenset("+-0123456789")
+#: The characters a plain scalar must start with to be anything but text (a number, bool, null, NaN or infinity)
+#: in go-yaml v2, yaml.v3 or Kubernetes; "<" for the merge key.
+SPECIAL_START = frozenset("yYnNtTfFoO~.+-0123456789<")
 # Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed).
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
@@ -175,6 +179,12 @@ def _resolve_number(text: str) -> Any:
 
 def resolve_plain_scalar(text: str) -> Any:
     """Resolve an untagged plain YAML scalar to the value Helm sees (bool, None, number, str, or a :class:`Reject`)."""
+    if text:
+        first = text[0]
+        if first not in SPECIAL_START:
+            return text
+        if first != "0" and len(text) < 16 and text.isdigit() and text.isascii():
+            return int(text)  # the common decimal integer, exact in a float64
     special = _SPECIAL.get(text, _MISSING)
     if special is not _MISSING:
         return special

@@ -1,0 +1,195 @@
+"""The streaming builder: values straight from parse events, for documents without anchors.
+
+Most documents hold no anchor, no alias and no merge key, are within every
+limit, and hold nothing a reader refuses. For them the full builder
+(:mod:`profile_render.yamlio.build`) keeps every event of a document before
+building, which for a multi-megabyte file means millions of objects alive at
+once and most of the time spent in the garbage collector. This builder takes
+one event at a time and keeps none of them, building with an explicit stack
+(no recursion).
+
+It builds exactly what the full builder builds (values, key positions,
+repeated keys) and gives up (:class:`Fallback`) at the first thing it does not
+handle: an anchor, an alias, a merge key, a collection as a key, a scalar or
+key the policy refuses, a collection nested ``max_depth`` deep, more nodes
+than the budget allows. The caller then reads the text again with the full
+builder, which handles all of those and raises the located error, in the
+order the full builder finds them. Parser errors are not a reason to give
+up: both builders pull the same events in the same order, so the error met
+here is the one the full builder would meet, and the caller maps it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from yaml.events import MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
+from yaml.events import StreamEndEvent
+
+from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
+from profile_render.yamlio.scalars import SPECIAL_START, Reject
+
+__all__ = ["Fallback", "ANCHOR_LIKE", "StreamedDocument", "read_streamed"]
+
+Path = Tuple[Any, ...]
+
+#: Text that might define an anchor (``&name`` at the start of a node); false alarms only cost speed.
+ANCHOR_LIKE = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
+
+#: One document read: value, 1-based line and column of its root, key positions, repeated keys
+#: (each as value path, 1-based line and column, and the line that set the key before).
+StreamedDocument = Tuple[Any, int, int, Optional[Dict[Path, Tuple[int, int]]], List[Tuple[Path, int, int, int]]]
+
+_NO_KEY = object()  # a mapping frame waiting for its next key
+
+
+class Fallback(Exception):
+    """The document holds something only the full builder handles; read the text with it instead."""
+
+
+def read_streamed(parser: Any, *, policy: ScalarPolicy, max_depth: int, first_only: bool, positions: bool,
+                  line_offset: int, nodes_left: int) -> Tuple[List[StreamedDocument], int]:
+    """Read the documents of a text from ``parser``'s events; returns them and the nodes they built.
+
+    Raises :class:`Fallback` (see the module doc) and whatever the parser
+    raises. ``nodes_left`` is the node budget the documents share.
+    """
+    get_event = parser.get_event
+    get_event()  # StreamStartEvent
+    documents: List[StreamedDocument] = []
+    built = 0
+    while True:
+        if get_event().__class__ is StreamEndEvent:  # else a DocumentStartEvent
+            break
+        document, nodes = _document(get_event, policy, max_depth, positions, line_offset, nodes_left - built)
+        built += nodes
+        documents.append(document)
+        if first_only:
+            break
+    return documents, built
+
+
+def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int, with_positions: bool,
+              offset: int, nodes_left: int) -> Tuple[StreamedDocument, int]:
+    """Build one document, from the event after its DocumentStartEvent to its DocumentEndEvent."""
+    plain = policy.plain
+    tagged = policy.tagged
+    policy_key = policy.key
+    key_cache: Dict[str, Any] = {}
+    positions: Optional[Dict[Path, Tuple[int, int]]] = {} if with_positions else None
+    duplicates: List[Tuple[Path, int, int, int]] = []
+    # A frame: [container, is_mapping, key waiting for its value, slot in the parent, path (with positions),
+    #           {key: line that set it} (mappings)]
+    stack: List[List[Any]] = []
+    nodes = 0
+    event = root = get_event()
+    while True:
+        cls = event.__class__
+        if stack:
+            top = stack[-1]
+            if top[1] and top[2] is _NO_KEY:  # a mapping wants a key (or its end)
+                if cls is MappingEndEvent:
+                    stack.pop()
+                    value = top[0]
+                    event = None  # nothing more to read for this value
+                else:
+                    if cls is not ScalarEvent or event.anchor is not None:
+                        raise Fallback
+                    text = event.value
+                    if event.tag is None and event.implicit[0]:
+                        if text and text[0] not in SPECIAL_START:
+                            key = text
+                        else:
+                            key = key_cache.get(text, _NO_KEY)
+                            if key is _NO_KEY:
+                                key = key_cache[text] = _key(policy_key, event)
+                    else:
+                        key = _key(policy_key, event)
+                    if key is MERGE:
+                        raise Fallback
+                    nodes += 1
+                    mark = event.start_mark
+                    line = mark.line + offset + 1
+                    lines = top[5]
+                    first = lines.get(key)
+                    if first is not None:
+                        duplicates.append((_path(stack) + (key,), line, mark.column + 1, first))
+                    lines[key] = line
+                    if positions is not None:
+                        positions[top[4] + (key,)] = (line, mark.column + 1)
+                    top[2] = key
+                    event = get_event()
+                    continue
+        if event is None:
+            pass  # a mapping just ended: attach it below
+        elif cls is ScalarEvent:
+            if event.anchor is not None:
+                raise Fallback
+            nodes += 1
+            if event.tag is None:
+                if event.implicit[0]:
+                    value = plain(event.value)
+                    if value.__class__ is Reject:
+                        raise Fallback
+                else:
+                    value = event.value  # quoted: always text
+            else:
+                try:
+                    value = tagged(event)
+                except ScalarProblem:
+                    raise Fallback from None
+            if stack and not stack[-1][1] and positions is not None:
+                top = stack[-1]
+                mark = event.start_mark
+                positions[top[4] + (len(top[0]),)] = (mark.line + offset + 1, mark.column + 1)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if event.anchor is not None or len(stack) >= max_depth:
+                raise Fallback
+            nodes += 1
+            slot: Any = None
+            path: Path = ()
+            if stack:
+                top = stack[-1]
+                slot = top[2] if top[1] else len(top[0])
+                if positions is not None:
+                    path = top[4] + (slot,)
+                    if not top[1]:
+                        mark = event.start_mark
+                        positions[path] = (mark.line + offset + 1, mark.column + 1)
+            if cls is MappingStartEvent:
+                stack.append([{}, True, _NO_KEY, slot, path, {}])
+            else:
+                stack.append([[], False, None, slot, path, None])
+            event = get_event()
+            continue
+        elif cls is SequenceEndEvent:
+            value = stack.pop()[0]
+        else:  # an alias
+            raise Fallback
+        if nodes > nodes_left:
+            raise Fallback
+        if not stack:
+            get_event()  # DocumentEndEvent
+            start = root.start_mark
+            return (value, start.line + offset + 1, start.column + 1, positions, duplicates), nodes
+        top = stack[-1]
+        if top[1]:
+            top[0][top[2]] = value
+            top[2] = _NO_KEY
+        else:
+            top[0].append(value)
+        event = get_event()
+
+
+def _key(policy_key: Callable[[Any], Any], event: Any) -> Any:
+    """The policy's key for a key scalar; a refused key is left to the full builder."""
+    try:
+        return policy_key(event)
+    except ScalarProblem:
+        raise Fallback from None
+
+
+def _path(stack: List[List[Any]]) -> Path:
+    """The value path of the innermost open collection."""
+    return tuple(frame[3] for frame in stack[1:])
