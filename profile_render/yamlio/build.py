@@ -35,7 +35,7 @@ from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, E
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
 from profile_render.yamlio.policy import CATALOG, HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, read_streamed
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, Refused, read_streamed
 
 __all__ = ["Path", "DuplicateKey", "Document", "ReadRules", "VALUES_RULES", "CATALOG_RULES", "read_documents"]
 
@@ -112,6 +112,12 @@ def read_documents(
     """
     if budget is None:
         budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
+    return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
+
+
+def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
+          use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> List[Document]:
+    """The body of :func:`read_documents`."""
     if "&" not in text or not ANCHOR_LIKE.search(text):
         # No anchor, so (nearly always) nothing the streaming builder gives up on.
         parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
@@ -121,6 +127,15 @@ def read_documents(
                                             nodes_left=budget.remaining)
         except Fallback:
             pass
+        except Refused as refusal:
+            mark = refusal.event.start_mark
+            line, column = mark.line + line_offset + 1, mark.column + 1
+            if refusal.problem is None:
+                raise rules.errors.limit(f"{rules.subject} nested more than {limits.max_depth} levels deep",
+                                         source=source, line=line, column=column, path=refusal.path,
+                                         hint=rules.limit_hint("flatten the structure", "max_depth")) from None
+            raise rules.errors.type(refusal.problem.problem, source=source, line=line, column=column,
+                                    hint=refusal.problem.hint, path=refusal.path) from None
         except yaml.YAMLError as exc:
             raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
                              placeholder_hint=rules.placeholder_hint) from None

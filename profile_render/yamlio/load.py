@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import os
 import re
+
+import yaml
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -52,7 +54,9 @@ from profile_render.errors import (
 from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
-from profile_render.yamlio.parse import GUARD_FLOOR
+from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
+from profile_render.yamlio.policy import HELM
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, locate_streamed
 
 __all__ = [
     "Limits",
@@ -126,6 +130,14 @@ def split_helm_documents(text: str, source: str) -> List[Tuple[int, str]]:
     if pos < len(text):
         chunks.append((line, text[pos:]))
     return chunks
+
+
+def _pieces_or_none(text: str, source: str) -> Optional[List[Tuple[int, str]]]:
+    """:func:`split_helm_documents`, or None when Helm would refuse the text's separators."""
+    try:
+        return split_helm_documents(text, source)
+    except ProfileRenderError:
+        return None
 
 
 def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
@@ -262,8 +274,30 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
     Later documents win over earlier ones, as in :func:`load_values`.
     """
     path = tuple(path)
+    if not path:
+        return None
+    limits = Limits(max_bytes=2**62)
+    if "&" not in text or not ANCHOR_LIKE.search(text):
+        # Follow the path through the events of each piece, last piece first, building nothing.
+        pieces = _pieces_or_none(text, source)
+        if pieces is not None:
+            try:
+                for offset, chunk in reversed(pieces):
+                    parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=limits.max_depth)
+                    try:
+                        spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset,
+                                               max_depth=limits.max_depth)
+                    finally:
+                        parser.dispose()
+                    if spot is not None:
+                        return spot
+                return None
+            except Fallback:
+                pass
+            except yaml.YAMLError:
+                return None
     try:
-        documents = _read_values(text, source, Limits(max_bytes=2**62), [], positions=True)
+        documents = _read_values(text, source, limits, [], positions=True)
     except ProfileRenderError:
         return None
     for document in reversed(documents):

@@ -22,15 +22,15 @@ here is the one the full builder would meet, and the caller maps it.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
 
-from yaml.events import MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
-from yaml.events import StreamEndEvent
+from yaml.events import DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+from yaml.events import SequenceStartEvent, StreamEndEvent
 
 from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import SPECIAL_START, Reject
 
-__all__ = ["Fallback", "ANCHOR_LIKE", "StreamedDocument", "read_streamed"]
+__all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "StreamedDocument", "read_streamed", "locate_streamed"]
 
 Path = Tuple[Any, ...]
 
@@ -46,6 +46,19 @@ _NO_KEY = object()  # a mapping frame waiting for its next key
 
 class Fallback(Exception):
     """The document holds something only the full builder handles; read the text with it instead."""
+
+
+class Refused(Exception):
+    """The error the full builder would raise first: ``problem`` (None: nested ``max_depth`` deep) at ``event``.
+
+    ``path`` is the value path the error names.
+    """
+
+    def __init__(self, problem: Optional[ScalarProblem], event: Any, path: Path) -> None:
+        super().__init__(problem.problem if problem is not None else "nested too deeply")
+        self.problem = problem
+        self.event = event
+        self.path = path
 
 
 def read_streamed(parser: Any, *, policy: ScalarPolicy, max_depth: int, first_only: bool, positions: bool,
@@ -94,6 +107,13 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                     value = top[0]
                     event = None  # nothing more to read for this value
                 else:
+                    if cls is MappingStartEvent or cls is SequenceStartEvent:
+                        if len(stack) < max_depth:
+                            _refuse(policy.collection_key(), event, _path(stack), get_event, len(stack) + 1,
+                                    max_depth, nodes + 1, nodes_left)
+                        if nodes + 1 > nodes_left:
+                            raise Fallback
+                        raise Refused(policy.collection_key(), event, _path(stack))  # where the guard stops
                     if cls is not ScalarEvent or event.anchor is not None:
                         raise Fallback
                     text = event.value
@@ -106,6 +126,8 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                                 key = key_cache[text] = _key(policy_key, event)
                     else:
                         key = _key(policy_key, event)
+                    if key.__class__ is ScalarProblem:
+                        _refuse(key, event, _path(stack), get_event, len(stack), max_depth, nodes + 1, nodes_left)
                     if key is MERGE:
                         raise Fallback
                     nodes += 1
@@ -131,22 +153,28 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                 if event.implicit[0]:
                     value = plain(event.value)
                     if value.__class__ is Reject:
-                        raise Fallback
+                        _refuse(policy.rejected(event.value, value), event, _slot_path(stack), get_event, len(stack),
+                                max_depth, nodes, nodes_left)
                 else:
                     value = event.value  # quoted: always text
             else:
                 try:
                     value = tagged(event)
-                except ScalarProblem:
-                    raise Fallback from None
+                except ScalarProblem as problem:
+                    _refuse(problem, event, _slot_path(stack), get_event, len(stack), max_depth, nodes, nodes_left)
             if stack and not stack[-1][1] and positions is not None:
                 top = stack[-1]
                 mark = event.start_mark
                 positions[top[4] + (len(top[0]),)] = (mark.line + offset + 1, mark.column + 1)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            if event.anchor is not None or len(stack) >= max_depth:
+            if event.anchor is not None:
                 raise Fallback
             nodes += 1
+            if len(stack) >= max_depth:
+                # The depth guard stops reading here, as the full builder's does; nothing before was refused.
+                if nodes > nodes_left:
+                    raise Fallback
+                raise Refused(None, event, _slot_path(stack))
             slot: Any = None
             path: Path = ()
             if stack:
@@ -183,13 +211,137 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
 
 
 def _key(policy_key: Callable[[Any], Any], event: Any) -> Any:
-    """The policy's key for a key scalar; a refused key is left to the full builder."""
+    """The policy's key for a key scalar, or the :class:`ScalarProblem` refusing it."""
     try:
         return policy_key(event)
-    except ScalarProblem:
-        raise Fallback from None
+    except ScalarProblem as problem:
+        return problem
+
+
+def _refuse(problem: ScalarProblem, event: Any, path: Path, get_event: Callable[[], Any], depth: int, max_depth: int,
+            nodes: int, nodes_left: int) -> NoReturn:
+    """Raise the refusal of ``event`` once the rest of the document reads without a parser error.
+
+    The full builder reads a whole document before building it, so a parser
+    error later in the document, or too many nodes, would be reported first;
+    reading stops where the depth guard stops it. ``depth`` collections are
+    open; an alias leaves the document to the full builder.
+    """
+    while True:
+        event_class = get_event().__class__
+        if event_class is ScalarEvent:
+            nodes += 1
+        elif event_class is MappingStartEvent or event_class is SequenceStartEvent:
+            nodes += 1
+            if depth >= max_depth:
+                break  # the depth guard stops reading here
+            depth += 1
+        elif event_class is MappingEndEvent or event_class is SequenceEndEvent:
+            depth -= 1
+        elif event_class is DocumentEndEvent:
+            break
+        else:  # an alias
+            raise Fallback
+    if nodes > nodes_left:
+        raise Fallback
+    raise Refused(problem, event, path)
+
+
+def _slot_path(stack: List[List[Any]]) -> Path:
+    """The value path of the node about to be read (its slot in the innermost open collection)."""
+    if not stack:
+        return ()
+    top = stack[-1]
+    return _path(stack) + ((top[2] if top[1] else len(top[0])),)
 
 
 def _path(stack: List[List[Any]]) -> Path:
     """The value path of the innermost open collection."""
     return tuple(frame[3] for frame in stack[1:])
+
+
+
+def locate_streamed(parser: Any, *, policy: ScalarPolicy, path: Path, line_offset: int,
+                    max_depth: int) -> Optional[Tuple[int, int]]:
+    """Where the first document of ``parser``'s text sets ``path``: the 1-based (line, column) of its key or item.
+
+    The answer the full builder's positions give for a path the document's
+    value holds, and None when the value does not hold it: the last key or
+    item that sets the path counts, and a later key or item that sets one of
+    its parents forgets it (that value replaced the subtree). Only the path
+    is followed (no value is built), so this costs little more than parsing.
+    Raises :class:`Fallback` on an anchor, an alias, a merge key on the path
+    or a collection nested ``max_depth`` deep, and whatever the parser raises.
+    """
+    get_event = parser.get_event
+    get_event()  # StreamStartEvent
+    if get_event().__class__ is StreamEndEvent:
+        return None
+    target = len(path)
+    policy_key = policy.key
+    found: Optional[Tuple[int, int]] = None
+    stack: List[List[Any]] = []  # per open collection: [is a mapping, on the path, next item index, wants a key]
+    on_path = True  # whether the next node sits at path[:len(stack)] (the root does)
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if stack:
+            top = stack[-1]
+            depth = len(stack)  # how deep a node inside ``top`` sits
+            if top[0]:
+                if top[3]:  # a key, or the mapping's end
+                    if cls is MappingEndEvent:
+                        stack.pop()
+                        if not stack:
+                            return found
+                        continue
+                    if cls is not ScalarEvent or event.anchor is not None:
+                        raise Fallback
+                    top[3] = False
+                    on_path = False
+                    if top[1] and depth <= target:
+                        text = event.value
+                        if event.tag is None and event.implicit[0] and text and text[0] not in SPECIAL_START:
+                            key = text
+                        else:
+                            key = _key(policy_key, event)
+                        if key is MERGE:
+                            raise Fallback
+                        part = path[depth - 1]
+                        if part.__class__ is str and key == part:
+                            on_path = True
+                            found = _spot(event, line_offset) if depth == target else None
+                    continue
+                top[3] = True  # the key's value; a key comes next
+            else:
+                if cls is SequenceEndEvent:
+                    stack.pop()
+                    if not stack:
+                        return found
+                    continue
+                index = top[2]
+                top[2] = index + 1
+                on_path = False
+                if top[1] and depth <= target:
+                    part = path[depth - 1]
+                    if part.__class__ is int and part == index:
+                        on_path = True
+                        found = _spot(event, line_offset) if depth == target else None
+        if cls is ScalarEvent:
+            if event.anchor is not None:
+                raise Fallback
+            if not stack:
+                return found  # a scalar document
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if event.anchor is not None or len(stack) >= max_depth:
+                raise Fallback
+            is_mapping = cls is MappingStartEvent
+            stack.append([is_mapping, on_path, 0, is_mapping])
+        else:  # an alias
+            raise Fallback
+
+
+def _spot(event: Any, offset: int) -> Tuple[int, int]:
+    """``event``'s 1-based (line, column) in the whole source."""
+    mark = event.start_mark
+    return mark.line + offset + 1, mark.column + 1
