@@ -365,24 +365,24 @@ class _Parser:
                 return items, False
 
     def _set_index(self, items: list, index: int, value: object, column: int, path: List[object]) -> list:
-        """Put value at index, growing a copy with nulls when the list is too short."""
+        """Put value at index, growing a copy with nulls when the list is too short (``path`` leads to the list)."""
         if index > MAX_INDEX:
             raise self._error(
                 f"list index {index} is larger than Helm's maximum of {MAX_INDEX}",
                 column,
                 f"use an index between 0 and {MAX_INDEX}",
-                path,
+                path + [index],
             )
         if index >= len(items):
             added = index + 1 - len(items)
             if id(items) in self.owned:
                 # A list this argument made: growing it in place is the same as Helm's copy, and keeps
                 # k[0]=..,k[1]=..,... linear.
-                self._spend(added, column, path[:-1], path[-1])
+                self._spend(added, column, path, index)
                 items.extend([None] * added)
             else:
                 # Someone else may hold this list: grow a copy, as Helm does (the copy costs its length too).
-                self._spend(len(items) + added, column, path[:-1], path[-1])
+                self._spend(len(items) + added, column, path, index)
                 items = items + [None] * added
                 self.owned[id(items)] = items
         items[index] = value
@@ -505,7 +505,7 @@ class _Parser:
             if stop == "=":
                 value, _ = self._read_value()
                 self._stored(value, len(frames), stop_at + 1, path, index)
-                result = self._set_index(items, index, value, index_at, path + [index])
+                result = self._set_index(items, index, value, index_at, path)
                 status = _MORE
                 break
             if stop == "[":
@@ -562,13 +562,13 @@ class _Parser:
             elif kind == _ITEM_INDEX:
                 _, parent_items, parent_index, at = frame
                 if status is _MORE:
-                    result = self._set_index(parent_items, parent_index, result, at, path + [parent_index])
+                    result = self._set_index(parent_items, parent_index, result, at, path)
                 else:
                     result = parent_items
             else:
                 _, parent_items, parent_index, inner, at = frame
                 if status is _MORE:
-                    result = self._set_index(parent_items, parent_index, inner, at, path + [parent_index])
+                    result = self._set_index(parent_items, parent_index, inner, at, path)
                 else:
                     result = parent_items
         return status

@@ -56,7 +56,7 @@ from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, locate_streamed
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, TopLevel, index_top_level, locate_streamed
 
 __all__ = [
     "Limits",
@@ -79,11 +79,25 @@ class LoadedValues:
     source: str
     warnings: List[ValuesWarning] = field(default_factory=list)
     text: Optional[str] = field(default=None, repr=False)
+    # Where each piece's top-level entries are (see _index_pieces), found on the first locate(); False: none.
+    _entries: Any = field(default=None, init=False, repr=False, compare=False)
 
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
-        """The 1-based (line, column) where ``path`` is set in this document, or None."""
+        """The 1-based (line, column) where ``path`` is set in this document, or None.
+
+        The first call finds where each top-level entry is, so each later
+        call reads one entry, not the whole text.
+        """
         if self.text is None:
             return None
+        path = tuple(path)
+        if self._entries is None:
+            self._entries = _index_pieces(self.text, self.source) or False
+        if self._entries and path and isinstance(path[0], str):
+            try:
+                return _locate_in_entries(self._entries, path)
+            except (Fallback, yaml.YAMLError):
+                pass  # the entry holds what only the whole text can answer
         return locate_in_text(self.text, self.source, path)
 
 
@@ -303,6 +317,57 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
     for document in reversed(documents):
         if path and document.positions is not None and _holds(document.value, path):
             return document.positions.get(path)
+    return None
+
+
+_Pieces = List[Tuple[int, str, TopLevel]]
+
+
+def _index_pieces(text: str, source: str) -> Optional[_Pieces]:
+    """Each piece's line offset, text and top-level entries (:func:`~profile_render.yamlio.stream.index_top_level`).
+
+    None when a piece cannot be indexed (anchors, a flow or non-mapping top
+    level, a key not at column 0, directives, byte order marks) or cannot be
+    read: then paths are looked up in the whole text.
+    """
+    if ("&" in text and ANCHOR_LIKE.search(text)) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+        return None
+    pieces = _pieces_or_none(text, source)
+    if pieces is None:
+        return None
+    indexed: _Pieces = []
+    for offset, chunk in pieces:
+        parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        try:
+            entries = index_top_level(parser, policy=HELM)
+        except yaml.YAMLError:
+            return None
+        finally:
+            parser.dispose()
+        if entries is None:
+            return None
+        indexed.append((offset, chunk, entries))
+    return indexed
+
+
+def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+    """:func:`locate_in_text` reading only the top-level entry ``path`` starts with, in each piece that sets it.
+
+    Raises :class:`~profile_render.yamlio.stream.Fallback` (or a parser error) when the entry alone cannot say.
+    """
+    for offset, chunk, entries in reversed(pieces):
+        entry = entries.get(path[0])
+        if entry is None:
+            continue
+        start, end, line = entry
+        parser = event_parser(chunk[start:end], go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        try:
+            spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset + line,
+                                   max_depth=DEFAULT_LIMITS.max_depth)
+        finally:
+            parser.dispose()
+        if spot is not None:
+            return spot
     return None
 
 
