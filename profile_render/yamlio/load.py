@@ -154,6 +154,22 @@ def _pieces_or_none(text: str, source: str) -> Optional[List[Tuple[int, str]]]:
         return None
 
 
+_DOCUMENT_END_OR_DIRECTIVE = re.compile(r"^(?:\.\.\.|%)", re.MULTILINE)
+
+
+def _one_stream(text: str) -> bool:
+    """Whether YAML, reading ``text`` as one stream, splits it into documents exactly where Helm splits it.
+
+    Helm's pieces end at every line starting with ``---``, which YAML also
+    takes for a document start; YAML ends documents at ``...`` lines too
+    (Helm reads on past them into the same piece, ignoring the rest) and
+    lets directives (``%``) start them; and go-yaml v2's scanning, where it
+    differs from libyaml, needs each piece on its own.
+    """
+    return (not _DOCUMENT_END_OR_DIRECTIVE.search(text) and "\\/" not in text and "\\'" not in text
+            and "\ufeff" not in text and ("&" not in text or not ANCHOR_LIKE.search(text)))
+
+
 def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
     """The warning for a key set twice in one mapping (Helm keeps the last silently)."""
     return ValuesWarning(
@@ -175,10 +191,21 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
     Duplicate keys are added to ``warnings``.
     """
     pieces = split_helm_documents(text, source) if split else ([(0, text)] if text else [])
-    budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     documents: List[Document] = []
     # One look at the whole text answers the depth guard for every piece (see deep_nesting_suspected).
     shallow = len(pieces) > 1 and not deep_nesting_suspected(text, max(limits.max_depth, GUARD_FLOOR))
+    if shallow and use_libyaml and _one_stream(text):
+        # Read as one YAML stream, its documents are Helm's pieces: one parser instead of one per piece.
+        try:
+            documents = read_documents(text, rules=VALUES_RULES, source=source, limits=limits, positions=positions,
+                                       budget=NodeBudget(limits.max_nodes, limits.max_alias_bytes), shallow=True)
+        except ProfileRenderError:
+            documents = []  # read piece by piece, which says exactly what is wrong where
+        else:
+            for document in documents:
+                warnings.extend(_duplicate_warning(d, source) for d in document.duplicates)
+            return documents
+    budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     for offset, chunk in pieces:
         for document in read_documents(chunk, rules=VALUES_RULES, source=source, limits=limits, first_only=True,
                                        positions=positions, use_libyaml=use_libyaml, line_offset=offset,
