@@ -20,6 +20,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import yaml
 
+from profile_render.errors import LimitExceededError
 from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
@@ -118,17 +119,28 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
 
     ``exotic_floats`` lets a caller that already knows whether the tree has
     floats Python formats differently skip the scan (False) or force the exact
-    writer (True); None scans.
+    writer (True); None scans. A tree nested too deeply for Python's
+    recursion limit (deeper than any reader lets values nest) raises
+    :class:`~profile_render.errors.LimitExceededError`.
     """
     if exotic_floats is None:
         exotic_floats = has_exotic_floats(values)
-    if not exotic_floats:
-        if indent is None:
-            return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
-    out: list = []
-    _write_json(values, out, indent, 0)
-    return "".join(out)
+    try:
+        if not exotic_floats:
+            if indent is None:
+                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
+        out: list = []
+        _write_json(values, out, indent, 0)
+        return "".join(out)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _too_deep() -> LimitExceededError:
+    return LimitExceededError("the values are nested too deeply to be written",
+                              hint="flatten the structure (values read by profile-render nest at most "
+                                   "Limits.max_depth levels)")
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +283,10 @@ def to_yaml(values: Any) -> str:
     out = io.StringIO()
     if _EventWriter is not None and _EventWriter(out).write(values):
         return out.getvalue()
-    return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
+    try:
+        return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
+    except RecursionError:
+        raise _too_deep() from None
 
 
 _STR, _INT, _BOOL, _NULL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "bool", "null", "map", "seq"))

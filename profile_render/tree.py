@@ -40,9 +40,11 @@ _LAYER_MERGER = Merger([(dict, ["merge"])], ["override"], ["override"])
 def check_tree(tree: Any, *, max_depth: int, max_nodes: int, source: str) -> None:
     """Refuse a values tree built outside our readers that later stages could not walk safely.
 
-    A tree nested ``max_depth`` levels deep (a cycle is infinitely deep) or
+    A tree nested ``max_depth`` levels deep (a cycle is infinitely deep),
     with more than ``max_nodes`` nodes (a subtree shared many times counts
-    each time it is reached) raises :class:`~profile_render.errors.LimitExceededError`
+    each time it is reached), or holding an integer beyond float64's range
+    (which no reader of values can produce, and Python cannot print past
+    4,300 digits) raises :class:`~profile_render.errors.LimitExceededError`
     naming ``source`` and the value path. The walk is iterative and stops at
     the first excess, so it costs at most ``max_nodes`` steps.
     """
@@ -58,6 +60,10 @@ def check_tree(tree: Any, *, max_depth: int, max_nodes: int, source: str) -> Non
                 raise LimitExceededError(f"the values hold more than {max_nodes:,} nodes", source=source,
                                          path=tuple(path) + (key,),
                                          hint="pass smaller values, or raise Limits.max_nodes")
+            if value.__class__ is int and value.bit_length() > 1024:
+                raise LimitExceededError("the values hold an integer beyond the range of Helm's numbers (float64)",
+                                         source=source, path=tuple(path) + (key,),
+                                         hint="Helm reads every number as a float64; pass a smaller number or a string")
             if isinstance(value, dict) or isinstance(value, list):
                 if len(stack) >= max_depth:
                     raise LimitExceededError(f"the values are nested more than {max_depth} levels deep",

@@ -201,7 +201,9 @@ def _int64(text: str) -> Optional[int]:
     digits = text.lstrip("+-").lstrip("0")
     if len(digits) > 19:
         return None
-    number = int(text)
+    number = int(digits or "0")
+    if text[0] == "-":
+        number = -number
     return number if _INT64_MIN <= number <= _INT64_MAX else None
 
 
