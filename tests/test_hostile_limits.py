@@ -24,6 +24,7 @@ from profile_render.tree import check_tree
 from profile_render.values import check_layer
 from profile_render.yamlio.limits import Limits
 from profile_render.yamlio.load import load_values
+from tests.helm_oracle import helm_binary, helm_values
 
 CHART = Path(__file__).resolve().parent.parent / "examples" / "hello-chart"
 
@@ -230,3 +231,30 @@ def test_every_refusal_here_is_a_profile_render_error():
                  lambda: merge_values(CHART, [_nest(1000)])):
         with pytest.raises(ProfileRenderError):
             call()
+
+
+# -- divergences from Helm (docs/helm-divergences.md rows 8 and 9), pinned against the binary -----------
+
+requires_helm = pytest.mark.skipif(helm_binary() is None, reason="helm binary not available (scripts/fetch-helm.sh)")
+
+
+@pytest.mark.helm
+@requires_helm
+def test_helm_accepts_the_set_paths_and_totals_we_refuse():
+    deep = "a" + "[0]" * 300 + "=1"
+    wide = [f"k{i}[65535]=1" for i in range(16)]
+    assert helm_values("", set_args=[deep]).ok and helm_values("", set_args=wide).ok
+    with pytest.raises(LimitExceededError):
+        merge_values(CHART, set_values=[deep])
+    with pytest.raises(LimitExceededError):
+        merge_values(CHART, set_values=wide)
+
+
+@pytest.mark.helm
+@requires_helm
+def test_helm_accepts_aliases_repeating_text_we_refuse():
+    text = _wide(80, 60_000)  # 4.8 MB of repeated text
+    helm = helm_values("", user_files=[text])
+    assert helm.ok and helm.values is not None and len(helm.values["k79"]) == 60_000
+    with pytest.raises(LimitExceededError):
+        load_values(text)

@@ -16,9 +16,15 @@ choice (:mod:`~profile_render.yamlio.parse`), limits
   value path (an alias's items sit where its anchor's do);
 * every key set twice in one mapping (:class:`DuplicateKey`): the last one
   wins, as in go-yaml;
-* before building: undefined and recursive aliases, the alias expansion and
-  the nodes budget are checked in one pass over the events, so an alias bomb
-  is refused in time proportional to its text.
+* before building: undefined and recursive aliases, the alias expansion
+  (nodes and bytes of text) and the nodes budget are checked in one pass
+  over the events, so an alias bomb is refused in time proportional to its
+  text.
+
+A text without anchors is first given to the streaming builder
+(:mod:`profile_render.yamlio.stream`), which builds the same values without
+keeping the events; it hands anything it does not handle back to the
+builder here.
 """
 
 from __future__ import annotations

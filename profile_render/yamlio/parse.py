@@ -14,7 +14,11 @@ for go-yaml v2 readers, when the text holds something libyaml's scanner
 reads differently from go-yaml v2's (the escapes ``\\'`` and ``\\/``, a byte
 order mark after the start); :class:`GoV2EventParser` scans those as go-yaml
 v2 does. The checks are cheap and may raise false alarms, which only cost
-speed: the parsers read ordinary YAML alike.
+speed: the parsers read ordinary YAML alike. The pure-Python parser costs
+about 2 s a megabyte, so it reads at most :data:`PURE_PYTHON_MAX`
+characters; longer texts go to libyaml in every case, mended by
+:class:`GoV2LibyamlParser` where go-yaml v2 scans differently (see
+:func:`event_parser`).
 """
 
 from __future__ import annotations
