@@ -86,12 +86,46 @@ _limits = st.one_of(st.just(Limits()), _small_limits)
 @example("a: .nan\nb: [", "values", Limits(), False)  # the parser error later in the document wins
 @example("a: .nan\nb: " + "[" * 50 + "\n", "values", Limits(max_depth=10), False)
 @example("x: 1\n" + "[k]: 1\n", "catalog", Limits(), True)
-def test_the_streaming_builder_reads_as_the_full_builder(text: str, reader: str, limits: Limits, positions: bool):
-    with _patched(build, "ANCHOR_LIKE", _NOTHING):
-        streamed = _read(text, _RULES[reader], limits, positions)
-    with _patched(build, "ANCHOR_LIKE", _EVERYTHING):
+def test_the_streaming_builders_read_as_the_full_builder(text: str, reader: str, limits: Limits, positions: bool):
+    with _patched(build, "read_streamed", _give_up):
         full = _read(text, _RULES[reader], limits, positions)
-    assert streamed == full
+    with _patched(build, "ANCHOR_LIKE", _NOTHING):
+        assert _read(text, _RULES[reader], limits, positions) == full  # anchors make it give up
+    with _patched(build, "ANCHOR_LIKE", _EVERYTHING):
+        assert _read(text, _RULES[reader], limits, positions) == full  # the builder for anchors
+
+
+def _give_up(*args: Any, **kwargs: Any) -> Any:
+    raise build.Fallback
+
+
+_anchor_texts = st.sampled_from([
+    "a: &x {k: 1, k: 2}\nb: *x\nc: [*x, *x]\n",
+    "a: &x [1, &y {z: 1}]\nb: *y\nc: *x\n*y : 1\n",
+    "&k key: 1\nv: *k\n*k : 2\n",
+    "a: &x [&x 1, *x]\nb: *x\n",
+    "a: &n ~\n*n : 1\n",
+    "a: &c [1]\n*c : 2\n",
+    "a: &q .nan\n",
+    "&q .inf: 1\nb: *q\n",
+    "a: &d " + "[" * 8 + "]" * 8 + "\nb: [[[[[*d]]]]]\n",
+    "a: &m {x: 1}\nb:\n  <<: *m\n  y: 2\n",
+    "a: *nope\n",
+    "a: &r [*r]\n",
+    "a: &s " + "x" * 500 + "\nb: [" + ", ".join(["*s"] * 20) + "]\n",
+    "l0: &l0 [x, x, x, x]\nl1: &l1 [*l0, *l0, *l0, *l0]\nl2: &l2 [*l1, *l1, *l1, *l1]\nl3: [*l2, *l2]\n",
+])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_anchor_texts, _block().map(lambda t: t + "\n")), min_size=1, max_size=3).map("".join),
+       st.sampled_from(sorted(_RULES)), _limits, st.booleans())
+def test_the_builder_for_anchors_reads_as_the_full_builder(text: str, reader: str, limits: Limits,
+                                                            positions: bool):
+    with _patched(build, "read_streamed", _give_up):
+        full = _read(text, _RULES[reader], limits, positions)
+    with _patched(build, "ANCHOR_LIKE", _EVERYTHING):
+        assert _read(text, _RULES[reader], limits, positions) == full
 
 
 _escapes = st.sampled_from(['"it\\\'s"', "'a\\'", "'a\\''", "a\\'b", '"x\\/y"', '"\\\\/"', '"\\\\\'"', '"\\\\\\\'"',

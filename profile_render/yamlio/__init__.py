@@ -19,9 +19,10 @@ Split by concern; each reader is a thin user of these modules:
 * :mod:`~profile_render.yamlio.build` -- the one node builder
   (:func:`~profile_render.yamlio.build.read_documents`): aliases, merge keys,
   positions, duplicate keys, budgets;
-* :mod:`~profile_render.yamlio.stream` -- the streaming builder the node
-  builder tries first (documents without anchors, built straight from the
-  events), and following one value path through a text's events (provenance);
+* :mod:`~profile_render.yamlio.stream` and :mod:`~profile_render.yamlio.anchored`
+  -- the streaming builders the node builder tries first (values built
+  straight from the events, none kept), and following one value path
+  through a text's events (provenance);
 * :mod:`~profile_render.yamlio.located` -- parser errors as located
   :class:`~profile_render.errors.ProfileRenderError` objects;
 * :mod:`~profile_render.yamlio.load` -- the values-file API

@@ -21,10 +21,11 @@ choice (:mod:`~profile_render.yamlio.parse`), limits
   over the events, so an alias bomb is refused in time proportional to its
   text.
 
-A text without anchors is first given to the streaming builder
-(:mod:`profile_render.yamlio.stream`), which builds the same values without
-keeping the events; it hands anything it does not handle back to the
-builder here.
+Every text is first given to the streaming builders
+(:mod:`profile_render.yamlio.stream`, and :mod:`profile_render.yamlio.anchored`
+when the text may hold anchors), which build the same values without
+keeping the events; they hand anything they do not handle back to the
+builder here, which then raises the located error.
 """
 
 from __future__ import annotations
@@ -124,33 +125,10 @@ def read_documents(
 def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
           use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> List[Document]:
     """The body of :func:`read_documents`."""
-    if "&" not in text or not ANCHOR_LIKE.search(text):
-        # No anchor, so (nearly always) nothing the streaming builder gives up on.
-        parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
-        try:
-            streamed, built = read_streamed(parser, policy=rules.policy, max_depth=limits.max_depth,
-                                            first_only=first_only, positions=positions, line_offset=line_offset,
-                                            nodes_left=budget.remaining)
-        except Fallback:
-            pass
-        except Refused as refusal:
-            mark = refusal.event.start_mark
-            line, column = mark.line + line_offset + 1, mark.column + 1
-            if refusal.problem is None:
-                raise rules.errors.limit(f"{rules.subject} nested more than {limits.max_depth} levels deep",
-                                         source=source, line=line, column=column, path=refusal.path,
-                                         hint=rules.limit_hint("flatten the structure", "max_depth")) from None
-            raise rules.errors.type(refusal.problem.problem, source=source, line=line, column=column,
-                                    hint=refusal.problem.hint, path=refusal.path) from None
-        except yaml.YAMLError as exc:
-            raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
-                             placeholder_hint=rules.placeholder_hint) from None
-        else:
-            budget.remaining -= built
-            return [Document(value, line, column, places, [DuplicateKey(*d) for d in repeated])
-                    for value, line, column, places, repeated in streamed]
-        finally:
-            parser.dispose()
+    streamed = _streamed(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget,
+                         shallow)
+    if streamed is not None:
+        return streamed
     parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
     documents: List[Document] = []
     try:
@@ -167,6 +145,39 @@ def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: 
     finally:
         parser.dispose()
     return documents
+
+
+def _streamed(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
+              use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> Optional[List[Document]]:
+    """The documents as the streaming builders read them, or None when they hand the text to the full builder."""
+    anchors = "&" in text and ANCHOR_LIKE.search(text) is not None
+    parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
+    try:
+        streamed, built, used = read_streamed(
+            parser, policy=rules.policy, max_depth=limits.max_depth, first_only=first_only, positions=positions,
+            line_offset=line_offset, nodes_left=budget.remaining, anchors=anchors, alias_bytes=budget.alias_bytes,
+            expansion=limits.max_alias_expansion)
+    except Fallback:
+        return None
+    except Refused as refusal:
+        mark = refusal.event.start_mark
+        line, column = mark.line + line_offset + 1, mark.column + 1
+        if refusal.problem is None:
+            raise rules.errors.limit(f"{rules.subject} nested more than {limits.max_depth} levels deep",
+                                     source=source, line=line, column=column, path=refusal.path,
+                                     hint=rules.limit_hint("flatten the structure", "max_depth")) from None
+        raise rules.errors.type(refusal.problem.problem, source=source, line=line, column=column,
+                                hint=refusal.problem.hint, path=refusal.path) from None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
+                         placeholder_hint=rules.placeholder_hint) from None
+    finally:
+        parser.dispose()
+    budget.remaining -= built
+    if budget.alias_bytes is not None:
+        budget.alias_bytes -= used
+    return [Document(value, line, column, places, [DuplicateKey(*d) for d in repeated])
+            for value, line, column, places, repeated in streamed]
 
 
 def _parser(text: str, rules: ReadRules, source: str, limits: Limits, use_libyaml: bool, line_offset: int,

@@ -9,14 +9,20 @@ one event at a time and keeps none of them, building with an explicit stack
 (no recursion).
 
 It builds exactly what the full builder builds (values, key positions,
-repeated keys) and gives up (:class:`Fallback`) at the first thing it does not
-handle: an anchor, an alias, a merge key, a collection as a key, a scalar or
-key the policy refuses, a collection nested ``max_depth`` deep, more nodes
-than the budget allows. The caller then reads the text again with the full
-builder, which handles all of those and raises the located error, in the
-order the full builder finds them. Parser errors are not a reason to give
-up: both builders pull the same events in the same order, so the error met
-here is the one the full builder would meet, and the caller maps it.
+repeated keys). A scalar or key the policy refuses, a collection as a key, or
+a collection nested ``max_depth`` deep is raised here (:class:`Refused`), once
+the rest of the document has been read as the full builder reads it. It
+gives up (:class:`Fallback`) at an anchor, an alias, a merge key or more
+nodes than the budget allows: the caller then reads the text again with the
+full builder, which handles those and raises the located error, in the order
+the full builder finds them (texts that may hold anchors go to
+:mod:`profile_render.yamlio.anchored` instead). Parser errors are not a
+reason to give up: both builders pull the same events in the same order, so
+the error met here is the one the full builder would meet, and the caller
+maps it.
+
+:func:`locate_streamed` and :func:`index_top_level` follow value paths
+through a text's events for provenance, building nothing.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ ANCHOR_LIKE = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
 #: (each as value path, 1-based line and column, and the line that set the key before).
 StreamedDocument = Tuple[Any, int, int, Optional[Dict[Path, Tuple[int, int]]], List[Tuple[Path, int, int, int]]]
 
-_NO_KEY = object()  # a mapping frame waiting for its next key
+NO_KEY = object()  # a mapping frame waiting for its next key
 
 
 class Fallback(Exception):
@@ -63,25 +69,37 @@ class Refused(Exception):
 
 
 def read_streamed(parser: Any, *, policy: ScalarPolicy, max_depth: int, first_only: bool, positions: bool,
-                  line_offset: int, nodes_left: int) -> Tuple[List[StreamedDocument], int]:
-    """Read the documents of a text from ``parser``'s events; returns them and the nodes they built.
+                  line_offset: int, nodes_left: int, anchors: bool = False, alias_bytes: Optional[int] = None,
+                  expansion: int = 0) -> Tuple[List[StreamedDocument], int, int]:
+    """Read the documents of a text from ``parser``'s events; returns them, the nodes and the alias bytes they used.
 
     Raises :class:`Fallback` (see the module doc) and whatever the parser
-    raises. ``nodes_left`` is the node budget the documents share.
+    raises. ``nodes_left`` is the node budget the documents share. With
+    ``anchors`` (the text may hold some), documents are read by
+    :func:`profile_render.yamlio.anchored.anchored_document`, within
+    ``alias_bytes`` (the bytes of text aliases may still repeat, None: no
+    bound) and ``expansion`` (``Limits.max_alias_expansion``).
     """
     get_event = parser.get_event
     get_event()  # StreamStartEvent
     documents: List[StreamedDocument] = []
-    built = 0
+    built = used = 0
     while True:
         if get_event().__class__ is StreamEndEvent:  # else a DocumentStartEvent
             break
-        document, nodes = _document(get_event, policy, max_depth, positions, line_offset, nodes_left - built)
+        if anchors:
+            from profile_render.yamlio.anchored import Budgets, anchored_document
+
+            budgets = Budgets(nodes_left - built, None if alias_bytes is None else alias_bytes - used, expansion)
+            document, nodes, nbytes = anchored_document(get_event, policy, max_depth, positions, line_offset, budgets)
+            used += nbytes
+        else:
+            document, nodes = _document(get_event, policy, max_depth, positions, line_offset, nodes_left - built)
         built += nodes
         documents.append(document)
         if first_only:
             break
-    return documents, built
+    return documents, built, used
 
 
 def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int, with_positions: bool,
@@ -102,7 +120,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
         cls = event.__class__
         if stack:
             top = stack[-1]
-            if top[1] and top[2] is _NO_KEY:  # a mapping wants a key (or its end)
+            if top[1] and top[2] is NO_KEY:  # a mapping wants a key (or its end)
                 if cls is MappingEndEvent:
                     stack.pop()
                     value = top[0]
@@ -110,11 +128,11 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                 else:
                     if cls is MappingStartEvent or cls is SequenceStartEvent:
                         if len(stack) < max_depth:
-                            _refuse(policy.collection_key(), event, _path(stack), get_event, len(stack) + 1,
+                            refuse(policy.collection_key(), event, stack_path(stack), get_event, len(stack) + 1,
                                     max_depth, nodes + 1, nodes_left)
                         if nodes + 1 > nodes_left:
                             raise Fallback
-                        raise Refused(policy.collection_key(), event, _path(stack))  # where the guard stops
+                        raise Refused(policy.collection_key(), event, stack_path(stack))  # where the guard stops
                     if cls is not ScalarEvent or event.anchor is not None:
                         raise Fallback
                     text = event.value
@@ -122,13 +140,13 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                         if text and text[0] not in SPECIAL_START:
                             key = text
                         else:
-                            key = key_cache.get(text, _NO_KEY)
-                            if key is _NO_KEY:
-                                key = key_cache[text] = _key(policy_key, event)
+                            key = key_cache.get(text, NO_KEY)
+                            if key is NO_KEY:
+                                key = key_cache[text] = key_of(policy_key, event)
                     else:
-                        key = _key(policy_key, event)
+                        key = key_of(policy_key, event)
                     if key.__class__ is ScalarProblem:
-                        _refuse(key, event, _path(stack), get_event, len(stack), max_depth, nodes + 1, nodes_left)
+                        refuse(key, event, stack_path(stack), get_event, len(stack), max_depth, nodes + 1, nodes_left)
                     if key is MERGE:
                         raise Fallback
                     nodes += 1
@@ -137,7 +155,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                     lines = top[5]
                     first = lines.get(key)
                     if first is not None:
-                        duplicates.append((_path(stack) + (key,), line, mark.column + 1, first))
+                        duplicates.append((stack_path(stack) + (key,), line, mark.column + 1, first))
                     lines[key] = line
                     if positions is not None:
                         positions[top[4] + (key,)] = (line, mark.column + 1)
@@ -154,7 +172,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                 if event.implicit[0]:
                     value = plain(event.value)
                     if value.__class__ is Reject:
-                        _refuse(policy.rejected(event.value, value), event, _slot_path(stack), get_event, len(stack),
+                        refuse(policy.rejected(event.value, value), event, slot_path(stack), get_event, len(stack),
                                 max_depth, nodes, nodes_left)
                 else:
                     value = event.value  # quoted: always text
@@ -162,7 +180,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                 try:
                     value = tagged(event)
                 except ScalarProblem as problem:
-                    _refuse(problem, event, _slot_path(stack), get_event, len(stack), max_depth, nodes, nodes_left)
+                    refuse(problem, event, slot_path(stack), get_event, len(stack), max_depth, nodes, nodes_left)
             if stack and not stack[-1][1] and positions is not None:
                 top = stack[-1]
                 mark = event.start_mark
@@ -175,7 +193,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                 # The depth guard stops reading here, as the full builder's does; nothing before was refused.
                 if nodes > nodes_left:
                     raise Fallback
-                raise Refused(None, event, _slot_path(stack))
+                raise Refused(None, event, slot_path(stack))
             slot: Any = None
             path: Path = ()
             if stack:
@@ -187,7 +205,7 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
                         mark = event.start_mark
                         positions[path] = (mark.line + offset + 1, mark.column + 1)
             if cls is MappingStartEvent:
-                stack.append([{}, True, _NO_KEY, slot, path, {}])
+                stack.append([{}, True, NO_KEY, slot, path, {}])
             else:
                 stack.append([[], False, None, slot, path, None])
             event = get_event()
@@ -205,13 +223,13 @@ def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int
         top = stack[-1]
         if top[1]:
             top[0][top[2]] = value
-            top[2] = _NO_KEY
+            top[2] = NO_KEY
         else:
             top[0].append(value)
         event = get_event()
 
 
-def _key(policy_key: Callable[[Any], Any], event: Any) -> Any:
+def key_of(policy_key: Callable[[Any], Any], event: Any) -> Any:
     """The policy's key for a key scalar, or the :class:`ScalarProblem` refusing it."""
     try:
         return policy_key(event)
@@ -219,7 +237,7 @@ def _key(policy_key: Callable[[Any], Any], event: Any) -> Any:
         return problem
 
 
-def _refuse(problem: ScalarProblem, event: Any, path: Path, get_event: Callable[[], Any], depth: int, max_depth: int,
+def refuse(problem: ScalarProblem, event: Any, path: Path, get_event: Callable[[], Any], depth: int, max_depth: int,
             nodes: int, nodes_left: int) -> NoReturn:
     """Raise the refusal of ``event`` once the rest of the document reads without a parser error.
 
@@ -248,15 +266,15 @@ def _refuse(problem: ScalarProblem, event: Any, path: Path, get_event: Callable[
     raise Refused(problem, event, path)
 
 
-def _slot_path(stack: List[List[Any]]) -> Path:
+def slot_path(stack: List[List[Any]]) -> Path:
     """The value path of the node about to be read (its slot in the innermost open collection)."""
     if not stack:
         return ()
     top = stack[-1]
-    return _path(stack) + ((top[2] if top[1] else len(top[0])),)
+    return stack_path(stack) + ((top[2] if top[1] else len(top[0])),)
 
 
-def _path(stack: List[List[Any]]) -> Path:
+def stack_path(stack: List[List[Any]]) -> Path:
     """The value path of the innermost open collection."""
     return tuple(frame[3] for frame in stack[1:])
 
@@ -305,7 +323,7 @@ def locate_streamed(parser: Any, *, policy: ScalarPolicy, path: Path, line_offse
                         if event.tag is None and event.implicit[0] and text and text[0] not in SPECIAL_START:
                             key = text
                         else:
-                            key = _key(policy_key, event)
+                            key = key_of(policy_key, event)
                         if key is MERGE:
                             raise Fallback
                         part = path[depth - 1]
@@ -388,7 +406,7 @@ def index_top_level(parser: Any, *, policy: ScalarPolicy) -> Optional[TopLevel]:
                 if event.tag is None and event.implicit[0] and text and text[0] not in SPECIAL_START:
                     key = text
                 else:
-                    key = _key(policy.key, event)
+                    key = key_of(policy.key, event)
                     if key is MERGE or key.__class__ is ScalarProblem:
                         return None
                 start, line = mark.index, mark.line
