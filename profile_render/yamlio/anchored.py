@@ -76,7 +76,9 @@ class _Builder:
         self.offset = offset
         self.budgets = budgets
         self.positions: Optional[Dict[Path, Spot]] = {} if with_positions else None
-        self.log: List[Tuple[Path, Spot]] = []  # every position recorded, in order (for anchors to replay)
+        # Every position recorded, in order, an alias's as one entry naming its anchor: replayed into
+        # ``positions`` once the document has passed every measure (an alias bomb records nothing).
+        self.log: List[Tuple[Path, Any]] = []
         self.duplicates: List[Tuple[Path, int, int, int]] = []
         self.anchors: Dict[str, Any] = {}  # name -> _Anchor (a collection still open: its frame)
         self.stack: List[List[Any]] = []
@@ -84,6 +86,7 @@ class _Builder:
         self.unique = 0  # nodes as written
         self.built = 0  # nodes, aliases expanded
         self.bytes_used = 0
+        self.later: List[Tuple[Any, Any, _Anchor]] = []  # (container, slot, anchor) of each alias to copy
 
     # -- measures, in the full builder's order ------------------------------------------------------------
     def count(self, size: int, nbytes: int, new: bool) -> None:
@@ -114,8 +117,6 @@ class _Builder:
         return mark.line + self.offset + 1, mark.column + 1
 
     def place(self, path: Path, spot: Spot) -> None:
-        assert self.positions is not None
-        self.positions[path] = spot
         self.log.append((path, spot))
 
     # -- building -------------------------------------------------------------------------------------------
@@ -157,6 +158,12 @@ class _Builder:
 
     def document(self, root: Any, value: Any) -> Tuple[StreamedDocument, int, int]:
         self.get_event()  # DocumentEndEvent
+        # Every measure passed: now copy what the aliases stand for, in document order (an anchored value
+        # holding aliases had them copied before any alias of it).
+        for container, slot, anchored in self.later:
+            container[slot] = _copy(anchored.value)
+        if self.positions is not None:
+            _replay(self.log, self.positions)
         line, column = self.spot(root)
         return (value, line, column, self.positions, self.duplicates), self.built, self.bytes_used
 
@@ -167,11 +174,16 @@ class _Builder:
         top = self.stack[-1]
         if height > top[_HEIGHT]:
             top[_HEIGHT] = height
+        container = top[_CONTAINER]
         if top[_IS_MAP]:
-            top[_CONTAINER][top[_KEY]] = value
+            slot = top[_KEY]
+            container[slot] = value
             top[_KEY] = NO_KEY
         else:
-            top[_CONTAINER].append(value)
+            slot = len(container)
+            container.append(value)
+        if value.__class__ is _Later:
+            self.later.append((container, slot, value.anchor))
         return False
 
     def scalar(self, event: Any, where: Any) -> Any:
@@ -299,15 +311,42 @@ class _Builder:
             self.place(path, self.spot(anchor.event))
         if anchor.value is None and anchor.event.__class__ is ScalarEvent:
             value = self.scalar(anchor.event, anchor.event)  # an anchored key, now a value
+        elif isinstance(anchor.value, (dict, list)):
+            value = _Later(anchor)  # copied once the whole document has passed the measures
         else:
-            value = _copy(anchor.value)
+            value = anchor.value
         cut = len(anchor.path)
         for duplicate_path, line, column, first in anchor.duplicates:
             self.duplicates.append((path + duplicate_path[cut:], line, column, first))
-        if self.positions is not None:
-            for inner, spot in anchor.positions:
-                self.place(path + inner[cut:], spot)
+        if self.positions is not None and anchor.positions:
+            self.log.append((path, anchor))  # its positions again, under this path
         return value, anchor.height
+
+
+def _replay(log: List[Tuple[Path, Any]], positions: Dict[Path, Spot]) -> None:
+    """Write a position log into ``positions`` in order, an alias's entry as its anchor's positions under its path."""
+    work: List[Tuple[List[Tuple[Path, Any]], int, Path, int]] = [(log, 0, (), 0)]  # entries, next, prefix, cut
+    while work:
+        entries, index, prefix, cut = work.pop()
+        while index < len(entries):
+            path, item = entries[index]
+            index += 1
+            if prefix or cut:
+                path = prefix + path[cut:]
+            if item.__class__ is _Anchor:
+                work.append((entries, index, prefix, cut))
+                work.append((item.positions, 0, path, len(item.path)))
+                break
+            positions[path] = item
+
+
+class _Later:
+    """Where an alias's copy goes, until the document has passed every measure (an alias bomb builds nothing)."""
+
+    __slots__ = ("anchor",)
+
+    def __init__(self, anchor: _Anchor) -> None:
+        self.anchor = anchor
 
 
 def _copy(value: Any) -> Any:
