@@ -12,13 +12,15 @@ use literal blocks.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Iterator, List, Optional, Tuple
 
 import yaml
 
+from profile_render.errors import LimitExceededError
 from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
@@ -117,17 +119,28 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
 
     ``exotic_floats`` lets a caller that already knows whether the tree has
     floats Python formats differently skip the scan (False) or force the exact
-    writer (True); None scans.
+    writer (True); None scans. A tree nested too deeply for Python's
+    recursion limit (deeper than any reader lets values nest) raises
+    :class:`~profile_render.errors.LimitExceededError`.
     """
     if exotic_floats is None:
         exotic_floats = has_exotic_floats(values)
-    if not exotic_floats:
-        if indent is None:
-            return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
-    out: list = []
-    _write_json(values, out, indent, 0)
-    return "".join(out)
+    try:
+        if not exotic_floats:
+            if indent is None:
+                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
+        out: list = []
+        _write_json(values, out, indent, 0)
+        return "".join(out)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _too_deep() -> LimitExceededError:
+    return LimitExceededError("the values are nested too deeply to be written",
+                              hint="flatten the structure (values read by profile-render nest at most "
+                                   "Limits.max_depth levels)")
 
 
 # ---------------------------------------------------------------------------
@@ -156,20 +169,25 @@ class _HelmResolver:
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                if value == "<<":
-                    return _TAG + "merge"
-                if not value:
-                    return _TAG + "null"
-                kind = plain_kind(value)  # type: ignore[assignment]  # `kind` is reused: a node class above, a kind name here
-                if kind == "str" and _pyyaml_reads_as_non_string(value):
-                    # Quote text that other YAML 1.1 readers (PyYAML: "1:30", "0b1_0")
-                    # would take for something else, so the output means one thing everywhere.
-                    return _TAG + "timestamp"
-                return _KIND_TAG[kind]  # type: ignore[index]
+                return _plain_tag(value)
             return _TAG + "str"
         if kind is yaml.SequenceNode:
             return _TAG + "seq"
         return _TAG + "map"
+
+
+def _plain_tag(value: str) -> str:
+    """The tag a plain scalar's text would get: what Helm reads it as (and ``timestamp`` for text to quote anyway)."""
+    if value == "<<":
+        return _TAG + "merge"
+    if not value:
+        return _TAG + "null"
+    kind = plain_kind(value)
+    if kind == "str" and _pyyaml_reads_as_non_string(value):
+        # Quote text that other YAML 1.1 readers (PyYAML: "1:30", "0b1_0")
+        # would take for something else, so the output means one thing everywhere.
+        return _TAG + "timestamp"
+    return _KIND_TAG[kind]
 
 
 def _pyyaml_reads_as_non_string(value: str) -> bool:
@@ -204,6 +222,12 @@ class _HelmRepresenter(yaml.representer.SafeRepresenter):
 
 def _represent_float(dumper: Any, value: float) -> Any:
     """A float as plain text go-yaml v2 reads back to the same float64."""
+    tag, text = _float_scalar(value)
+    return dumper.represent_scalar(tag, text)
+
+
+def _float_scalar(value: float) -> Tuple[str, str]:
+    """The tag and plain text of a float that go-yaml v2 reads back to the same float64."""
     if value == 0 and math.copysign(1.0, value) < 0:
         text = "-0.0"
     else:
@@ -216,7 +240,7 @@ def _represent_float(dumper: Any, value: float) -> Any:
             text = repr(value)
     # Tag it with what go-yaml resolves the text to (an integral text beyond
     # uint64 is a float to go-yaml), so the emitter never adds an explicit tag.
-    return dumper.represent_scalar(_TAG + plain_kind(text), text)
+    return _TAG + plain_kind(text), text
 
 
 def _represent_str(dumper: Any, value: str) -> Any:
@@ -247,7 +271,144 @@ class _HelmDumper(_Base, _HelmRepresenter, _HelmResolver):
 
 
 def to_yaml(values: Any) -> str:
-    """Serialise values as block YAML that Helm reads back to exactly these values."""
+    """Serialise values as block YAML that Helm reads back to exactly these values.
+
+    A values tree (dicts, lists, str, bool, int, float, None; no subtree
+    shared between two places) goes to libyaml's emitter as events, without
+    recursion; anything else takes PyYAML's representer, which gives the same
+    text for such trees (and anchors for shared subtrees).
+    """
     if isinstance(values, dict) and not values:
         return "{}\n"
-    return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
+    out = io.StringIO()
+    if _EventWriter is not None and _EventWriter(out).write(values):
+        return out.getvalue()
+    try:
+        return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+_STR, _INT, _BOOL, _NULL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "bool", "null", "map", "seq"))
+# Texts starting with any other character are plain strings to go-yaml v2 and to PyYAML's resolver alike.
+_RESOLVABLE_START = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k) | frozenset(
+    "yYnNtTfFoO~.+-0123456789<=")
+_STRING_FAST_PATH = None not in yaml.resolver.Resolver.yaml_implicit_resolvers
+_INT64 = 2**63
+
+
+class _Unhandled(Exception):
+    """A value the event writer leaves to PyYAML's representer (another type, or a subtree met twice)."""
+
+
+class _EventWriterImpl:
+    """Values to libyaml's emitter as the events PyYAML's representer and serializer would make for them.
+
+    The events (tags, implicit flags, styles, sorted keys, block collections)
+    are those of :class:`_HelmDumper`, so the text is the same; they are made
+    without node objects and without recursion, reusing one event object per
+    kind (the emitter copies each event as it takes it).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.emitter = _CEmitter(stream, canonical=None, indent=None, width=2**31 - 1, allow_unicode=True,
+                                 line_break=None, encoding=None, explicit_start=None, explicit_end=None,
+                                 version=None, tags=None)
+        self.scalar = yaml.ScalarEvent(None, _STR, (True, True), "", style=None)
+
+    def write(self, values: Any) -> bool:
+        """Emit ``values`` as one document; False (nothing usable written) when PyYAML must do it."""
+        emit = self.emitter.emit
+        try:
+            emit(yaml.StreamStartEvent())
+            emit(yaml.DocumentStartEvent(explicit=False))
+            self.tree(values)
+            emit(yaml.DocumentEndEvent(explicit=False))
+            emit(yaml.StreamEndEvent())
+        except _Unhandled:
+            return False
+        return True
+
+    def tree(self, root: Any) -> None:
+        emit = self.emitter.emit
+        leaf = self.leaf
+        seen = set()  # containers met so far: PyYAML would write one met twice as an anchor and an alias
+        map_start = yaml.MappingStartEvent(None, _MAP, True, flow_style=False)
+        seq_start = yaml.SequenceStartEvent(None, _SEQ, True, flow_style=False)
+        map_end, seq_end = yaml.MappingEndEvent(), yaml.SequenceEndEvent()
+        stack: List[Tuple[Iterator[Any], bool]] = []
+        value = root
+        while True:
+            cls = value.__class__
+            if cls is dict or cls is list:
+                if id(value) in seen:
+                    raise _Unhandled
+                seen.add(id(value))
+                if cls is dict:
+                    emit(map_start)
+                    items = list(value.items())
+                    try:
+                        items = sorted(items)
+                    except TypeError:
+                        pass  # PyYAML keeps keys it cannot sort in their order (sort() would leave them half sorted)
+                    stack.append((iter(items), True))
+                else:
+                    emit(seq_start)
+                    stack.append((iter(value), False))
+            else:
+                leaf(value)
+            while stack:
+                iterator, is_map = stack[-1]
+                item: Any = next(iterator, _END)
+                if item is _END:
+                    stack.pop()
+                    emit(map_end if is_map else seq_end)
+                    continue
+                if is_map:
+                    key, value = item
+                    if key.__class__ is dict or key.__class__ is list:
+                        raise _Unhandled
+                    leaf(key)
+                else:
+                    value = item
+                break
+            else:
+                return
+
+    def leaf(self, value: Any) -> None:
+        """Emit one scalar as PyYAML's representer and serializer would."""
+        event = self.scalar
+        cls = value.__class__
+        if cls is str:
+            event.tag = _STR
+            event.value = value
+            event.style = "|" if "\n" in value and not value.startswith((" ", "\t")) else None
+            if _STRING_FAST_PATH and value and value[0] not in _RESOLVABLE_START:
+                event.implicit = (True, True)
+            else:
+                event.implicit = (_plain_tag(value) == _STR, True)
+        elif cls is bool:
+            event.tag, event.value, event.style, event.implicit = _BOOL, "true" if value else "false", None, (
+                True, False)
+        elif cls is int:
+            if -_INT64 <= value < _INT64:
+                event.tag, event.value, event.style, event.implicit = _INT, str(value), None, (True, False)
+            else:
+                raise _Unhandled
+        elif cls is float:
+            tag, text = _float_scalar(value)
+            event.tag, event.value, event.style, event.implicit = tag, text, None, (_plain_tag(text) == tag, tag == _STR)
+        elif value is None:
+            event.tag, event.value, event.style, event.implicit = _NULL, "null", None, (True, False)
+        else:
+            raise _Unhandled
+        self.emitter.emit(event)
+
+
+_END = object()
+try:
+    from yaml._yaml import CEmitter as _CEmitter
+except ImportError:  # pragma: no cover - PyYAML without libyaml: the representer path only
+    _EventWriter: Optional[type] = None
+else:
+    _EventWriter = _EventWriterImpl

@@ -83,9 +83,11 @@ def trace_tree(value: Any, layer: int, path: ValuePath = ()) -> Any:
     replay finds their origin by searching the sources instead.
     """
     if isinstance(value, dict):
-        return {k: trace_tree(v, layer, path + (k,)) for k, v in value.items()}
+        return {k: (trace_tree(v, layer, path + (k,)) if isinstance(v, (dict, list)) else
+                    None if v is None else TracedLeaf(layer, path + (k,), v)) for k, v in value.items()}
     if isinstance(value, list):
-        return [trace_tree(v, layer, path + (i,)) for i, v in enumerate(value)]
+        return [trace_tree(v, layer, path + (i,)) if isinstance(v, (dict, list)) else
+                None if v is None else TracedLeaf(layer, path + (i,), v) for i, v in enumerate(value)]
     if value is None:
         return None
     return TracedLeaf(layer, path, value)

@@ -11,13 +11,16 @@ state between calls: every function is safe to call from many threads.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Sequence, Tuple
 
 from deepmerge import Merger
+
+from profile_render.errors import LimitExceededError
 
 __all__ = [
     "ValuesDict",
     "ValuePath",
+    "check_tree",
     "copy_tree",
     "merge_layers",
     "walk",
@@ -32,6 +35,48 @@ ValuePath = Tuple[Any, ...]
 # conflicts) is replaced by the later layer. The merger holds only this
 # configuration and no per-merge state, so one instance serves every thread.
 _LAYER_MERGER = Merger([(dict, ["merge"])], ["override"], ["override"])
+
+
+def check_tree(tree: Any, *, max_depth: int, max_nodes: int, source: str) -> None:
+    """Refuse a values tree built outside our readers that later stages could not walk safely.
+
+    A tree nested ``max_depth`` levels deep (a cycle is infinitely deep),
+    with more than ``max_nodes`` nodes (a subtree shared many times counts
+    each time it is reached), or holding an integer beyond float64's range
+    (which no reader of values can produce, and Python cannot print past
+    4,300 digits) raises :class:`~profile_render.errors.LimitExceededError`
+    naming ``source`` and the value path. The walk is iterative and stops at
+    the first excess, so it costs at most ``max_nodes`` steps.
+    """
+    if not isinstance(tree, (dict, list)):
+        return
+    path: List[Any] = []
+    stack: List[Iterator[Tuple[Any, Any]]] = [iter(tree.items()) if isinstance(tree, dict) else enumerate(tree)]
+    nodes = 1
+    while stack:
+        for key, value in stack[-1]:
+            nodes += 1
+            if nodes > max_nodes:
+                raise LimitExceededError(f"the values hold more than {max_nodes:,} nodes", source=source,
+                                         path=tuple(path) + (key,),
+                                         hint="pass smaller values, or raise Limits.max_nodes")
+            if value.__class__ is int and value.bit_length() > 1024:
+                raise LimitExceededError("the values hold an integer beyond the range of Helm's numbers (float64)",
+                                         source=source, path=tuple(path) + (key,),
+                                         hint="Helm reads every number as a float64; pass a smaller number or a string")
+            if isinstance(value, dict) or isinstance(value, list):
+                if len(stack) >= max_depth:
+                    raise LimitExceededError(f"the values are nested more than {max_depth} levels deep",
+                                             source=source, path=tuple(path) + (key,),
+                                             hint="flatten the structure (a value that contains itself never ends), "
+                                                  "or raise Limits.max_depth")
+                path.append(key)
+                stack.append(iter(value.items()) if isinstance(value, dict) else enumerate(value))
+                break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
 
 
 def copy_tree(value: Any) -> Any:

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from profile_render.helm.chart import Chart, load_chart
-from profile_render.errors import StrictModeError, ValuesWarning, format_path
+from profile_render.errors import LimitExceededError, StrictModeError, ValuesWarning, format_path
+from profile_render.yamlio.limits import DEFAULT_LIMITS
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_values_file
 from profile_render.helm.coalesce import coalesce_values
 from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
 from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
-from profile_render.helm.setvalues import apply_set
-from profile_render.tree import iter_leaves, merge_layers, walk
+from profile_render.helm.setvalues import SetBudget, apply_set
+from profile_render.tree import check_tree, iter_leaves, merge_layers, walk
 
-__all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "merge_values"]
+__all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "check_layer", "merge_values"]
 
 ValuesDict = Dict[str, Any]
 ValuePath = Tuple[Any, ...]
@@ -69,15 +70,49 @@ def as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[L
 
     The flag says whether the caller owns the layer's dicts (they were just
     read from a file, so nobody else holds them and they may be consumed).
-    A dict is wrapped as it is, with the source ``<values>``.
+    A dict is wrapped as it is, with the source ``<values>``. Values that did
+    not come from our reader (a dict, a :class:`Layer` built from one) are
+    checked against ``limits.max_depth`` and ``limits.max_nodes`` first
+    (:func:`check_layer`).
     """
     if isinstance(item, Layer):
+        check_layer(item, limits)
         return item, False
     if isinstance(item, LoadedValues):
         return Layer.from_loaded(item), False
     if isinstance(item, dict):
-        return Layer(item, "<values>", "values"), False
+        layer = Layer(item, "<values>", "values")
+        check_layer(layer, limits)
+        return layer, False
     return Layer.from_file(item, limits=limits, strict=strict), True
+
+
+def check_layer(layer: Layer, limits: Optional[Limits] = None) -> None:
+    """Refuse a layer whose values were built outside our readers and are too deep or too large to merge.
+
+    Values read from YAML are already bounded by the reader; a dict handed
+    over through the API may nest without bound (or contain itself), and
+    every later stage walks it. Raises :class:`~profile_render.errors.LimitExceededError`
+    (``Limits.max_depth``, ``Limits.max_nodes``).
+    """
+    if layer.loaded is None:
+        limits = limits or DEFAULT_LIMITS
+        check_tree(layer.values, max_depth=limits.max_depth, max_nodes=limits.max_nodes, source=layer.source)
+
+
+def _check_chart(chart: Chart, limits: Limits) -> None:
+    """The same check for a caller-built chart's defaults (charts read from files were read by our reader)."""
+    for _prefix, sub in chart.walk():
+        if sub.values_source is None and sub.values:
+            check_tree(sub.values, max_depth=limits.max_depth, max_nodes=limits.max_nodes,
+                       source=sub.source or sub.name)
+
+
+def _too_deep(what: str) -> LimitExceededError:
+    """The error for values that exhausted Python's recursion limit while being ``what`` (merged, written ...)."""
+    return LimitExceededError(f"the values are nested too deeply to be {what}",
+                              hint="flatten the structure, or lower Limits.max_depth so such values are "
+                                   "refused where they are read")
 
 
 @dataclass
@@ -113,13 +148,19 @@ class MergeResult:
         """The values as JSON, formatted as Helm's toJson formats numbers."""
         from profile_render.emit import to_json
 
-        return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
+        try:
+            return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
+        except RecursionError:
+            raise _too_deep("written") from None
 
     def to_yaml(self) -> str:
         """The values as YAML that Helm reads back to exactly these values."""
         from profile_render.emit import to_yaml
 
-        return to_yaml(self.values)
+        try:
+            return to_yaml(self.values)
+        except RecursionError:
+            raise _too_deep("written") from None
 
     # -- provenance ---------------------------------------------------------
     def _trace(self) -> Any:
@@ -138,6 +179,12 @@ class MergeResult:
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         """Every source that contributed to the value at ``path``, highest precedence first."""
+        try:
+            return self._origins(path)
+        except RecursionError:
+            raise _too_deep("traced") from None
+
+    def _origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
         found, _ = walk(self.values, parts)
         if not found:
@@ -187,11 +234,13 @@ def _leaves_with_paths(node: Any) -> Iterable[Tuple[ValuePath, TracedLeaf]]:
 class _Replay:
     """Everything needed to replay a merge with traced leaves (see profile_render.origin)."""
 
-    def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[Tuple[str, bool]], plan: Any) -> None:
+    def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[Tuple[str, bool]], plan: Any,
+                 limits: Limits) -> None:
         self.chart = chart
         self.layers = layers
         self.sets = sets
         self.plan = plan
+        self.limits = limits
         self.sources: List[_SourceInfo] = []
 
     def run(self) -> Any:
@@ -209,6 +258,7 @@ class _Replay:
             traced_layers.append(trace_tree(layer.values, len(sources)))
             sources.append(_SourceInfo(layer.kind, layer.source, layer.loaded, layer.values))
         user = merge_layers(traced_layers, copy=False)
+        budget = SetBudget(self.limits.max_set_nodes)
         for expression, as_string in self.sets:
             index = len(sources)
             flag = "--set-string" if as_string else "--set"
@@ -216,7 +266,7 @@ class _Replay:
             def tag(value: Any, index: int = index) -> Any:
                 return TracedLeaf(index, (), value)
 
-            apply_set(expression, user, as_string=as_string, leaf=tag)
+            apply_set(expression, user, as_string=as_string, leaf=tag, limits=self.limits, budget=budget)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
         return coalesce_values(effective, user, copy=False)
 
@@ -272,24 +322,35 @@ def merge_values(
     scalar a ``--set``/``--set-string`` expression assigns (the render stage
     uses it to resolve placeholders given on the command line).
     """
+    limits = limits or DEFAULT_LIMITS
     if not isinstance(chart, Chart):
         chart = load_chart(chart, limits=limits)
+    else:
+        _check_chart(chart, limits)
     warnings: List[ValuesWarning] = list(chart.warnings)
     user_layers: List[Layer] = []
-    owned: List[bool] = []
     for item in layers:
-        layer, mine = as_layer(item, limits, strict)
+        layer, _mine = as_layer(item, limits, strict)
         user_layers.append(layer)
-        owned.append(mine)
         if layer.loaded is not None:
             warnings.extend(layer.loaded.warnings)
     if strict and warnings:
         raise StrictModeError(warnings[0])
-    user = merge_layers([layer.values for layer in user_layers], copy=True)
     sets: List[Tuple[str, bool]] = [(s, False) for s in set_values] + [(s, True) for s in set_string_values]
+    try:
+        return _merge(chart, user_layers, sets, warnings, strict, limits, transform_set_value)
+    except RecursionError:
+        raise _too_deep("merged") from None
+
+
+def _merge(chart: Chart, user_layers: List[Layer], sets: List[Tuple[str, bool]], warnings: List[ValuesWarning],
+           strict: bool, limits: Limits, transform_set_value: Optional[Callable[[Any, str], Any]]) -> MergeResult:
+    """The body of :func:`merge_values`, once its inputs are read and checked."""
+    user = merge_layers([layer.values for layer in user_layers], copy=True)
+    budget = SetBudget(limits.max_set_nodes)  # shared by every --set and --set-string of the call
     for expression, as_string in sets:
         if transform_set_value is None:
-            apply_set(expression, user, as_string=as_string)
+            apply_set(expression, user, as_string=as_string, limits=limits, budget=budget)
         else:
             flag = "--set-string" if as_string else "--set"
 
@@ -297,7 +358,7 @@ def merge_values(
                 assert transform_set_value is not None
                 return transform_set_value(value, source)
 
-            apply_set(expression, user, as_string=as_string, leaf=transformed)
+            apply_set(expression, user, as_string=as_string, leaf=transformed, limits=limits, budget=budget)
 
     seen = set()
 
@@ -313,4 +374,4 @@ def merge_values(
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
     final = coalesce_values(effective, user, warn=warn, copy=False)
-    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan))
+    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits))

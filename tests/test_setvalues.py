@@ -492,6 +492,52 @@ def test_fuzz_leaf_does_not_change_outcome(text: str) -> None:
     assert _canon(plain) == _canon(tagged)
 
 
+# Expressions large enough to reach every limit: paths hundreds of levels deep, indexes up to past
+# MAX_INDEX, thousands of assignments, long values and keys.
+GROWING = st.one_of(
+    st.builds(lambda n, tail: "a" + "[0]" * n + tail, st.integers(0, 400), st.sampled_from(["=1", "={x,y}", ".b=1", ""])),
+    st.builds(lambda n: "a" + "[0].b" * n + "=1", st.integers(0, 250)),
+    st.builds(lambda n: ".".join(["k"] * n) + "=v", st.integers(1, 40)),
+    st.builds(lambda idx, n: ",".join(f"k{i % 7}[{idx - i}]={i}" for i in range(n)),
+              st.integers(0, MAX_INDEX + 3), st.integers(1, 300)),
+    st.builds(lambda n: ",".join(f"l[{i}]=x" for i in range(n)), st.integers(1, 5000)),
+    st.builds(lambda n, v: f"a={v * n}", st.integers(1, 200_000), st.sampled_from(["x", "\\,", "9"])),
+    st.builds(lambda n: "k" * n + "=1", st.integers(1, 100_000)),
+    st.builds(lambda n: "a[" + "9" * n + "]=1", st.integers(1, 6000)),
+    FUZZ_TEXT,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(sets=st.lists(GROWING, min_size=1, max_size=4), max_depth=st.integers(1, 300),
+       max_set_nodes=st.integers(1, 2_000_000))
+def test_fuzz_large_expressions_stay_within_the_limits(sets: list, max_depth: int, max_set_nodes: int) -> None:
+    """Only SetSyntaxError or LimitExceededError, and what is built stays within depth and budget."""
+    from profile_render.errors import LimitExceededError
+    from profile_render.helm.setvalues import SetBudget
+    from profile_render.yamlio.limits import Limits
+
+    limits = Limits(max_depth=max_depth, max_set_nodes=max_set_nodes)
+    budget = SetBudget(max_set_nodes)
+    dest: dict = {}
+    try:
+        for expression in sets:
+            apply_set(expression, dest, limits=limits, budget=budget)
+    except (SetSyntaxError, LimitExceededError) as exc:
+        assert exc.problem and exc.hint and len(exc.source or "") < 300
+        return
+    assert budget.remaining >= 0
+    stack = [(dest, 1)]
+    slots = 0
+    while stack:
+        node, depth = stack.pop()
+        assert depth <= max_depth
+        children = list(node.values()) if isinstance(node, dict) else node
+        slots += len(children)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    assert slots <= max_set_nodes
+
+
 def test_very_deep_lists_within_argv_size() -> None:
     # 20000 levels is about what fits in one command-line argument (128 KiB).
     limit = sys.getrecursionlimit()

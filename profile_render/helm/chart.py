@@ -395,7 +395,8 @@ def _valid_semver(version: str) -> bool:
     if match is None:
         return False
     for part in match.group(1, 2, 3):
-        if part and int(part.lstrip(".")) >= 2**64:
+        digits = part.lstrip(".").lstrip("0") if part else ""
+        if len(digits) > 20 or (digits and int(digits) >= 2**64):  # never int() a text too long to fit
             return False
     prerelease = match.group(4)
     if prerelease:
@@ -422,7 +423,8 @@ def _validate_metadata(meta: Dict[str, Any], source: str) -> None:
         raise ChartError("Chart.yaml has no version", source=source, path=("version",),
                          hint="add `version: <SemVer>`, e.g. version: 0.1.0")
     if not _valid_semver(version):
-        raise ChartError(f"the chart version {version!r} is not valid SemVer", source=source, path=("version",),
+        shown = repr(version) if len(version) <= 60 else f"{version[:60]!r}... ({len(version):,} characters)"
+        raise ChartError(f"the chart version {shown} is not valid SemVer", source=source, path=("version",),
                          hint="use a version like 1.2.3")
     if meta.get("type", "") not in ("", "application", "library"):
         raise ChartError("the chart type must be application or library", source=source, path=("type",),

@@ -31,10 +31,20 @@ _HYPHEN = re.compile(r"\s*(\S+)\s+-\s+(\S+)\s*")
 Version = Tuple[int, int, int, Tuple[object, ...]]  # major, minor, patch, pre-release key ((), when none)
 
 
+def _uint64(digits: str) -> Optional[int]:
+    """Go's strconv.ParseUint(digits, 10, 64) for ASCII digits; None when it does not fit (never int() on long text)."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 20:
+        return None
+    number = int(significant)
+    return number if number < 2**64 else None
+
+
 def _pre_key(pre: Optional[str]) -> Tuple[object, ...]:
     if not pre:
         return ()
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
+    # Masterminds compares identifiers that parse as uint64 numerically, the rest as text.
+    return tuple((0, n, "") if p.isdigit() and (n := _uint64(p)) is not None else (1, 0, p) for p in pre.split("."))
 
 
 def _compare(a: Version, b: Version) -> int:
@@ -56,7 +66,10 @@ def parse_version(text: str) -> Optional[Version]:
     if m is None:
         return None
     major, minor, patch, pre, _build = m.groups()
-    return int(major), int(minor or 0), int(patch or 0), _pre_key(pre)
+    numbers = [_uint64(part or "0") for part in (major, minor, patch)]
+    if None in numbers:
+        return None  # Masterminds: "Error parsing version segment"
+    return numbers[0] or 0, numbers[1] or 0, numbers[2] or 0, _pre_key(pre)
 
 
 class _Bound:
@@ -74,7 +87,10 @@ class _Bound:
                 self.wild = min(self.wild, i)
                 nums.append(0)
             else:
-                nums.append(int(part))
+                number = _uint64(part)
+                if number is None:
+                    raise ValueError("version segment out of range")  # _parse_group: an unparsable range
+                nums.append(number)
         while len(nums) < 3:
             nums.append(0)
         if len(parts) < 3:
@@ -155,7 +171,10 @@ def _parse_group(text: str) -> Optional[List[_Bound]]:
         m = _CONSTRAINT.match(piece)
         if m is None:
             return None
-        bounds.append(_Bound(m.group(1) or "", m.group(2)))
+        try:
+            bounds.append(_Bound(m.group(1) or "", m.group(2)))
+        except ValueError:
+            return None
     return bounds or None
 
 

@@ -45,11 +45,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Protocol, Tuple
 
-from profile_render.errors import SetSyntaxError, describe_value
+from profile_render.errors import LimitExceededError, SetSyntaxError, describe_value
 
-__all__ = ["apply_set", "parse_set", "MAX_INDEX", "MAX_NESTED_NAME_LEVEL"]
+__all__ = ["apply_set", "parse_set", "SetBudget", "SetLimits", "MAX_INDEX", "MAX_NESTED_NAME_LEVEL"]
 
 #: Largest list index Helm's ``--set`` accepts (its ``strvals.MaxIndex``).
 MAX_INDEX = 65536
@@ -60,11 +60,17 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 
-_KEY_STOPS = frozenset("=[,.")
-_ITEM_STOPS = frozenset("[.=")
-_INDEX_STOPS = frozenset("]")
-_VALUE_STOPS = frozenset(",")
-_LIST_STOPS = frozenset(",}")
+
+def _stops(chars: str) -> "re.Pattern[str]":
+    """A pattern finding the next of ``chars`` or a backslash (which escapes the character after it)."""
+    return re.compile("[" + re.escape(chars) + "\\\\]")
+
+
+_KEY_STOPS = _stops("=[,.")
+_ITEM_STOPS = _stops("[.=")
+_INDEX_STOPS = _stops("]")
+_VALUE_STOPS = _stops(",")
+_LIST_STOPS = _stops(",}")
 
 # Outcome of one assignment: go on with the next one, or the input is used up.
 _MORE = "more"
@@ -79,12 +85,46 @@ _ITEM_DOT = 3  # list item followed by "."
 Leaf = Optional[Callable[[object], object]]
 
 
+class SetLimits(Protocol):
+    """The limits ``--set`` parsing honours (:class:`profile_render.yamlio.limits.Limits` has them)."""
+
+    @property
+    def max_depth(self) -> int: ...
+
+    @property
+    def max_set_nodes(self) -> int: ...
+
+
+class SetBudget:
+    """The nodes and list slots that path expressions (``--set``, parameter templates) may still create.
+
+    One budget is shared by every expression of a call (its limit is
+    ``Limits.max_set_nodes``); :meth:`spend` says whether ``count`` more
+    still fit, and takes them when they do.
+    """
+
+    __slots__ = ("limit", "remaining")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.remaining = limit
+
+    def spend(self, count: int) -> bool:
+        """Take ``count`` nodes from the budget; False (and nothing taken) when they do not fit."""
+        if count > self.remaining:
+            return False
+        self.remaining -= count
+        return True
+
+
 def apply_set(
     expression: str,
     dest: dict,
     *,
     as_string: bool = False,
     leaf: Leaf = None,
+    limits: Optional[SetLimits] = None,
+    budget: Optional[SetBudget] = None,
 ) -> None:
     """Apply one --set (or, with as_string=True, --set-string) argument to dest in place, as Helm does.
 
@@ -92,12 +132,24 @@ def apply_set(
     assigns (after typing) and its result is stored in place of the scalar.
     Raises :class:`~profile_render.errors.SetSyntaxError` for every argument
     Helm rejects; ``TypeError`` only for arguments of the wrong Python type.
+
+    With ``limits`` (:class:`~profile_render.yamlio.limits.Limits`), two
+    limits Helm does not have raise :class:`~profile_render.errors.LimitExceededError`:
+    a path nested ``limits.max_depth`` levels deep, and more nodes and list
+    slots than ``budget`` still allows (pass one :class:`SetBudget` to every
+    expression of a call to bound them together; without one, this
+    expression alone gets ``limits.max_set_nodes``). Parsing never recurses,
+    so without ``limits`` (and ``budget``) nothing is bounded;
+    :func:`~profile_render.values.merge_values` always passes its limits.
     """
     if not isinstance(expression, str):
         raise TypeError(f"expression must be a str, not {type(expression).__name__}")
     if not isinstance(dest, dict):
         raise TypeError(f"dest must be a dict, not {type(dest).__name__}")
-    _Parser(expression, dest, as_string, leaf).run()
+    max_depth = limits.max_depth if limits is not None else len(expression) + 1
+    if budget is None and limits is not None:
+        budget = SetBudget(limits.max_set_nodes)
+    _Parser(expression, dest, as_string, leaf, max_depth, budget).run()
 
 
 def parse_set(expression: str, *, as_string: bool = False) -> dict:
@@ -134,28 +186,58 @@ def _typed(text: str, as_string: bool) -> object:
     if text == "0":
         return 0
     if text and text[0] != "0" and _DECIMAL.fullmatch(text):
-        number = int(text)
-        if _INT64_MIN <= number <= _INT64_MAX:
+        number = _int64(text)
+        if number is not None:
             return number
     return text
 
 
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+def _int64(text: str) -> Optional[int]:
+    """The value of a decimal integer text (already matched by ``_DECIMAL``) if it fits int64, else None.
+
+    Like Go's ``strconv.ParseInt(text, 10, 64)``; text too long to fit is
+    recognised by its length, never converted (so any length costs linear time).
+    """
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 19:
+        return None
+    number = int(digits or "0")
+    if text[0] == "-":
+        number = -number
+    return number if _INT64_MIN <= number <= _INT64_MAX else None
+
+
+def _shown(expression: str, limit: int = 200) -> str:
+    """An expression as errors name their source: whole, or its first ``limit`` characters and its length."""
+    if len(expression) <= limit:
+        return expression
+    return f"{expression[:limit]}... ({len(expression):,} characters)"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message; a long text is cut to its first ``limit`` characters and its length."""
+    if len(text) <= limit:
+        return json.dumps(text, ensure_ascii=False)
+    return f"{json.dumps(text[:limit], ensure_ascii=False)}... ({len(text):,} characters)"
 
 
 class _Parser:
     """One pass over one argument; all state lives on the instance."""
 
-    __slots__ = ("text", "pos", "dest", "as_string", "leaf", "source")
+    __slots__ = ("text", "pos", "dest", "as_string", "leaf", "source", "max_depth", "budget", "owned")
 
-    def __init__(self, text: str, dest: dict, as_string: bool, leaf: Leaf) -> None:
+    def __init__(self, text: str, dest: dict, as_string: bool, leaf: Leaf, max_depth: int,
+                 budget: Optional[SetBudget]) -> None:
         self.text = text
         self.pos = 0
         self.dest = dest
         self.as_string = as_string
         self.leaf = leaf
-        self.source = ("--set-string " if as_string else "--set ") + text
+        self.source = ("--set-string " if as_string else "--set ") + _shown(text)
+        self.max_depth = max_depth
+        self.budget = budget
+        # Lists this argument created (by id, kept alive here): nobody else can hold them, so they grow in place.
+        self.owned: Dict[int, list] = {}
 
     # -- errors -------------------------------------------------------------
 
@@ -169,31 +251,64 @@ class _Parser:
             hint=hint,
         )
 
+    def _spend(self, count: int, column: Optional[int], path: List[object], last: object) -> None:
+        """Take ``count`` nodes or list slots from the call's budget, or refuse the expression (at ``path + [last]``)."""
+        if self.budget is not None and not self.budget.spend(count):
+            raise LimitExceededError(
+                f"the --set and --set-string expressions create more than {self.budget.limit:,} values "
+                "and list slots",
+                source=self.source, column=column, path=tuple(path) + (last,),
+                hint="set fewer values or shorter lists (a values file holds large data better), "
+                     "or raise Limits.max_set_nodes")
+
+    def _too_deep(self, column: int, path: List[object], last: object) -> LimitExceededError:
+        return LimitExceededError(
+            f"the --set path is nested more than {self.max_depth} levels deep",
+            source=self.source, column=column, path=tuple(path) + (last,),
+            hint="set deeply nested values from a values file (-f), or raise Limits.max_depth")
+
+    def _stored(self, value: object, depth: int, column: int, path: List[object], last: object) -> None:
+        """Count a value being stored ``depth`` levels down: one node, or a list literal and its items."""
+        if isinstance(value, list):
+            if depth + 1 >= self.max_depth:
+                raise self._too_deep(column, path, last)
+            self._spend(1 + len(value), column, path, last)
+        else:
+            self._spend(1, column, path, last)
+
+    def _descend(self, depth: int, column: int, path: List[object], last: object) -> None:
+        """Count one more level of the path being assigned, refusing a path nested ``max_depth`` levels deep."""
+        if depth >= self.max_depth:
+            raise self._too_deep(column, path, last)
+        self._spend(1, column, path, last)
+
     # -- reading ------------------------------------------------------------
 
-    def _read_until(self, stops: frozenset) -> Tuple[str, Optional[str], int]:
+    def _read_until(self, stops: "re.Pattern[str]") -> Tuple[str, Optional[str], int]:
         """Read (unescaping) up to a stop character; return text, the stop (None at end) and its offset."""
         text = self.text
         end = len(text)
         pos = self.pos
+        find = stops.search
         out: List[str] = []
-        while pos < end:
-            ch = text[pos]
-            if ch in stops:
-                self.pos = pos + 1
-                return "".join(out), ch, pos
-            if ch == "\\":
-                if pos + 1 >= end:
-                    # A trailing backslash escapes nothing: the input just ends.
-                    self.pos = end
-                    return "".join(out), None, end
-                out.append(text[pos + 1])
-                pos += 2
-                continue
-            out.append(ch)
-            pos += 1
-        self.pos = end
-        return "".join(out), None, end
+        while True:
+            found = find(text, pos)
+            if found is None:
+                out.append(text[pos:])
+                self.pos = end
+                return "".join(out), None, end
+            at = found.start()
+            ch = text[at]
+            out.append(text[pos:at])
+            if ch != "\\":
+                self.pos = at + 1
+                return "".join(out), ch, at
+            if at + 1 >= end:
+                # A trailing backslash escapes nothing: the input just ends.
+                self.pos = end
+                return "".join(out), None, end
+            out.append(text[at + 1])
+            pos = at + 2
 
     def _store(self, raw: str) -> object:
         value = _typed(raw, self.as_string)
@@ -214,8 +329,8 @@ class _Parser:
                 start + 1,
                 "write a list index as a decimal number, e.g. name[0]; escape a literal bracket in a key as \\[",
             )
-        number = int(raw)
-        if not _INT64_MIN <= number <= _INT64_MAX:
+        number = _int64(raw)
+        if number is None:
             raise self._error(
                 f"index {_quote(raw)} is out of range",
                 start + 1,
@@ -252,19 +367,26 @@ class _Parser:
                 return items, False
 
     def _set_index(self, items: list, index: int, value: object, column: int, path: List[object]) -> list:
-        """Put value at index, growing a copy with nulls when the list is too short."""
+        """Put value at index, growing a copy with nulls when the list is too short (``path`` leads to the list)."""
         if index > MAX_INDEX:
             raise self._error(
                 f"list index {index} is larger than Helm's maximum of {MAX_INDEX}",
                 column,
                 f"use an index between 0 and {MAX_INDEX}",
-                path,
+                path + [index],
             )
         if index >= len(items):
-            grown = list(items)
-            grown.extend([None] * (index + 1 - len(items)))
-            grown[index] = value
-            return grown
+            added = index + 1 - len(items)
+            if id(items) in self.owned:
+                # A list this argument made: growing it in place is the same as Helm's copy, and keeps
+                # k[0]=..,k[1]=..,... linear.
+                self._spend(added, column, path, index)
+                items.extend([None] * added)
+            else:
+                # Someone else may hold this list: grow a copy, as Helm does (the copy costs its length too).
+                self._spend(len(items) + added, column, path, index)
+                items = items + [None] * added
+                self.owned[id(items)] = items
         items[index] = value
         return items
 
@@ -318,6 +440,7 @@ class _Parser:
                     )
                 if stop == "=":
                     value, ended = self._read_value()
+                    self._stored(value, len(frames), stop_at + 1, path, key)
                     if key:
                         data[key] = value
                     status = _END if ended else _MORE
@@ -338,6 +461,7 @@ class _Parser:
                     else:
                         inner = {}
                     frames.append((_KEY_DOT, data, key, inner, start))
+                    self._descend(len(frames), start + 1, path, key)
                     path.append(key)
                     data = inner
                     continue
@@ -353,7 +477,9 @@ class _Parser:
                     items = existing
                 else:
                     items = []
+                    self.owned[id(items)] = items
                 frames.append((_KEY_INDEX, data, key))
+                self._descend(len(frames), start + 1, path, key)
                 path.append(key)
                 index, index_at, in_key = number, stop_at + 2, False
                 continue
@@ -380,7 +506,8 @@ class _Parser:
                 break
             if stop == "=":
                 value, _ = self._read_value()
-                result = self._set_index(items, index, value, index_at, path + [index])
+                self._stored(value, len(frames), stop_at + 1, path, index)
+                result = self._set_index(items, index, value, index_at, path)
                 status = _MORE
                 break
             if stop == "[":
@@ -389,11 +516,13 @@ class _Parser:
                     result, status = items, _END
                     break
                 current: list = []
+                self.owned[id(current)] = current
                 if index < len(items) and items[index] is not None:
                     current = items[index]
                     if not isinstance(current, list):
                         raise self._conflict(current, "a list", index_at, path + [index])
                 frames.append((_ITEM_INDEX, items, index, index_at))
+                self._descend(len(frames), index_at, path, index)
                 path.append(index)
                 items, index, index_at = current, number, stop_at + 2
                 continue
@@ -407,6 +536,7 @@ class _Parser:
             else:
                 inner = {}
             frames.append((_ITEM_DOT, items, index, inner, index_at))
+            self._descend(len(frames), index_at, path, index)
             path.append(index)
             data, in_key = inner, True
 
@@ -434,13 +564,13 @@ class _Parser:
             elif kind == _ITEM_INDEX:
                 _, parent_items, parent_index, at = frame
                 if status is _MORE:
-                    result = self._set_index(parent_items, parent_index, result, at, path + [parent_index])
+                    result = self._set_index(parent_items, parent_index, result, at, path)
                 else:
                     result = parent_items
             else:
                 _, parent_items, parent_index, inner, at = frame
                 if status is _MORE:
-                    result = self._set_index(parent_items, parent_index, inner, at, path + [parent_index])
+                    result = self._set_index(parent_items, parent_index, inner, at, path)
                 else:
                     result = parent_items
         return status

@@ -26,9 +26,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from profile_render.errors import ProfileRenderError, ValuesWarning
+from profile_render.errors import LimitExceededError, ProfileRenderError, ValuesWarning
+from profile_render.helm.setvalues import MAX_INDEX, SetBudget
 from profile_render.origin import parse_value_path
 from profile_render.tree import copy_tree, walk
+from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "ParameterTemplate",
@@ -95,6 +97,11 @@ def parse_parameter_assignment(text: str) -> Tuple[str, str, str]:
     return app, path, value
 
 
+def _shown(name: str, limit: int = 80) -> str:
+    """A template name quoted for a message; a long one is cut, with its length."""
+    return repr(name) if len(name) <= limit else f"{name[:limit]!r}... ({len(name):,} characters)"
+
+
 def _template_error(template: ParameterTemplate, problem: str, hint: str) -> ParameterError:
     return ParameterError(problem, source=template.source, line=template.line, column=template.column, hint=hint)
 
@@ -115,41 +122,51 @@ def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
         elif isinstance(text, str) and _NUMBER.fullmatch(text):
             number = float(text)
             if number.is_integer() and abs(number) <= 2**53 and "e" not in text.lower() and "." not in text:
-                return int(text)
+                return int(number)  # exact (at most 2**53); int(text) would refuse thousands of leading zeros
             return number
-        raise _template_error(template, f"parameter {template.name!r} is a number, but {shown} is not",
+        raise _template_error(template, f"parameter {_shown(template.name)} is a number, but {shown} is not",
                               "give an integer or a decimal such as 3 or 2.5")
     if template.type == "boolean":
         if isinstance(text, bool):
             return text
         if isinstance(text, str) and text.lower() in ("true", "false"):
             return text.lower() == "true"
-        raise _template_error(template, f"parameter {template.name!r} is a boolean, but {shown} is not",
+        raise _template_error(template, f"parameter {_shown(template.name)} is a boolean, but {shown} is not",
                               "give true or false")
-    raise _template_error(template, f"parameter {template.name!r} has the unknown type {template.type!r}",
+    raise _template_error(template, f"parameter {_shown(template.name)} has the unknown type {template.type!r}",
                           f"use one of {', '.join(TYPES)}")
 
 
 def check_template(template: ParameterTemplate) -> None:
     """Refuse template definitions the reference refuses (mandatory or secret with a default, bad type, bad name)."""
     if template.type not in TYPES:
-        raise _template_error(template, f"parameter template {template.name!r} has the unknown type {template.type!r}",
+        raise _template_error(template, f"parameter template {_shown(template.name)} has the unknown type {template.type!r}",
                               f"use one of {', '.join(TYPES)}")
     if template.mandatory and template.default not in (None, ""):
-        raise _template_error(template, f"parameter template {template.name!r} is mandatory and has a default",
+        raise _template_error(template, f"parameter template {_shown(template.name)} is mandatory and has a default",
                               "a mandatory parameter must be given at deployment; remove the default or make it optional")
     if template.secret and template.default not in (None, ""):
-        raise _template_error(template, f"parameter template {template.name!r} is secret and has a default",
+        raise _template_error(template, f"parameter template {_shown(template.name)} is secret and has a default",
                               "a secret must not be stored in the Profile; remove the default")
     try:
-        template.path
+        path = template.path
     except ProfileRenderError as exc:
-        raise _template_error(template, f"parameter template name {template.name!r} is not a value path: {exc.problem}",
+        raise _template_error(template, f"parameter template name {_shown(template.name)} is not a value path: {exc.problem}",
                               exc.hint or "write a dotted path such as image.tag") from None
+    for part in path:
+        if isinstance(part, int) and part > MAX_INDEX:
+            raise _template_error(template, f"parameter template name {_shown(template.name)} has the list index {part}, "
+                                  f"larger than Helm's maximum of {MAX_INDEX}",
+                                  f"use list indexes between 0 and {MAX_INDEX}")
 
 
-def _set_path(tree: Dict[str, Any], path: Tuple[Any, ...], value: Any, base: Any) -> None:
-    """Set ``value`` at ``path`` in an override tree, copying lists from ``base`` so other items survive."""
+def _set_path(tree: Dict[str, Any], path: Tuple[Any, ...], value: Any, base: Any, budget: SetBudget,
+              template: ParameterTemplate) -> None:
+    """Set ``value`` at ``path`` in an override tree, copying lists from ``base`` so other items survive.
+
+    Every list slot added counts against ``budget`` (all templates of an
+    application share one); ``template`` is named when it runs out.
+    """
     node: Any = tree
     base_node: Any = base
     for i, part in enumerate(path):
@@ -170,8 +187,13 @@ def _set_path(tree: Dict[str, Any], path: Tuple[Any, ...], value: Any, base: Any
                 node[part] = child
             node, base_node = child, base_child
         else:  # a list
-            while len(node) <= part:
-                node.append(None)
+            if len(node) <= part:
+                if not budget.spend(part + 1 - len(node)):
+                    raise LimitExceededError(
+                        f"the parameter templates of this application create more than {budget.limit:,} list slots",
+                        source=template.source, line=template.line, column=template.column,
+                        hint="use smaller list indexes in parameter template names, or raise Limits.max_set_nodes")
+                node.extend([None] * (part + 1 - len(node)))
             base_child = base_node[part] if isinstance(base_node, list) and part < len(base_node) else None
             if last:
                 node[part] = value
@@ -194,12 +216,17 @@ def apply_parameter_templates(
     application: str,
     profile_values: Optional[Mapping[str, Any]] = None,
     use_defaults: bool = True,
+    limits: Optional[Limits] = None,
 ) -> ParameterResult:
     """Turn given parameter values (by template name) into override trees for one application.
 
     Defaults apply to templates not given (when ``use_defaults``). Raises
-    ParameterError for unknown parameters, bad values and missing mandatory ones.
+    ParameterError for unknown parameters, bad values and missing mandatory ones,
+    and :class:`~profile_render.errors.LimitExceededError` for a template path
+    nested ``limits.max_depth`` levels deep or list slots beyond
+    ``limits.max_set_nodes`` for all templates together.
     """
+    limits = limits or DEFAULT_LIMITS
     by_name: Dict[str, ParameterTemplate] = {}
     for template in templates:
         check_template(template)
@@ -219,6 +246,7 @@ def apply_parameter_templates(
             hint="give each with --set " + " ".join(f"{application}:{m}=..." for m in missing[:3]))
     result = ParameterResult()
     base = profile_values or {}
+    budget = SetBudget(limits.max_set_nodes)
     for template in templates:
         if template.name in given:
             raw = given[template.name]
@@ -228,8 +256,12 @@ def apply_parameter_templates(
             continue
         value = coerce_parameter(template, raw)
         path = template.path
+        if len(path) > limits.max_depth:
+            raise LimitExceededError(f"parameter template {_shown(template.name)} names a path nested more than "
+                                     f"{limits.max_depth} levels deep", source=template.source, line=template.line,
+                                     column=template.column, hint="shorten the path, or raise Limits.max_depth")
         tree: Dict[str, Any] = {}
-        _set_path(tree, path, value, base)
+        _set_path(tree, path, value, base, budget, template)
         result.layers.append((template.name, tree))
         result.explanations[path] = template
         if template.secret:
@@ -239,7 +271,7 @@ def apply_parameter_templates(
         if not found:
             result.warnings.append(ValuesWarning(
                 code="parameter-path-missing",
-                message=f"parameter template {template.name!r} of {application!r} sets a path the profile's values do not have",
+                message=f"parameter template {_shown(template.name)} of {application!r} sets a path the profile's values do not have",
                 source=template.source, line=template.line, column=template.column,
                 hint="name the template after a value path of the profile (e.g. tutorialServer.greeting), "
                      "or add the key to the profile's values"))

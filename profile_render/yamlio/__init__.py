@@ -8,7 +8,9 @@ Split by concern; each reader is a thin user of these modules:
   (size, depth, alias expansion, nodes), each reader's defaults, and the
   depth guard that keeps deep text away from libyaml;
 * :mod:`~profile_render.yamlio.parse` -- libyaml or PyYAML's pure-Python
-  parser, chosen per text; events pulled document by document;
+  parser, chosen per text (libyaml mended where go-yaml v2 scans
+  differently, for texts too long for the pure-Python parser); events pulled
+  document by document;
 * :mod:`~profile_render.yamlio.scalars` -- go-yaml v2 scalar resolution, Go
   number parsing and Go float formatting;
 * :mod:`~profile_render.yamlio.policy` -- the scalar policies: ``HELM``
@@ -17,6 +19,10 @@ Split by concern; each reader is a thin user of these modules:
 * :mod:`~profile_render.yamlio.build` -- the one node builder
   (:func:`~profile_render.yamlio.build.read_documents`): aliases, merge keys,
   positions, duplicate keys, budgets;
+* :mod:`~profile_render.yamlio.stream` and :mod:`~profile_render.yamlio.anchored`
+  -- the streaming builders the node builder tries first (values built
+  straight from the events, none kept), and following one value path
+  through a text's events (provenance);
 * :mod:`~profile_render.yamlio.located` -- parser errors as located
   :class:`~profile_render.errors.ProfileRenderError` objects;
 * :mod:`~profile_render.yamlio.load` -- the values-file API

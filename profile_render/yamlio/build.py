@@ -16,9 +16,16 @@ choice (:mod:`~profile_render.yamlio.parse`), limits
   value path (an alias's items sit where its anchor's do);
 * every key set twice in one mapping (:class:`DuplicateKey`): the last one
   wins, as in go-yaml;
-* before building: undefined and recursive aliases, the alias expansion and
-  the nodes budget are checked in one pass over the events, so an alias bomb
-  is refused in time proportional to its text.
+* before building: undefined and recursive aliases, the alias expansion
+  (nodes and bytes of text) and the nodes budget are checked in one pass
+  over the events, so an alias bomb is refused in time proportional to its
+  text.
+
+Every text is first given to the streaming builders
+(:mod:`profile_render.yamlio.stream`, and :mod:`profile_render.yamlio.anchored`
+when the text may hold anchors), which build the same values without
+keeping the events; they hand anything they do not handle back to the
+builder here, which then raises the located error.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, E
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
 from profile_render.yamlio.policy import CATALOG, HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, Refused, read_streamed
 
 __all__ = ["Path", "DuplicateKey", "Document", "ReadRules", "VALUES_RULES", "CATALOG_RULES", "read_documents"]
 
@@ -99,22 +107,29 @@ def read_documents(
     use_libyaml: bool = True,
     line_offset: int = 0,
     budget: Optional[NodeBudget] = None,
+    shallow: bool = False,
 ) -> List[Document]:
     """Read every document of a YAML text (only the first with ``first_only``) into :class:`Document` objects.
 
     ``source`` names the text in errors, whose first line is line
     ``line_offset`` of it (0-based). ``budget`` is the nodes still allowed
-    when several texts share ``limits.max_nodes``. Every problem raises one
-    of ``rules.errors``, located.
+    when several texts share ``limits.max_nodes``; ``shallow`` that the
+    depth guard already passed a text holding this one. Every problem raises
+    one of ``rules.errors``, located.
     """
     if budget is None:
-        budget = NodeBudget(limits.max_nodes)
-    try:
-        parser = event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
-                              max_depth=limits.max_depth)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
-                         placeholder_hint=rules.placeholder_hint) from None
+        budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
+    return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
+
+
+def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
+          use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> List[Document]:
+    """The body of :func:`read_documents`."""
+    streamed = _streamed(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget,
+                         shallow)
+    if streamed is not None:
+        return streamed
+    parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
     documents: List[Document] = []
     try:
         for parsed in iter_documents(parser, limits.max_depth):
@@ -130,6 +145,50 @@ def read_documents(
     finally:
         parser.dispose()
     return documents
+
+
+def _streamed(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
+              use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> Optional[List[Document]]:
+    """The documents as the streaming builders read them, or None when they hand the text to the full builder."""
+    anchors = "&" in text and ANCHOR_LIKE.search(text) is not None
+    parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
+    try:
+        streamed, built, used = read_streamed(
+            parser, policy=rules.policy, max_depth=limits.max_depth, first_only=first_only, positions=positions,
+            line_offset=line_offset, nodes_left=budget.remaining, anchors=anchors, alias_bytes=budget.alias_bytes,
+            expansion=limits.max_alias_expansion)
+    except Fallback:
+        return None
+    except Refused as refusal:
+        mark = refusal.event.start_mark
+        line, column = mark.line + line_offset + 1, mark.column + 1
+        if refusal.problem is None:
+            raise rules.errors.limit(f"{rules.subject} nested more than {limits.max_depth} levels deep",
+                                     source=source, line=line, column=column, path=refusal.path,
+                                     hint=rules.limit_hint("flatten the structure", "max_depth")) from None
+        raise rules.errors.type(refusal.problem.problem, source=source, line=line, column=column,
+                                hint=refusal.problem.hint, path=refusal.path) from None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
+                         placeholder_hint=rules.placeholder_hint) from None
+    finally:
+        parser.dispose()
+    budget.remaining -= built
+    if budget.alias_bytes is not None:
+        budget.alias_bytes -= used
+    return [Document(value, line, column, places, [DuplicateKey(*d) for d in repeated])
+            for value, line, column, places, repeated in streamed]
+
+
+def _parser(text: str, rules: ReadRules, source: str, limits: Limits, use_libyaml: bool, line_offset: int,
+            shallow: bool) -> Any:
+    """The event parser for ``text`` (:func:`~profile_render.yamlio.parse.event_parser`), its errors located."""
+    try:
+        return event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
+                            max_depth=limits.max_depth, shallow=shallow)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
+                         placeholder_hint=rules.placeholder_hint) from None
 
 
 class _Builder:
@@ -157,7 +216,7 @@ class _Builder:
         events = self.events
         nodes = len(events) if parsed.truncated else len(events) - 2 - parsed.collections
         if parsed.aliases or nodes > budget.remaining:
-            nodes = self.link(budget.remaining)
+            nodes = self.link(budget)
         budget.remaining -= nodes
         try:
             value = self.node(1, 0, ())[0]
@@ -193,21 +252,25 @@ class _Builder:
                             event, self.rules.limit_hint("flatten the structure", "max_depth"), path)
 
     # -- aliases and budgets ----------------------------------------------------
-    def link(self, remaining: int) -> int:
+    def link(self, budget: NodeBudget) -> int:
         """Point every alias at its anchor's events and measure the document; returns the nodes it builds.
 
         One pass in document order: an alias must name an anchor defined
         before it and already complete (else it is undefined or recursive);
         a collection whose expanded size exceeds the distinct nodes seen so
         far by more than ``max_alias_expansion`` is an alias bomb; the nodes
-        built, aliases expanded, must stay within ``remaining``.
+        built, aliases expanded, must stay within ``budget.remaining``, and
+        the bytes of scalar text aliases repeat within ``budget.alias_bytes``
+        (which this takes from).
         """
         events = self.events
         errors = self.rules.errors
+        remaining = budget.remaining
         limit = self.limits.max_alias_expansion
+        bytes_left = budget.alias_bytes
         anchors: Dict[str, int] = {}
-        sizes: Dict[int, int] = {}
-        stack: List[List[int]] = []  # [start index, expanded size so far] of each open collection
+        sizes: Dict[int, Tuple[int, int]] = {}  # anchored node -> (nodes, bytes of scalar text), expanded
+        stack: List[List[int]] = []  # [start index, expanded size so far, bytes so far] of each open collection
         unique = built = 0
         for index, event in enumerate(events):
             cls = event.__class__
@@ -216,15 +279,17 @@ class _Builder:
                 built += 1
                 if event.anchor is not None:
                     anchors[event.anchor] = index
-                stack.append([index, 1])
+                stack.append([index, 1, 0])
                 size = 0
+                nbytes = 0
             elif cls is ScalarEvent:
                 unique += 1
                 built += 1
                 size = 1
+                nbytes = len(event.value)
                 if event.anchor is not None:
                     anchors[event.anchor] = index
-                    sizes[index] = 1
+                    sizes[index] = (1, nbytes)
             elif cls is AliasEvent:
                 target = anchors.get(event.anchor)
                 if target is None:
@@ -235,12 +300,18 @@ class _Builder:
                     raise self.located(errors.type, "recursive alias: an anchored node refers to itself",
                                        events[target], self.rules.tree_hint, None)
                 self.targets[index] = target
-                size = known
+                size, nbytes = known
                 built += size
+                if bytes_left is not None:
+                    bytes_left -= nbytes
+                    if bytes_left < 0:
+                        raise self.located(
+                            errors.limit, f"aliases repeat more than {budget.alias_bytes:,} bytes of text", event,
+                            self.rules.limit_hint("reduce the aliasing of long values", "max_alias_bytes"), None)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                start, size = stack.pop()
+                start, size, nbytes = stack.pop()
                 if events[start].anchor is not None:
-                    sizes[start] = size
+                    sizes[start] = (size, nbytes)
             else:
                 continue  # the document's start and end
             if built > remaining:
@@ -252,11 +323,13 @@ class _Builder:
             if size and stack:
                 top = stack[-1]
                 top[1] += size
+                top[2] += nbytes
                 if top[1] - unique > limit:
                     raise self.located(
                         errors.limit, f"aliases expand to more than {limit:,} nodes", events[top[0]],
                         self.rules.limit_hint("this looks like an alias bomb; reduce the aliasing",
                                               "max_alias_expansion"), None)
+        budget.alias_bytes = bytes_left
         return built
 
     def marked(self, index: int) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Type
+from typing import Optional, Type
 
 from profile_render.errors import ProfileRenderError
 
@@ -27,23 +27,33 @@ __all__ = ["Limits", "DEFAULT_LIMITS", "CATALOG_LIMITS", "MANIFEST_LIMITS", "Nod
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits applied while reading one YAML text.
+    """Resource limits applied while reading one YAML text, and to the values a call builds from other sources.
 
     ``max_bytes`` defaults to the catalog's 4,000,000-byte cap on chart values;
-    ``max_depth`` bounds container nesting; ``max_alias_expansion`` bounds how
-    many nodes aliases may re-materialise in one document (a "billion laughs"
-    document fails fast instead of exhausting memory); ``max_nodes`` bounds
-    the nodes one text may build, aliases expanded (for values the default
-    is above what the other two defaults let a text reach).
+    ``max_depth`` bounds container nesting (of values read from YAML, built
+    by ``--set``, or handed over as Python dicts through the API);
+    ``max_alias_expansion`` bounds how many nodes aliases may re-materialise
+    in one document (a "billion laughs" document fails fast instead of
+    exhausting memory) and ``max_alias_bytes`` how many bytes of scalar text
+    they may re-materialise in one text (a long string aliased many times);
+    ``max_nodes`` bounds the nodes one text may build, aliases expanded (for
+    values the default is above what the other defaults let a text reach),
+    and the nodes of a values tree handed over through the API;
+    ``max_set_nodes`` bounds the nodes and list slots all ``--set`` and
+    ``--set-string`` expressions of one call (or all parameter templates of
+    one application) may create together (``k[65536]=1`` creates 65,537).
     """
 
     max_bytes: int = 4_000_000
     max_depth: int = 200
     max_alias_expansion: int = 100_000
     max_nodes: int = 5_000_000
+    max_alias_bytes: int = 4_000_000
+    max_set_nodes: int = 1_000_000
 
     def __post_init__(self) -> None:
-        for name in ("max_bytes", "max_depth", "max_alias_expansion", "max_nodes"):
+        for name in ("max_bytes", "max_depth", "max_alias_expansion", "max_nodes", "max_alias_bytes",
+                     "max_set_nodes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
         if self.max_depth > 900:
@@ -60,16 +70,21 @@ CATALOG_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=200, max_alias_exp
                         max_nodes=1_000_000)
 # Manifest streams (helm template output) can be large: the node bound they always had.
 MANIFEST_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=300, max_alias_expansion=2_000_000,
-                         max_nodes=2_000_000)
+                         max_nodes=2_000_000, max_alias_bytes=16 * 1024 * 1024)
 
 
 class NodeBudget:
-    """The nodes one reading may still build (aliases expanded), shared by the documents of one text."""
+    """What one reading may still build, shared by the documents of one text.
 
-    __slots__ = ("remaining",)
+    ``remaining``: nodes, aliases expanded; ``alias_bytes``: bytes of scalar
+    text that aliases may still re-materialise (None: no bound).
+    """
 
-    def __init__(self, limit: int) -> None:
+    __slots__ = ("remaining", "alias_bytes")
+
+    def __init__(self, limit: int, alias_bytes: Optional[int] = None) -> None:
         self.remaining = limit
+        self.alias_bytes = alias_bytes
 
 
 def check_size(size: int, limit: int, *, what: str, source: str, hint: str,
@@ -87,7 +102,10 @@ def deep_nesting_suspected(text: str, max_depth: int) -> bool:
 
     Nesting is flow nesting (brackets) plus block nesting (indentation): a
     text deeper than the limit has flow brackets open more than half of it
-    deep, or a line indented more than about half of it. Brackets inside
+    deep, or a line indented more than about half of it. A text not
+    suspected holds no part that is (bracket depth and line indentation are
+    never greater in a part than in the whole), so a caller may check a
+    whole text once for all its parts. Brackets inside
     quotes or comments are counted too; that can only raise false alarms,
     or, where a quoted closing bracket hides real depth, leave the check to
     the event reader, which enforces the limit exactly either way.

@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import os
 import re
+
+import yaml
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -51,7 +53,10 @@ from profile_render.errors import (
 from profile_render.files import Cap, read_file
 from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
-from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size
+from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
+from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
+from profile_render.yamlio.policy import HELM
+from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, TopLevel, index_top_level, locate_streamed
 
 __all__ = [
     "Limits",
@@ -74,11 +79,25 @@ class LoadedValues:
     source: str
     warnings: List[ValuesWarning] = field(default_factory=list)
     text: Optional[str] = field(default=None, repr=False)
+    # Where each piece's top-level entries are (see _index_pieces), found on the first locate(); False: none.
+    _entries: Any = field(default=None, init=False, repr=False, compare=False)
 
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
-        """The 1-based (line, column) where ``path`` is set in this document, or None."""
+        """The 1-based (line, column) where ``path`` is set in this document, or None.
+
+        The first call finds where each top-level entry is, so each later
+        call reads one entry, not the whole text.
+        """
         if self.text is None:
             return None
+        path = tuple(path)
+        if self._entries is None:
+            self._entries = _index_pieces(self.text, self.source) or False
+        if self._entries and path and isinstance(path[0], str):
+            try:
+                return _locate_in_entries(self._entries, path)
+            except (Fallback, yaml.YAMLError):
+                pass  # the entry holds what only the whole text can answer
         return locate_in_text(self.text, self.source, path)
 
 
@@ -127,6 +146,30 @@ def split_helm_documents(text: str, source: str) -> List[Tuple[int, str]]:
     return chunks
 
 
+def _pieces_or_none(text: str, source: str) -> Optional[List[Tuple[int, str]]]:
+    """:func:`split_helm_documents`, or None when Helm would refuse the text's separators."""
+    try:
+        return split_helm_documents(text, source)
+    except ProfileRenderError:
+        return None
+
+
+_DOCUMENT_END_OR_DIRECTIVE = re.compile(r"^(?:\.\.\.|%)", re.MULTILINE)
+
+
+def _one_stream(text: str) -> bool:
+    """Whether YAML, reading ``text`` as one stream, splits it into documents exactly where Helm splits it.
+
+    Helm's pieces end at every line starting with ``---``, which YAML also
+    takes for a document start; YAML ends documents at ``...`` lines too
+    (Helm reads on past them into the same piece, ignoring the rest) and
+    lets directives (``%``) start them; and go-yaml v2's scanning, where it
+    differs from libyaml, needs each piece on its own.
+    """
+    return (not _DOCUMENT_END_OR_DIRECTIVE.search(text) and "\\/" not in text and "\\'" not in text
+            and "\ufeff" not in text and ("&" not in text or not ANCHOR_LIKE.search(text)))
+
+
 def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
     """The warning for a key set twice in one mapping (Helm keeps the last silently)."""
     return ValuesWarning(
@@ -148,12 +191,25 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
     Duplicate keys are added to ``warnings``.
     """
     pieces = split_helm_documents(text, source) if split else ([(0, text)] if text else [])
-    budget = NodeBudget(limits.max_nodes)
     documents: List[Document] = []
+    # One look at the whole text answers the depth guard for every piece (see deep_nesting_suspected).
+    shallow = len(pieces) > 1 and not deep_nesting_suspected(text, max(limits.max_depth, GUARD_FLOOR))
+    if shallow and use_libyaml and _one_stream(text):
+        # Read as one YAML stream, its documents are Helm's pieces: one parser instead of one per piece.
+        try:
+            documents = read_documents(text, rules=VALUES_RULES, source=source, limits=limits, positions=positions,
+                                       budget=NodeBudget(limits.max_nodes, limits.max_alias_bytes), shallow=True)
+        except ProfileRenderError:
+            documents = []  # read piece by piece, which says exactly what is wrong where
+        else:
+            for document in documents:
+                warnings.extend(_duplicate_warning(d, source) for d in document.duplicates)
+            return documents
+    budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     for offset, chunk in pieces:
         for document in read_documents(chunk, rules=VALUES_RULES, source=source, limits=limits, first_only=True,
                                        positions=positions, use_libyaml=use_libyaml, line_offset=offset,
-                                       budget=budget):
+                                       budget=budget, shallow=shallow):
             warnings.extend(_duplicate_warning(d, source) for d in document.duplicates)
             documents.append(document)
     return documents
@@ -252,13 +308,86 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
     Later documents win over earlier ones, as in :func:`load_values`.
     """
     path = tuple(path)
+    if not path:
+        return None
+    limits = Limits(max_bytes=2**62)
+    if "&" not in text or not ANCHOR_LIKE.search(text):
+        # Follow the path through the events of each piece, last piece first, building nothing.
+        pieces = _pieces_or_none(text, source)
+        if pieces is not None:
+            try:
+                for offset, chunk in reversed(pieces):
+                    parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=limits.max_depth)
+                    try:
+                        spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset,
+                                               max_depth=limits.max_depth)
+                    finally:
+                        parser.dispose()
+                    if spot is not None:
+                        return spot
+                return None
+            except Fallback:
+                pass
+            except yaml.YAMLError:
+                return None
     try:
-        documents = _read_values(text, source, Limits(max_bytes=2**62), [], positions=True)
+        documents = _read_values(text, source, limits, [], positions=True)
     except ProfileRenderError:
         return None
     for document in reversed(documents):
         if path and document.positions is not None and _holds(document.value, path):
             return document.positions.get(path)
+    return None
+
+
+_Pieces = List[Tuple[int, str, TopLevel]]
+
+
+def _index_pieces(text: str, source: str) -> Optional[_Pieces]:
+    """Each piece's line offset, text and top-level entries (:func:`~profile_render.yamlio.stream.index_top_level`).
+
+    None when a piece cannot be indexed (anchors, a flow or non-mapping top
+    level, a key not at column 0, directives, byte order marks) or cannot be
+    read: then paths are looked up in the whole text.
+    """
+    if ("&" in text and ANCHOR_LIKE.search(text)) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+        return None
+    pieces = _pieces_or_none(text, source)
+    if pieces is None:
+        return None
+    indexed: _Pieces = []
+    for offset, chunk in pieces:
+        parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        try:
+            entries = index_top_level(parser, policy=HELM)
+        except yaml.YAMLError:
+            return None
+        finally:
+            parser.dispose()
+        if entries is None:
+            return None
+        indexed.append((offset, chunk, entries))
+    return indexed
+
+
+def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+    """:func:`locate_in_text` reading only the top-level entry ``path`` starts with, in each piece that sets it.
+
+    Raises :class:`~profile_render.yamlio.stream.Fallback` (or a parser error) when the entry alone cannot say.
+    """
+    for offset, chunk, entries in reversed(pieces):
+        entry = entries.get(path[0])
+        if entry is None:
+            continue
+        start, end, line = entry
+        parser = event_parser(chunk[start:end], go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        try:
+            spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset + line,
+                                   max_depth=DEFAULT_LIMITS.max_depth)
+        finally:
+            parser.dispose()
+        if spot is not None:
+            return spot
     return None
 
 

@@ -14,14 +14,21 @@ for go-yaml v2 readers, when the text holds something libyaml's scanner
 reads differently from go-yaml v2's (the escapes ``\\'`` and ``\\/``, a byte
 order mark after the start); :class:`GoV2EventParser` scans those as go-yaml
 v2 does. The checks are cheap and may raise false alarms, which only cost
-speed: the parsers read ordinary YAML alike.
+speed: the parsers read ordinary YAML alike. The pure-Python parser costs
+about 2 s a megabyte, so it reads at most :data:`PURE_PYTHON_MAX`
+characters; longer texts go to libyaml in every case, mended by
+:class:`GoV2LibyamlParser` where go-yaml v2 scans differently (see
+:func:`event_parser`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, NamedTuple
+import bisect
+import re
+from typing import Any, Iterator, List, NamedTuple, Optional
 
 from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+from yaml.error import Mark
 from yaml.events import SequenceStartEvent, StreamEndEvent
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -37,7 +44,8 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None  # type: ignore[assignment, misc]
     LIBYAML = False
 
-__all__ = ["LIBYAML", "GUARD_FLOOR", "EventParser", "GoV2EventParser", "DocumentEvents", "event_parser", "iter_documents"]
+__all__ = ["LIBYAML", "GUARD_FLOOR", "PURE_PYTHON_MAX", "EventParser", "GoV2EventParser", "GoV2LibyamlParser",
+           "DocumentEvents", "event_parser", "iter_documents"]
 
 
 class EventParser(Reader, Scanner, Parser):
@@ -95,19 +103,131 @@ class GoV2EventParser(EventParser):
 # so a small Limits.max_depth does not send every text to the slow parser.
 GUARD_FLOOR = 100
 
+#: The longest text (in characters) the pure-Python parser reads, about half a second of work: longer texts
+#: are always read by libyaml (see :func:`event_parser`).
+PURE_PYTHON_MAX = 256 * 1024
 
-def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int) -> Any:
+
+def event_parser(text: str, *, go_v2: bool, use_libyaml: bool, max_depth: int, shallow: bool = False) -> Any:
     """The fastest parser that reads ``text`` as the reference does and that the depth guard lets near it.
 
     ``go_v2`` asks for go-yaml v2's scanning (values, manifests); without it
-    PyYAML's own scanner stands in for libyaml (catalog files). Creating the
-    pure-Python parser checks the text's characters, so this may raise
-    :class:`yaml.YAMLError`.
+    PyYAML's own scanner stands in for libyaml (catalog files). ``shallow``
+    says the caller already knows the depth guard passes the text (it passed
+    a text holding this one: see :func:`~profile_render.yamlio.limits.deep_nesting_suspected`).
+    Creating the pure-Python parser checks the text's characters, so this may
+    raise :class:`yaml.YAMLError`.
+
+    The pure-Python parser (which costs about 2 s a megabyte) reads only
+    texts of at most :data:`PURE_PYTHON_MAX` characters. A longer text the
+    depth guard suspects goes to libyaml all the same: libyaml's parser does
+    not recurse on any build, the readers stop at the limit as ever, and the
+    only difference is that libyaml's own nesting limit (1,000 levels on
+    builds that have one) may report extreme nesting first, at its own
+    position. A longer go-yaml v2 text that libyaml would scan differently
+    goes to :class:`GoV2LibyamlParser`, which corrects libyaml where it
+    differs.
     """
-    if use_libyaml and LIBYAML and not deep_nesting_suspected(text, max(max_depth, GUARD_FLOOR)) and not (
-            go_v2 and ("\\/" in text or "\\'" in text or "\ufeff" in text[1:])):
+    if not (use_libyaml and LIBYAML):
+        return GoV2EventParser(text) if go_v2 else EventParser(text)
+    differs = go_v2 and ("\\/" in text or "\\'" in text or text.find("\ufeff", 1) >= 0)
+    if not differs and (shallow or not deep_nesting_suspected(text, max(max_depth, GUARD_FLOOR))):
         return _CParser(text)
-    return GoV2EventParser(text) if go_v2 else EventParser(text)
+    if len(text) <= PURE_PYTHON_MAX:
+        return GoV2EventParser(text) if go_v2 else EventParser(text)
+    return GoV2LibyamlParser(text) if differs else _CParser(text)
+
+
+# A run of backslashes before a quote: the quote is escaped (in a double-quoted scalar) when the run is odd.
+_BACKSLASHES_QUOTE = re.compile(r"\\+'")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_BOM = re.compile("\ufeff")
+
+
+class GoV2LibyamlParser:
+    """libyaml's events, corrected where go-yaml v2 scans escapes and byte order marks differently.
+
+    For texts too long for the pure-Python parser. libyaml refuses the
+    escape ``\\'`` in a double-quoted scalar (go-yaml reads it as ``'``),
+    accepts ``\\/`` (go-yaml refuses it), and skips a byte order mark that
+    starts a line (go-yaml keeps it as text). So libyaml reads a copy of the
+    text, of the same length, in which the backslash of every ``\\'`` that
+    could be an escape and every byte order mark after the first character
+    are private-use characters the text does not hold. A backslash is an
+    ordinary character everywhere but in a double-quoted scalar, where
+    ``\\'`` and its stand-in are both two characters that do not end the
+    scalar, so libyaml splits the copy exactly as go-yaml splits the text.
+    Each scalar is then mended: the stand-in becomes the backslash again, or,
+    in a double-quoted scalar, goes (``\\'`` is ``'``); a double-quoted scalar
+    with the escape ``\\/`` is refused as go-yaml refuses it; the byte order
+    marks come back. Errors are libyaml's, so their wording may differ
+    slightly from go-yaml's.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spare = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+        self.backslash: Optional[str] = None
+        self.bom: Optional[str] = None
+        scanned = text
+        escapes = [m.end() - 2 for m in _BACKSLASHES_QUOTE.finditer(text) if (m.end() - m.start()) % 2 == 0]
+        if escapes:
+            self.backslash = next(spare)
+            chars = list(text)
+            for at in escapes:
+                chars[at] = self.backslash
+            scanned = "".join(chars)
+        self.boms: List[int] = []
+        if text.find("\ufeff", 1) >= 0:
+            self.bom = next(spare)
+            scanned = scanned[:1] + scanned[1:].replace("\ufeff", self.bom)
+            self.boms = [m.start() for m in _BOM.finditer(text, 1)]
+        self.slash = "\\/" in text
+        self.parser = _CParser(scanned)
+
+    def dispose(self) -> None:
+        self.parser.dispose()
+
+    def get_event(self) -> Any:
+        event: Any = self.parser.get_event()
+        if self.boms:
+            # go-yaml, like PyYAML's reader, does not count a byte order mark as a column.
+            mark = event.start_mark
+            before = bisect.bisect_left(self.boms, mark.index) - bisect.bisect_left(self.boms, mark.index - mark.column)
+            if before:
+                event.start_mark = Mark(mark.name, mark.index, mark.line, mark.column - before, None, 0)
+        if event.__class__ is ScalarEvent:
+            value = event.value
+            double = event.style == '"'
+            if double and self.slash:
+                self.refuse_slash(event)
+            if self.backslash is not None and self.backslash in value:
+                value = value.replace(self.backslash, "" if double else "\\")
+            if self.bom is not None and self.bom in value:
+                value = value.replace(self.bom, "\ufeff")
+            event.value = value
+        return event
+
+    def refuse_slash(self, event: Any) -> None:
+        """go-yaml's error for the escape ``\\/`` in a double-quoted scalar, if the scalar holds one."""
+        mark = event.start_mark
+        span = self.text[mark.index:event.end_mark.index]
+        if "\\/" not in span:
+            return
+        opening = span.index('"')  # anchors and tags cannot hold one
+        for escape in _ESCAPE.finditer(span, opening + 1):
+            if escape.group(1) == "/":
+                raise ScannerError("while scanning a double-quoted scalar", _mark_at(self.text, mark, mark.index + opening),
+                                   "found unknown escape character '/'",
+                                   _mark_at(self.text, mark, mark.index + escape.start(1)))
+
+
+def _mark_at(text: str, known: Any, index: int) -> Mark:
+    """The mark of ``text[index]``, counted from ``known`` (a mark at or before it)."""
+    newline = text.rfind("\n", known.index, index)
+    if newline < 0:
+        return Mark(known.name, index, known.line, known.column + index - known.index, None, 0)
+    return Mark(known.name, index, known.line + text.count("\n", known.index, index), index - newline - 1, None, 0)
 
 
 class DocumentEvents(NamedTuple):

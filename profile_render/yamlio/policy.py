@@ -33,6 +33,7 @@ from profile_render.yamlio.scalars import (
     as_kubernetes_number,
     format_float32_key,
     go_string,
+    quoted_excerpt,
     resolve_exact,
     resolve_plain_scalar,
 )
@@ -145,7 +146,7 @@ class GoYamlV2Policy(ScalarPolicy):
         if tag == FLOAT_TAG and kind == "int":
             return "float", float(value)  # only int64 widens; a uint64-only value is an error
         short = "!!" + want
-        shown = repr(text) if self.quotes_values else "the value"
+        shown = quoted_excerpt(text) if self.quotes_values else "the value"
         raise ScalarProblem(f"cannot decode {shown} (a !!{kind_name}) as {short}",
                             f"write a valid {short} value or remove the tag")
 
@@ -155,7 +156,7 @@ class GoYamlV2Policy(ScalarPolicy):
         if kind == "float":
             if math.isnan(value) or math.isinf(value):
                 raise ScalarProblem(
-                    f"{event.value!r} is {'NaN' if math.isnan(value) else ('+Inf' if value > 0 else '-Inf')}, "
+                    f"{quoted_excerpt(event.value)} is {'NaN' if math.isnan(value) else ('+Inf' if value > 0 else '-Inf')}, "
                     f"which JSON (and so {self.consumer}) cannot represent",
                     "use a finite number or a string")
             return self.number(kind, value)

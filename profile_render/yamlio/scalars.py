@@ -21,7 +21,7 @@ import math
 import re
 import struct
 from decimal import Decimal
-from typing import Any, Dict, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 __all__ = [
     "Reject",
@@ -36,6 +36,8 @@ __all__ = [
     "format_go_float",
     "format_float32_key",
     "go_string",
+    "quoted_excerpt",
+    "SPECIAL_START",
     "TIMESTAMP_TAG",
 ]
 
@@ -71,6 +73,9 @@ for _words, _val in (
 _REJECTED_FLOATS = {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}
 
 _NUMBER_START = frozenset("+-0123456789")
+#: The characters a plain scalar must start with to be anything but text (a number, bool, null, NaN or infinity)
+#: in go-yaml v2, yaml.v3 or Kubernetes; "<" for the merge key.
+SPECIAL_START = frozenset("yYnNtTfFoO~.+-0123456789<")
 # Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed).
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
@@ -78,23 +83,46 @@ _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")
 _TIMESTAMP_PREFIX = re.compile(r"[0-9]{4}-")
 
 
-def go_int(text: str) -> int:
-    """The integer Go's ``strconv.ParseInt(text, 0, 64)`` syntax denotes (text already matched as Go integer syntax)."""
+# Digits (leading zeros dropped) that can still fit 64 bits, per base; longer text is out of range without
+# converting it (Python refuses to convert more than 4,300 decimal digits, and nothing longer can fit).
+_MAX_DIGITS = {16: 16, 8: 22, 2: 64, 10: 20}
+
+
+def quoted_excerpt(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message; a long text is cut to its first ``limit`` characters and its length."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+def go_int(text: str) -> Optional[int]:
+    """The integer Go's ``strconv.ParseInt(text, 0, 64)`` syntax denotes, or None when it needs more than 64 bits.
+
+    ``text`` has already matched Go's integer syntax. Out-of-range text is
+    recognised by its length, so a scalar of any length costs time linear in
+    its length and never reaches ``int()`` with more digits than 64 bits hold.
+    """
     sign = 1
     body = text
     if body[0] in "+-":
         sign = -1 if body[0] == "-" else 1
         body = body[1:]
+    base = 10
     if len(body) > 1 and body[0] == "0":
         p = body[1]
         if p in "xX":
-            return sign * int(body[2:], 16)
-        if p in "oO":
-            return sign * int(body[2:], 8)
-        if p in "bB":
-            return sign * int(body[2:], 2)
-        return sign * int(body[1:], 8)
-    return sign * int(body)
+            base, body = 16, body[2:]
+        elif p in "oO":
+            base, body = 8, body[2:]
+        elif p in "bB":
+            base, body = 2, body[2:]
+        else:
+            base, body = 8, body[1:]
+    body = body.lstrip("0") or "0"
+    if len(body) > _MAX_DIGITS[base]:
+        return None
+    value = int(body, base)
+    return -value if sign < 0 else value
 
 
 def as_float64(number: Union[int, float]) -> Union[int, float]:
@@ -136,7 +164,7 @@ def _resolve_number(text: str) -> Any:
     plain = text.replace("_", "") if "_" in text else text
     if _GO_INT.match(plain):
         value = go_int(plain)
-        if _INT64_MIN <= value <= _UINT64_MAX:
+        if value is not None and _INT64_MIN <= value <= _UINT64_MAX:
             return as_float64(value)
         # out of 64-bit range: Go falls through to the float syntax, then gives up
         if _GO_FLOAT.match(plain):
@@ -151,6 +179,12 @@ def _resolve_number(text: str) -> Any:
 
 def resolve_plain_scalar(text: str) -> Any:
     """Resolve an untagged plain YAML scalar to the value Helm sees (bool, None, number, str, or a :class:`Reject`)."""
+    if text:
+        first = text[0]
+        if first not in SPECIAL_START:
+            return text
+        if first != "0" and len(text) < 16 and text.isdigit() and text.isascii():
+            return int(text)  # the common decimal integer, exact in a float64
     special = _SPECIAL.get(text, _MISSING)
     if special is not _MISSING:
         return special
@@ -222,9 +256,11 @@ def resolve_exact(text: str, tag: str = "") -> Tuple[str, Any]:
     plain = text.replace("_", "") if "_" in text else text
     if _GO_INT.match(plain):
         value = go_int(plain)
-        if _INT64_MIN <= value <= _INT64_MAX:
+        if value is None:
+            pass  # beyond 64 bits: Go tries the float syntax next
+        elif _INT64_MIN <= value <= _INT64_MAX:
             return "int", value
-        if 0 <= value <= _UINT64_MAX and plain[0] != "+":  # ParseUint takes no sign
+        elif 0 <= value <= _UINT64_MAX and plain[0] != "+":  # ParseUint takes no sign
             return "uint", value
     if _GO_FLOAT.match(plain):
         f = float(plain)

@@ -240,6 +240,31 @@ def _bigint(b: _Builder) -> None:
                  ".5e99999", "1_000_000"):
         b.merge(f"float-{text[:8]}", f"a: {text}\nb: [{text}]\n")
         b.add(f"set-float-{text[:8]}", ["merge", str(b.base_chart), "--set", f"a={text}"])
+    # Found beyond the issue's list: semver pre-releases and ranges, leading zeros, catalog versions,
+    # parameter numbers, integers handed over through the API.
+    n = "1" + "0" * 4999
+    sub = "apiVersion: v2\nname: s\nversion: 1.0.0-" + n + "\n"
+    for name, version in (("semver-prerelease", f"1.0.0-{n}"), ("semver-range", f">= {n}"),
+                          ("semver-range-prerelease", f">= 1.0.0-{n}")):
+        chart = _chart(b.folder(name) / "c", chart_yaml="apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n"
+                       f"  - name: s\n    version: \"{version}\"\n", extra={"charts/s/Chart.yaml": sub})
+        b.add(name, ["merge", str(chart)])
+    b.merge("leading-zeros", f"a: 0{'0' * 6000}7\nb: -{'0' * 6000}1\n")
+    b.add("set-index-leading-zeros", ["merge", str(b.base_chart), "--set", "a[" + "0" * 6000 + "1]=x"])
+    b.add("set-value-leading-zeros", ["merge", str(b.base_chart), "--set", "a=" + "0" * 6000 + "1"])
+    pkg = b.package_copy("catalog-same-name-versions")
+    app = (pkg / "web-app-app.yaml").read_text()
+    _write(pkg / "web-app-2-app.yaml", app.replace('version: "0.1.0"', f'version: "{n}"'))
+    (pkg / "web-app-app.yaml").write_text(app.replace('version: "0.1.0"', f'version: "{n[:-1]}9"'))
+    b.add("catalog-same-name-versions", b.package_argv(pkg))
+    b.add("catalog-same-name-versions-lint", b.package_argv(pkg, "lint"))
+    pkg = b.package_copy("parameter-number")
+    app_file = pkg / "web-app-app.yaml"
+    app_file.write_text(app_file.read_text() + "    parameterTemplates:\n      - name: replicaCount\n"
+                        f"        displayName: n\n        type: number\n        default: \"{'0' * 6000}3\"\n")
+    b.add("parameter-number", b.package_argv(pkg))
+    b.add("parameter-number-set", b.package_argv(pkg) + ["--set", f"web-app:replicaCount={n}"])
+    b.add("api-int-huge", api="api_int_huge")
 
 
 EVIL_PATTERNS = ("^(a+)+$", "^(a|aa)+$", "^(a|a?)+$", "^(.*a){25}$")
@@ -496,6 +521,18 @@ def _amplification(b: _Builder) -> None:
     b.add("set-huge-value", ["merge", str(b.base_chart), "--set", "a=" + "x" * 3_000_000])
     b.add("set-many-commas", ["merge", str(b.base_chart), "--set", ",".join(f"k{i}=1" for i in range(200000))])
     b.merge("many-documents", "---\n".join(f"k{i}: 1\n" for i in range(100000)))
+    # Found beyond the issue's list: a list grown item by item (each growth copied the list: quadratic),
+    # growing a list a values file gave, shared subtrees handed over through the API.
+    b.add("set-ascending-one-arg", ["merge", str(b.base_chart),
+                                    "--set", ",".join(f"k[{i}]={i}" for i in range(65537))])
+    b.add("set-ascending-args", ["merge", str(b.base_chart), *[a for i in range(3000)
+                                                                for a in ("--set", f"k[{i}]={i}")]])
+    listed = _write(b.folder("set-grows-file-list") / "values.yaml", "l:\n" + "  - x\n" * 60000)
+    b.add("set-grows-file-list", ["merge", str(b.base_chart), "-f", str(listed),
+                                  *[a for i in range(2000) for a in ("--set", f"l[{60000 + i}]=y")]])
+    b.add("api-shared-subtrees", api="api_shared_subtrees")
+    b.merge("alias-nested-strings", "a: &a " + "x" * 1000 + "\nb: &b [" + ", ".join(["*a"] * 100) + "]\n"
+            + "".join(f"c{i}: *b\n" for i in range(1000)))
 
 
 def _recursion(b: _Builder) -> None:
@@ -530,6 +567,12 @@ def _recursion(b: _Builder) -> None:
     b.add("explain-deep-index", ["merge", str(b.base_chart), "--explain", "a" + "[0]" * 50000])
     b.add("api-deep-dict", api="api_deep_dict")
     b.add("api-set-deep", api="api_set_deep")
+    # Found beyond the issue's list: a dict that contains itself, a caller-built chart, deep output.
+    b.add("api-cyclic-dict", api="api_cyclic_dict")
+    b.add("api-deep-chart", api="api_deep_chart")
+    b.add("api-deep-set-merge", api="api_deep_set_merge")
+    b.add("set-deep-list-literal", ["merge", str(b.base_chart), "--set", "a" + "[0]" * 5000 + "={x,y}"])
+    b.add("set-string-deep", ["merge", str(b.base_chart), "--set-string", "a" + "[0]" * 40000 + "=1"])
 
 
 def _encoding(b: _Builder) -> None:
@@ -714,13 +757,30 @@ def _slow_legal(b: _Builder) -> None:
     body = "".join(f"k{i}: &a v{i}\n" for i in range(170000))
     b.merge("pure-python-3.5mb", body)
     b.merge("250k-keys", "".join(f"k{i}: {i}\n" for i in range(250000)))
-    _write(b.folder("origin-4mb") / "values.yaml", "".join(f"k{i}:\n  v: {i}\n" for i in range(280000)))
+    # Just under the default 4,000,000-byte limit (280,000 keys would be refused for size before origin() runs).
+    _write(b.folder("origin-4mb") / "values.yaml", "".join(f"k{i}:\n  v: {i}\n" for i in range(195000)))
     b.add("origin-4mb", api="api_origin_big")
     b.add("explain-4mb", ["merge", str(b.base_chart), "-f", str(b.folder("origin-4mb") / "values.yaml"),
-                          "--explain", "k279999.v"])
+                          "--explain", "k194999.v"])
     b.merge("long-line", "a: " + "x" * 3_500_000 + "\n")
     b.merge("long-key", "x" * 1_000_000 + ": 1\n")
     b.merge("many-small-lists", "".join(f"l{i}: [1, 2, 3]\n" for i in range(120000)))
+    # Texts that used to go to the pure-Python parser whole (2 s a megabyte): an escape libyaml reads
+    # unlike go-yaml, one line indented deep, flow nesting past half the limit, a byte order mark; and
+    # the errors found at the end of a large text.
+    big = "".join(f"k{i}: v{i}\n" for i in range(240000))
+    for name, tail in (("escape-3.8mb", 'z: "it\\\'s"\n'), ("slash-3.8mb", 'z: "a\\/b"\n'),
+                       ("indent-3.8mb", "z: |\n" + " " * 130 + "x\n"),
+                       ("brackets-3.8mb", "z: " + "[" * 150 + "]" * 150 + "\n"),
+                       ("deep-tail-3.8mb", "z: " + "[" * 3000 + "\n"), ("bom-3.8mb", "\ufeffz: 1\n"),
+                       ("block-deep-tail-3.8mb", "".join(" " * i + "a:\n" for i in range(300))),
+                       ("nan-at-end-3.8mb", "z: .nan\n"), ("syntax-at-end-3.8mb", "z: [\n"),
+                       ("duplicates-3.8mb", "".join(f"k{i}: w\n" for i in range(0, 240000, 1000)))):
+        b.merge(name, big + tail)
+    b.merge("anchors-3.8mb", "base: &b {x: 1}\n" + big + "z: *b\n")
+    b.merge("pieces-3.5mb", "---\n".join(f"k{i}: {i}\n" for i in range(240000)))
+    b.add("explain-anchors-3.8mb", ["merge", str(b.base_chart), "-f", str(b.folder("anchors-3.8mb") / "values.yaml"),
+                                    "--explain", "k239999"])
 
 
 def _malformed(b: _Builder) -> None:
@@ -835,11 +895,59 @@ def api_origin_big(folder: Path) -> None:
     from profile_render.values import Layer
 
     result = merge_values(str(ROOT / "examples" / "hello-chart"), [Layer.from_file(folder / "values.yaml")])
-    print(result.origin("k279999.v"))
+    print(result.origin("k194999.v"))
     print(result.origin("k0.v"))
 
 
+def api_int_huge(folder: Path) -> None:
+    from profile_render import merge_values
+    from profile_render.values import Layer
+
+    result = merge_values(str(ROOT / "examples" / "hello-chart"), [Layer({"a": 10**5000}, "<memory>")])
+    print(result.to_yaml())
+
+
+def api_shared_subtrees(folder: Path) -> None:
+    from profile_render import merge_values
+    from profile_render.values import Layer
+
+    tree: Any = {"leaf": "x"}
+    for _ in range(80):
+        tree = {"x": tree, "y": tree}  # 2**80 paths through 160 dicts
+    print(merge_values(str(ROOT / "examples" / "hello-chart"), [Layer(tree, "<memory>")]).to_json())
+
+
+def api_cyclic_dict(folder: Path) -> None:
+    from profile_render import merge_values
+
+    tree: Dict[str, Any] = {"a": 1}
+    tree["self"] = tree
+    print(merge_values(str(ROOT / "examples" / "hello-chart"), [tree]).to_json())
+
+
+def api_deep_chart(folder: Path) -> None:
+    from profile_render import merge_values
+    from profile_render.helm.chart import chart_from_values
+
+    tree: Any = "leaf"
+    for _ in range(50000):
+        tree = {"a": tree}
+    print(merge_values(chart_from_values(tree, source="<memory>")).to_yaml())
+
+
+def api_deep_set_merge(folder: Path) -> None:
+    from profile_render import merge_values
+
+    result = merge_values(str(ROOT / "examples" / "hello-chart"), set_values=["a" + "[0]" * 40000 + "=1"])
+    print(result.to_yaml())
+
+
 API: Dict[str, Callable[[Path], None]] = {
+    "api_int_huge": api_int_huge,
+    "api_shared_subtrees": api_shared_subtrees,
+    "api_cyclic_dict": api_cyclic_dict,
+    "api_deep_chart": api_deep_chart,
+    "api_deep_set_merge": api_deep_set_merge,
     "api_deep_dict": api_deep_dict,
     "api_set_deep": api_set_deep,
     "api_password_surrogate": api_password_surrogate,

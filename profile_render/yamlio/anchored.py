@@ -1,0 +1,376 @@
+"""The streaming builder for documents with anchors and aliases.
+
+What :func:`profile_render.yamlio.stream.read_streamed` does for documents
+without anchors, for documents with them: values straight from the events,
+none kept. An alias is a deep copy of the value its anchor built (the full
+builder builds it again from the anchor's events: the same value, never
+shared), and everything the full builder does again for it is done again
+here: the repeated keys inside it are reported again, under the alias's
+path, and the positions inside it are recorded again under that path.
+
+The full builder measures aliases in one pass before building (undefined
+and recursive aliases, the alias bomb, nodes and bytes of text expanded);
+the same measures are kept here, event by event, in the same order, and
+anything they would refuse, a merge key, or an alias too deep to expand
+gives up (:class:`~profile_render.yamlio.stream.Fallback`): the full builder
+then raises the located error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+
+from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+from yaml.events import SequenceStartEvent
+
+from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
+from profile_render.yamlio.scalars import SPECIAL_START, Reject
+from profile_render.yamlio.stream import NO_KEY, Fallback, Refused, StreamedDocument, key_of, refuse, slot_path
+from profile_render.yamlio.stream import stack_path
+
+__all__ = ["Budgets", "anchored_document"]
+
+Path = Tuple[Any, ...]
+Spot = Tuple[int, int]
+
+
+class Budgets(NamedTuple):
+    """What one document may still use: nodes (aliases expanded), bytes of text aliases repeat, alias bomb size."""
+
+    nodes: int
+    alias_bytes: Optional[int]
+    expansion: int
+
+
+class _Anchor(NamedTuple):
+    """What an anchor marked: its value, measures, first event and what building it recorded."""
+
+    value: Any
+    size: int  # nodes, aliases inside expanded
+    nbytes: int  # bytes of scalar text, the same way
+    height: int  # collections nested in it, itself included (0 for a scalar)
+    event: Any  # the anchored node's first event
+    path: Path
+    duplicates: List[Tuple[Path, int, int, int]]
+    positions: List[Tuple[Path, Spot]]
+
+
+# A frame: [container, is a mapping, key waiting for its value, slot in the parent, path, {key: line},
+#           expanded nodes, expanded bytes, height of its children, anchor (name, duplicates and positions
+#           recorded before it, first event) or None]
+_CONTAINER, _IS_MAP, _KEY, _SLOT, _PATH, _LINES, _SIZE, _BYTES, _HEIGHT, _ANCHOR = range(10)
+
+
+def anchored_document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int, with_positions: bool,
+                      offset: int, budgets: Budgets) -> Tuple[StreamedDocument, int, int]:
+    """Build one document (from the event after its DocumentStartEvent); returns it, its nodes and alias bytes."""
+    return _Builder(get_event, policy, max_depth, with_positions, offset, budgets).run()
+
+
+class _Builder:
+    def __init__(self, get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int, with_positions: bool,
+                 offset: int, budgets: Budgets) -> None:
+        self.get_event = get_event
+        self.policy = policy
+        self.max_depth = max_depth
+        self.offset = offset
+        self.budgets = budgets
+        self.positions: Optional[Dict[Path, Spot]] = {} if with_positions else None
+        # Every position recorded, in order, an alias's as one entry naming its anchor: replayed into
+        # ``positions`` once the document has passed every measure (an alias bomb records nothing).
+        self.log: List[Tuple[Path, Any]] = []
+        self.duplicates: List[Tuple[Path, int, int, int]] = []
+        self.anchors: Dict[str, Any] = {}  # name -> _Anchor (a collection still open: its frame)
+        self.stack: List[List[Any]] = []
+        self.key_cache: Dict[str, Any] = {}
+        self.unique = 0  # nodes as written
+        self.built = 0  # nodes, aliases expanded
+        self.bytes_used = 0
+        self.later: List[Tuple[Any, Any, _Anchor]] = []  # (container, slot, anchor) of each alias to copy
+
+    # -- measures, in the full builder's order ------------------------------------------------------------
+    def count(self, size: int, nbytes: int, new: bool) -> None:
+        """One more node (``new``) or an alias of ``size`` nodes: the budgets, then the alias bomb check."""
+        if new:
+            self.unique += 1
+            self.built += 1
+        else:
+            self.built += size
+            if self.budgets.alias_bytes is not None:
+                self.bytes_used += nbytes
+                if self.bytes_used > self.budgets.alias_bytes:
+                    raise Fallback
+        if self.built > self.budgets.nodes:
+            raise Fallback
+        if size and self.stack:
+            self.grow(size, nbytes)
+
+    def grow(self, size: int, nbytes: int) -> None:
+        top = self.stack[-1]
+        top[_SIZE] += size
+        top[_BYTES] += nbytes
+        if top[_SIZE] - self.unique > self.budgets.expansion:
+            raise Fallback
+
+    def spot(self, event: Any) -> Spot:
+        mark = event.start_mark
+        return mark.line + self.offset + 1, mark.column + 1
+
+    def place(self, path: Path, spot: Spot) -> None:
+        self.log.append((path, spot))
+
+    # -- building -------------------------------------------------------------------------------------------
+    def run(self) -> Tuple[StreamedDocument, int, int]:
+        get_event = self.get_event
+        stack = self.stack
+        event = root = get_event()
+        while True:
+            cls = event.__class__
+            height = 0
+            if stack and stack[-1][_IS_MAP] and stack[-1][_KEY] is NO_KEY:
+                if cls is MappingEndEvent:
+                    value, height = self.end()
+                    if self.attach(value, height):
+                        return self.document(root, value)
+                    event = get_event()
+                    continue
+                self.key(event, cls)
+                event = get_event()
+                continue
+            if cls is ScalarEvent:
+                self.count(1, len(event.value), True)
+                value = self.scalar(event, event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = _Anchor(value, 1, len(event.value), 0, event, (), [], [])
+                if self.positions is not None and stack and not stack[-1][_IS_MAP]:
+                    self.place(stack[-1][_PATH] + (len(stack[-1][_CONTAINER]),), self.spot(event))
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                self.start(event, cls)
+                event = get_event()
+                continue
+            elif cls is SequenceEndEvent:
+                value, height = self.end()
+            else:  # an alias
+                value, height = self.alias(event)
+            if self.attach(value, height):
+                return self.document(root, value)
+            event = get_event()
+
+    def document(self, root: Any, value: Any) -> Tuple[StreamedDocument, int, int]:
+        self.get_event()  # DocumentEndEvent
+        # Every measure passed: now copy what the aliases stand for, in document order (an anchored value
+        # holding aliases had them copied before any alias of it).
+        for container, slot, anchored in self.later:
+            container[slot] = _copy(anchored.value)
+        if self.positions is not None:
+            _replay(self.log, self.positions)
+        line, column = self.spot(root)
+        return (value, line, column, self.positions, self.duplicates), self.built, self.bytes_used
+
+    def attach(self, value: Any, height: int) -> bool:
+        """Put a finished value in its parent; True when it was the document's root."""
+        if not self.stack:
+            return True
+        top = self.stack[-1]
+        if height > top[_HEIGHT]:
+            top[_HEIGHT] = height
+        container = top[_CONTAINER]
+        if top[_IS_MAP]:
+            slot = top[_KEY]
+            container[slot] = value
+            top[_KEY] = NO_KEY
+        else:
+            slot = len(container)
+            container.append(value)
+        if value.__class__ is _Later:
+            self.later.append((container, slot, value.anchor))
+        return False
+
+    def scalar(self, event: Any, where: Any) -> Any:
+        """A scalar event's value; a refusal is raised at ``where`` (the event, or the alias's anchored event)."""
+        if event.tag is None:
+            if not event.implicit[0]:
+                return event.value
+            value = self.policy.plain(event.value)
+            if value.__class__ is Reject:
+                self.refuse(self.policy.rejected(event.value, value), where, slot_path(self.stack))
+            return value
+        try:
+            return self.policy.tagged(event)
+        except ScalarProblem as problem:
+            self.refuse(problem, where, slot_path(self.stack))
+
+    def refuse(self, problem: ScalarProblem, event: Any, path: Path, depth: Optional[int] = None,
+               nodes: Optional[int] = None) -> Any:
+        """Raise the refusal once the rest of the document reads (see :func:`~profile_render.yamlio.stream.refuse`)."""
+        refuse(problem, event, path, self.get_event, len(self.stack) if depth is None else depth, self.max_depth,
+               self.built if nodes is None else nodes, self.budgets.nodes)
+
+    def key(self, event: Any, cls: Any) -> None:
+        """A mapping key (a scalar, or an alias of one); its position, repeats and line recorded."""
+        stack = self.stack
+        top = stack[-1]
+        opens = True  # a collection written as the key opens here (an aliased one does not)
+        if cls is AliasEvent:
+            anchor = self.anchored(event)
+            self.count(anchor.size, anchor.nbytes, False)
+            event = anchor.event
+            cls = event.__class__
+            opens = False
+        elif cls is ScalarEvent:
+            self.count(1, len(event.value), True)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(None, 1, len(event.value), 0, event, (), [], [])
+        if cls is not ScalarEvent:
+            problem = self.policy.collection_key()
+            if opens and len(stack) >= self.max_depth:
+                if self.built + 1 > self.budgets.nodes:
+                    raise Fallback
+                raise Refused(problem, event, stack_path(stack))  # where the depth guard stops reading
+            self.refuse(problem, event, stack_path(stack), len(stack) + opens, self.built + opens)
+        text = event.value
+        if event.tag is None and event.implicit[0]:
+            if text and text[0] not in SPECIAL_START:
+                key = text
+            else:
+                key = self.key_cache.get(text, NO_KEY)
+                if key is NO_KEY:
+                    key = self.key_cache[text] = key_of(self.policy.key, event)
+        else:
+            key = key_of(self.policy.key, event)
+        if key.__class__ is ScalarProblem:
+            self.refuse(key, event, stack_path(stack))
+        if key is MERGE:
+            raise Fallback
+        line, column = self.spot(event)
+        lines = top[_LINES]
+        first = lines.get(key)
+        if first is not None:
+            self.duplicates.append((stack_path(stack) + (key,), line, column, first))
+        lines[key] = line
+        if self.positions is not None:
+            self.place(top[_PATH] + (key,), (line, column))
+        top[_KEY] = key
+
+    def anchored(self, alias: Any) -> _Anchor:
+        """What an alias names; an undefined or recursive alias is left to the full builder, which says which."""
+        anchor = self.anchors.get(alias.anchor)
+        if anchor is None or anchor.__class__ is not _Anchor:  # never defined, or its collection is still open
+            raise Fallback
+        return anchor
+
+    def start(self, event: Any, cls: Any) -> None:
+        stack = self.stack
+        slot: Any = None
+        path: Path = ()
+        if stack:
+            top = stack[-1]
+            slot = top[_KEY] if top[_IS_MAP] else len(top[_CONTAINER])
+            path = top[_PATH] + (slot,)
+            if self.positions is not None and not top[_IS_MAP]:
+                self.place(path, self.spot(event))
+        anchor = None
+        if event.anchor is not None:
+            anchor = (event.anchor, len(self.duplicates), len(self.log), event)
+        is_map = cls is MappingStartEvent
+        frame = [{} if is_map else [], is_map, NO_KEY if is_map else None, slot, path, {} if is_map else None,
+                 1, 0, 0, anchor]
+        if anchor is not None:
+            self.anchors[event.anchor] = frame  # open: an alias of it is recursive
+        stack.append(frame)
+        self.unique += 1
+        self.built += 1
+        if self.built > self.budgets.nodes:
+            raise Fallback
+        if len(stack) > self.max_depth:
+            # The depth guard stops reading here, as the full builder's does; nothing before was refused.
+            raise Refused(None, event, path)
+
+    def end(self) -> Tuple[Any, int]:
+        frame = self.stack.pop()
+        height = frame[_HEIGHT] + 1
+        anchor = frame[_ANCHOR]
+        if anchor is not None:
+            name, duplicates, logged, event = anchor
+            if self.anchors.get(name) is frame:  # not defined again inside (the later definition counts then)
+                self.anchors[name] = _Anchor(frame[_CONTAINER], frame[_SIZE], frame[_BYTES], height, event,
+                                             frame[_PATH], self.duplicates[duplicates:], self.log[logged:])
+        if self.stack:
+            self.grow(frame[_SIZE], frame[_BYTES])
+        return frame[_CONTAINER], height
+
+    def alias(self, event: Any) -> Tuple[Any, int]:
+        """An alias as a value: a copy of what its anchor built, and what building it recorded, again."""
+        anchor = self.anchored(event)
+        stack = self.stack
+        if len(stack) + anchor.height > self.max_depth:
+            raise Fallback  # the full builder finds where the copy passes the depth limit
+        self.count(anchor.size, anchor.nbytes, False)
+        path = slot_path(stack)
+        if self.positions is not None and stack and not stack[-1][_IS_MAP]:
+            self.place(path, self.spot(anchor.event))
+        if anchor.value is None and anchor.event.__class__ is ScalarEvent:
+            value = self.scalar(anchor.event, anchor.event)  # an anchored key, now a value
+        elif isinstance(anchor.value, (dict, list)):
+            value = _Later(anchor)  # copied once the whole document has passed the measures
+        else:
+            value = anchor.value
+        cut = len(anchor.path)
+        for duplicate_path, line, column, first in anchor.duplicates:
+            self.duplicates.append((path + duplicate_path[cut:], line, column, first))
+        if self.positions is not None and anchor.positions:
+            self.log.append((path, anchor))  # its positions again, under this path
+        return value, anchor.height
+
+
+def _replay(log: List[Tuple[Path, Any]], positions: Dict[Path, Spot]) -> None:
+    """Write a position log into ``positions`` in order, an alias's entry as its anchor's positions under its path."""
+    work: List[Tuple[List[Tuple[Path, Any]], int, Path, int]] = [(log, 0, (), 0)]  # entries, next, prefix, cut
+    while work:
+        entries, index, prefix, cut = work.pop()
+        while index < len(entries):
+            path, item = entries[index]
+            index += 1
+            if prefix or cut:
+                path = prefix + path[cut:]
+            if item.__class__ is _Anchor:
+                work.append((entries, index, prefix, cut))
+                work.append((item.positions, 0, path, len(item.path)))
+                break
+            positions[path] = item
+
+
+class _Later:
+    """Where an alias's copy goes, until the document has passed every measure (an alias bomb builds nothing)."""
+
+    __slots__ = ("anchor",)
+
+    def __init__(self, anchor: _Anchor) -> None:
+        self.anchor = anchor
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a values tree, without recursion (anchored values may be as deep as the limit)."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root: Any = {} if isinstance(value, dict) else []
+    work: List[Tuple[Any, Any]] = [(value, root)]
+    while work:
+        source, target = work.pop()
+        if isinstance(source, dict):
+            for key, item in source.items():
+                if isinstance(item, (dict, list)):
+                    copied: Any = {} if isinstance(item, dict) else []
+                    work.append((item, copied))
+                    target[key] = copied
+                else:
+                    target[key] = item
+        else:
+            for item in source:
+                if isinstance(item, (dict, list)):
+                    copied = {} if isinstance(item, dict) else []
+                    work.append((item, copied))
+                    target.append(copied)
+                else:
+                    target.append(item)
+    return root
