@@ -39,7 +39,7 @@ from profile_render.orchestrator.placeholders import (
     resolve_tree,
 )
 from profile_render.tree import copy_tree, walk
-from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
+from profile_render.values import Layer, LayerLike, MergeResult, as_layer, check_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
 
@@ -275,6 +275,7 @@ def render(
     items.extend((item, "overrides") for item in overrides)
     for item, kind in items:
         if isinstance(item, Layer):
+            check_layer(item, limits)  # a caller's dicts: bounded before resolve_tree walks them
             layer = item
         else:
             base, _owned = as_layer(item, limits, strict)

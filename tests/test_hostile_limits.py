@@ -157,6 +157,16 @@ def test_a_deep_dict_through_the_api_is_refused_before_any_stage_walks_it():
     assert merge_values(CHART, [_nest(300)], limits=Limits(max_depth=400)).values["a"]["a"]
 
 
+def test_render_checks_a_layer_built_from_dicts_before_resolving_placeholders():
+    from profile_render import DeploymentContext, render
+
+    context = DeploymentContext(app_name="app", app_version="1.0.0", deployment_name="deployment-abc12",
+                                namespace="apps", org="acme", project="edge")
+    with pytest.raises(LimitExceededError) as info:
+        render(CHART, Layer(_nest(50_000), "<profile>", "profile"), context=context)
+    assert info.value.source == "<profile>"
+
+
 def test_a_dict_that_contains_itself_or_shares_subtrees_without_end_is_refused():
     cyclic: dict = {}
     cyclic["self"] = cyclic

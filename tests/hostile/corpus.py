@@ -571,6 +571,7 @@ def _recursion(b: _Builder) -> None:
     b.add("api-cyclic-dict", api="api_cyclic_dict")
     b.add("api-deep-chart", api="api_deep_chart")
     b.add("api-deep-set-merge", api="api_deep_set_merge")
+    b.add("api-render-deep-layer", api="api_render_deep_layer")
     b.add("set-deep-list-literal", ["merge", str(b.base_chart), "--set", "a" + "[0]" * 5000 + "={x,y}"])
     b.add("set-string-deep", ["merge", str(b.base_chart), "--set-string", "a" + "[0]" * 40000 + "=1"])
 
@@ -942,7 +943,19 @@ def api_deep_set_merge(folder: Path) -> None:
     print(result.to_yaml())
 
 
+def api_render_deep_layer(folder: Path) -> None:
+    from profile_render import render
+    from profile_render.values import Layer
+
+    context, _registry = _context_and_registry(CANARY)
+    tree: Any = "x"
+    for _ in range(50000):
+        tree = {"a": tree}
+    render(str(ROOT / "examples" / "hello-chart"), Layer(tree, "<memory>", "profile"), context=context)
+
+
 API: Dict[str, Callable[[Path], None]] = {
+    "api_render_deep_layer": api_render_deep_layer,
     "api_int_huge": api_int_huge,
     "api_shared_subtrees": api_shared_subtrees,
     "api_cyclic_dict": api_cyclic_dict,
