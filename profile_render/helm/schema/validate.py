@@ -27,6 +27,7 @@ from profile_render.helm.schema.compiler import compile_schema
 from profile_render.helm.schema.errors import SchemaValidationError, SchemaViolation, ValuePath, path_key
 from profile_render.helm.schema.instances import wrap
 from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error, program_error
+from profile_render.helm.schema.runs import Spent
 
 __all__ = ["validate_values"]
 
@@ -109,6 +110,8 @@ class _Budget:
         self.limits = limits
         self.objects = 0
         self.program = 0
+        #: the steps and regex work of the charts validated so far (SchemaLimits bound their sum)
+        self.spent = Spent()
 
     def compiled(self, schema_bytes: bytes, source: str) -> Any:
         """The compiled schema, its objects and pattern programs counted against ``SchemaLimits``."""
@@ -136,7 +139,7 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
         left = budget.limits.max_violations - len(out)
         if left <= 0:
             return
-        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left):
+        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left, budget.spent):
             out.append(SchemaViolation(prefix + path, message, keyword, schema_path, chart_path, schema_source))
     for sub in chart.dependencies:
         section = values.get(sub.name)
