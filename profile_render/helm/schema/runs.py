@@ -135,8 +135,11 @@ class Run:
     def on_fresh_stack(self, fn: Callable[[], T]) -> T:
         """``fn()`` run by this run's helper one level down (a thread whose stack is empty), waiting for it."""
         level = self.level + 1
-        while len(self._helpers) < level:
-            self._helpers.append(_Helper())
+        try:
+            while len(self._helpers) < level:
+                self._helpers.append(_Helper())
+        except RuntimeError:  # no thread can be started (a process limit): carry on here, as deep as it goes
+            return fn()
         saved = self.level
 
         def task() -> T:
@@ -224,7 +227,10 @@ class Runs:
 
 def fresh_stack_call(fn: Callable[[], T]) -> T:
     """``fn()`` on a fresh stack of a short-lived helper thread (for one deep, non-reentrant computation)."""
-    helper = _Helper()
+    try:
+        helper = _Helper()
+    except RuntimeError:  # no thread can be started: here, then
+        return fn()
     try:
         return helper.call(fn)
     finally:
