@@ -91,6 +91,11 @@ def _replace_origin(v: SchemaViolation, where: Optional[object]) -> SchemaViolat
     return SchemaViolation(v.path, v.message, v.keyword, v.schema_path, v.chart, v.schema_source, where)
 
 
+def _plain(path: ValuePath) -> ValuePath:
+    """A path of the validated copy (whose long keys are :class:`BoundedStr`) with plain str keys."""
+    return tuple(str.__str__(p) if isinstance(p, str) and type(p) is not str else p for p in path)
+
+
 def _has_schema(chart: Any) -> bool:
     stack = [chart]
     while stack:
@@ -140,7 +145,8 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
         if left <= 0:
             return
         for path, message, keyword, schema_path in compiled.violations(values, schema_source, left, budget.spent):
-            out.append(SchemaViolation(prefix + path, message, keyword, schema_path, chart_path, schema_source))
+            out.append(SchemaViolation(prefix + _plain(path), message, keyword, _plain(schema_path), chart_path,
+                                       schema_source))
     for sub in chart.dependencies:
         section = values.get(sub.name)
         if section is None:
