@@ -447,7 +447,7 @@ def test_violations_are_capped(tmp_path):
 def test_schema_objects_are_bounded_across_subcharts(tmp_path):
     doc = props(**{f"p{i}": {"type": "string"} for i in range(6000)})
     chart = chart_with(tmp_path, doc, "a: 1\nsub: {}\n")
-    sub = write_chart(chart / "charts" / "sub", "")
+    sub = write_chart(chart / "charts" / "sub", "", name="sub")
     (sub / "values.schema.json").write_text(json.dumps(doc))
     error = ours(chart)
     assert isinstance(error, SchemaLimitError) and "SchemaLimits.max_schema_objects" in str(error)
@@ -489,3 +489,16 @@ def test_nothing_but_profile_render_errors_leave_the_api(tmp_path):
     for index, text in enumerate(hostile):
         error = ours(chart_with(tmp_path / str(index), text))
         assert error is None or isinstance(error, ProfileRenderError)
+
+
+def test_work_limits_bound_the_validation_not_each_chart(tmp_path):
+    # each schema alone stays within the steps; the chart and its subchart together do not
+    body = props(l={"items": {"anyOf": [{"const": i} for i in range(100)]}})
+    items = "[" + ", ".join("-1" for _ in range(900)) + "]"
+    chart = chart_with(tmp_path, body, f"l: {items}\nsub:\n  l: {items}\n")
+    sub = write_chart(chart / "charts" / "sub", "", name="sub")
+    (sub / "values.schema.json").write_text(json.dumps(body))
+    error = ours(chart)
+    assert isinstance(error, LimitExceededError) and "max_validation_steps" in str(error)
+    error = ours(chart, max_validation_steps=400_000)
+    assert isinstance(error, SchemaValidationError) and len(error.violations) == 1000 and not error.complete

@@ -46,14 +46,14 @@ def _regex(b: Any) -> None:
     _schema_chart(b, "pattern-dfa-blowup", _props(s={"pattern": "(?:a|b)*a(?:a|b){1000}c"}), f"s: {ab}\n")
     _schema_chart(b, "pattern-unicode-counts", _props(**{f"s{i}": {"pattern": f"^\\pL{{1000}}{i}$"} for i in range(3)}),
                   "s0: x\n")
-    _schema_chart(b, "pattern-many-distinct", _props(**{f"s{i}": {"pattern": f"^[a-z]{{1,{1 + i % 900}}}{i}$"}
-                                                      for i in range(3000)}), "s0: x\n")
+    _schema_chart(b, "pattern-many-distinct", _props(**{f"s{i}": {"pattern": f"^[a-z]{{1,{700 + i % 300}}}{i}$"}
+                                                      for i in range(1000)}), "s0: x\n")
     _schema_chart(b, "pattern-huge-nodes", _props(s={"pattern": "(a)" * 200_000}), "s: a\n")
     keys = "".join(f"k{i}{'a' * 20}: 1\n" for i in range(20000))
     _schema_chart(b, "patternProperties-many-keys", {"patternProperties": {f"^k{i}a+$": {"type": "integer"}
                                                                              for i in range(200)}}, keys)
     _schema_chart(b, "propertyNames-long-keys", {"propertyNames": {"pattern": "^(a|aa)+$"}},
-                  "".join(f"{'a' * 2000}{i}: 1\n" for i in range(500)))
+                  "".join(f"{'a' * 1000}{i}: 1\n" for i in range(500)))  # keys under YAML's 1024 limit
 
 
 def _recursion(b: Any) -> None:
@@ -68,12 +68,12 @@ def _recursion(b: Any) -> None:
                                                "$ref": "#/$defs/a", "unevaluatedProperties": False,
                                                "unevaluatedItems": False}, "a: [1]\n")
     # Helm accepts both (its stack grows); the second fails on its last definition
-    chain = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}", "type": "object"} for i in range(5000)}
-    chain["d5000"] = {"type": "object"}
-    _schema_chart(b, "ref-chain-5000-with-siblings", {"$defs": chain, "$ref": "#/$defs/d0"}, "a: 1\n")
-    chain = {f"d{i}": {"allOf": [{"$ref": f"#/$defs/d{i + 1}"}]} for i in range(3000)}
-    chain["d3000"] = {"type": "string"}
-    _schema_chart(b, "ref-chain-3000-allof", {"$defs": chain, "$ref": "#/$defs/d0"}, "a: 1\n")
+    chain = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}", "type": "object"} for i in range(3000)}
+    chain["d3000"] = {"type": "object"}
+    _schema_chart(b, "ref-chain-3000-with-siblings", {"$defs": chain, "$ref": "#/$defs/d0"}, "a: 1\n")
+    chain = {f"d{i}": {"allOf": [{"$ref": f"#/$defs/d{i + 1}"}]} for i in range(2000)}
+    chain["d2000"] = {"type": "string"}
+    _schema_chart(b, "ref-chain-2000-allof", {"$defs": chain, "$ref": "#/$defs/d0"}, "a: 1\n")
     # values as deep as the values reader allows, under a recursive schema (Helm accepts)
     deep = "".join(" " * i + "a:\n" for i in range(190)) + " " * 190 + "a: 1\n"
     _schema_chart(b, "deep-values-recursive-schema",
@@ -129,8 +129,8 @@ def _quadratic(b: Any) -> None:
     required = [f"r{i}" for i in range(20_000)]
     _schema_chart(b, "required-20k-by-2k", {"properties": {"l": {"items": {"required": required}}}},
                   "l:\n" + "".join(f"  - {{r{i}: 1}}\n" for i in range(2000)))
-    _schema_chart(b, "properties-4k-by-2k", {"properties": {"l": {"items": {"properties": {
-        f"p{i}": {"type": "string"} for i in range(4000)}}}}}, "l:\n" + "".join("  - {p1: x}\n" for _ in range(2000)))
+    _schema_chart(b, "properties-3k-by-2k", {"properties": {"l": {"items": {"properties": {
+        f"p{i}": {"type": "string"} for i in range(3000)}}}}}, "l:\n" + "".join("  - {p1: x}\n" for _ in range(2000)))
     _schema_chart(b, "anyof-1000-by-1000", {"properties": {"l": {"items": {"anyOf": [{"const": i} for i in range(1000)]}}}},
                   "l: [" + ", ".join("-1" for _ in range(1000)) + "]\n")
     # every failing branch would quote the whole list in jsonschema's messages
@@ -143,7 +143,7 @@ def _quadratic(b: Any) -> None:
     _schema_chart(b, "format-uri-long", {"$schema": D7, "properties": {"s": {"anyOf": [{"format": "uri"}] * 200}}},
                   "s: http://" + "a" * 200_000 + "\n")
     _schema_chart(b, "big-values-simple-schema", {"additionalProperties": {"type": "integer"}},
-                  "".join(f"k{i}: {i}\n" for i in range(50_000)))
+                  "".join(f"k{i}: {i}\n" for i in range(20_000)))
 
 
 _EXTRA: Dict[str, Callable[[Any], None]] = {

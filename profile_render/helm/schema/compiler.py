@@ -32,7 +32,7 @@ from profile_render.helm.schema.numbers import GoPanic
 from profile_render.helm.schema.regex import (
     BYTES_PER_INSTRUCTION, GoRegexError, RegexBudgetError, RegexCache, UnsupportedRegexError, pattern_shape,
 )
-from profile_render.helm.schema.runs import Runs
+from profile_render.helm.schema.runs import Runs, Spent
 
 __all__ = ["BASE_URI", "CompiledSchema", "compile_schema"]
 
@@ -59,15 +59,17 @@ class CompiledSchema:
         #: what its patterns cost to compile, in RE2 instructions (SchemaLimits.max_pattern_program)
         self.program = 0
 
-    def violations(self, values: Any, source: str, most: Optional[int] = None) -> Iterator[RawViolation]:
+    def violations(self, values: Any, source: str, most: Optional[int] = None,
+                   spent: Optional[Spent] = None) -> Iterator[RawViolation]:
         """Every way ``values`` breaks the schema (``source`` names the schema file in errors), the first
         ``most`` of them when given (validation stops there).
 
         ``values`` should have bounded reprs (:func:`.instances.wrap`), so that
-        no error message copies a large value.
+        no error message copies a large value. ``spent`` carries the steps and
+        regex work of the validation's earlier charts (their limits are shared).
         """
         try:
-            with self.runs.run(self.limits, source):
+            with self.runs.run(self.limits, source, spent):
                 errors = list(islice(self.validator.iter_errors(values), most))
         except self.js.referencing_exceptions.Unresolvable as exc:
             raise _unresolvable(exc, source) from None

@@ -42,7 +42,7 @@ class SchemaLimits:
     per schema file that uses them). Checking a schema against its
     meta-schema, as Helm does, costs jsonschema about 0.2 ms per object
     under 2020-12 (Helm's Go needs a fraction of that), so the default
-    keeps it to about two seconds.
+    keeps it to about a second and a half.
 
     ``max_pattern_nodes``: the parts RE2 parses in one pattern or one
     ``format: regex`` value (characters outside runs of plain text,
@@ -55,18 +55,17 @@ class SchemaLimits:
     ``\\pL{1000}`` alone is 1.2 million: Go holds a class in one
     instruction, RE2 in hundreds.
 
-    ``max_regex_work``: the regex work one validation may do: for every
+    ``max_regex_work``: the regex work one validation (all its charts) may do: for every
     match, the text's length times the pattern's cost per character (its
     Go program size, or RE2's over 64 when larger), plus the syntax checks
     of ``format: regex`` values. A unit is about 10 ns at worst, so the
-    default is about a second; ordinary schemas use a tiny fraction of it.
+    default is about half a second; ordinary schemas use a tiny fraction of it.
 
-    ``max_validation_steps``: the steps one validation (or one meta-schema
-    check) may take: each application of a schema or sub-schema to a value
+    ``max_validation_steps``: the steps one validation (all its charts; or
+    one meta-schema check) may take: each application of a schema or sub-schema to a value
     is one, and so are 32 elements of a keyword's loop (``required`` names,
     ``properties`` looked up, items compared by ``uniqueItems`` ...). A step
-    costs jsonschema a few microseconds, so the default is one to two
-    seconds: values of some hundred thousand items under a schema that
+    costs jsonschema a few microseconds, so the default is about a second: values of some hundred thousand items under a schema that
     checks each. JSON Schema's cost is the values' size times the schema's
     (a thousand ``anyOf`` branches over a list of a thousand items is a
     million steps), in Helm as here.
@@ -77,11 +76,11 @@ class SchemaLimits:
     """
 
     max_depth: int = 256
-    max_schema_objects: int = 10_000
+    max_schema_objects: int = 8_000
     max_pattern_nodes: int = 100_000
-    max_pattern_program: int = 1_500_000
-    max_regex_work: int = 100_000_000
-    max_validation_steps: int = 200_000
+    max_pattern_program: int = 1_000_000
+    max_regex_work: int = 50_000_000
+    max_validation_steps: int = 150_000
     max_violations: int = 1_000
 
     def __post_init__(self) -> None:

@@ -11,13 +11,13 @@ being evaluated; meeting the pair again is that error.
 A schema that is nothing but a reference (``{"$ref": ...}``, with only
 annotations beside it, or any ``$ref`` before 2019-09, where its siblings
 are ignored) is followed in a loop, so a chain of 5,000 such definitions
-costs no stack. Every other application goes through the run's depth count
+costs no stack. Every other application goes through the run's depth probe
 (:mod:`.runs`), which moves deep work to a fresh stack.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
 
 from profile_render.helm.schema.runs import Runs
 

@@ -30,7 +30,7 @@ from profile_render.errors import LimitExceededError
 if TYPE_CHECKING:  # pragma: no cover
     from profile_render.helm.schema.limits import SchemaLimits
 
-__all__ = ["Run", "Runs", "HOP_FRAMES", "fresh_stack_call"]
+__all__ = ["Run", "Runs", "Spent", "HOP_FRAMES", "fresh_stack_call"]
 
 T = TypeVar("T")
 
@@ -92,19 +92,31 @@ class _Helper:
         self._thread.join()
 
 
+class Spent:
+    """The steps and regex work of one validation so far: shared by its runs, one per chart, so that the
+    limits bound the validation as a whole, however many subcharts it has."""
+
+    __slots__ = ("steps", "regex")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.regex = 0
+
+
 class Run:
     """One run: its helpers, the references being followed, the steps and the regex work it has done."""
 
-    def __init__(self, runs: "Runs", limits: "SchemaLimits", source: str) -> None:
+    def __init__(self, runs: "Runs", limits: "SchemaLimits", source: str, spent: Optional[Spent] = None) -> None:
         self._runs = runs
-        self.calls = 0
+        self.spent = spent if spent is not None else Spent()
+        self.calls = self.spent.steps
         self.level = 0
         self._helpers: List[_Helper] = []
         #: (id of a schema reached through a reference, id of the value it applies to) being evaluated
         self.following: Set[Tuple[int, int]] = set()
         self.step_budget = limits.max_validation_steps
         self.regex_budget = limits.max_regex_work
-        self.regex_work = 0
+        self.regex_work = self.spent.regex
         self.source = source
 
     def should_move(self, instance: Any) -> bool:
@@ -123,8 +135,11 @@ class Run:
     def on_fresh_stack(self, fn: Callable[[], T]) -> T:
         """``fn()`` run by this run's helper one level down (a thread whose stack is empty), waiting for it."""
         level = self.level + 1
-        while len(self._helpers) < level:
-            self._helpers.append(_Helper())
+        try:
+            while len(self._helpers) < level:
+                self._helpers.append(_Helper())
+        except RuntimeError:  # no thread can be started (a process limit): carry on here, as deep as it goes
+            return fn()
         saved = self.level
 
         def task() -> T:
@@ -148,7 +163,7 @@ class Run:
 
     def _too_many_steps(self) -> None:
         raise LimitExceededError(
-            f"validating these values against the schema needs more than the limit of {self.step_budget:,} steps "
+            f"validating these values against the schemas needs more than the limit of {self.step_budget:,} steps "
             "(SchemaLimits.max_validation_steps: each application of a schema or sub-schema to a value is a "
             "step, and so are 32 elements of a keyword's loop)", source=self.source,
             hint="validate smaller values or a simpler schema; a caller can raise "
@@ -167,6 +182,7 @@ class Run:
                      "{1000} make every character cost more); a caller can raise SchemaLimits.max_regex_work")
 
     def close(self) -> None:
+        self.spent.steps, self.spent.regex = self.calls, self.regex_work
         for helper in self._helpers:
             helper.stop()
         self._helpers.clear()
@@ -196,10 +212,11 @@ class Runs:
         self._local.run = run
 
     @contextmanager
-    def run(self, limits: "SchemaLimits", source: str) -> Iterator[Run]:
-        """A new run on this thread (nested runs keep their own state) until the block ends."""
+    def run(self, limits: "SchemaLimits", source: str, spent: Optional[Spent] = None) -> Iterator[Run]:
+        """A new run on this thread (nested runs keep their own state) until the block ends; ``spent`` carries
+        what earlier runs of the same validation spent (and gets this run's spending)."""
         previous = self.current()
-        run = Run(self, limits, source)
+        run = Run(self, limits, source, spent)
         self.install(run)
         try:
             yield run
@@ -210,7 +227,10 @@ class Runs:
 
 def fresh_stack_call(fn: Callable[[], T]) -> T:
     """``fn()`` on a fresh stack of a short-lived helper thread (for one deep, non-reentrant computation)."""
-    helper = _Helper()
+    try:
+        helper = _Helper()
+    except RuntimeError:  # no thread can be started: here, then
+        return fn()
     try:
         return helper.call(fn)
     finally:

@@ -27,6 +27,7 @@ from profile_render.helm.schema.compiler import compile_schema
 from profile_render.helm.schema.errors import SchemaValidationError, SchemaViolation, ValuePath, path_key
 from profile_render.helm.schema.instances import wrap
 from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error, program_error
+from profile_render.helm.schema.runs import Spent
 
 __all__ = ["validate_values"]
 
@@ -90,6 +91,11 @@ def _replace_origin(v: SchemaViolation, where: Optional[object]) -> SchemaViolat
     return SchemaViolation(v.path, v.message, v.keyword, v.schema_path, v.chart, v.schema_source, where)
 
 
+def _plain(path: ValuePath) -> ValuePath:
+    """A path of the validated copy (whose long keys are :class:`BoundedStr`) with plain str keys."""
+    return tuple(str.__str__(p) if isinstance(p, str) and type(p) is not str else p for p in path)
+
+
 def _has_schema(chart: Any) -> bool:
     stack = [chart]
     while stack:
@@ -109,6 +115,8 @@ class _Budget:
         self.limits = limits
         self.objects = 0
         self.program = 0
+        #: the steps and regex work of the charts validated so far (SchemaLimits bound their sum)
+        self.spent = Spent()
 
     def compiled(self, schema_bytes: bytes, source: str) -> Any:
         """The compiled schema, its objects and pattern programs counted against ``SchemaLimits``."""
@@ -136,8 +144,9 @@ def _validate_chart(chart: Any, values: Dict[str, Any], prefix: ValuePath, chart
         left = budget.limits.max_violations - len(out)
         if left <= 0:
             return
-        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left):
-            out.append(SchemaViolation(prefix + path, message, keyword, schema_path, chart_path, schema_source))
+        for path, message, keyword, schema_path in compiled.violations(values, schema_source, left, budget.spent):
+            out.append(SchemaViolation(prefix + _plain(path), message, keyword, _plain(schema_path), chart_path,
+                                       schema_source))
     for sub in chart.dependencies:
         section = values.get(sub.name)
         if section is None:
