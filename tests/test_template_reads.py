@@ -217,6 +217,24 @@ def test_a_computed_template_name_runs_every_define():
     assert reached(r, "cfg.three") == [False]
 
 
+def test_the_checksum_idiom_runs_template_files_not_every_define():
+    files = [("templates/cm.yaml", "data: {{ .Values.cm.data }}"),
+             ("templates/_helpers.tpl", '{{ define "dump" }}{{ toYaml . }}{{ end }}')]
+    r = scan('checksum: {{ include (print $.Template.BasePath "/cm.yaml") . | sha256sum }}'
+             '{{ include (printf "%s/cm.yaml" .Template.BasePath) (dict "Values" .Values.sub) }}', files=files)
+    assert reached(r, "cm.data", "sub.cm.data") == [True, True]
+    assert opened(r, "anything") == [False]
+
+
+def test_merge_into_a_new_dict_keeps_tracking_but_into_a_shared_one_opens():
+    r = scan('{{ include "t" (merge (dict "v" .Values.a) (dict "w" .Values.b)) }}'
+             '{{ define "t" }}{{ .v.x }}{{ .w.y }}{{ end }}'
+             '{{ $d := dict }}{{ $_ := merge $d .Values.m }}{{ $d.k }}')
+    assert reached(r, "a.x", "b.y") == [True, True]
+    assert reached(r, "a.other") == [False]
+    assert opened(r, "m.k.anything") == [True]
+
+
 def test_recursive_templates_end():
     r = scan('{{ include "walk" .Values.tree }}'
              '{{ define "walk" }}{{ .name }}{{ range .children }}{{ include "walk" . }}{{ end }}{{ end }}')
