@@ -20,7 +20,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import yaml
 
-from profile_render.errors import LimitExceededError
+from profile_render.errors import LimitExceededError, ValuesTypeError
 from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
@@ -281,12 +281,16 @@ def to_yaml(values: Any) -> str:
     if isinstance(values, dict) and not values:
         return "{}\n"
     out = io.StringIO()
-    if _EventWriter is not None and _EventWriter(out).write(values):
-        return out.getvalue()
     try:
+        if _EventWriter is not None and _EventWriter(out).write(values):
+            return out.getvalue()
         return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
     except RecursionError:
         raise _too_deep() from None
+    except UnicodeEncodeError:
+        # A lone surrogate (from undecodable bytes) in a key or a string: no YAML file can hold it.
+        raise ValuesTypeError("the values hold text that is not valid Unicode (a lone surrogate)",
+                              hint="values given through the API must be valid Unicode text") from None
 
 
 _STR, _INT, _BOOL, _NULL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "bool", "null", "map", "seq"))

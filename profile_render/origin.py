@@ -123,9 +123,13 @@ def parse_value_path(text: str) -> ValuePath:
             continue
         if ch == "[":
             close = text.find("]", i)
-            if close < 0 or not text[i + 1:close].isdigit():
-                raise ProfileRenderError(f"bad list index in value path {text!r}", column=i + 1,
+            digits = text[i + 1:close] if close >= 0 else ""
+            if not (digits.isascii() and digits.isdigit()):
+                raise ProfileRenderError(f"bad list index in value path {text[:80]!r}", column=i + 1,
                                          hint="write list indexes as [0], [1], ...")
+            if len(digits) > 18:  # no list holds that many items; int() of thousands of digits is refused
+                raise ProfileRenderError(f"list index of {len(digits):,} digits in a value path", column=i + 1,
+                                         hint="no values list is that long; check the path")
             if pending and buf:
                 parts.append("".join(buf))
                 buf = []

@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Sequence, Tuple
 from deepmerge import Merger
 
 from profile_render.errors import LimitExceededError
+from profile_render.yamlio.limits import DEFAULT_LIMITS
 
 __all__ = [
     "ValuesDict",
@@ -107,6 +108,10 @@ def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True) -> ValuesDi
     """
     result: ValuesDict = {}
     for layer in layers:
+        if copy:
+            # A caller's tree: refuse what later stages could not walk (too deep, cyclic, too big).
+            check_tree(layer, max_depth=DEFAULT_LIMITS.max_depth, max_nodes=DEFAULT_LIMITS.max_nodes,
+                       source="<merge_layers>")
         layer = copy_tree(layer) if copy else layer
         if not result:
             result = layer

@@ -339,15 +339,7 @@ def _label(value: Any) -> str:
 #: Hostile inputs whose refusal belongs to another part of issue 9, worked on in parallel: an exception of
 #: the type, with the text, is recorded as pending instead of failing the test. Empty this when the parts
 #: are merged; the test is then strict for every input.
-PENDING_ELSEWHERE: Tuple[Tuple[str, type, str], ...] = (
-    ("integers over 4,300 digits in values, keys, --set and value paths (bigint)", ValueError,
-     "integer string conversion"),
-    ("trees nested 50,000 deep given to merge_layers and coalesce_values (recursion)", RecursionError, ""),
-    ("lone surrogates in YAML text, file names and emitted keys (encoding)", UnicodeEncodeError,
-     "surrogates not allowed"),
-    ("a NUL byte in a file name (files)", ValueError, "embedded null byte"),
-    ("a number given to load_values as its text (yamlio)", ValueError, "negative count"),
-)
+PENDING_ELSEWHERE: Tuple[Tuple[str, type, str], ...] = ()
 
 
 def run_call(thunk: Callable[[], Any]) -> Optional[str]:

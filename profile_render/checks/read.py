@@ -64,7 +64,7 @@ def read_manifests(text_or_bytes: Union[str, bytes, bytearray], *,
     bad YAML, and :class:`ManifestLimitError` (also a LimitExceededError) over
     the limits of :data:`~profile_render.yamlio.limits.MANIFEST_LIMITS`.
     """
-    size = len(text_or_bytes.encode("utf-8")) if isinstance(text_or_bytes, str) else len(text_or_bytes)
+    size = len(text_or_bytes.encode("utf-8", "surrogatepass")) if isinstance(text_or_bytes, str) else len(text_or_bytes)
     check_size(size, MANIFEST_LIMITS.max_bytes, what="the manifests are", source=source, error=ManifestLimitError,
                hint="check the manifests in smaller parts")
     text = decode_yaml(text_or_bytes, source=source, subject="the manifests are", hint="save the file as UTF-8",

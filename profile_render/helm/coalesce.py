@@ -23,7 +23,8 @@ from typing import Any, Callable, Optional, Tuple
 
 from profile_render.errors import MergeError, ValuesWarning, describe_value, format_path
 from profile_render.helm.chart import Chart
-from profile_render.tree import ValuesDict, copy_tree
+from profile_render.tree import ValuesDict, check_tree, copy_tree
+from profile_render.yamlio.limits import DEFAULT_LIMITS
 
 __all__ = ["GLOBAL", "WarnFn", "coalesce_values"]
 
@@ -190,5 +191,9 @@ def coalesce_values(
 
     ``merge=True`` gives Helm's MergeValues instead (nulls are kept).
     """
+    if copy:
+        # A caller's tree: refuse what the coalescer could not walk (too deep, cyclic, too big).
+        check_tree(values, max_depth=DEFAULT_LIMITS.max_depth, max_nodes=DEFAULT_LIMITS.max_nodes,
+                   source="<coalesce_values>")
     dest = copy_tree(values) if copy else values
     return _Coalescer(warn, merge).coalesce(chart, dest, (), True)

@@ -22,6 +22,16 @@ def decode_yaml(data: Union[str, bytes, bytearray], *, source: str, subject: str
     """
     if isinstance(data, str):
         text = data
+        bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None) \
+            if not text.isascii() else None
+        if bad is not None:
+            # A lone surrogate cannot be UTF-8 (Python hands them over for undecodable bytes).
+            line = text.count("\n", 0, bad) + 1
+            column = bad - (text.rfind("\n", 0, bad) + 1) + 1
+            raise error(f"{subject} not valid UTF-8 text (a lone surrogate, U+{ord(text[bad]):04X})",
+                        source=source, line=line, column=column, hint=hint)
+    elif not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"YAML input must be str or bytes, not {type(data).__name__}")
     else:
         raw = bytes(data)
         if raw.startswith(UTF8_BOM):

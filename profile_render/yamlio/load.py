@@ -231,7 +231,10 @@ def load_values(
     the text so :meth:`LoadedValues.locate` can find source positions later.
     """
     limits = limits or DEFAULT_LIMITS
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if not isinstance(data, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"values text must be str or bytes, not {type(data).__name__}")
+    # Text with lone surrogates is refused (located) by decode_yaml; measure it without failing here.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     check_size(len(raw), limits.max_bytes, what="the values document is", source=source, error=LimitExceededError,
                hint="split the values or raise Limits.max_bytes (the catalog caps chart values at 4,000,000 bytes)")
     split = True
@@ -273,7 +276,10 @@ def load_yaml_document(data: Union[str, bytes], *, source: str = "<string>", lim
     an empty document).
     """
     limits = limits or DEFAULT_LIMITS
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if not isinstance(data, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"values text must be str or bytes, not {type(data).__name__}")
+    # Text with lone surrogates is refused (located) by decode_yaml; measure it without failing here.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     check_size(len(raw), limits.max_bytes, what="the document is", source=source, error=LimitExceededError,
                hint="shrink the file or raise Limits.max_bytes")
     text = decode_yaml(data, source=source, subject="the file is", hint="save the file as UTF-8",
