@@ -27,7 +27,6 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 from tests.hostile import schema_cases  # more values.schema.json cases (issue 9, schema part)
 
 ROOT = Path(__file__).resolve().parents[2]
-
 EXAMPLES = ROOT / "examples"
 
 #: Passwords and other secrets the cases use; none may appear in anything a case prints.
