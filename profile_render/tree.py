@@ -92,7 +92,7 @@ def copy_tree(value: Any) -> Any:
     return value
 
 
-def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True) -> ValuesDict:
+def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True, check: bool = True) -> ValuesDict:
     """Merge user layers in order, later wins, like several ``helm -f`` files.
 
     Maps merge recursively; anything else (lists, scalars, ``null``, a map
@@ -104,11 +104,13 @@ def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True) -> ValuesDi
     replace.
 
     With ``copy=False`` the layers are consumed (their dicts may be reused and
-    changed); pass it only for layers nobody else holds.
+    changed); pass it only for layers nobody else holds. A copied layer is
+    first checked against the default :class:`~profile_render.Limits` (depth,
+    nodes, numbers); ``check=False`` skips that for layers already checked.
     """
     result: ValuesDict = {}
     for layer in layers:
-        if copy:
+        if copy and check:
             # A caller's tree: refuse what later stages could not walk (too deep, cyclic, too big).
             check_tree(layer, max_depth=DEFAULT_LIMITS.max_depth, max_nodes=DEFAULT_LIMITS.max_nodes,
                        source="<merge_layers>")

@@ -346,7 +346,7 @@ def merge_values(
 def _merge(chart: Chart, user_layers: List[Layer], sets: List[Tuple[str, bool]], warnings: List[ValuesWarning],
            strict: bool, limits: Limits, transform_set_value: Optional[Callable[[Any, str], Any]]) -> MergeResult:
     """The body of :func:`merge_values`, once its inputs are read and checked."""
-    user = merge_layers([layer.values for layer in user_layers], copy=True)
+    user = merge_layers([layer.values for layer in user_layers], copy=True, check=False)  # checked above
     budget = SetBudget(limits.max_set_nodes)  # shared by every --set and --set-string of the call
     for expression, as_string in sets:
         if transform_set_value is None:

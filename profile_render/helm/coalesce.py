@@ -186,12 +186,15 @@ def coalesce_values(
     warn: Optional[WarnFn] = None,
     merge: bool = False,
     copy: bool = True,
+    check: bool = True,
 ) -> ValuesDict:
     """Coalesce user values with the chart's defaults (and subcharts'), as Helm's CoalesceValues.
 
-    ``merge=True`` gives Helm's MergeValues instead (nulls are kept).
+    ``merge=True`` gives Helm's MergeValues instead (nulls are kept). Copied
+    values are first checked against the default :class:`~profile_render.Limits`
+    (depth, nodes, numbers); ``check=False`` skips that for values already checked.
     """
-    if copy:
+    if copy and check:
         # A caller's tree: refuse what the coalescer could not walk (too deep, cyclic, too big).
         check_tree(values, max_depth=DEFAULT_LIMITS.max_depth, max_nodes=DEFAULT_LIMITS.max_nodes,
                    source="<coalesce_values>")

@@ -159,7 +159,7 @@ def _plan(chart: Chart, values: ValuesDict, prefix: str, where: Tuple[str, ...],
         return
     candidates = _candidates(chart)
     staged = chart.with_changes(dependencies=tuple(sub.with_changes(name=name) for sub, name, _ in candidates))
-    cvals = coalesce_values(staged, values)
+    cvals = coalesce_values(staged, values, check=False)  # values the pipeline already checked
     disabled: Set[str] = set()
     tags = cvals.get("tags")
     for dep in chart.declared:
@@ -256,7 +256,7 @@ def import_values(chart: Chart) -> Chart:
     chart = chart.with_changes(dependencies=deps) if deps != chart.dependencies else chart
     if chart.declared is None:
         return chart
-    cvals = coalesce_values(chart, {}, merge=True)  # private: may be changed through sharing below
+    cvals = coalesce_values(chart, {}, merge=True, check=False)  # private: may be changed through sharing below
     imported: ValuesDict = {}
     for dep in chart.declared:
         for spec in dep.import_values:
