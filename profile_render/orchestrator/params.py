@@ -14,6 +14,12 @@ Rules (the reference's, made strict where the reference is sloppy):
   surrounding white space, as the reference trims them.
 * A mandatory template with a default, or a secret template with a default, is
   an error in the template itself.
+* Given values are processed as the reference processes override values: a
+  string is trimmed, and a string that is then empty is deleted. A deleted
+  optional parameter sets nothing (the Profile's value stays, no default
+  applies); a deleted mandatory one is missing, except when its name is a
+  single top-level key, which the reference counts as given (it is dropped,
+  with the warning ``parameter-empty-dropped``).
 * Missing mandatory parameters are reported together, per application.
 * A template whose path is absent from the profile's values is a warning.
 * A secret parameter's value never appears in an error, a warning or a log.
@@ -39,6 +45,7 @@ __all__ = [
     "parse_parameter_assignment",
     "apply_parameter_templates",
     "coerce_parameter",
+    "process_override_values",
 ]
 
 TYPES = ("string", "number", "boolean")
@@ -135,6 +142,45 @@ def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
                               "give true or false")
     raise _template_error(template, f"parameter {_shown(template.name)} has the unknown type {template.type!r}",
                           f"use one of {', '.join(TYPES)}")
+
+
+def process_override_values(tree: Any) -> Any:
+    """A copy of an override tree processed as the reference processes ``overrideValues[].values``.
+
+    Every string in a (nested) map is trimmed of white space, and one that is
+    then ``""`` is deleted; strings inside lists (and anything below a list)
+    are left alone. ``None`` stays. Iterative, so deep trees cannot exhaust the stack.
+    """
+    if not isinstance(tree, dict):
+        return tree
+    out: Dict[Any, Any] = {}
+    stack: List[Tuple[Dict[Any, Any], Dict[Any, Any]]] = [(tree, out)]
+    while stack:
+        source, target = stack.pop()
+        for key, value in source.items():
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+                target[key] = value
+            elif isinstance(value, dict):
+                child: Dict[Any, Any] = {}
+                target[key] = child
+                stack.append((value, child))
+            else:
+                target[key] = copy_tree(value)
+    return out
+
+
+def _deleted(raw: Any) -> bool:
+    """Whether the reference deletes this given value (a string that is empty once trimmed)."""
+    return isinstance(raw, str) and raw.strip() == ""
+
+
+def _top_level(template: ParameterTemplate) -> bool:
+    """Whether the template names one top-level key (``greeting``, not ``a.b`` or ``list[0]``)."""
+    path = template.path
+    return len(path) == 1 and isinstance(path[0], str)
 
 
 def check_template(template: ParameterTemplate) -> None:
@@ -239,7 +285,10 @@ def apply_parameter_templates(
                      "this profile declares no parameter templates"))
             raise ParameterError(f"application {application!r} has no parameter template named {name!r}",
                                  source="--set", hint=hint)
-    missing = [t.name for t in templates if t.mandatory and t.name not in given]
+    # The reference deletes a given "" (after trimming); a deleted nested key counts as missing, a deleted
+    # top-level key still counts as given (a reference defect this mirrors, with a warning below).
+    missing = [t.name for t in templates
+               if t.mandatory and (t.name not in given or (_deleted(given[t.name]) and not _top_level(t)))]
     if missing:
         raise ParameterError(
             f"application {application!r} is missing mandatory parameter(s): {', '.join(missing)}",
@@ -248,6 +297,16 @@ def apply_parameter_templates(
     base = profile_values or {}
     budget = SetBudget(limits.max_set_nodes)
     for template in templates:
+        if template.name in given and _deleted(given[template.name]):
+            if template.mandatory:
+                result.warnings.append(ValuesWarning(
+                    code="parameter-empty-dropped",
+                    message=f"mandatory parameter {_shown(template.name)} of {application!r} is given as an empty "
+                            "string; the Edge Orchestrator counts a top-level key as given and then drops it, "
+                            "so nothing is set",
+                    source=template.source, line=template.line, column=template.column,
+                    hint="give a non-empty value; the chart's or the Profile's value stays in force"))
+            continue  # deleted: the Profile's (or chart's) value stays in force, no default applies
         if template.name in given:
             raw = given[template.name]
         elif use_defaults and template.default not in (None, ""):
