@@ -10,7 +10,10 @@ Rules (the reference's, made strict where the reference is sloppy):
 
 * ``number`` takes integers and decimals; ``abc`` is an error (the reference
   silently makes it 0). ``boolean`` takes true/false in any case and rejects
-  anything else (the reference makes it false). Strings are trimmed of
+  anything else (the reference makes it false). Where the strict reading
+  accepts a value the reference deploys otherwise (``1.5`` → 0, ``True`` →
+  false), the warning ``parameter-reference-differs`` names both readings
+  (:func:`reference_reading` is the reference's). Strings are trimmed of
   surrounding white space, as the reference trims them.
 * A mandatory template with a default, or a secret template with a default, is
   an error in the template itself.
@@ -46,10 +49,14 @@ __all__ = [
     "apply_parameter_templates",
     "coerce_parameter",
     "process_override_values",
+    "reference_reading",
+    "reference_divergence",
 ]
 
 TYPES = ("string", "number", "boolean")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_ATOI = re.compile(r"[-+]?[0-9]+")  # what Go's strconv.Atoi accepts (ASCII digits only)
+_INT64_MAX = 9223372036854775807
 
 
 class ParameterError(ProfileRenderError):
@@ -113,6 +120,57 @@ def _template_error(template: ParameterTemplate, problem: str, hint: str) -> Par
     return ParameterError(problem, source=template.source, line=template.line, column=template.column, hint=hint)
 
 
+def reference_reading(template: ParameterTemplate, raw: Any) -> Any:
+    """The value the Edge Orchestrator deploys for ``raw`` given to ``template`` (contract, "Parameter templates").
+
+    Only strings are coerced: ``number`` with Go's ``strconv.Atoi`` (failure
+    gives 0, out of range gives +-9223372036854775807), ``boolean`` true only
+    for exactly ``"true"``, ``string`` unchanged; all after trimming. Typed
+    values are kept as they are.
+    """
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if template.type == "number":
+        if not _ATOI.fullmatch(text):
+            return 0
+        number = int(text, 10)
+        return max(-_INT64_MAX, min(_INT64_MAX, number))
+    if template.type == "boolean":
+        return text == "true"
+    return text
+
+
+def reference_divergence(template: ParameterTemplate, raw: Any, value: Any,
+                         application: str) -> Optional[ValuesWarning]:
+    """The warning ``parameter-reference-differs`` when the reference deploys something other than ``value``.
+
+    ``value`` is profile-render's reading of ``raw``; the warning names both
+    (a secret template's readings are never shown).
+    """
+    reference = reference_reading(template, raw)
+    if type(reference) is type(value) and reference == value:
+        return None
+    if template.secret:
+        said = "the given value of this secret parameter is read differently by the Edge Orchestrator"
+    else:
+        written = raw.strip() if isinstance(raw, str) else raw
+        shown_ref = "true" if reference is True else "false" if reference is False else reference
+        said = f"you wrote {_clip(str(written))}; the Edge Orchestrator deploys {_clip(str(shown_ref))}"
+    why = ("it reads a number with Go's strconv.Atoi: integers only, anything else becomes 0"
+           if template.type == "number" else "it reads a boolean as true only for exactly 'true'")
+    return ValuesWarning(
+        code="parameter-reference-differs",
+        message=f"parameter {_shown(template.name)} of {application!r}: {said} ({why})",
+        source=template.source, line=template.line, column=template.column,
+        hint=("give an integer such as 3" if template.type == "number" else "write true or false in lower case")
+             + "; profile-render predicts the value as written, which the Edge Orchestrator does not deploy")
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
     """Coerce a given value to the template's declared type, or raise ParameterError naming the template."""
     shown = "the given value" if template.secret else repr(raw if not isinstance(raw, str) or len(raw) <= 80 else raw[:77] + "...")
@@ -131,15 +189,17 @@ def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
             if number.is_integer() and abs(number) <= 2**53 and "e" not in text.lower() and "." not in text:
                 return int(number)  # exact (at most 2**53); int(text) would refuse thousands of leading zeros
             return number
-        raise _template_error(template, f"parameter {_shown(template.name)} is a number, but {shown} is not",
-                              "give an integer or a decimal such as 3 or 2.5")
+        raise _template_error(template, f"parameter {_shown(template.name)} is a number, but {shown} is not "
+                                        "(the Edge Orchestrator would deploy 0)",
+                              "give an integer such as 3 (the Edge Orchestrator reads integers only)")
     if template.type == "boolean":
         if isinstance(text, bool):
             return text
         if isinstance(text, str) and text.lower() in ("true", "false"):
             return text.lower() == "true"
-        raise _template_error(template, f"parameter {_shown(template.name)} is a boolean, but {shown} is not",
-                              "give true or false")
+        raise _template_error(template, f"parameter {_shown(template.name)} is a boolean, but {shown} is not "
+                                        "(the Edge Orchestrator would deploy false)",
+                              "give true or false (lower case: the Edge Orchestrator reads only 'true' as true)")
     raise _template_error(template, f"parameter {_shown(template.name)} has the unknown type {template.type!r}",
                           f"use one of {', '.join(TYPES)}")
 
@@ -314,6 +374,9 @@ def apply_parameter_templates(
         else:
             continue
         value = coerce_parameter(template, raw)
+        differs = reference_divergence(template, raw, value, application) if template.type != "string" else None
+        if differs is not None:
+            result.warnings.append(differs)
         path = template.path
         if len(path) > limits.max_depth:
             raise LimitExceededError(f"parameter template {_shown(template.name)} names a path nested more than "
