@@ -31,6 +31,7 @@ from profile_render.orchestrator.params import ParameterTemplate, apply_paramete
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
+    REGISTRY_CERT_CONFIG_MAP,
     Placeholders,
     Resolution,
     ResolveContext,
@@ -335,7 +336,7 @@ def render(
         secret_manifest = pull_secret_manifest(registry, secret_name, context.namespace, labels)
         generated_name = secret_name
         (pre_install if PRE_HOOK_CREDENTIAL in used else manifests).append(secret_manifest)
-    if ca_name is not None:
+    if ca_name is not None and REGISTRY_CERT_CONFIG_MAP in used:  # generated only when a value names it
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
     return RenderResult(merged, manifests, pre_install, generated_name, parameter_warnings + list(merged.warnings),

@@ -41,7 +41,7 @@ def test_listed_application_gets_its_mapped_profile_and_default_namespace():
     svc = result.applications["svc"]
     assert result.profiles["svc"] == "extra" and svc.values["greeting"] == "svc-extra"
     assert result.namespaces["svc"] == "svc-ns"
-    assert svc.manifests[0]["metadata"]["namespace"] == "svc-ns"
+    assert svc.pre_install_manifests[0]["metadata"]["namespace"] == "svc-ns"
 
 
 def test_unlisted_application_gets_empty_profile_values_not_its_default_profile():
@@ -98,3 +98,61 @@ def test_cli_redeploy_after_update(capsys):
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["applications"]["svc"]["secretName"] == _expected_name("svc3.1.0deployment-abc12")
+
+
+SECRET_VALUE = "CANARY-adm-param-5e1b"
+PACKAGE_SCHEMA = json.loads((DATA.parent.parent / "schemas" / "package-render.schema.json").read_text())
+
+
+def test_package_render_json_carries_what_the_orchestrator_decides(capsys):
+    import jsonschema
+
+    code = main(["package", "render", str(PACKAGE), "--chart", f"svc={CHART}", "--chart", f"side={CHART}",
+                 "--deployment-name", "deployment-abc12", "--set", f"svc:token=  {SECRET_VALUE} ",
+                 "--set", "svc:replicas=1.5", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert SECRET_VALUE not in captured.out + captured.err
+    data = json.loads(captured.out)
+    jsonschema.validate(data, PACKAGE_SCHEMA)
+    assert (data["package"], data["version"], data["deploymentProfile"]) == ("adm-demo", "3.1.0", "main")
+    svc, side = data["applications"]["svc"], data["applications"]["side"]
+    assert (svc["namespace"], svc["profile"]) == ("svc-ns", "extra")
+    assert (side["namespace"], side["profile"], side["parameters"]) == ("deployment-abc12", None, {})
+    name = _expected_name("svcdeployment-abc12")
+    assert svc["secretName"] == name and svc["values"]["prehook"] == name
+    # %PreHookCredential%: the Secret is a pre-install object, not in the main manifests
+    assert [(m["kind"], m["metadata"]["name"]) for m in svc["preInstallManifests"]] == [("Secret", name)]
+    assert svc["manifests"] == []
+    assert svc["parameters"] == {"token": "****", "replicas": 1.5}
+    assert svc["values"]["token"] == "****"
+    assert [w["rule"] for w in svc["warnings"]] == ["parameter-reference-differs"]
+    assert "you wrote 1.5; the Edge Orchestrator deploys 0" in svc["warnings"][0]["message"]
+
+
+def test_masked_form_also_masks_secret_data():
+    result = render_package(PACKAGE, charts=CHARTS, deployment_name="d1", parameters={"svc": {"token": SECRET_VALUE}})
+    assert result.applications["svc"].values["token"] == SECRET_VALUE  # the API keeps the real value
+    assert SECRET_VALUE not in json.dumps(result.to_dict())
+    masked = json.dumps(result.masked())
+    assert SECRET_VALUE not in masked and "CANARY-adm-token" not in masked
+
+
+def test_ca_config_map_only_when_a_value_asks_for_it(tmp_path):
+    import base64
+
+    from profile_render.orchestrator.model import ImageRegistry, Secret
+    from profile_render.rendering import render
+    from profile_render.values import Layer
+
+    pem = ("-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(b"\x30\x03\x02\x01\x01" * 20).decode()
+           + "-----END CERTIFICATE-----\n")
+    registry = ImageRegistry(name="r", root_url="oci://registry.example.com/adm", username="robot",
+                             password=Secret("pw"), ca_certs=pem)
+    context = DeploymentContext("svc", "1.0.0", "d1", "ns")
+    plain = Layer.from_text("imagePullSecrets:\n  - name: '%GeneratedDockerCredential%'\n", source="p.yaml",
+                            kind="profile")
+    assert [m["kind"] for m in render(CHART, plain, context=context, registry=registry).manifests] == ["Secret"]
+    asking = Layer.from_text("greeting: '%RegistryCertConfigMap%'\n", source="p.yaml", kind="profile")
+    result = render(CHART, asking, context=context, registry=registry)
+    assert [(m["kind"], m["metadata"]["name"]) for m in result.manifests] == [("ConfigMap", result.values["greeting"])]

@@ -26,10 +26,11 @@ from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.orchestrator.credentials import bundle_name
 from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
-from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.orchestrator.params import ParameterTemplate
 from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.rendering import RenderResult, render
+from profile_render.tree import walk
 
 __all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of", "implicit_default_profile",
            "IMPLICIT_DEFAULT"]
@@ -66,13 +67,36 @@ class PackageRender:
     profiles: Dict[str, Optional[str]] = field(default_factory=dict)  # app → profile deployed (None: empty values)
     namespaces: Dict[str, str] = field(default_factory=dict)  # app → namespace
 
-    def to_dict(self) -> Dict[str, Any]:
-        """``{"applications": {name: <render result object>}}``, the ``-o json`` form."""
-        return {"applications": {name: result.to_dict() for name, result in self.applications.items()}}
+    def _application(self, name: str, masked: bool) -> Dict[str, Any]:
+        result = self.applications[name]
+        out = result.masked() if masked else {**result.to_dict(), "values": result.masked_values()}
+        parameters: Dict[str, Any] = {}
+        for path, template in result.parameters.items():
+            found, value = walk(result.values, path)
+            if found:
+                parameters[template.name] = MASK if template.secret else value
+        head = {"namespace": self.namespaces.get(name), "profile": self.profiles.get(name),
+                "secretName": result.secret_name, "parameters": parameters}
+        return {**head, **{k: v for k, v in out.items() if k not in head}}
+
+    def to_dict(self, *, masked: bool = False) -> Dict[str, Any]:
+        """The ``-o json`` form: what the orchestrator decides, per application.
+
+        ``{"package", "version", "deploymentProfile", "applications": {name: {"namespace", "profile"
+        (None: empty profile values), "secretName", "parameters" (by template name; secret ones always
+        masked), "values" (secret parameters masked), "manifests", "preInstallManifests", "warnings"}}}``;
+        ``masked`` also masks the generated Secrets' data (see :meth:`RenderResult.masked`).
+        """
+        return {
+            "package": self.package.name,
+            "version": self.package.version,
+            "deploymentProfile": self.deployment_profile.name if self.deployment_profile is not None else None,
+            "applications": {name: self._application(name, masked) for name in self.applications},
+        }
 
     def masked(self) -> Dict[str, Any]:
         """The same with every secret masked."""
-        return {"applications": {name: result.masked() for name, result in self.applications.items()}}
+        return self.to_dict(masked=True)
 
 
 def parameter_templates_of(profile: Any) -> List[ParameterTemplate]:
