@@ -285,6 +285,8 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--deployment-name", required=True, metavar="NAME")
     prender.add_argument("--org", metavar="ORG")
     prender.add_argument("--project", metavar="PROJECT")
+    prender.add_argument("--redeploy-after-update", action="store_true",
+                         help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
     _add_output_options(prender, explain=False)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
@@ -573,6 +575,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         args.directory, charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
         registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
+        redeploy_after_update=args.redeploy_after_update,
     )
     _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():

@@ -27,10 +27,11 @@ from profile_render.errors import ProfileRenderError, ValuesWarning, resource_gu
 from profile_render.yamlio.load import Limits
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
-from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates
+from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates, process_override_values
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
+    REGISTRY_CERT_CONFIG_MAP,
     Placeholders,
     Resolution,
     ResolveContext,
@@ -229,7 +230,8 @@ def render(
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
     ``profile`` is the Profile's chart values and ``overrides`` the deployment
-    overrides (paths, :class:`Layer` objects, loaded documents or dicts);
+    overrides (paths, :class:`Layer` objects, loaded documents or dicts; as the
+    reference does, strings in their maps are trimmed and empty ones deleted);
     ``set_values``/``set_string_values`` act like Helm's ``--set``/``--set-string``
     after them. Placeholders are resolved in those layers only. With
     ``prehook_literal`` the ``%PreHookCredential%`` text is left in place, as the
@@ -282,7 +284,10 @@ def render(
             source = f"<{kind}>" if isinstance(item, dict) else base.source
             layer = Layer(base.values, source, kind, base.loaded)
         locate = layer.loaded.locate if layer.loaded is not None else None
-        resolved = resolve_tree(layer.values, resolution, source=layer.source, locate=locate)
+        values = layer.values
+        if kind == "overrides":  # the reference trims strings in maps and deletes the empty ones
+            values = process_override_values(values)
+        resolved = resolve_tree(values, resolution, source=layer.source, locate=locate)
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded))
 
     secret_paths: set = set()
@@ -331,7 +336,7 @@ def render(
         secret_manifest = pull_secret_manifest(registry, secret_name, context.namespace, labels)
         generated_name = secret_name
         (pre_install if PRE_HOOK_CREDENTIAL in used else manifests).append(secret_manifest)
-    if ca_name is not None:
+    if ca_name is not None and REGISTRY_CERT_CONFIG_MAP in used:  # generated only when a value names it
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
     return RenderResult(merged, manifests, pre_install, generated_name, parameter_warnings + list(merged.warnings),

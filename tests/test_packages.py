@@ -21,6 +21,7 @@ TUTORIAL = SAMPLES / "developer-guide-tutorial"
 HTTPBIN = SAMPLES / "httpbin" / "deployment-package"
 REGISTRIES = ROOT / "tests" / "data" / "catalog" / "registries.yaml"
 SCHEMA = json.loads((ROOT / "schemas" / "render-result.schema.json").read_text())
+PACKAGE_SCHEMA = json.loads((ROOT / "schemas" / "package-render.schema.json").read_text())
 CANARY = "CANARY-registry-token-5f2c9e"
 
 pytestmark = pytest.mark.skipif(not TUTORIAL.is_dir(), reason="catalog samples (../shared/reference) not present")
@@ -85,8 +86,10 @@ def test_package_render_cli_json_and_output_dir(tmp_path, capsys):
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert sorted(out["applications"]) == ["tutorial-server", "tutorial-web-ui"]
+    jsonschema.validate(out, PACKAGE_SCHEMA)
     for app in out["applications"].values():
-        jsonschema.validate(app, SCHEMA)
+        # the render object of each application, plus what the orchestrator decides
+        jsonschema.validate({k: v for k, v in app.items() if k not in ("namespace", "profile", "parameters")}, SCHEMA)
     target = tmp_path / "out"
     assert main(args[:-2] + ["--output-dir", str(target)]) == 0
     for app in CHARTS:

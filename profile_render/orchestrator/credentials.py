@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 import uuid
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 from profile_render.errors import ProfileRenderError
 from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
@@ -34,18 +34,22 @@ SecretNamer = Callable[[DeploymentContext], str]
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
-def bundle_name(context: DeploymentContext) -> str:
+def bundle_name(context: DeploymentContext, *, version: Optional[str] = None) -> str:
     """The reference's Fleet bundle name, which is also the generated Secret's name.
 
-    ``token = app name (+ app version when redeployed after update) + deployment
-    name``; the name is ``"b-"`` plus the first 16 characters of the UUIDv5 (nil
-    namespace) of the hex SHA-1 of the token.
+    ``token = app name (+ the deployment package's version when redeployed
+    after update) + deployment name``; the name is ``"b-"`` plus the first 16
+    characters of the UUIDv5 (nil namespace) of the hex SHA-1 of the token.
+    ``version`` is that package version; without it, ``context.app_version``
+    stands for it (a single ``render`` knows no package).
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("bundle_name takes a DeploymentContext")
+    if version is not None and not isinstance(version, str):
+        raise TypeError("version must be a str or None")
     token = context.app_name
     if context.redeploy_after_update:
-        token += context.app_version
+        token += context.app_version if version is None else version
     token += context.deployment_name
     digest = hashlib.sha1(token.encode("utf-8")).hexdigest()
     return "b-" + str(uuid.uuid5(uuid.UUID(int=0), digest))[:16]

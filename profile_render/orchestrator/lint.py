@@ -30,7 +30,7 @@ from profile_render.problems import ERROR, SEVERITIES, WARNING, Finding, Rule
 from profile_render.report import report
 from profile_render.yamlio.load import LoadedValues
 from profile_render.tree import walk
-from profile_render.orchestrator.params import check_template
+from profile_render.orchestrator.params import check_template, coerce_parameter, reference_divergence, reference_reading
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     IMAGE_REGISTRY_URL,
@@ -81,6 +81,8 @@ _OWN: Dict[str, Tuple[str, str]] = {
     "parameter-path-missing": (WARNING, "a parameter template whose name is not a path of the profile's values"),
     "parameter-type-mismatch": (WARNING, "a parameter template whose declared type differs from the profile "
                                          "value's type"),
+    "parameter-reference-differs": (WARNING, "a parameter value (a template's default or suggested value) the Edge "
+                                             "Orchestrator deploys as something else (Atoi numbers, exact 'true')"),
     "chart-invalid": (ERROR, "a --chart that cannot be loaded"),
 }
 
@@ -332,6 +334,7 @@ def _parameter_findings(profile: ProfileSpec, loaded: Optional[LoadedValues]) ->
             out.append(exc.diagnostic.evolve(rule="parameter-template", source=template.source, line=template.line,
                                              column=template.column, path=None))
             continue
+        out.extend(_reference_findings(template))
         if loaded is None:
             continue
         found, value = walk(loaded.data, template.path)
@@ -351,6 +354,35 @@ def _parameter_findings(profile: ProfileSpec, loaded: Optional[LoadedValues]) ->
                 f"{type(value).__name__ if not isinstance(value, bool) else 'bool'}",
                 template.source, template.line, template.column, None,
                 "declare the type the chart expects, so the given value reaches Helm with that type"))
+    return out
+
+
+def _reference_findings(template: Any) -> List[Finding]:
+    """``parameter-reference-differs`` for a template's default and suggested values the reference reads otherwise."""
+    if template.type == "string":
+        return []
+    out: List[Finding] = []
+    candidates = ([("default", template.default)] if template.default not in (None, "") else []) + \
+        [("suggested value", v) for v in template.suggested_values]
+    for what, raw in candidates:
+        try:
+            value = coerce_parameter(template, raw)
+        except ProfileRenderError:
+            reference = reference_reading(template, raw)
+            shown = "true" if reference is True else "false" if reference is False else str(reference)
+            out.append(Finding(
+                "parameter-reference-differs", WARNING,
+                f"the {what} {'of this secret' if template.secret else repr(raw)} of parameter template "
+                f"{template.name!r} is not a {template.type}; "
+                f"the Edge Orchestrator deploys {shown}",
+                template.source, template.line, template.column, None,
+                "give an integer such as 3" if template.type == "number" else "write true or false in lower case"))
+            continue
+        warning = reference_divergence(template, raw, value, "this profile")
+        if warning is not None:
+            out.append(warning.evolve(rule="parameter-reference-differs",
+                                      message=f"the {what} of parameter template {template.name!r}: "
+                                              + warning.message.split(": ", 1)[1]))
     return out
 
 

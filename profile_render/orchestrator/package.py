@@ -1,29 +1,42 @@
 """Render a whole deployment package: every application with its Profile, registry and parameters.
 
-The package decides everything a single ``render`` is otherwise told: which
-applications (with their versions), which profile each uses (the deployment
-profile's ``applicationProfiles``, else the application's default profile),
-their namespaces (``defaultNamespaces``), and their image registries (the
-Registry objects, from the package or given separately). Charts come from the
-caller, as local directories or archives: nothing is downloaded.
+The package decides everything a single ``render`` is otherwise told, as the
+reference (contract, "Which profile and namespace an application gets") does:
+which applications (with their versions); which profile each uses (the
+deployment profile's ``applicationProfiles``; an application it does not list,
+or maps to a profile the application lacks, gets empty profile values and no
+parameter templates, not its own default profile; a package without deployment
+profiles gets the synthetic ``implicit-default``); their namespaces
+(``defaultNamespaces``, else the deployment's name); the generated Secret's
+name (with the deployment package's version when redeploy-after-update is on);
+and their image registries (the Registry objects, from the package or given
+separately). Charts come from the caller, as local directories or archives:
+nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
 from profile_render.orchestrator.catalog.load import read_profile_values
+from profile_render.orchestrator.credentials import bundle_name
 from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
-from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.orchestrator.params import ParameterTemplate
 from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.rendering import RenderResult, render
+from profile_render.tree import walk
 
-__all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of"]
+__all__ = ["PackageError", "PackageRender", "render_package", "parameter_templates_of", "implicit_default_profile",
+           "IMPLICIT_DEFAULT"]
+
+#: The name of the deployment profile the catalog serves for a package that has none.
+IMPLICIT_DEFAULT = "implicit-default"
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -51,14 +64,39 @@ class PackageRender:
     deployment_profile: Optional[DeploymentProfileSpec]
     applications: Dict[str, RenderResult] = field(default_factory=dict)
     findings: List[Finding] = field(default_factory=list)
+    profiles: Dict[str, Optional[str]] = field(default_factory=dict)  # app → profile deployed (None: empty values)
+    namespaces: Dict[str, str] = field(default_factory=dict)  # app → namespace
 
-    def to_dict(self) -> Dict[str, Any]:
-        """``{"applications": {name: <render result object>}}``, the ``-o json`` form."""
-        return {"applications": {name: result.to_dict() for name, result in self.applications.items()}}
+    def _application(self, name: str, masked: bool) -> Dict[str, Any]:
+        result = self.applications[name]
+        out = result.masked() if masked else {**result.to_dict(), "values": result.masked_values()}
+        parameters: Dict[str, Any] = {}
+        for path, template in result.parameters.items():
+            found, value = walk(result.values, path)
+            if found:
+                parameters[template.name] = MASK if template.secret else value
+        head = {"namespace": self.namespaces.get(name), "profile": self.profiles.get(name),
+                "secretName": result.secret_name, "parameters": parameters}
+        return {**head, **{k: v for k, v in out.items() if k not in head}}
+
+    def to_dict(self, *, masked: bool = False) -> Dict[str, Any]:
+        """The ``-o json`` form: what the orchestrator decides, per application.
+
+        ``{"package", "version", "deploymentProfile", "applications": {name: {"namespace", "profile"
+        (None: empty profile values), "secretName", "parameters" (by template name; secret ones always
+        masked), "values" (secret parameters masked), "manifests", "preInstallManifests", "warnings"}}}``;
+        ``masked`` also masks the generated Secrets' data (see :meth:`RenderResult.masked`).
+        """
+        return {
+            "package": self.package.name,
+            "version": self.package.version,
+            "deploymentProfile": self.deployment_profile.name if self.deployment_profile is not None else None,
+            "applications": {name: self._application(name, masked) for name in self.applications},
+        }
 
     def masked(self) -> Dict[str, Any]:
         """The same with every secret masked."""
-        return {"applications": {name: result.masked() for name, result in self.applications.items()}}
+        return self.to_dict(masked=True)
 
 
 def parameter_templates_of(profile: Any) -> List[ParameterTemplate]:
@@ -71,6 +109,40 @@ def parameter_templates_of(profile: Any) -> List[ParameterTemplate]:
             mandatory=bool(spec.mandatory), secret=bool(spec.secret), validator=spec.validator,
             source=spec.source, line=spec.line, column=spec.column))
     return out
+
+
+def implicit_default_profile(catalog: Catalog, package: DeploymentPackageSpec) -> DeploymentProfileSpec:
+    """The synthetic deployment profile the catalog serves for a package without deployment profiles.
+
+    ``implicit-default`` ("Implicit Default") maps each application that has a
+    default profile to it; being the only profile, it is the default.
+    """
+    mapping: Dict[str, str] = {}
+    for name, version in package.applications:
+        app = catalog.application(name, version) if name else None
+        profile = app.default_profile if app is not None else None
+        if name and profile is not None and profile.name:
+            mapping[name] = str(profile.name)
+    return DeploymentProfileSpec(name=IMPLICIT_DEFAULT, display_name="Implicit Default",
+                                 application_profiles=mapping, source=package.source)
+
+
+def _choose_deployment_profile(catalog: Catalog, package: DeploymentPackageSpec,
+                               name: Optional[str]) -> DeploymentProfileSpec:
+    """The deployment profile named (else the package's default), as the reference picks it."""
+    profiles = list(package.deployment_profiles) or [implicit_default_profile(catalog, package)]
+    wanted = name if name is not None else (package.default_profile_name if package.deployment_profiles else None)
+    if wanted is None:
+        chosen: Optional[DeploymentProfileSpec] = profiles[0]
+    else:
+        chosen = next((p for p in profiles if p.name == wanted), None)
+    if chosen is None or not chosen.application_profiles:
+        names = ", ".join(str(p.name) for p in profiles) or "none"
+        what = "has no application entries" if chosen is not None else "does not exist"
+        raise PackageError(f"package {package.name!r} has no deployment profile {wanted!r} to deploy ({what}); "
+                           f"the Edge Orchestrator fails with 'deployment Profile {wanted} not found'",
+                           hint=f"deployment profiles: {names}")
+    return chosen
 
 
 def _pick_package(catalog: Catalog, name: Optional[str]) -> DeploymentPackageSpec:
@@ -111,6 +183,7 @@ def render_package(
     org: Optional[str] = None,
     project: Optional[str] = None,
     package_name: Optional[str] = None,
+    redeploy_after_update: bool = False,
     strict: bool = False,
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> PackageRender:
@@ -122,6 +195,8 @@ def render_package(
     returned in ``findings``. ``archive_limits`` bounds each chart path as it
     is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`); a
     :class:`~profile_render.helm.chart.Chart` given instead is used as it is.
+    ``redeploy_after_update`` mirrors ADM's REDEPLOY_AFTER_UPDATE: the
+    deployment package's version then joins each generated Secret's name.
     """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = check_catalog(catalog)
@@ -130,14 +205,7 @@ def render_package(
         raise PackageError(f"the deployment package has {len(errors)} error(s)", findings=errors,
                            hint="fix them (run `profile-render lint` for every finding)")
     package = _pick_package(catalog, package_name)
-    if deployment_profile is not None:
-        chosen = package.deployment_profile(deployment_profile)
-        if chosen is None:
-            names = ", ".join(str(p.name) for p in package.deployment_profiles) or "none"
-            raise PackageError(f"package {package.name!r} has no deployment profile {deployment_profile!r}",
-                               hint=f"deployment profiles: {names}")
-    else:
-        chosen = package.default_deployment_profile
+    chosen = _choose_deployment_profile(catalog, package, deployment_profile)
     app_names = [str(app_name) for app_name, _ in package.applications if app_name]
     wanted: List[str] = list(applications) if applications else list(app_names)
     for name in wanted + list(parameters):
@@ -151,11 +219,10 @@ def render_package(
         name = listed
         app = catalog.application(name, version)
         assert app is not None  # check_catalog reported unknown applications
-        profile_name = (chosen.application_profiles.get(name) if chosen is not None else None)
-        profile = app.profile(profile_name) if profile_name else app.default_profile
-        if profile is None:
-            raise PackageError(f"application {name!r} has no profile to deploy",
-                               source=app.source, hint="add a profile to the Application")
+        # Not listed, or mapped to a profile the application lacks: empty profile values and no parameter
+        # templates, as the reference deploys it (not the application's own default profile).
+        profile_name = chosen.application_profiles.get(name)
+        profile = app.profile(profile_name) if profile_name else None
         chart = charts.get(name)
         if chart is None:
             raise PackageError(f"no chart was given for application {name!r}",
@@ -163,13 +230,17 @@ def render_package(
                                     f"{app.chart_name} {app.chart_version})")
         if not isinstance(chart, Chart):
             chart = load_chart(chart, archive_limits=archive_limits)
+        namespace = package.default_namespaces.get(name) or deployment_name
         context = DeploymentContext(
             app_name=name, app_version=str(app.version), deployment_name=deployment_name,
-            namespace=package.default_namespaces.get(name, "default"), org=org, project=project)
+            namespace=namespace, org=org, project=project, redeploy_after_update=redeploy_after_update)
         # Read through the package's own check: only a regular file inside the package directory.
-        values = read_profile_values(profile, strict=strict) if profile.values_file_name else None
+        values = read_profile_values(profile, strict=strict) if profile is not None and profile.values_file_name else None
+        result.profiles[name] = str(profile.name) if profile is not None else None
+        result.namespaces[name] = namespace
         result.applications[name] = render(
             chart, values, context=context, registry=_registry_for(catalog, app),
-            parameter_templates=parameter_templates_of(profile), parameters=dict(parameters.get(name, {})),
-            application=name, strict=strict)
+            parameter_templates=parameter_templates_of(profile) if profile is not None else (),
+            parameters=dict(parameters.get(name, {})), application=name, strict=strict,
+            secret_namer=functools.partial(bundle_name, version=str(package.version or "")))
     return result

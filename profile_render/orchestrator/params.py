@@ -10,10 +10,19 @@ Rules (the reference's, made strict where the reference is sloppy):
 
 * ``number`` takes integers and decimals; ``abc`` is an error (the reference
   silently makes it 0). ``boolean`` takes true/false in any case and rejects
-  anything else (the reference makes it false). Strings are trimmed of
+  anything else (the reference makes it false). Where the strict reading
+  accepts a value the reference deploys otherwise (``1.5`` → 0, ``True`` →
+  false), the warning ``parameter-reference-differs`` names both readings
+  (:func:`reference_reading` is the reference's). Strings are trimmed of
   surrounding white space, as the reference trims them.
 * A mandatory template with a default, or a secret template with a default, is
   an error in the template itself.
+* Given values are processed as the reference processes override values: a
+  string is trimmed, and a string that is then empty is deleted. A deleted
+  optional parameter sets nothing (the Profile's value stays, no default
+  applies); a deleted mandatory one is missing, except when its name is a
+  single top-level key, which the reference counts as given (it is dropped,
+  with the warning ``parameter-empty-dropped``).
 * Missing mandatory parameters are reported together, per application.
 * A template whose path is absent from the profile's values is a warning.
 * A secret parameter's value never appears in an error, a warning or a log.
@@ -39,10 +48,15 @@ __all__ = [
     "parse_parameter_assignment",
     "apply_parameter_templates",
     "coerce_parameter",
+    "process_override_values",
+    "reference_reading",
+    "reference_divergence",
 ]
 
 TYPES = ("string", "number", "boolean")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_ATOI = re.compile(r"[-+]?[0-9]+")  # what Go's strconv.Atoi accepts (ASCII digits only)
+_INT64_MAX = 9223372036854775807
 
 
 class ParameterError(ProfileRenderError):
@@ -106,6 +120,57 @@ def _template_error(template: ParameterTemplate, problem: str, hint: str) -> Par
     return ParameterError(problem, source=template.source, line=template.line, column=template.column, hint=hint)
 
 
+def reference_reading(template: ParameterTemplate, raw: Any) -> Any:
+    """The value the Edge Orchestrator deploys for ``raw`` given to ``template`` (contract, "Parameter templates").
+
+    Only strings are coerced: ``number`` with Go's ``strconv.Atoi`` (failure
+    gives 0, out of range gives +-9223372036854775807), ``boolean`` true only
+    for exactly ``"true"``, ``string`` unchanged; all after trimming. Typed
+    values are kept as they are.
+    """
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if template.type == "number":
+        if not _ATOI.fullmatch(text):
+            return 0
+        number = int(text, 10)
+        return max(-_INT64_MAX, min(_INT64_MAX, number))
+    if template.type == "boolean":
+        return text == "true"
+    return text
+
+
+def reference_divergence(template: ParameterTemplate, raw: Any, value: Any,
+                         application: str) -> Optional[ValuesWarning]:
+    """The warning ``parameter-reference-differs`` when the reference deploys something other than ``value``.
+
+    ``value`` is profile-render's reading of ``raw``; the warning names both
+    (a secret template's readings are never shown).
+    """
+    reference = reference_reading(template, raw)
+    if type(reference) is type(value) and reference == value:
+        return None
+    if template.secret:
+        said = "the given value of this secret parameter is read differently by the Edge Orchestrator"
+    else:
+        written = raw.strip() if isinstance(raw, str) else raw
+        shown_ref = "true" if reference is True else "false" if reference is False else reference
+        said = f"you wrote {_clip(str(written))}; the Edge Orchestrator deploys {_clip(str(shown_ref))}"
+    why = ("it reads a number with Go's strconv.Atoi: integers only, anything else becomes 0"
+           if template.type == "number" else "it reads a boolean as true only for exactly 'true'")
+    return ValuesWarning(
+        code="parameter-reference-differs",
+        message=f"parameter {_shown(template.name)} of {application!r}: {said} ({why})",
+        source=template.source, line=template.line, column=template.column,
+        hint=("give an integer such as 3" if template.type == "number" else "write true or false in lower case")
+             + "; profile-render predicts the value as written, which the Edge Orchestrator does not deploy")
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
     """Coerce a given value to the template's declared type, or raise ParameterError naming the template."""
     shown = "the given value" if template.secret else repr(raw if not isinstance(raw, str) or len(raw) <= 80 else raw[:77] + "...")
@@ -124,17 +189,58 @@ def coerce_parameter(template: ParameterTemplate, raw: Any) -> Any:
             if number.is_integer() and abs(number) <= 2**53 and "e" not in text.lower() and "." not in text:
                 return int(number)  # exact (at most 2**53); int(text) would refuse thousands of leading zeros
             return number
-        raise _template_error(template, f"parameter {_shown(template.name)} is a number, but {shown} is not",
-                              "give an integer or a decimal such as 3 or 2.5")
+        raise _template_error(template, f"parameter {_shown(template.name)} is a number, but {shown} is not "
+                                        "(the Edge Orchestrator would deploy 0)",
+                              "give an integer such as 3 (the Edge Orchestrator reads integers only)")
     if template.type == "boolean":
         if isinstance(text, bool):
             return text
         if isinstance(text, str) and text.lower() in ("true", "false"):
             return text.lower() == "true"
-        raise _template_error(template, f"parameter {_shown(template.name)} is a boolean, but {shown} is not",
-                              "give true or false")
+        raise _template_error(template, f"parameter {_shown(template.name)} is a boolean, but {shown} is not "
+                                        "(the Edge Orchestrator would deploy false)",
+                              "give true or false (lower case: the Edge Orchestrator reads only 'true' as true)")
     raise _template_error(template, f"parameter {_shown(template.name)} has the unknown type {template.type!r}",
                           f"use one of {', '.join(TYPES)}")
+
+
+def process_override_values(tree: Any) -> Any:
+    """A copy of an override tree processed as the reference processes ``overrideValues[].values``.
+
+    Every string in a (nested) map is trimmed of white space, and one that is
+    then ``""`` is deleted; strings inside lists (and anything below a list)
+    are left alone. ``None`` stays. Iterative, so deep trees cannot exhaust the stack.
+    """
+    if not isinstance(tree, dict):
+        return tree
+    out: Dict[Any, Any] = {}
+    stack: List[Tuple[Dict[Any, Any], Dict[Any, Any]]] = [(tree, out)]
+    while stack:
+        source, target = stack.pop()
+        for key, value in source.items():
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+                target[key] = value
+            elif isinstance(value, dict):
+                child: Dict[Any, Any] = {}
+                target[key] = child
+                stack.append((value, child))
+            else:
+                target[key] = copy_tree(value)
+    return out
+
+
+def _deleted(raw: Any) -> bool:
+    """Whether the reference deletes this given value (a string that is empty once trimmed)."""
+    return isinstance(raw, str) and raw.strip() == ""
+
+
+def _top_level(template: ParameterTemplate) -> bool:
+    """Whether the template names one top-level key (``greeting``, not ``a.b`` or ``list[0]``)."""
+    path = template.path
+    return len(path) == 1 and isinstance(path[0], str)
 
 
 def check_template(template: ParameterTemplate) -> None:
@@ -239,7 +345,10 @@ def apply_parameter_templates(
                      "this profile declares no parameter templates"))
             raise ParameterError(f"application {application!r} has no parameter template named {name!r}",
                                  source="--set", hint=hint)
-    missing = [t.name for t in templates if t.mandatory and t.name not in given]
+    # The reference deletes a given "" (after trimming); a deleted nested key counts as missing, a deleted
+    # top-level key still counts as given (a reference defect this mirrors, with a warning below).
+    missing = [t.name for t in templates
+               if t.mandatory and (t.name not in given or (_deleted(given[t.name]) and not _top_level(t)))]
     if missing:
         raise ParameterError(
             f"application {application!r} is missing mandatory parameter(s): {', '.join(missing)}",
@@ -248,6 +357,16 @@ def apply_parameter_templates(
     base = profile_values or {}
     budget = SetBudget(limits.max_set_nodes)
     for template in templates:
+        if template.name in given and _deleted(given[template.name]):
+            if template.mandatory:
+                result.warnings.append(ValuesWarning(
+                    code="parameter-empty-dropped",
+                    message=f"mandatory parameter {_shown(template.name)} of {application!r} is given as an empty "
+                            "string; the Edge Orchestrator counts a top-level key as given and then drops it, "
+                            "so nothing is set",
+                    source=template.source, line=template.line, column=template.column,
+                    hint="give a non-empty value; the chart's or the Profile's value stays in force"))
+            continue  # deleted: the Profile's (or chart's) value stays in force, no default applies
         if template.name in given:
             raw = given[template.name]
         elif use_defaults and template.default not in (None, ""):
@@ -255,6 +374,9 @@ def apply_parameter_templates(
         else:
             continue
         value = coerce_parameter(template, raw)
+        differs = reference_divergence(template, raw, value, application) if template.type != "string" else None
+        if differs is not None:
+            result.warnings.append(differs)
         path = template.path
         if len(path) > limits.max_depth:
             raise LimitExceededError(f"parameter template {_shown(template.name)} names a path nested more than "
