@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from profile_render.errors import ProfileRenderError
-from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentContext, ImageRegistry
 from profile_render.tree import iter_strings
 
 __all__ = [
@@ -126,6 +126,13 @@ def _project(ctx: ResolveContext) -> str:
 
 
 def _ca_config_map(ctx: ResolveContext) -> str:
+    if ctx.registry is not None and ctx.registry.ca_is_dynamic:
+        raise PlaceholderError(
+            f"%{REGISTRY_CERT_CONFIG_MAP}% needs the image registry's CA certificates, but registry "
+            f"{ctx.registry.name!r} has caCerts {DYNAMIC_CA_SENTINEL!r}: the orchestrator's gateway certificate, "
+            "which is not known offline",
+            hint="give the gateway certificate (tls.crt of Secret tls-orch in namespace orch-gateway): "
+                 "--registry-ca-file on the command line, gateway_ca= in the API")
     if ctx.registry is None or not ctx.registry.ca_certs or ctx.ca_config_map_name is None:
         raise PlaceholderError(
             f"%{REGISTRY_CERT_CONFIG_MAP}% needs the image registry's CA certificates, but none were given",
