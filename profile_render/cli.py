@@ -280,6 +280,9 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="the chart of an application: a directory or .tgz (repeat for each application)")
     prender.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
                          help="a catalog file of Registry objects not in the package (e.g. platform registries)")
+    prender.add_argument("--registry-ca-file", metavar="FILE",
+                         help="PEM file of the orchestrator's gateway certificate (tls.crt of Secret tls-orch in "
+                              "orch-gateway): the CA of registries whose caCerts is use-dynamic-cacert")
     prender.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
                          help="a parameter template value for an application")
     prender.add_argument("--deployment-name", required=True, metavar="NAME")
@@ -576,6 +579,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
         redeploy_after_update=args.redeploy_after_update,
+        gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
     )
     _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():

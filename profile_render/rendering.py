@@ -10,6 +10,7 @@ beyond reading the paths it is given.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -226,6 +227,7 @@ def render(
     validate_schema: bool = True,
     schema_cache: Optional["ValidatorCache"] = None,
     schema_refs: Mapping[str, Any] = {},
+    gateway_ca: Optional[str] = None,
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -248,6 +250,11 @@ def render(
     schema once across renders; without one, this render compiles into a
     fresh cache) and ``schema_refs`` (local schemas for ``$ref``; nothing is
     ever fetched) tune that, ``validate_schema=False`` skips it.
+
+    A registry whose ``ca_certs`` is the sentinel ``use-dynamic-cacert`` stands
+    for the orchestrator's gateway certificate; ``gateway_ca`` (its PEM text)
+    takes its place. Without it rendering still works, but
+    ``%RegistryCertConfigMap%`` is an error naming the sentinel.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -264,6 +271,11 @@ def render(
     placeholders = placeholders or Placeholders()
     _check_chart_defaults(chart, placeholders)
 
+    if gateway_ca is not None and not isinstance(gateway_ca, str):
+        raise TypeError("gateway_ca must be PEM text (str) or None")
+    if registry is not None and registry.ca_is_dynamic and gateway_ca is not None:
+        # The sentinel stands for the orchestrator's gateway certificate: the caller gave it.
+        registry = dataclasses.replace(registry, ca_certs=gateway_ca)
     secret_name = check_object_name(secret_namer(context), "generated Secret")
     ca_name = ca_config_map_name(secret_name) if registry is not None and registry.ca_certs else None
     if ca_name is not None:

@@ -136,11 +136,51 @@ def test_placeholder_in_chart_defaults_is_an_error(tmp_path):
     assert err.path == ("image", "pullSecret") and "Profile" in err.hint
 
 
-def test_placeholder_in_a_key_is_an_error(chart, tmp_path):
-    p = profile(tmp_path, "labels:\n  '%OrgName%': x\n")
+def test_placeholders_in_keys_are_resolved_in_place_keeping_order(chart, tmp_path):
+    # Replaces the former test_placeholder_in_a_key_is_an_error: keys are now resolved like values.
+    p = profile(tmp_path, (
+        "labels:\n"
+        "  first: 1\n"
+        "  '%OrgName%': x\n"
+        "  team-%ProjectName%-owner: '%ProjectName%'\n"
+        "  '100%': z\n"
+        "  last: 2\n"))
+    result = render(chart, p, context=ctx(org="zeta", project="alpha"))
+    assert list(result.values["labels"].items()) == [
+        ("first", 1), ("zeta", "x"), ("team-alpha-owner", "alpha"), ("100%", "z"), ("last", 2)]
+
+
+def test_a_key_resolves_single_pass_and_stays_a_string(chart, tmp_path):
+    p = profile(tmp_path, "labels:\n  '%ProjectName%': x\n  'k-%OrgName%': w\n")
+    result = render(chart, p, context=ctx(org="%ProjectName%", project="123"))
+    assert result.values["labels"] == {"123": "x", "k-%ProjectName%": "w"}
+    assert all(isinstance(k, str) for k in result.values["labels"])
+
+
+def test_keys_colliding_after_resolution_are_a_located_error_naming_both(chart, tmp_path):
+    p = profile(tmp_path, "replicas: 1\nlabels:\n  team-zeta: a\n  other: b\n  'team-%OrgName%': c\n")
+    with pytest.raises(PlaceholderError) as info:
+        render(chart, p, context=ctx(org="zeta"))
+    err = info.value
+    assert "'team-zeta'" in err.problem and "'team-%OrgName%'" in err.problem
+    assert (err.line, err.column) == (5, 3) and err.path == ("labels", "team-%OrgName%")
+    assert err.source.endswith("profile.yaml") and err.hint
+
+
+def test_two_placeholder_keys_colliding_name_both(chart, tmp_path):
+    p = profile(tmp_path, "labels:\n  '%OrgName%': a\n  '%ProjectName%': b\n")
+    with pytest.raises(PlaceholderError) as info:
+        render(chart, p, context=ctx(org="same", project="same"))
+    assert "'%OrgName%'" in info.value.problem and "'%ProjectName%'" in info.value.problem
+    assert info.value.line == 3
+
+
+def test_errors_in_a_key_are_located_at_the_key(chart, tmp_path):
+    p = profile(tmp_path, "labels:\n  ok: 1\n  '%ImageRegistryUrl%': x\n")
     with pytest.raises(PlaceholderError) as info:
         render(chart, p, context=ctx())
-    assert (info.value.line, info.value.path) == (2, ("labels", "%OrgName%"))
+    assert "misspelt" in info.value.problem and "%ImageRegistryURL%" in info.value.hint
+    assert (info.value.line, info.value.path) == (3, ("labels", "%ImageRegistryUrl%"))
 
 
 @pytest.mark.parametrize("text, needs", [

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from profile_render.errors import ProfileRenderError
 
 __all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError",
-           "is_unicode_text", "pem_certificate_bodies"]
+           "is_unicode_text", "pem_certificate_bodies", "DYNAMIC_CA_SENTINEL"]
 
 MASK = "****"
 
@@ -159,13 +159,21 @@ def _parse_root_url(url: str, name: str) -> Tuple[str, str, str]:
     return scheme, host_port, path
 
 
+DYNAMIC_CA_SENTINEL = "use-dynamic-cacert"
+"""The ``caCerts`` the tenant controller writes: the catalog returns the orchestrator's gateway
+certificate (``tls.crt`` of Secret ``tls-orch`` in namespace ``orch-gateway``) in its place."""
+
+
 @dataclass(frozen=True)
 class ImageRegistry:
     """An image registry the application pulls from.
 
     ``password`` holds the password or token. ``ca_certs`` is the PEM text of
     the CA certificates the registry's TLS certificate chains to, when the
-    cluster does not trust it.
+    cluster does not trust it, or exactly ``DYNAMIC_CA_SENTINEL``
+    (``use-dynamic-cacert``): the orchestrator's gateway certificate, which
+    is not known offline (``ca_is_dynamic``; :func:`render` takes it as
+    ``gateway_ca``).
     """
 
     name: str
@@ -196,7 +204,7 @@ class ImageRegistry:
         object.__setattr__(self, "scheme", scheme)
         object.__setattr__(self, "host", host)
         object.__setattr__(self, "path", path)
-        if self.ca_certs is not None:
+        if self.ca_certs is not None and not self.ca_is_dynamic:
             object.__setattr__(self, "_certificates", self._parse_certificates())  # validates once
 
     @property
@@ -209,8 +217,19 @@ class ImageRegistry:
         """Whether both a username and a password/token are set."""
         return bool(self.username) and self.password is not None and bool(self.password)
 
+    @property
+    def ca_is_dynamic(self) -> bool:
+        """Whether ``ca_certs`` is the sentinel ``use-dynamic-cacert`` (the orchestrator's gateway certificate)."""
+        return self.ca_certs == DYNAMIC_CA_SENTINEL
+
     def certificates(self) -> Tuple[str, ...]:
-        """The CA certificates as normalised PEM blocks; raises RegistryError if none parse."""
+        """The CA certificates as normalised PEM blocks; raises RegistryError if none parse or the CA is the sentinel."""
+        if self.ca_is_dynamic:
+            raise RegistryError(
+                f"the CA of image registry {self.name!r} is the sentinel {DYNAMIC_CA_SENTINEL!r}: the orchestrator's "
+                "gateway certificate, which is not known offline",
+                hint="give the gateway certificate (tls.crt of Secret tls-orch in namespace orch-gateway): "
+                     "gateway_ca= in the API, --registry-ca-file on the command line")
         if self._certificates is not None:
             return self._certificates
         return self._parse_certificates()
@@ -240,7 +259,14 @@ class ImageRegistry:
     def __repr__(self) -> str:
         return (f"ImageRegistry(name={self.name!r}, root_url={self.root_url!r}, username={self.username!r}, "
                 f"password={'Secret(' + repr(MASK) + ')' if self.password is not None else None}, "
-                f"ca_certs={'<' + str(len(self.certificates())) + ' certificate(s)>' if self.ca_certs else None})")
+                f"ca_certs={self._ca_summary()})")
+
+    def _ca_summary(self) -> Optional[str]:
+        if not self.ca_certs:
+            return None
+        if self.ca_is_dynamic:
+            return repr(DYNAMIC_CA_SENTINEL)
+        return '<' + str(len(self.certificates())) + ' certificate(s)>'
 
     __str__ = __repr__
 

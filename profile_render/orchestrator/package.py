@@ -186,6 +186,7 @@ def render_package(
     redeploy_after_update: bool = False,
     strict: bool = False,
     archive_limits: Optional[ArchiveLimits] = None,
+    gateway_ca: Optional[str] = None,
 ) -> PackageRender:
     """Render every application of a deployment package's deployment profile (default: the package's default).
 
@@ -197,6 +198,8 @@ def render_package(
     :class:`~profile_render.helm.chart.Chart` given instead is used as it is.
     ``redeploy_after_update`` mirrors ADM's REDEPLOY_AFTER_UPDATE: the
     deployment package's version then joins each generated Secret's name.
+    ``gateway_ca`` is the PEM text of the orchestrator's gateway certificate,
+    used for registries whose ``caCerts`` is the sentinel ``use-dynamic-cacert``.
     """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = check_catalog(catalog)
@@ -239,7 +242,7 @@ def render_package(
         result.profiles[name] = str(profile.name) if profile is not None else None
         result.namespaces[name] = namespace
         result.applications[name] = render(
-            chart, values, context=context, registry=_registry_for(catalog, app),
+            chart, values, context=context, registry=_registry_for(catalog, app), gateway_ca=gateway_ca,
             parameter_templates=parameter_templates_of(profile) if profile is not None else (),
             parameters=dict(parameters.get(name, {})), application=name, strict=strict,
             secret_namer=functools.partial(bundle_name, version=str(package.version or "")))

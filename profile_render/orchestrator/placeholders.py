@@ -1,8 +1,10 @@
 """Resolve stage: Edge Orchestrator placeholders, substituted structurally in parsed values.
 
-A placeholder is ``%Name%`` inside a string value. Resolution walks parsed
-trees and rewrites string leaves only: keys, numbers, booleans and nulls are
-never touched, a substituted string stays a string whatever it contains, and
+A placeholder is ``%Name%`` inside a string value or mapping key. Resolution walks parsed
+trees and rewrites strings only, values and mapping keys alike (keys keep
+their order; two keys of one mapping that become equal are an error naming
+both): numbers, booleans and nulls are never touched, a substituted string
+stays a string whatever it contains, and
 substitution is single-pass (text brought in by a substitution is never
 scanned again). Nothing here ever does text replacement on YAML.
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from profile_render.errors import ProfileRenderError
-from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentContext, ImageRegistry
 from profile_render.tree import iter_strings
 
 __all__ = [
@@ -124,6 +126,13 @@ def _project(ctx: ResolveContext) -> str:
 
 
 def _ca_config_map(ctx: ResolveContext) -> str:
+    if ctx.registry is not None and ctx.registry.ca_is_dynamic:
+        raise PlaceholderError(
+            f"%{REGISTRY_CERT_CONFIG_MAP}% needs the image registry's CA certificates, but registry "
+            f"{ctx.registry.name!r} has caCerts {DYNAMIC_CA_SENTINEL!r}: the orchestrator's gateway certificate, "
+            "which is not known offline",
+            hint="give the gateway certificate (tls.crt of Secret tls-orch in namespace orch-gateway): "
+                 "--registry-ca-file on the command line, gateway_ca= in the API")
     if ctx.registry is None or not ctx.registry.ca_certs or ctx.ca_config_map_name is None:
         raise PlaceholderError(
             f"%{REGISTRY_CERT_CONFIG_MAP}% needs the image registry's CA certificates, but none were given",
@@ -356,20 +365,33 @@ def resolve_tree(
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None,
     path: Tuple[Any, ...] = (),
 ) -> Any:
-    """A copy of a values tree with placeholders in string values substituted; keys may not hold any."""
+    """A copy of a values tree with placeholders substituted in string values and mapping keys.
+
+    Keys are resolved like values (single pass, one string at a time) and
+    keep their order; two keys of one mapping that become equal after
+    resolution are a located error naming both. Child paths (and so error
+    locations) use the keys as written in the source.
+    """
     if isinstance(tree, str):
         if "%" not in tree:
             return tree
         return resolution.substitute(tree, ValueSite(source, path, locate))
     if isinstance(tree, dict):
-        out = {}
+        out: Dict[Any, Any] = {}
+        written: Dict[Any, Any] = {}  # resolved key -> the key as written
         for key, value in tree.items():
-            if isinstance(key, str) and resolution.placeholders.contains(key):
+            new_key = key
+            if isinstance(key, str) and "%" in key:
+                new_key = resolution.substitute(key, ValueSite(source, path + (key,), locate))
+            if new_key in written:
+                first = written[new_key]
                 where = ValueSite(source, path + (key,), locate)
                 raise where.error(
-                    f"the key {key!r} holds a placeholder; placeholders are resolved in values only",
-                    "move the placeholder into a value")
-            out[key] = resolve_tree(value, resolution, source=source, locate=locate, path=path + (key,))
+                    f"the keys {first!r} and {key!r} of one mapping both become {new_key!r} "
+                    "after placeholder resolution",
+                    "rename one of the keys so that they stay distinct once placeholders are substituted")
+            written[new_key] = key
+            out[new_key] = resolve_tree(value, resolution, source=source, locate=locate, path=path + (key,))
         return out
     if isinstance(tree, list):
         return [resolve_tree(v, resolution, source=source, locate=locate, path=path + (i,))
