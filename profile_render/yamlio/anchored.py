@@ -86,7 +86,7 @@ class _Builder:
         self.unique = 0  # nodes as written
         self.built = 0  # nodes, aliases expanded
         self.bytes_used = 0
-        self.later: List[Tuple[Any, Any, _Anchor]] = []  # (container, slot, anchor) of each alias to copy
+        self.later: List[Tuple[Any, Any, "_Later"]] = []  # (container, slot, marker) of each alias to copy
 
     # -- measures, in the full builder's order ------------------------------------------------------------
     def count(self, size: int, nbytes: int, new: bool) -> None:
@@ -160,8 +160,10 @@ class _Builder:
         self.get_event()  # DocumentEndEvent
         # Every measure passed: now copy what the aliases stand for, in document order (an anchored value
         # holding aliases had them copied before any alias of it).
-        for container, slot, anchored in self.later:
-            container[slot] = _copy(anchored.value)
+        for container, slot, marker in self.later:
+            # A repeated key may have put a later value in the slot since: the last one written wins.
+            if container[slot] is marker:
+                container[slot] = _copy(marker.anchor.value)
         if self.positions is not None:
             _replay(self.log, self.positions)
         line, column = self.spot(root)
@@ -183,7 +185,7 @@ class _Builder:
             slot = len(container)
             container.append(value)
         if value.__class__ is _Later:
-            self.later.append((container, slot, value.anchor))
+            self.later.append((container, slot, value))
         return False
 
     def scalar(self, event: Any, where: Any) -> Any:
