@@ -14,7 +14,7 @@ import io
 import os
 import tarfile
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 import pytest
 
@@ -25,6 +25,7 @@ from profile_render.helm.chart import load_chart
 from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules, go_match, parse_glob
 from tests.conftest import HELM, helm_raw
 from tests.helm_oracle import Subchart, write_chart
+from tests.hostile.corpus import tgz
 
 requires_helm = pytest.mark.skipif(HELM is None, reason="helm binary not available (scripts/fetch-helm.sh)")
 
@@ -32,19 +33,6 @@ CHART_YAML = b"apiVersion: v2\nname: c\nversion: 0.1.0\n"
 TEMPLATE = b"# {{ toJson .Values | b64enc }}\n"
 
 Member = Tuple[str, Union[bytes, tarfile.TarInfo]]
-
-
-def tgz(members: Sequence[Member]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, data in members:
-            if isinstance(data, tarfile.TarInfo):
-                tar.addfile(data)
-                continue
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 def chart_tgz(*extra: Member, name: str = "c") -> bytes:

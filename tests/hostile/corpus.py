@@ -123,7 +123,8 @@ def _chart(directory: Path, values: Union[str, bytes] = "image:\n  repository: n
     return directory
 
 
-def _tgz(members: Sequence[Tuple[str, Union[bytes, tarfile.TarInfo]]]) -> bytes:
+def tgz(members: Sequence[Tuple[str, Union[bytes, tarfile.TarInfo]]]) -> bytes:
+    """A gzip-compressed tar of ``members``: (name, bytes) pairs, or ready-made ``TarInfo`` headers."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
         for name, data in members:
@@ -307,7 +308,7 @@ def _helmignore(b: _Builder) -> None:
     ):
         chart = _chart(b.folder(name) / "c", extra={".helmignore": rules, **files})
         b.add(name, ["merge", str(chart)])
-        archive = _write(b.folder(name) / "c.tgz", _tgz([(f"c/{p.relative_to(chart)}", p.read_bytes())
+        archive = _write(b.folder(name) / "c.tgz", tgz([(f"c/{p.relative_to(chart)}", p.read_bytes())
                                                           for p in sorted(chart.rglob("*")) if p.is_file()]))
         b.add(name + "-tgz", ["merge", str(archive)])
 
@@ -360,9 +361,9 @@ def _zeros_member_tgz(name: str, size: int, type_: bytes = tarfile.REGTYPE) -> b
 
 def _archive(b: _Builder) -> None:
     # Fan-out: each level holds ten copies of the level below (10^6 charts at the bottom).
-    level = _tgz([("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n")])
+    level = tgz([("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n")])
     for depth in range(6):
-        level = _tgz([("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n")]
+        level = tgz([("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n")]
                      + [(f"c/charts/s{i}.tgz", level) for i in range(10)])
     b.add("fan-out", ["merge", str(_write(b.folder("fan-out") / "c.tgz", level))])
     b.add("zeros-4gib", ["merge", str(_write(b.folder("zeros-4gib") / "c.tgz",
@@ -381,18 +382,18 @@ def _archive(b: _Builder) -> None:
         specials[kind] = info
     for kind, info in specials.items():
         b.add(f"member-{kind}", ["merge", str(_write(b.folder(f"member-{kind}") / "c.tgz",
-                                                     _tgz([("c/Chart.yaml", chart_yaml), ("c/values.yaml", info)])))])
+                                                     tgz([("c/Chart.yaml", chart_yaml), ("c/values.yaml", info)])))])
     for name, member in (("absolute", "/c/values.yaml"), ("dotdot", "c/../../values.yaml"), ("dot", "./c/values.yaml"),
                          ("backslash", "c\\values.yaml"), ("nul-name", "c/val\0ues.yaml")):
         try:
-            data = _tgz([("c/Chart.yaml", chart_yaml), (member, b"a: 1\n")])
+            data = tgz([("c/Chart.yaml", chart_yaml), (member, b"a: 1\n")])
         except ValueError:
             continue
         b.add(f"path-{name}", ["merge", str(_write(b.folder(f"path-{name}") / "c.tgz", data))])
     b.add("not-gzip", ["merge", str(_write(b.folder("not-gzip") / "c.tgz", b"\x1f\x8b" + os.urandom(2000)))])
     b.add("truncated", ["merge", str(_write(b.folder("truncated") / "c.tgz", level[: len(level) // 2]))])
     b.add("empty-tgz", ["merge", str(_write(b.folder("empty-tgz") / "c.tgz", b""))])
-    many = _tgz([("c/Chart.yaml", chart_yaml)] + [(f"c/templates/f{i}.yaml", b"x") for i in range(60000)])
+    many = tgz([("c/Chart.yaml", chart_yaml)] + [(f"c/templates/f{i}.yaml", b"x") for i in range(60000)])
     b.add("60000-members", ["merge", str(_write(b.folder("60000-members") / "c.tgz", many))])
     # Fan-out where no two archives are alike (nothing to share): 11,110 charts, refused at the chart limit.
     b.add("fan-out-distinct", ["merge", str(_write(b.folder("fan-out-distinct") / "c.tgz", _distinct_fan_out(4, 10)))])
@@ -401,9 +402,9 @@ def _archive(b: _Builder) -> None:
     _write(fan_dir / "charts" / "s.tgz", level)
     b.add("fan-out-in-dir", ["merge", str(fan_dir)])
     # Chains deeper than any chart nests.
-    chain = _tgz([("c/Chart.yaml", chart_yaml)])
+    chain = tgz([("c/Chart.yaml", chart_yaml)])
     for _ in range(40):
-        chain = _tgz([("c/Chart.yaml", chart_yaml), ("c/charts/s.tgz", chain)])
+        chain = tgz([("c/Chart.yaml", chart_yaml), ("c/charts/s.tgz", chain)])
     b.add("nested-40", ["merge", str(_write(b.folder("nested-40") / "c.tgz", chain))])
     # Special tar headers claiming gigabytes (tarfile would read them into memory whole), and a sparse member.
     for kind, ttype in (("pax-2gib", tarfile.XHDTYPE), ("longname-2gib", tarfile.GNUTYPE_LONGNAME),
@@ -412,7 +413,7 @@ def _archive(b: _Builder) -> None:
     sparse = tarfile.TarInfo("c/values.yaml")
     sparse.type = tarfile.GNUTYPE_SPARSE
     b.add("member-sparse", ["merge", str(_write(b.folder("member-sparse") / "c.tgz",
-                                                _tgz([("c/Chart.yaml", chart_yaml), ("c/values.yaml", sparse)])))])
+                                                tgz([("c/Chart.yaml", chart_yaml), ("c/values.yaml", sparse)])))])
     plain = io.BytesIO()
     with tarfile.open(fileobj=plain, mode="w") as tar:
         info = tarfile.TarInfo("c/Chart.yaml")
@@ -423,7 +424,7 @@ def _archive(b: _Builder) -> None:
     umbrella = _chart(b.folder("9000-subchart-archives") / "c")
     for i in range(9000):
         _write(umbrella / "charts" / f"s{i}-0.1.0.tgz",
-               _tgz([(f"s{i}/Chart.yaml", f"apiVersion: v2\nname: s{i}\nversion: 0.1.0\n".encode()),
+               tgz([(f"s{i}/Chart.yaml", f"apiVersion: v2\nname: s{i}\nversion: 0.1.0\n".encode()),
                      (f"s{i}/values.yaml", b"a: 1\n")]))
     b.add("9000-subchart-archives", ["merge", str(umbrella)])
 
@@ -438,7 +439,7 @@ def _distinct_fan_out(levels: int, width: int) -> bytes:
             ("c/Chart.yaml", f"apiVersion: v2\nname: c{counter[0]}\nversion: 0.1.0\n".encode())]
         if depth < levels:
             members += [(f"c/charts/s{i}.tgz", chart(depth + 1)) for i in range(width)]
-        return _tgz(members)
+        return tgz(members)
 
     return chart(0)
 
