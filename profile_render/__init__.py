@@ -83,29 +83,64 @@ def __dir__() -> list:
 
 
 if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
-    from .helm.chart import Chart, Dependency, load_chart
-    from .emit import to_json, to_yaml
-    from .errors import (
-        ChartError,
-        LimitExceededError,
-        Location,
-        MergeError,
-        ProfileRenderError,
-        SetSyntaxError,
-        StrictModeError,
-        ValuesSyntaxError,
-        ValuesTypeError,
-        ValuesWarning,
+    from .helm.chart import (
+        Chart as Chart,
+        Dependency as Dependency,
+        load_chart as load_chart,
     )
-    from .problems import Diagnostic
-    from .yamlio.limits import Limits
-    from .yamlio.load import LoadedValues, load_values, load_values_file
-    from .helm.coalesce import coalesce_values
-    from .origin import Origin, PathNotFoundError, parse_value_path
-    from .tree import merge_layers
-    from .helm.setvalues import apply_set, parse_set
-    from .values import Layer, MergeResult, merge_values
-    from .orchestrator.credentials import bundle_name
-    from .orchestrator.model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
-    from .rendering import RenderResult, render
-    from .orchestrator.placeholders import Placeholder, PlaceholderError, Placeholders
+    from .emit import (
+        to_json as to_json,
+        to_yaml as to_yaml,
+    )
+    from .errors import (
+        ChartError as ChartError,
+        LimitExceededError as LimitExceededError,
+        Location as Location,
+        MergeError as MergeError,
+        ProfileRenderError as ProfileRenderError,
+        SetSyntaxError as SetSyntaxError,
+        StrictModeError as StrictModeError,
+        ValuesSyntaxError as ValuesSyntaxError,
+        ValuesTypeError as ValuesTypeError,
+        ValuesWarning as ValuesWarning,
+    )
+    from .problems import Diagnostic as Diagnostic
+    from .yamlio.limits import Limits as Limits
+    from .yamlio.load import (
+        LoadedValues as LoadedValues,
+        load_values as load_values,
+        load_values_file as load_values_file,
+    )
+    from .helm.coalesce import coalesce_values as coalesce_values
+    from .origin import (
+        Origin as Origin,
+        PathNotFoundError as PathNotFoundError,
+        parse_value_path as parse_value_path,
+    )
+    from .tree import merge_layers as merge_layers
+    from .helm.setvalues import (
+        apply_set as apply_set,
+        parse_set as parse_set,
+    )
+    from .values import (
+        Layer as Layer,
+        MergeResult as MergeResult,
+        merge_values as merge_values,
+    )
+    from .orchestrator.credentials import bundle_name as bundle_name
+    from .orchestrator.model import (
+        ContextError as ContextError,
+        DeploymentContext as DeploymentContext,
+        ImageRegistry as ImageRegistry,
+        RegistryError as RegistryError,
+        Secret as Secret,
+    )
+    from .rendering import (
+        RenderResult as RenderResult,
+        render as render,
+    )
+    from .orchestrator.placeholders import (
+        Placeholder as Placeholder,
+        PlaceholderError as PlaceholderError,
+        Placeholders as Placeholders,
+    )
