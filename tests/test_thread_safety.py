@@ -193,7 +193,7 @@ def test_one_chart_serves_concurrent_renders(chart_dir: Path) -> None:
         return text
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        got = dict(zip(cases, pool.map(one, cases)))
+        got = dict(zip(cases, pool.map(one, cases), strict=True))
     assert got == expected
     assert len(set(got.values())) == len(cases)  # every render differs (secret name, token): no cross-talk
     assert _snapshot(chart) == before
