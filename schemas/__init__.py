@@ -24,10 +24,19 @@ import json
 from importlib.resources import files
 from typing import Any, Dict, List, Tuple
 
-__all__ = ["SUFFIX", "names", "load", "resources"]
+from profile_render.errors import ProfileRenderError
+
+__all__ = ["SUFFIX", "SchemaNotFoundError", "names", "load", "resources"]
 
 #: Every schema file's name ends so; ``load`` takes the part before it.
 SUFFIX = ".schema.json"
+
+
+class SchemaNotFoundError(ProfileRenderError, KeyError):
+    """No schema of that name is shipped (also a ``KeyError``, as for any lookup by name)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message otherwise
+        return self._render()
 
 
 def names() -> List[str]:
@@ -39,11 +48,15 @@ def names() -> List[str]:
 def load(name: str) -> Dict[str, Any]:
     """The schema ``name`` (``"diagnostic"``, or its file name ``"diagnostic.schema.json"``) as a fresh dict.
 
-    Raises :class:`KeyError` naming the schemas there are for an unknown name.
+    Raises :class:`SchemaNotFoundError` (a ``KeyError``) naming the schemas there are for an unknown name.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"a schema name is a string, not {type(name).__name__}")
     stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-    if stem not in names():
-        raise KeyError(f"no schema named {name!r}; the schemas are: {', '.join(names())}")
+    known = names()
+    if stem not in known:  # only a listed name reaches the file system
+        raise SchemaNotFoundError(f"no schema named {name[:80]!r} is shipped with profile-render",
+                                  hint=f"use one of: {', '.join(known)}")
     document: Dict[str, Any] = json.loads(files(__name__).joinpath(stem + SUFFIX).read_text(encoding="utf-8"))
     return document
 

@@ -366,8 +366,15 @@ def test_schemas_api_loads_every_shipped_schema(monkeypatch: pytest.MonkeyPatch)
     first = schemas.load("diagnostic")
     first["title"] = "changed"
     assert schemas.load("diagnostic")["title"] != "changed"  # a fresh dict each time
-    with pytest.raises(KeyError, match="no schema named 'nosuch'; the schemas are: catalog-application"):
-        schemas.load("nosuch")
+    for wrong in ("nosuch", "../pyproject", "diagnostic.json"):
+        with pytest.raises(KeyError) as info:
+            schemas.load(wrong)
+        assert isinstance(info.value, ProfileRenderError)
+        assert str(info.value) == (f"no schema named {wrong!r} is shipped with profile-render. Hint: use one of: "
+                                   + ", ".join(schemas.names()))
+        ERROR_SCHEMA.validate(info.value.to_dict())
+    with pytest.raises(TypeError):
+        schemas.load(None)
     registry: Any = Registry().with_resources(
         (uri, DRAFT202012.create_resource(doc)) for uri, doc in schemas.resources())
     Draft202012Validator(schemas.load("error"), registry=registry).validate(
