@@ -8,6 +8,15 @@ record (:class:`~profile_render.problems.Diagnostic`) that warnings and
 findings are, so errors report through the same reporter. ``str(error)``
 renders them as one readable paragraph.
 
+Every error has a JSON form, ``to_dict()`` / ``to_json()`` (described by
+``schemas/error.schema.json``): the diagnostic's fields, the error's type
+names, its text, and what its kind adds (a schema error's violations, a
+package error's findings ...).
+
+Errors are immutable records once raised: the located fields, ``diagnostic``
+and the lists a kind adds (held as tuples) cannot be reassigned or changed, so
+one error can be shared between threads and returned to many callers.
+
 Secrets never belong in these objects: code that raises an error about a value
 that may be secret must describe the value, not quote it.
 """
@@ -15,10 +24,10 @@ that may be secret must describe the value, not quote it.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Generic, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
+from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
 
 from profile_render.problems import ERROR, Diagnostic, Location, ValuesWarning, format_path
-from profile_render.report import error_text
+from profile_render.report import dict_json, error_text, to_dict
 
 __all__ = [
     "Location",
@@ -33,6 +42,7 @@ __all__ = [
     "ValuesWarning",
     "format_path",
     "describe_value",
+    "error_types",
     "resource_guard",
 ]
 
@@ -107,9 +117,14 @@ class ProfileRenderError(Exception):
         path: Optional[Sequence[object]] = None,
         hint: Optional[str] = None,
     ) -> None:
-        self.diagnostic = Diagnostic(None, ERROR, problem, source, line, column,
-                                     tuple(path) if path is not None else None, hint)
+        self._diagnostic = Diagnostic(None, ERROR, problem, source, line, column,
+                                      tuple(path) if path is not None else None, hint)
         super().__init__(self._render())
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The error's located record (severity ``error``), the one every other field is read from."""
+        return self._diagnostic
 
     # What the error says is read from its diagnostic: one record, no copies to keep in step.
     problem = DiagnosticField[str]("message", "What is wrong, one sentence.")
@@ -131,6 +146,37 @@ class ProfileRenderError(Exception):
 
     def __str__(self) -> str:
         return self._render()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The error as a JSON-ready dict, a fresh one the caller owns (``schemas/error.schema.json``).
+
+        ``type`` is the class name and ``errorTypes`` every profile-render
+        error class it is an instance of (most specific first, so a service can
+        map ``LimitExceededError`` to its own status); then every key of the
+        diagnostic's JSON form (:func:`profile_render.report.to_dict`), ``text``
+        (``str(error)``) and what the error's kind adds.
+
+        >>> error = ChartError("no Chart.yaml", source="chart/", hint="point at a chart directory")
+        >>> {k: error.to_dict()[k] for k in ("type", "errorTypes", "source", "hint")}
+        {'type': 'ChartError', 'errorTypes': ['ChartError', 'ProfileRenderError'], 'source': 'chart/', \
+'hint': 'point at a chart directory'}
+        """
+        out: Dict[str, Any] = {"type": type(self).__name__, "errorTypes": error_types(type(self))}
+        out.update(to_dict(self.diagnostic))
+        out["text"] = str(self)
+        out.update(self._extra_dict())
+        return out
+
+    def to_json(self, *, indent: Optional[int] = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return dict_json(self.to_dict(), indent=indent)
+
+    def _extra_dict(self) -> Dict[str, Any]:
+        """What this kind of error adds to :meth:`to_dict` (nothing here); subclasses with more to say extend it.
+
+        Every key a subclass adds must be declared in ``schemas/error.schema.json``.
+        """
+        return {}
 
 
 class ValuesSyntaxError(ProfileRenderError):
@@ -174,7 +220,22 @@ class StrictModeError(ProfileRenderError):
             hint=(warning.hint + "; " if warning.hint else "") + "this is an error because strict mode is on",
         )
         # The error keeps the warning's rule id, so reports can still say which check it was.
-        self.diagnostic = self.diagnostic.evolve(rule=warning.rule)
+        self._diagnostic = self.diagnostic.evolve(rule=warning.rule)
+
+    def _extra_dict(self) -> Dict[str, Any]:
+        """The warning strict mode turned into this error, in its own JSON form."""
+        return {"warning": to_dict(self.warning)}
+
+
+def error_types(cls: type) -> List[str]:
+    """The names of the profile-render error classes ``cls`` is (itself first, ``ProfileRenderError`` last).
+
+    Order follows the method resolution order, so the most specific kinds
+    come first; other exception classes mixed in (``KeyError``, ``ValueError``)
+    are left out.
+    """
+    return [base.__name__ for base in cls.__mro__
+            if isinstance(base, type) and issubclass(base, ProfileRenderError)]
 
 
 F = TypeVar("F", bound=Callable[..., Any])

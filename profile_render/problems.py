@@ -179,10 +179,24 @@ class Diagnostic:
         return Diagnostic(**values)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form (see :func:`profile_render.report.to_dict`)."""
+        """The JSON form, a fresh dict the caller owns (keys: :func:`profile_render.report.to_dict`).
+
+        >>> Diagnostic("unknown-key", "warning", "k is unknown", "v.yaml", 3, 1, ("a", 0)).to_dict()["pathParts"]
+        ['a', 0]
+        """
         from profile_render.report import to_dict
 
         return to_dict(self)
+
+    def to_json(self, *, indent: Optional[int] = 2) -> str:
+        """:meth:`to_dict` as JSON text (described by ``schemas/diagnostic.schema.json``).
+
+        >>> print(Diagnostic(None, "error", "m").to_json(indent=None)[:40])
+        {"rule": null, "code": null, "severity":
+        """
+        from profile_render.report import dict_json
+
+        return dict_json(self.to_dict(), indent=indent)
 
     def __str__(self) -> str:
         """One line: ``file:line:col: severity: message (at path). Hint: ... [rule]``."""

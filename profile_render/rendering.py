@@ -113,7 +113,7 @@ class RenderResult:
             "manifests": self.manifests,
             "preInstallManifests": self.pre_install_manifests,
             "secretName": self.secret_name,
-            "warnings": [_warning_dict(w) for w in self.warnings],
+            "warnings": [w.to_dict() for w in self.warnings],  # schemas/diagnostic.schema.json
         }
 
     def masked(self) -> Dict[str, Any]:
@@ -151,15 +151,6 @@ def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
     return masked
 
 
-def _warning_dict(w: ValuesWarning) -> Dict[str, Any]:
-    """A warning as the reporter writes it, plus ``code`` (the rule id under its pre-0.2 name)."""
-    from profile_render.report import to_dict
-
-    out = to_dict(w)
-    out["code"] = w.rule
-    return out
-
-
 def _labels(context: DeploymentContext) -> Dict[str, str]:
     labels = {"app.kubernetes.io/managed-by": "profile-render"}
     for key, value in (("app.kubernetes.io/name", context.app_name),
@@ -189,7 +180,7 @@ def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cach
             if any(path[: len(s)] == s or s[: len(path)] == path for s in secrets):
                 v = replace(v, message=f"the secret value breaks the schema's {v.keyword!r} rule")
             cleaned.append(v)
-        raise SchemaValidationError(cleaned) from None
+        raise SchemaValidationError(cleaned, complete=exc.complete) from None
 
 
 def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:

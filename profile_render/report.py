@@ -6,10 +6,12 @@ Text is one line per diagnostic::
 
 with as much of the location as is known, ``Kind/name: `` before the message
 for a problem in a rendered manifest (whose advice reads ``Fix:``), and no
-``[rule-id]`` for a plain input error. JSON is a list of objects with
+``[rule-id]`` for a plain input error. JSON is a list of :func:`to_dict`
+objects, one fixed shape for every diagnostic (``schemas/diagnostic.schema.json``):
 ``rule``, ``severity``, ``message``, ``source``, ``line``, ``column``, ``path``
-and ``hint`` (``fix``, plus ``document``, ``kind`` and ``name``, for a
-manifest problem). SARIF is a log with one run whose tool driver lists the
+(dotted text and ``pathParts``), ``hint``, the manifest object's ``document``,
+``kind`` and ``name``, ``related`` places, and the former names ``code`` and
+``fix``. SARIF is a log with one run whose tool driver lists the
 rules given, so CI systems can annotate pull requests.
 
 Nothing here adds information a diagnostic does not hold, so no output can
@@ -33,7 +35,9 @@ __all__ = [
     "location_text",
     "line_text",
     "error_text",
+    "path_parts",
     "to_dict",
+    "dict_json",
     "format_text",
     "format_json",
     "sarif_log",
@@ -113,26 +117,56 @@ def format_text(diagnostics: Iterable[Diagnostic], *, prefix: str = "") -> str:
 
 # -- JSON ------------------------------------------------------------------------------------------
 
-def to_dict(d: Diagnostic) -> Dict[str, Any]:
-    """A diagnostic as a JSON-ready dict; the path as dotted text.
+def path_parts(path: Optional[Sequence[Any]]) -> Optional[List[Any]]:
+    """A value path as a JSON list: list indexes stay integers, every other part becomes its text.
 
-    Keys: ``rule``, ``severity``, ``message``, ``source``, ``line``,
-    ``column``, ``path``, then ``hint``; a manifest problem has ``fix``
-    instead of ``hint``, and ``document``, ``kind`` and ``name``.
+    An index too long for JSON to carry as a number (more digits than Python
+    writes) is named by its size instead, as the dotted form names it.
     """
-    out: Dict[str, Any] = {
+    if path is None:
+        return None
+    out: List[Any] = []
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out.append(part if part.bit_length() <= 64 else format_path((part,))[1:-1])
+        else:
+            out.append(str(part))
+    return out
+
+
+def to_dict(d: Diagnostic) -> Dict[str, Any]:
+    """A diagnostic as a JSON-ready dict with a fixed set of keys (``schemas/diagnostic.schema.json``).
+
+    Keys: ``rule`` (and ``code``, its name before 0.2), ``severity``,
+    ``message``, ``source``, ``line``, ``column``, ``path`` (dotted text, or
+    None), ``pathParts`` (the same path as a list of keys and indexes),
+    ``hint`` (and ``fix``, its name in manifest findings), ``document``,
+    ``kind`` and ``name`` (set for a problem in a rendered manifest), and
+    ``related`` (other places, each ``{source, line, column}``). Every key is
+    always present, null when unknown.
+    """
+    return {
         "rule": d.rule,
+        "code": d.rule,
         "severity": d.severity,
         "message": d.message,
         "source": d.source,
         "line": d.line,
         "column": d.column,
         "path": format_path(d.path) if d.path else None,
-        _advice_label(d).lower(): d.hint,
+        "pathParts": path_parts(d.path) if d.path else None,
+        "hint": d.hint,
+        "fix": d.hint,
+        "document": d.document,
+        "kind": d.kind,
+        "name": d.name,
+        "related": [{"source": r.source, "line": r.line, "column": r.column} for r in d.related],
     }
-    if d.in_manifest:
-        out.update(document=d.document, kind=d.kind, name=d.name)
-    return out
+
+
+def dict_json(data: Mapping[str, Any], *, indent: Optional[int] = 2) -> str:
+    """A :func:`to_dict` (or error ``to_dict()``) result as JSON text, non-ASCII kept as is."""
+    return json.dumps(data, indent=indent, ensure_ascii=False)
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -705,9 +705,11 @@ def test_finding_text_and_dict():
         "[{name: <secret>}]; with the Edge Orchestrator, make the name configurable and set it to "
         "'%GeneratedDockerCredential%' in the Profile [private-image-without-pull-secret]")
     assert first.to_dict() == {
-        "rule": "private-image-without-pull-secret", "severity": "error", "document": 1, "kind": "Deployment",
-        "name": "web", "path": "spec.template.spec.containers[0].image", "message": first.message,
-        "fix": first.fix, "source": "out.yaml", "line": 25, "column": 11}
+        "rule": "private-image-without-pull-secret", "code": "private-image-without-pull-secret",
+        "severity": "error", "document": 1, "kind": "Deployment", "name": "web",
+        "path": "spec.template.spec.containers[0].image",
+        "pathParts": ["spec", "template", "spec", "containers", 0, "image"], "message": first.message,
+        "hint": first.fix, "fix": first.fix, "source": "out.yaml", "line": 25, "column": 11, "related": []}
     json.dumps([f.to_dict() for f in findings])
     # without text positions: the document index stands in
     plain = check_manifests([{"apiVersion": "v1", "kind": "Pod", "spec": {"imagePullSecrets": ["x"]}}],

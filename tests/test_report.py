@@ -151,12 +151,22 @@ def test_text_lines():
 
 
 def test_json_keeps_the_fields_lint_and_check_manifests_emitted():
-    lint_keys = ["rule", "severity", "message", "source", "line", "column", "path", "hint"]
+    # every key lint and check-manifests printed before keeps its value; one fixed key set for both
     finding = Diagnostic("unknown-key", "warning", "m", "v.yaml", 1, 2, ("a", 0), "h")
-    assert list(to_dict(finding)) == lint_keys and to_dict(finding)["path"] == "a[0]"
+    assert {k: to_dict(finding)[k] for k in ("rule", "severity", "message", "source", "line", "column", "path",
+                                             "hint")} == {"rule": "unknown-key", "severity": "warning",
+                                                          "message": "m", "source": "v.yaml", "line": 1,
+                                                          "column": 2, "path": "a[0]", "hint": "h"}
     manifest = ManifestFinding("r", "error", 1, "Pod", "web", ("spec",), "m", "f", "out.yaml", 3, 4)
-    assert set(to_dict(manifest)) == {"rule", "severity", "document", "kind", "name", "path", "message", "fix",
-                                      "source", "line", "column"}
+    assert {k: to_dict(manifest)[k] for k in ("rule", "severity", "document", "kind", "name", "path", "message",
+                                              "fix", "source", "line", "column")} == {
+        "rule": "r", "severity": "error", "document": 1, "kind": "Pod", "name": "web", "path": "spec",
+        "message": "m", "fix": "f", "source": "out.yaml", "line": 3, "column": 4}
+    assert list(to_dict(finding)) == list(to_dict(manifest)) == [
+        "rule", "code", "severity", "message", "source", "line", "column", "path", "pathParts", "hint", "fix",
+        "document", "kind", "name", "related"]
+    assert to_dict(finding)["pathParts"] == ["a", 0] and to_dict(finding)["document"] is None
+    assert to_dict(manifest)["hint"] == "f" and to_dict(finding)["fix"] == "h"
     assert json.loads(format_json([finding, manifest])) == [to_dict(finding), to_dict(manifest)]
     assert format_findings([finding], "json") == format_json([finding])
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
 from profile_render.orchestrator.catalog.load import read_profile_values
@@ -46,8 +46,12 @@ class PackageError(ProfileRenderError):
 
     def __init__(self, problem: str, *, findings: Sequence[Finding] = (), hint: Optional[str] = None,
                  source: Optional[str] = None) -> None:
-        self.findings = list(findings)
+        self.findings: Tuple[Finding, ...] = tuple(findings)
         super().__init__(problem, hint=hint, source=source)
+
+    def _extra_dict(self) -> Dict[str, Any]:
+        """The catalog findings behind the error, each in the diagnostics' JSON form."""
+        return {"findings": [f.to_dict() for f in self.findings]}
 
     def _render(self) -> str:
         text = super()._render()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from profile_render.errors import LimitExceededError, ProfileRenderError, format_path
+from profile_render.report import path_parts
 from profile_render.helm.schema.instances import repr_prefix
 
 __all__ = [
@@ -46,12 +47,39 @@ class SchemaViolation:
     schema_source: str
     origin: Optional[object] = None
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The violation as a JSON-ready dict (``schemas/error.schema.json#/$defs/violation``).
+
+        Keys: ``path`` (dotted text) and ``pathParts``, ``message``,
+        ``keyword``, ``schemaPath`` (the keywords and indexes as a list),
+        ``chart``, ``schemaSource`` and ``origin`` (``{layer, source, line,
+        column}`` of the value, or null).
+        """
+        return {
+            "path": format_path(self.path) if self.path else None,
+            "pathParts": path_parts(self.path),
+            "message": self.message,
+            "keyword": self.keyword,
+            "schemaPath": path_parts(self.schema_path),
+            "chart": self.chart,
+            "schemaSource": self.schema_source,
+            "origin": _origin_dict(self.origin),
+        }
+
     def __str__(self) -> str:
         text = f"{format_path(self.path, limit=12)}: {self.message} [{self.keyword}]"
         where = _origin_text(self.origin)
         if where:
             text += f" (value from {where})"
         return text
+
+
+def _origin_dict(origin: Optional[object]) -> Optional[Dict[str, Any]]:
+    """An Origin-like object's place as ``{layer, source, line, column}``, or None."""
+    if origin is None:
+        return None
+    fields = ("layer", "source", "line", "column")
+    return {name: getattr(origin, name, None) for name in fields}
 
 
 def _origin_text(origin: Optional[object]) -> str:
@@ -74,7 +102,7 @@ class SchemaValidationError(ProfileRenderError):
     """
 
     def __init__(self, violations: Sequence[SchemaViolation], *, complete: bool = True) -> None:
-        self.violations: List[SchemaViolation] = list(violations)
+        self.violations: Tuple[SchemaViolation, ...] = tuple(violations)
         #: False when validation stopped at ``SchemaLimits.max_violations``: there may be more
         self.complete = complete
         charts = sorted({v.chart for v in self.violations})
@@ -100,6 +128,10 @@ class SchemaValidationError(ProfileRenderError):
             lines.append(f"Hint: {self.hint}")
         return "\n".join(lines)
 
+    def _extra_dict(self) -> Dict[str, Any]:
+        """Every violation in its JSON form, and whether the list is complete."""
+        return {"violations": [v.to_dict() for v in self.violations], "complete": self.complete}
+
 
 class SchemaRefError(ProfileRenderError):
     """A schema refers to a document profile-render must not fetch (and ``local_refs`` lacks).
@@ -123,6 +155,10 @@ class SchemaRefError(ProfileRenderError):
                  "or inline it under $defs and refer to it with a local #/$defs/... reference",
         )
 
+    def _extra_dict(self) -> Dict[str, Any]:
+        """The URI that was asked for."""
+        return {"ref": self.ref}
+
 
 class InvalidSchemaError(ProfileRenderError):
     """A ``values.schema.json`` is not valid JSON or not a valid schema (Helm fails on it too).
@@ -132,8 +168,12 @@ class InvalidSchemaError(ProfileRenderError):
     """
 
     def __init__(self, problem: str, *, details: Sequence[str] = (), **kwargs: Any) -> None:
-        self.details: List[str] = list(details)
+        self.details: Tuple[str, ...] = tuple(details)
         super().__init__(problem, **kwargs)
+
+    def _extra_dict(self) -> Dict[str, Any]:
+        """Every problem found in the schema."""
+        return {"details": list(self.details)}
 
 
 class SchemaLimitError(InvalidSchemaError, LimitExceededError):
