@@ -26,6 +26,11 @@ from profile_render.orchestrator.credentials import (
 )
 from profile_render.errors import ProfileRenderError, ValuesWarning, resource_guard
 from profile_render.yamlio.load import Limits
+from profile_render.orchestrator.fleet_globals import (
+    NEW_DEPLOYMENT_GENERATION,
+    fleet_globals_layer,
+    overridden_fleet_globals,
+)
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
 from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates, process_override_values
@@ -228,6 +233,8 @@ def render(
     schema_cache: Optional["ValidatorCache"] = None,
     schema_refs: Mapping[str, Any] = {},
     gateway_ca: Optional[str] = None,
+    deployment_generation: Optional[int] = None,
+    cluster_labels: Optional[Mapping[str, str]] = None,
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -255,6 +262,14 @@ def render(
     for the orchestrator's gateway certificate; ``gateway_ca`` (its PEM text)
     takes its place. Without it rendering still works, but
     ``%RegistryCertConfigMap%`` is an error naming the sentinel.
+
+    ``deployment_generation`` and ``cluster_labels`` add the layer the
+    orchestrator writes as ``fleet-globals.yaml`` (see
+    ``orchestrator/fleet_globals.py``) after the overrides and parameter
+    templates, before ``set_values``: ``global.fleet.deploymentGeneration``
+    (default 1, a new deployment's) and ``global.fleet.clusterLabels`` (the
+    entries Fleet fills from the target cluster's labels when those are given,
+    else an empty map). With neither, the layer is left out.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -326,6 +341,12 @@ def render(
         parameter_warnings = applied.warnings
     else:
         parameter_warnings = []
+
+    if deployment_generation is not None or cluster_labels is not None:
+        fleet_globals = fleet_globals_layer(
+            NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation, cluster_labels)
+        parameter_warnings = parameter_warnings + overridden_fleet_globals(layers, fleet_globals)
+        layers.append(fleet_globals)
 
     def transform(value: Any, source: str) -> Any:
         if isinstance(value, str) and "%" in value:
