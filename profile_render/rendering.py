@@ -24,7 +24,7 @@ from profile_render.orchestrator.credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from profile_render.errors import ProfileRenderError, ValuesWarning, resource_guard
+from profile_render.errors import ProfileRenderError, StrictModeError, ValuesWarning, resource_guard
 from profile_render.yamlio.load import Limits
 from profile_render.orchestrator.fleet_globals import (
     NEW_DEPLOYMENT_GENERATION,
@@ -345,7 +345,10 @@ def render(
     if deployment_generation is not None or cluster_labels is not None:
         fleet_globals = fleet_globals_layer(
             NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation, cluster_labels)
-        parameter_warnings = parameter_warnings + overridden_fleet_globals(layers, fleet_globals)
+        overridden = overridden_fleet_globals(layers, fleet_globals)
+        if strict and overridden:
+            raise StrictModeError(overridden[0])
+        parameter_warnings = parameter_warnings + overridden
         layers.append(fleet_globals)
 
     def transform(value: Any, source: str) -> Any:
