@@ -28,6 +28,7 @@ from profile_render.errors import ProfileRenderError, StrictModeError, ValuesWar
 from profile_render.yamlio.load import Limits
 from profile_render.orchestrator.fleet_globals import (
     NEW_DEPLOYMENT_GENERATION,
+    fill_cluster_label_references,
     fleet_globals_layer,
     overridden_fleet_globals,
 )
@@ -269,7 +270,9 @@ def render(
     templates, before ``set_values``: ``global.fleet.deploymentGeneration``
     (default 1, a new deployment's) and ``global.fleet.clusterLabels`` (the
     entries Fleet fills from the target cluster's labels when those are given,
-    else an empty map). With neither, the layer is left out.
+    else an empty map). Given labels, Fleet's ``global.fleet.clusterLabels.<label>``
+    references are also filled in the Profile, override and parameter values.
+    With neither, the layer is left out.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -345,6 +348,9 @@ def render(
     if deployment_generation is not None or cluster_labels is not None:
         fleet_globals = fleet_globals_layer(
             NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation, cluster_labels)
+        if cluster_labels:  # Fleet fills cluster-label references in every values file it is given
+            layers = [Layer(fill_cluster_label_references(layer.values, cluster_labels), layer.source, layer.kind,
+                            layer.loaded) for layer in layers]
         overridden = overridden_fleet_globals(layers, fleet_globals)
         if strict and overridden:
             raise StrictModeError(overridden[0])

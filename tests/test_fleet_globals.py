@@ -173,3 +173,19 @@ def test_package_render_carries_the_layer_and_its_inputs(capsys):
     assert data["fleetGlobals"] == {"deploymentGeneration": 5, "clusterLabels": None}
     assert data["applications"]["svc"]["values"]["global"]["fleet"] == {"deploymentGeneration": 5,
                                                                        "clusterLabels": {}}
+
+
+def test_fleet_fills_cluster_label_references_in_every_values_file(tmp_path):
+    ref = "global.fleet.clusterLabels." + CLUSTER
+    profile = {"name": ref, "missing": "global.fleet.clusterLabels.nope", "plain": "x" + ref,
+               "list": [ref, {"in": ref}, [{"deeper": ref}]], "nested": {"n": ref}}
+    result = render(_chart(tmp_path), profile, [{"o": ref}], context=CONTEXT, cluster_labels={CLUSTER: "e9"})
+    values = result.values
+    assert (values["name"], values["missing"], values["plain"], values["o"]) == ("e9", "", "x" + ref, "e9")
+    # Fleet walks maps and maps that are list items only
+    assert values["list"] == [ref, {"in": "e9"}, [{"deeper": ref}]]
+    assert values["nested"] == {"n": "e9"}
+    assert profile["name"] == ref  # the caller's dict is not changed
+    # a cluster without labels: Fleet replaces nothing; no labels given: not Fleet's view at all
+    assert render(_chart(tmp_path), profile, context=CONTEXT, cluster_labels={}).values["name"] == ref
+    assert render(_chart(tmp_path), profile, context=CONTEXT, deployment_generation=1).values["name"] == ref

@@ -9,8 +9,9 @@ holds ``global.fleet.deploymentGeneration`` — the Deployment object's
 ``FLEET_ADD_GLOBAL_VARS=true``, three entries whose values are Fleet's
 cluster-label references (``global.fleet.clusterLabels.<label>``), which
 Fleet replaces by the target cluster's label value (an empty string when the
-cluster lacks it) before Helm runs. Being under ``global``, the values flow
-into every subchart.
+cluster lacks it) before Helm runs — in every values file, not only this one
+(:func:`fill_cluster_label_references`). Being under ``global``, the values
+flow into every subchart.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from profile_render.errors import ProfileRenderError, ValuesWarning, format_path
 from profile_render.tree import walk
 from profile_render.values import Layer
 
-__all__ = ["FLEET_GLOBALS_KIND", "FLEET_GLOBALS_SOURCE", "NEW_DEPLOYMENT_GENERATION", "fleet_globals_layer",
+__all__ = ["FLEET_GLOBALS_KIND", "FLEET_GLOBALS_SOURCE", "NEW_DEPLOYMENT_GENERATION", "check_cluster_labels",
+           "check_deployment_generation", "fill_cluster_label_references", "fleet_globals_layer",
            "overridden_fleet_globals"]
 
 #: The file name ADM gives the layer; provenance names it as the source.
@@ -77,11 +79,41 @@ def check_cluster_labels(labels: Any) -> Dict[str, str]:
     return out
 
 
-def _fleet_label_value(text: str, labels: Mapping[str, str]) -> str:
-    """What Fleet makes of one value: a cluster-label reference becomes the label's value ("" if missing)."""
-    if labels and text.startswith(_LABEL_REFERENCE):  # Fleet substitutes only for a cluster that has labels
-        return labels.get(text[len(_LABEL_REFERENCE):], "")
-    return text
+def fill_cluster_label_references(tree: Dict[str, Any], labels: Mapping[str, str]) -> Dict[str, Any]:
+    """A copy of a values map with Fleet's cluster-label references replaced by the target cluster's labels.
+
+    Fleet replaces every string value that starts with
+    ``global.fleet.clusterLabels.`` by the value of the label named by the
+    rest ("" when the cluster lacks it), in maps and in maps that are list
+    items; strings directly in a list, and lists in lists, are left alone. A
+    cluster without labels gets no replacement at all. Unchanged subtrees are
+    shared with ``tree``, which is never modified.
+    """
+    if not labels:
+        return tree
+    out: Dict[str, Any] = {}
+    # An explicit stack, not recursion: a caller's dict may nest as deep as the limits allow.
+    stack: List[Tuple[Dict[str, Any], Dict[str, Any]]] = [(tree, out)]
+    while stack:
+        source, target = stack.pop()
+        for key, value in source.items():
+            if isinstance(value, str) and value.startswith(_LABEL_REFERENCE):
+                value = labels.get(value[len(_LABEL_REFERENCE):], "")
+            elif isinstance(value, dict):
+                copied: Dict[str, Any] = {}
+                stack.append((value, copied))
+                value = copied
+            elif isinstance(value, list):
+                items: List[Any] = []
+                for item in value:
+                    if isinstance(item, dict):
+                        copied_item: Dict[str, Any] = {}
+                        stack.append((item, copied_item))
+                        item = copied_item
+                    items.append(item)
+                value = items
+            target[key] = value
+    return out
 
 
 def fleet_globals_layer(deployment_generation: int = NEW_DEPLOYMENT_GENERATION,
@@ -104,9 +136,7 @@ def fleet_globals_layer(deployment_generation: int = NEW_DEPLOYMENT_GENERATION,
         written = dict(_ADM_CLUSTER_LABELS)
     document = {"global": {"fleet": {"deploymentGeneration": generation, "clusterLabels": written}}}
     loaded = load_values(to_yaml(document), source=FLEET_GLOBALS_SOURCE)
-    fleet = loaded.data["global"]["fleet"]
-    fleet["clusterLabels"] = {name: _fleet_label_value(text, labels) for name, text in written.items()}
-    return Layer(loaded.data, FLEET_GLOBALS_SOURCE, FLEET_GLOBALS_KIND, loaded)
+    return Layer(fill_cluster_label_references(loaded.data, labels), FLEET_GLOBALS_SOURCE, FLEET_GLOBALS_KIND, loaded)
 
 
 def overridden_fleet_globals(layers: Sequence[Layer], fleet_globals: Layer) -> List[ValuesWarning]:
