@@ -129,8 +129,24 @@ def _copy_tutorial(tmp_path):
 @pytest.mark.parametrize("file, old, new, expected", [
     ("tutorial-server-values-default.yaml", "'%GeneratedDockerCredential%'".replace("'", '"'),
      '"%GeneratedDockerCredentials%"', [("placeholder-typo", "error", "tutorial-server-values-default.yaml", 14)]),
+    # a key placeholder resolves like a value: only the chart does not know the key
     ("tutorial-server-values-default.yaml", "imagePullSecrets:", "'%OrgName%': x\nimagePullSecrets:",
-     [("placeholder-in-key", "error", "tutorial-server-values-default.yaml", 13),
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13)]),
+    # both credential placeholders name the one generated Secret: render refuses the two keys
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:",
+     "'%GeneratedDockerCredential%': x\n'%PreHookCredential%': y\nimagePullSecrets:",
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13),
+      ("placeholder-key-collision", "error", "tutorial-server-values-default.yaml", 14),
+      ("unknown-key", "warning", "tutorial-server-values-default.yaml", 14)]),
+    # the package decides the registry URL, so lint sees this collision too
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:",
+     "mirrors:\n  '%ImageRegistryURL%/x': a\n  registry-oci.example.com/catalog-apps-acme-edge/x: b\n"
+     "imagePullSecrets:",
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13),
+      ("placeholder-key-collision", "error", "tutorial-server-values-default.yaml", 15)]),
+    # a misspelt placeholder in a key is reported as in a value
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:", "'%OrgNmae%': x\nimagePullSecrets:",
+     [("placeholder-typo", "error", "tutorial-server-values-default.yaml", 13),
       ("unknown-key", "warning", "tutorial-server-values-default.yaml", 13)]),
     ("tutorial-server-values-default.yaml", '"%GeneratedDockerCredential%"', '"%PreHookCredential%"',
      [("prehook-without-credential", "warning", "tutorial-server-values-default.yaml", None)]),

@@ -31,12 +31,17 @@ from profile_render.report import report
 from profile_render.yamlio.load import LoadedValues
 from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template, coerce_parameter, reference_divergence, reference_reading
+from profile_render.orchestrator.model import DeploymentContext
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     IMAGE_REGISTRY_URL,
     PRE_HOOK_CREDENTIAL,
     REGISTRY_CERT_CONFIG_MAP,
+    PlaceholderKeyCollisionError,
     Placeholders,
+    Resolution,
+    ResolveContext,
+    resolve_tree,
 )
 
 __all__ = ["lint", "RULES", "LINT_RULES", "format_findings"]
@@ -69,7 +74,8 @@ _OWN: Dict[str, Tuple[str, str]] = {
     "values-invalid": (ERROR, "a profile values file Helm cannot read"),
     "duplicate-key": (WARNING, "a key set twice in a profile values file"),
     "placeholder-typo": (ERROR, "a near miss of a placeholder"),
-    "placeholder-in-key": (ERROR, "a placeholder in a mapping key"),
+    "placeholder-key-collision": (ERROR, "two keys of one mapping that become the same key once their "
+                                         "placeholders are resolved"),
     "placeholder-in-chart": (ERROR, "a placeholder in a chart's own defaults"),
     "prehook-without-credential": (WARNING, "%PreHookCredential% without %GeneratedDockerCredential% in the same "
                                             "profile"),
@@ -126,11 +132,7 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
     for path, text, is_key in _strings(loaded.data):
         if "%" not in text and not any(name in text for name in placeholders.names):
             continue
-        for hit in placeholders.scan(text):
-            if is_key:
-                out.append(_finding("placeholder-in-key", f"the key {text!r} holds a placeholder", loaded, path,
-                                    "placeholders are resolved in values only; move it into a value"))
-                break
+        for hit in placeholders.scan(text):  # keys are resolved like values (structurally, see render)
             if not hit.known:
                 out.append(_finding("placeholder-typo", f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
                                     loaded, path, f"did you mean '%{hit.suggestion}%'?"))
@@ -142,6 +144,8 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                            "%PreHookCredential% is used without %GeneratedDockerCredential%", loaded.source, None, None,
                            None, "pre-install hooks get the Secret, but the chart's workloads are not told its name; "
                                  "set imagePullSecrets to '%GeneratedDockerCredential%' as well"))
+    if any(is_key and "%" in text for _path, text, is_key in _strings(loaded.data)):
+        out.extend(_key_collisions(loaded, app, catalog, placeholders))
     for name in sorted(used):
         problem = None
         if name in (GENERATED_DOCKER_CREDENTIAL, PRE_HOOK_CREDENTIAL, IMAGE_REGISTRY_URL, REGISTRY_CERT_CONFIG_MAP):
@@ -156,10 +160,51 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                 elif registry.type != "IMAGE":
                     problem = None  # registry-type reports it
         if problem is not None:
-            first = next(p for p, t, k in _strings(loaded.data) if not k and f"%{name}%" in t)
+            first = next(p for p, t, _k in _strings(loaded.data) if f"%{name}%" in t)
             out.append(_finding("placeholder-unsatisfiable", problem, loaded, first,
                                 "set the application's imageRegistry to an IMAGE registry that provides it"))
     return out
+
+
+# What lint cannot know before deployment resolves to these stand-ins: distinct per placeholder and readable
+# in the message, as no real name is spelt with angle brackets.
+_UNKNOWN_ORG, _UNKNOWN_PROJECT, _UNKNOWN_SECRET, _UNKNOWN_CONFIG_MAP = (
+    "<organization name>", "<project name>", "<generated Secret name>", "<generated ConfigMap name>")
+
+
+def _key_collisions(loaded: LoadedValues, app: ApplicationSpec, catalog: Catalog,
+                    placeholders: Placeholders) -> List[Finding]:
+    """The collision render refuses: two keys of one mapping equal once resolved, found by render's own resolver.
+
+    Placeholders resolve as far as the package decides them: the image
+    registry's URL from its Registry object; the organization, the project
+    and the generated objects' names stand for values known at deployment
+    (the two credential placeholders name the same Secret, so they collide).
+    """
+    spec = catalog.registries.get(app.image_registry) if app.image_registry else None
+    try:
+        registry = spec.to_image_registry() if spec is not None else None
+    except ProfileRenderError:  # a bad Registry object: the catalog checks report it
+        registry = None
+    context = DeploymentContext(app_name=str(app.name or "app"), app_version=str(app.version or "0"),
+                                deployment_name="deployment", namespace="namespace",
+                                org=_UNKNOWN_ORG, project=_UNKNOWN_PROJECT)
+    resolve = ResolveContext(context, registry, _UNKNOWN_SECRET, _UNKNOWN_CONFIG_MAP)
+    resolution = Resolution(placeholders, resolve)
+    for name in placeholders.names:
+        placeholder = placeholders.get(name)
+        assert placeholder is not None
+        try:
+            resolution.values[name] = placeholder.resolver(resolve)
+        except ProfileRenderError:  # not satisfiable here (placeholder-unsatisfiable says so): opaque
+            resolution.values[name] = f"<value of %{name}%>"
+    try:
+        resolve_tree(loaded.data, resolution, source=loaded.source, locate=loaded.locate)
+    except PlaceholderKeyCollisionError as exc:
+        return [exc.diagnostic.evolve(rule="placeholder-key-collision", severity=ERROR)]
+    except ProfileRenderError:
+        pass  # a misspelt placeholder stops resolution; placeholder-typo reports it
+    return []
 
 
 def _schema_allows(schema: Any, path: Tuple[Any, ...]) -> Optional[bool]:
