@@ -14,7 +14,7 @@ import io
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, TypeVar, Union
 
 from profile_render import __version__
 from profile_render.errors import ProfileRenderError
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # type names only: the merge path must not import the render 
     from profile_render.values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+_Checked = TypeVar("_Checked")  # what a check run by _reported returns
 
 #: What each subcommand's parser sets as ``handler``: (args, the subcommand's parser, stdout, stderr) -> exit code.
 Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
@@ -644,8 +645,7 @@ def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentPars
     parser.error("package needs a command: render")
 
 
-def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO,
-              run: "Callable[[], List[Diagnostic]]") -> "List[Diagnostic]":
+def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO, run: "Callable[[], _Checked]") -> "_Checked":
     """Run a check; when an input error stops it and SARIF is asked for, still write a log that holds the error.
 
     CI systems then annotate the unreadable input instead of finding no log;
@@ -661,16 +661,32 @@ def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO,
 
 def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.problems import ERROR
-    from profile_render.orchestrator.lint import RULES, lint
+    from profile_render.orchestrator.lint import RULES, files_summary, lint_report
 
     charts = _chart_map(args.charts, parser)
-    findings = _reported(args.format, RULES, out,
-                         lambda: lint(args.paths, charts=charts, registry_files=args.registries))
-    out.write(report(findings, args.format, rules=RULES))
+    result = _reported(args.format, RULES, out,
+                       lambda: lint_report(args.paths, charts=charts, registry_files=args.registries))
+    findings = result.findings
+    if args.format == "json":
+        import json
+
+        from profile_render.report import to_dict
+
+        out.write(json.dumps({"findings": [to_dict(f) for f in findings],
+                              "files": [f.to_dict() for f in result.files]}, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "sarif":
+        from profile_render.report import format_sarif
+
+        out.write(format_sarif(findings, rules=RULES, artifacts=[
+            (f.path, ("analysisTarget",) if f.role != "ignored" else (), {"role": f.role}) for f in result.files]))
+    else:
+        out.write(report(findings, args.format, rules=RULES))
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     if args.format == "text":
         print(f"{errors} error(s), {warnings} warning(s)", file=err)
+        for line in files_summary(result.files):
+            print(line, file=err)
     if errors or (args.strict and warnings):
         return EXIT_INPUT
     return EXIT_OK

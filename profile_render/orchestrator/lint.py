@@ -17,6 +17,7 @@ import difflib
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
@@ -44,7 +45,7 @@ from profile_render.orchestrator.placeholders import (
     resolve_tree,
 )
 
-__all__ = ["lint", "RULES", "LINT_RULES", "format_findings"]
+__all__ = ["lint", "lint_report", "LintReport", "LintedFile", "files_summary", "RULES", "LINT_RULES", "format_findings"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -448,6 +449,33 @@ def _path_hint(values: Dict[str, Any], path: Tuple[Any, ...]) -> str:
     return "name the template after a dotted value path of the profile, e.g. image.tag"
 
 
+@dataclass(frozen=True)
+class LintedFile:
+    """One file lint read, and what it judged it as.
+
+    ``role``: ``catalog`` (a catalog file, checked by the catalog's validator
+    and/or its upload, as ``checked_by`` says), ``values`` (a profile's values
+    file), ``chart`` (a ``--chart`` given) or ``ignored`` (read, but neither
+    reader of catalog files would check it, and no profile names it).
+    """
+
+    path: str
+    role: str
+    checked_by: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: ``path``, ``role``, ``checkedBy``."""
+        return {"path": self.path, "role": self.role, "checkedBy": list(self.checked_by)}
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """What :func:`lint_report` found, and the files it looked at (in the order read)."""
+
+    findings: List[Finding]
+    files: List[LintedFile] = field(default_factory=list)
+
+
 def lint(
     paths: Union[PathLike, Sequence[PathLike]],
     *,
@@ -458,12 +486,60 @@ def lint(
     """Every finding for a deployment package (or loose catalog files), sorted by file and position.
 
     ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
-    :class:`~profile_render.helm.chart.ArchiveLimits`).
+    :class:`~profile_render.helm.chart.ArchiveLimits`). :func:`lint_report`
+    also says which files were checked.
     """
+    return lint_report(paths, charts=charts, registry_files=registry_files, archive_limits=archive_limits).findings
+
+
+def _linted_files(catalog: Catalog, values_files: Sequence[str], charts: Sequence[str]) -> List[LintedFile]:
+    """Every file lint read, with its role: catalog files, values files, charts, then the ones it ignored."""
+    out: List[LintedFile] = []
+    judged = set()
+    for checked in catalog.checked_files:
+        by = tuple(name for name, flag in (("validator", checked.by_validator), ("upload", checked.by_upload)) if flag)
+        out.append(LintedFile(str(checked.path), "catalog", by))
+        judged.add(str(checked.path))
+    out.extend(LintedFile(path, "values") for path in values_files)
+    out.extend(LintedFile(path, "chart") for path in charts)
+    named = judged | set(values_files)
+    out.extend(LintedFile(str(path), "ignored") for path in catalog.files if str(path) not in named)
+    return out
+
+
+_LISTED = 10  # names listed per role in the text summary; --format json lists every file
+_ROLE_LABELS = (("catalog", "catalog file(s) checked"), ("values", "values file(s) checked"),
+                ("chart", "chart(s) checked"), ("ignored", "file(s) ignored (neither catalog nor profile values files)"))
+
+
+def files_summary(files: Sequence[LintedFile]) -> List[str]:
+    """The closing lines of lint's text output: per role, how many files, then (the first ten of) their names."""
+    if not files:
+        return ["no file was checked: no catalog file was found in the paths given"]
+    lines = []
+    for role, label in _ROLE_LABELS:
+        paths = [f.path for f in files if f.role == role]
+        if paths:
+            lines.append(f"{len(paths)} {label}:")
+            lines.extend(f"  {path}" for path in paths[:_LISTED])
+            if len(paths) > _LISTED:
+                lines.append(f"  ... and {len(paths) - _LISTED} more (--format json lists every file)")
+    return lines
+
+
+def lint_report(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    charts: Mapping[str, PathLike] = {},
+    registry_files: Sequence[PathLike] = (),
+    archive_limits: Optional[ArchiveLimits] = None,
+) -> LintReport:
+    """:func:`lint`'s findings plus the files it read and what it judged each as (see :class:`LintedFile`)."""
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
+    loaded_charts_paths: List[PathLike] = []
     chart_keys: Dict[str, _ChartKeys] = {}
     for name, chart_path in charts.items():
         try:
@@ -472,6 +548,7 @@ def lint(
 
             loaded_charts[name] = (chart, merge_values(chart).values)
             chart_keys[name] = _ChartKeys(chart, loaded_charts[name][1], scan_templates(chart))
+            loaded_charts_paths.append(chart_path)
         except ProfileRenderError as exc:
             findings.append(exc.diagnostic.evolve(rule="chart-invalid", source=exc.source or str(chart_path),
                                                   path=None))
@@ -485,6 +562,7 @@ def lint(
                         "placeholders must be set in the Profile's values, not in the chart",
                         source=sub.values_source.source if sub.values_source is not None else sub.source))
     seen_files: Set[str] = set()
+    values_read: Dict[str, None] = {}  # the profiles' values files lint read (and judged), in order
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
         for profile in app.profiles:
             known = chart_keys.get(app_name) if app_name is not None else None
@@ -498,9 +576,11 @@ def lint(
                     if isinstance(exc, FileTooLargeError) and key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 except ProfileRenderError as exc:
+                    values_read[key] = None
                     if key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
+                    values_read[key] = None
                     if known is not None:
                         known = known.for_values(loaded.data)
                     if key not in seen_files:
@@ -519,7 +599,8 @@ def lint(
         if k not in keys:
             keys.add(k)
             unique.append(f)
-    return sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
+    ordered = sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
+    return LintReport(ordered, _linted_files(catalog, list(values_read), [str(p) for p in loaded_charts_paths]))
 
 
 def format_findings(findings: Sequence[Finding], fmt: str = "text") -> str:
