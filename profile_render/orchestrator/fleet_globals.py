@@ -86,8 +86,9 @@ def fill_cluster_label_references(tree: Dict[str, Any], labels: Mapping[str, str
     ``global.fleet.clusterLabels.`` by the value of the label named by the
     rest ("" when the cluster lacks it), in maps and in maps that are list
     items; strings directly in a list, and lists in lists, are left alone. A
-    cluster without labels gets no replacement at all. Unchanged subtrees are
-    shared with ``tree``, which is never modified.
+    cluster without labels gets no replacement at all. The maps and lists
+    Fleet walks are copied (what it does not walk is shared); ``tree`` is
+    never modified.
     """
     if not labels:
         return tree
