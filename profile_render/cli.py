@@ -14,7 +14,7 @@ import io
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, TypeVar, Union
 
 from profile_render import __version__
 from profile_render.errors import ProfileRenderError
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # type names only: the merge path must not import the render 
     from profile_render.values import MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+_Checked = TypeVar("_Checked")  # what a check run by _reported returns
 
 #: What each subcommand's parser sets as ``handler``: (args, the subcommand's parser, stdout, stderr) -> exit code.
 Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
@@ -185,6 +186,42 @@ def _add_set_options(parser: argparse.ArgumentParser) -> None:
                         help="set a string value like helm --set-string")
 
 
+def _add_fleet_globals_options(parser: argparse.ArgumentParser) -> None:
+    """The options that add the fleet-globals.yaml layer (``global.fleet.*``) the orchestrator writes."""
+    parser.add_argument("--deployment-generation", metavar="N",
+                        help="add fleet-globals.yaml with global.fleet.deploymentGeneration=N (the Deployment's "
+                             "metadata.generation; 1 for a new deployment)")
+    parser.add_argument("--cluster-label", dest="cluster_labels", action="append", default=[], metavar="KEY=VALUE",
+                        help="a label of the target cluster (repeatable): adds fleet-globals.yaml with the "
+                             "global.fleet.clusterLabels Fleet fills from them (ADM's FLEET_ADD_GLOBAL_VARS=true)")
+
+
+def _fleet_globals_from_args(args: argparse.Namespace,
+                             parser: argparse.ArgumentParser) -> "dict[str, object]":
+    """The ``deployment_generation``/``cluster_labels`` keyword arguments the options ask for (usage errors exit 2)."""
+    from profile_render.orchestrator.fleet_globals import check_deployment_generation
+
+    out: "dict[str, object]" = {}
+    if args.deployment_generation is not None:
+        text = args.deployment_generation.strip()
+        if not text.isdigit() or not text.isascii():
+            parser.error(f"--deployment-generation takes a whole number (1 for a new deployment), "
+                         f"not {args.deployment_generation!r}")
+        try:
+            out["deployment_generation"] = check_deployment_generation(int(text))
+        except ProfileRenderError as exc:
+            parser.error(f"--deployment-generation: {exc.problem}")
+    if args.cluster_labels:
+        labels: "dict[str, str]" = {}
+        for item in args.cluster_labels:
+            key, eq, value = item.partition("=")
+            if not eq or not key:
+                parser.error(f"--cluster-label takes KEY=VALUE (the value may be empty), not {item!r}")
+            labels[key] = value
+        out["cluster_labels"] = labels
+    return out
+
+
 def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:
     """-o, --explain (where the command explains values) and --strict."""
     parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
@@ -256,6 +293,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
     render.add_argument("--output-dir", metavar="DIR",
                         help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
+    _add_fleet_globals_options(render)
     _add_output_options(render, explain=True)
     render.set_defaults(handler=_cmd_render, command_parser=render)
 
@@ -291,6 +329,7 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--redeploy-after-update", action="store_true",
                          help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
+    _add_fleet_globals_options(prender)
     _add_output_options(prender, explain=False)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
 
@@ -531,6 +570,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     from profile_render.values import Layer
 
     registry = _registry_from_args(args, parser)
+    fleet_globals = _fleet_globals_from_args(args, parser)
     context = DeploymentContext(
         app_name=args.app_name, app_version=args.app_version, deployment_name=args.deployment_name,
         namespace=args.namespace, org=args.org, project=args.project,
@@ -541,7 +581,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     result = render(
         args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
         set_values=args.set_values, set_string_values=args.set_string_values,
-        prehook_literal=args.prehook_literal, strict=args.strict,
+        prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )
     if args.explain:
         return _explain_command(result, args.explain, out, err)
@@ -570,6 +610,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     from profile_render.orchestrator.package import render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
 
+    fleet_globals = _fleet_globals_from_args(args, parser)
     parameters: "dict[str, dict[str, str]]" = {}
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
@@ -580,6 +621,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
         redeploy_after_update=args.redeploy_after_update,
         gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
+        **fleet_globals,  # type: ignore[arg-type]
     )
     _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():
@@ -603,8 +645,7 @@ def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentPars
     parser.error("package needs a command: render")
 
 
-def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO,
-              run: "Callable[[], List[Diagnostic]]") -> "List[Diagnostic]":
+def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO, run: "Callable[[], _Checked]") -> "_Checked":
     """Run a check; when an input error stops it and SARIF is asked for, still write a log that holds the error.
 
     CI systems then annotate the unreadable input instead of finding no log;
@@ -620,16 +661,32 @@ def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO,
 
 def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.problems import ERROR
-    from profile_render.orchestrator.lint import RULES, lint
+    from profile_render.orchestrator.lint import RULES, files_summary, lint_report
 
     charts = _chart_map(args.charts, parser)
-    findings = _reported(args.format, RULES, out,
-                         lambda: lint(args.paths, charts=charts, registry_files=args.registries))
-    out.write(report(findings, args.format, rules=RULES))
+    result = _reported(args.format, RULES, out,
+                       lambda: lint_report(args.paths, charts=charts, registry_files=args.registries))
+    findings = result.findings
+    if args.format == "json":
+        import json
+
+        from profile_render.report import to_dict
+
+        out.write(json.dumps({"findings": [to_dict(f) for f in findings],
+                              "files": [f.to_dict() for f in result.files]}, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "sarif":
+        from profile_render.report import format_sarif
+
+        out.write(format_sarif(findings, rules=RULES, artifacts=[
+            (f.path, ("analysisTarget",) if f.role != "ignored" else (), {"role": f.role}) for f in result.files]))
+    else:
+        out.write(report(findings, args.format, rules=RULES))
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     if args.format == "text":
         print(f"{errors} error(s), {warnings} warning(s)", file=err)
+        for line in files_summary(result.files):
+            print(line, file=err)
     if errors or (args.strict and warnings):
         return EXIT_INPUT
     return EXIT_OK

@@ -24,8 +24,14 @@ from profile_render.orchestrator.credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from profile_render.errors import ProfileRenderError, ValuesWarning, resource_guard
+from profile_render.errors import ProfileRenderError, StrictModeError, ValuesWarning, resource_guard
 from profile_render.yamlio.load import Limits
+from profile_render.orchestrator.fleet_globals import (
+    NEW_DEPLOYMENT_GENERATION,
+    fill_cluster_label_references,
+    fleet_globals_layer,
+    overridden_fleet_globals,
+)
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
 from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates, process_override_values
@@ -219,6 +225,8 @@ def render(
     schema_cache: Optional["ValidatorCache"] = None,
     schema_refs: Mapping[str, Any] = {},
     gateway_ca: Optional[str] = None,
+    deployment_generation: Optional[int] = None,
+    cluster_labels: Optional[Mapping[str, str]] = None,
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -246,6 +254,16 @@ def render(
     for the orchestrator's gateway certificate; ``gateway_ca`` (its PEM text)
     takes its place. Without it rendering still works, but
     ``%RegistryCertConfigMap%`` is an error naming the sentinel.
+
+    ``deployment_generation`` and ``cluster_labels`` add the layer the
+    orchestrator writes as ``fleet-globals.yaml`` (see
+    ``orchestrator/fleet_globals.py``) after the overrides and parameter
+    templates, before ``set_values``: ``global.fleet.deploymentGeneration``
+    (default 1, a new deployment's) and ``global.fleet.clusterLabels`` (the
+    entries Fleet fills from the target cluster's labels when those are given,
+    else an empty map). Given labels, Fleet's ``global.fleet.clusterLabels.<label>``
+    references are also filled in the Profile, override and parameter values.
+    With neither, the layer is left out.
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -317,6 +335,18 @@ def render(
         parameter_warnings = applied.warnings
     else:
         parameter_warnings = []
+
+    if deployment_generation is not None or cluster_labels is not None:
+        fleet_globals = fleet_globals_layer(
+            NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation, cluster_labels)
+        if cluster_labels:  # Fleet fills cluster-label references in every values file it is given
+            layers = [Layer(fill_cluster_label_references(layer.values, cluster_labels), layer.source, layer.kind,
+                            layer.loaded) for layer in layers]
+        overridden = overridden_fleet_globals(layers, fleet_globals)
+        if strict and overridden:
+            raise StrictModeError(overridden[0])
+        parameter_warnings = parameter_warnings + overridden
+        layers.append(fleet_globals)
 
     def transform(value: Any, source: str) -> Any:
         if isinstance(value, str) and "%" in value:

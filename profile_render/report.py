@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import PurePath, PurePosixPath
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 from profile_render.problems import Diagnostic, Location, Rule, format_path
@@ -253,12 +253,14 @@ def _descriptor(rule: Rule) -> Dict[str, Any]:
     return out
 
 
-def sarif_log(diagnostics: Iterable[Diagnostic], *, rules: Sequence[Rule] = (), failed: bool = False) -> Dict[str, Any]:
+def sarif_log(diagnostics: Iterable[Diagnostic], *, rules: Sequence[Rule] = (), failed: bool = False,
+              artifacts: Sequence[Tuple[str, Sequence[str], Mapping[str, Any]]] = ()) -> Dict[str, Any]:
     """A SARIF 2.1.0 log (as a dict) with one run of profile-render reporting ``diagnostics``.
 
     ``rules`` become ``tool.driver.rules`` (results refer to them by id and
     index); ``failed`` marks a run that an input error stopped before it could
-    check everything.
+    check everything; ``artifacts`` (path, SARIF roles, properties) become the
+    run's ``artifacts``, the files the run looked at.
     """
     from profile_render import __version__
 
@@ -270,12 +272,26 @@ def sarif_log(diagnostics: Iterable[Diagnostic], *, rules: Sequence[Rule] = (), 
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, rule_index) for d in diagnostics],
     }
+    listed = []
+    for path, roles, properties in artifacts:
+        uri = artifact_uri(path)
+        if uri is not None:
+            entry: Dict[str, Any] = {"location": {"uri": uri}}
+            if roles:
+                entry["roles"] = list(roles)
+            if properties:
+                entry["properties"] = dict(properties)
+            listed.append(entry)
+    if listed:
+        run["artifacts"] = listed
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def format_sarif(diagnostics: Iterable[Diagnostic], *, rules: Sequence[Rule] = (), failed: bool = False) -> str:
+def format_sarif(diagnostics: Iterable[Diagnostic], *, rules: Sequence[Rule] = (), failed: bool = False,
+                 artifacts: Sequence[Tuple[str, Sequence[str], Mapping[str, Any]]] = ()) -> str:
     """:func:`sarif_log` as JSON text."""
-    return json.dumps(sarif_log(diagnostics, rules=rules, failed=failed), indent=2, ensure_ascii=False) + "\n"
+    log = sarif_log(diagnostics, rules=rules, failed=failed, artifacts=artifacts)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
 def report(diagnostics: Sequence[Diagnostic], fmt: str = "text", *, rules: Sequence[Rule] = (),

@@ -547,3 +547,34 @@ def test_hints_name_the_platform_registries(tmp_path):
     (close,) = [f for f in check_catalog(load_catalog([path], registry_files=[REGISTRY_FILES]))
                 if format_path(f.path) == "helmRegistry"]
     assert close.hint == "did you mean 'intel-rs-helm'?"
+
+
+# -- Artifact content: the upload decodes it with Go's base64.StdEncoding -----------------------------
+
+@pytest.mark.parametrize("raw, size", [
+    (q("QUJDRA=="), 4), (q("QUJDREVG"), 6), (q("QUJD\nREVG"), 6), ("|\n  QUJD\n  REVG\n", 6),
+    (q("QUJDRB=="), 4),  # non-zero trailing bits: Go's StdEncoding is not Strict
+    (q("QUJDRE=\n="), 5),  # line breaks are skipped anywhere, padding included
+])
+def test_artifact_base64_the_upload_decodes(tmp_path, raw, size):
+    _errors, findings = verdict(probe_file(tmp_path, "artifact", ("artifact",), raw))
+    assert [f for f in findings if f.rule in ("artifact-base64", "api-limit")] == []
+
+
+@pytest.mark.parametrize("raw, why", [
+    (q("not base64!"), "' ' is not a base64 character"),
+    (q("QUJD-_"), "'-' is not a base64 character"),  # URL-safe alphabet
+    (q("QUJDRA"), "not whole groups of four"),  # padding left out
+    (q("QUJDRA="), "not whole groups of four"),
+    (q("QUJDREVG="), "not whole groups of four"),  # padding after a whole group: Go refuses, Python's decoder not
+    (q("QQ==QUJD"), "not whole groups of four"),  # data after the padding
+    (q("===="), "not whole groups of four"),
+])
+def test_artifact_that_is_not_base64_is_an_error(tmp_path, raw, why):
+    path = probe_file(tmp_path, "artifact", ("artifact",), raw)
+    errors, findings = verdict(path)
+    assert errors == []  # the validator accepts the file: only the upload decodes the content
+    (finding,) = [f for f in findings if f.rule == "artifact-base64"]
+    assert finding.severity == ERROR and finding.path == ("artifact",) and finding.line is not None
+    assert why in finding.message and "the catalog's upload refuses the file" in finding.message
+    assert not [f for f in findings if f.rule == "api-limit"]

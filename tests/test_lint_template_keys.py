@@ -110,7 +110,7 @@ def test_a_template_helm_would_refuse_makes_lint_fall_back(tmp_path, broken):
 def test_cli_json_reports_the_new_rule(capsys):
     code = main(["lint", str(PACKAGE), "--chart", f"shop={SHOP}", "--registry", str(REGISTRIES), "--format", "json"])
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["findings"]
     assert sorted({d["rule"] for d in data}) == ["parameter-path-missing", "unknown-key", "unreachable-key"]
     assert all(d["severity"] == "warning" for d in data)
     assert main(["lint", str(PACKAGE), "--chart", f"shop={SHOP}", "--registry", str(REGISTRIES), "--strict"]) == 1

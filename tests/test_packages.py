@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from profile_render.cli import main
-from profile_render.orchestrator.lint import lint
+from profile_render.orchestrator.lint import lint, lint_report
 from profile_render.orchestrator.package import PackageError, render_package
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,8 +129,24 @@ def _copy_tutorial(tmp_path):
 @pytest.mark.parametrize("file, old, new, expected", [
     ("tutorial-server-values-default.yaml", "'%GeneratedDockerCredential%'".replace("'", '"'),
      '"%GeneratedDockerCredentials%"', [("placeholder-typo", "error", "tutorial-server-values-default.yaml", 14)]),
+    # a key placeholder resolves like a value: only the chart does not know the key
     ("tutorial-server-values-default.yaml", "imagePullSecrets:", "'%OrgName%': x\nimagePullSecrets:",
-     [("placeholder-in-key", "error", "tutorial-server-values-default.yaml", 13),
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13)]),
+    # both credential placeholders name the one generated Secret: render refuses the two keys
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:",
+     "'%GeneratedDockerCredential%': x\n'%PreHookCredential%': y\nimagePullSecrets:",
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13),
+      ("placeholder-key-collision", "error", "tutorial-server-values-default.yaml", 14),
+      ("unknown-key", "warning", "tutorial-server-values-default.yaml", 14)]),
+    # the package decides the registry URL, so lint sees this collision too
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:",
+     "mirrors:\n  '%ImageRegistryURL%/x': a\n  registry-oci.example.com/catalog-apps-acme-edge/x: b\n"
+     "imagePullSecrets:",
+     [("unknown-key", "warning", "tutorial-server-values-default.yaml", 13),
+      ("placeholder-key-collision", "error", "tutorial-server-values-default.yaml", 15)]),
+    # a misspelt placeholder in a key is reported as in a value
+    ("tutorial-server-values-default.yaml", "imagePullSecrets:", "'%OrgNmae%': x\nimagePullSecrets:",
+     [("placeholder-typo", "error", "tutorial-server-values-default.yaml", 13),
       ("unknown-key", "warning", "tutorial-server-values-default.yaml", 13)]),
     ("tutorial-server-values-default.yaml", '"%GeneratedDockerCredential%"', '"%PreHookCredential%"',
      [("prehook-without-credential", "warning", "tutorial-server-values-default.yaml", None)]),
@@ -167,10 +183,54 @@ def test_lint_cli(tmp_path, capsys):
     assert main(["lint", str(TUTORIAL / "tutorial-deployment"), "--registry", str(REGISTRIES), "--strict"]) == 1
     capsys.readouterr()
     assert main(["lint", str(HTTPBIN), "--registry", str(REGISTRIES), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out)["findings"] == []
     pkg = _copy_tutorial(tmp_path)
     (pkg / "tutorial-server-app.yaml").write_text((pkg / "tutorial-server-app.yaml").read_text()
                                                   .replace("name: tutorial-server", "name: Tutorial_Server", 1))
     assert main(["lint", str(pkg), "--registry", str(REGISTRIES), "--format", "json"]) == 1
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["findings"]
     assert any(f["rule"] == "schema" and f["path"] == "name" and f["line"] for f in data)
+
+
+def test_lint_names_the_files_it_checked(tmp_path, capsys):
+    pkg = _copy_tutorial(tmp_path)
+    (pkg / "notes.yaml").write_text("just: notes\n")  # neither a catalog file nor a profile's values
+    report = lint_report(pkg, registry_files=[REGISTRIES], charts=CHARTS)
+    roles = {Path(f.path).name: f.role for f in report.files}
+    assert roles == {"deployment-package.yaml": "catalog", "tutorial-server-app.yaml": "catalog",
+                     "tutorial-web-ui-app.yaml": "catalog", "registries.yaml": "catalog",
+                     "tutorial-server-values-default.yaml": "values", "tutorial-server-values-alternate.yaml": "values",
+                     "tutorial-server-values-alternate-pt.yaml": "values", "tutorial-web-ui-values.yaml": "values",
+                     "notes.yaml": "ignored", "tutorial-server": "chart", "tutorial-web-ui": "chart"}
+    assert next(f for f in report.files if f.path.endswith("registries.yaml")).checked_by == ("validator", "upload")
+    assert report.findings == lint(pkg, registry_files=[REGISTRIES], charts=CHARTS)
+
+    assert main(["lint", str(pkg), "--registry", str(REGISTRIES)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[1] == "4 catalog file(s) checked:" and f"  {pkg / 'deployment-package.yaml'}" in err
+    assert "4 values file(s) checked:" in err
+    assert "1 file(s) ignored (neither catalog nor profile values files):" in err and f"  {pkg / 'notes.yaml'}" in err
+
+    assert main(["lint", str(pkg), "--registry", str(REGISTRIES), "--format", "json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert {"path": str(pkg / "notes.yaml"), "role": "ignored", "checkedBy": []} in files
+    assert {"path": str(REGISTRIES), "role": "catalog", "checkedBy": ["validator", "upload"]} in files
+
+    assert main(["lint", str(pkg), "--registry", str(REGISTRIES), "--format", "sarif"]) == 0
+    artifacts = json.loads(capsys.readouterr().out)["runs"][0]["artifacts"]
+    assert len(artifacts) == 9
+    notes = next(a for a in artifacts if a["location"]["uri"].endswith("/notes.yaml"))
+    assert "roles" not in notes and notes["properties"] == {"role": "ignored"}
+    assert all(a["roles"] == ["analysisTarget"] for a in artifacts if a is not notes)
+
+
+def test_lint_says_when_it_checked_nothing(tmp_path, capsys):
+    (tmp_path / "values.yaml").write_text("a: 1\n")
+    assert main(["lint", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "no catalog file was found" not in err  # a file was read: it is listed as ignored
+    assert "1 file(s) ignored" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["lint", str(empty)]) == 0
+    assert "no file was checked" in capsys.readouterr().err

@@ -17,6 +17,7 @@ import difflib
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
@@ -31,15 +32,20 @@ from profile_render.report import report
 from profile_render.yamlio.load import LoadedValues
 from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template, coerce_parameter, reference_divergence, reference_reading
+from profile_render.orchestrator.model import DeploymentContext
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     IMAGE_REGISTRY_URL,
     PRE_HOOK_CREDENTIAL,
     REGISTRY_CERT_CONFIG_MAP,
+    PlaceholderKeyCollisionError,
     Placeholders,
+    Resolution,
+    ResolveContext,
+    resolve_tree,
 )
 
-__all__ = ["lint", "RULES", "LINT_RULES", "format_findings"]
+__all__ = ["lint", "lint_report", "LintReport", "LintedFile", "files_summary", "RULES", "LINT_RULES", "format_findings"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -62,6 +68,7 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
                             "directory",
     "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
     "api-limit": "a value the upload accepts but the catalog's API refuses",
+    "artifact-base64": "an Artifact whose artifact is not base64 the upload can decode",
 }
 
 # Lint's own rules: id -> (severity, what it finds).
@@ -69,7 +76,8 @@ _OWN: Dict[str, Tuple[str, str]] = {
     "values-invalid": (ERROR, "a profile values file Helm cannot read"),
     "duplicate-key": (WARNING, "a key set twice in a profile values file"),
     "placeholder-typo": (ERROR, "a near miss of a placeholder"),
-    "placeholder-in-key": (ERROR, "a placeholder in a mapping key"),
+    "placeholder-key-collision": (ERROR, "two keys of one mapping that become the same key once their "
+                                         "placeholders are resolved"),
     "placeholder-in-chart": (ERROR, "a placeholder in a chart's own defaults"),
     "prehook-without-credential": (WARNING, "%PreHookCredential% without %GeneratedDockerCredential% in the same "
                                             "profile"),
@@ -126,11 +134,7 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
     for path, text, is_key in _strings(loaded.data):
         if "%" not in text and not any(name in text for name in placeholders.names):
             continue
-        for hit in placeholders.scan(text):
-            if is_key:
-                out.append(_finding("placeholder-in-key", f"the key {text!r} holds a placeholder", loaded, path,
-                                    "placeholders are resolved in values only; move it into a value"))
-                break
+        for hit in placeholders.scan(text):  # keys are resolved like values (structurally, see render)
             if not hit.known:
                 out.append(_finding("placeholder-typo", f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
                                     loaded, path, f"did you mean '%{hit.suggestion}%'?"))
@@ -142,6 +146,8 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                            "%PreHookCredential% is used without %GeneratedDockerCredential%", loaded.source, None, None,
                            None, "pre-install hooks get the Secret, but the chart's workloads are not told its name; "
                                  "set imagePullSecrets to '%GeneratedDockerCredential%' as well"))
+    if any(is_key and "%" in text for _path, text, is_key in _strings(loaded.data)):
+        out.extend(_key_collisions(loaded, app, catalog, placeholders))
     for name in sorted(used):
         problem = None
         if name in (GENERATED_DOCKER_CREDENTIAL, PRE_HOOK_CREDENTIAL, IMAGE_REGISTRY_URL, REGISTRY_CERT_CONFIG_MAP):
@@ -156,10 +162,51 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                 elif registry.type != "IMAGE":
                     problem = None  # registry-type reports it
         if problem is not None:
-            first = next(p for p, t, k in _strings(loaded.data) if not k and f"%{name}%" in t)
+            first = next(p for p, t, _k in _strings(loaded.data) if f"%{name}%" in t)
             out.append(_finding("placeholder-unsatisfiable", problem, loaded, first,
                                 "set the application's imageRegistry to an IMAGE registry that provides it"))
     return out
+
+
+# What lint cannot know before deployment resolves to these stand-ins: distinct per placeholder and readable
+# in the message, as no real name is spelt with angle brackets.
+_UNKNOWN_ORG, _UNKNOWN_PROJECT, _UNKNOWN_SECRET, _UNKNOWN_CONFIG_MAP = (
+    "<organization name>", "<project name>", "<generated Secret name>", "<generated ConfigMap name>")
+
+
+def _key_collisions(loaded: LoadedValues, app: ApplicationSpec, catalog: Catalog,
+                    placeholders: Placeholders) -> List[Finding]:
+    """The collision render refuses: two keys of one mapping equal once resolved, found by render's own resolver.
+
+    Placeholders resolve as far as the package decides them: the image
+    registry's URL from its Registry object; the organization, the project
+    and the generated objects' names stand for values known at deployment
+    (the two credential placeholders name the same Secret, so they collide).
+    """
+    spec = catalog.registries.get(app.image_registry) if app.image_registry else None
+    try:
+        registry = spec.to_image_registry() if spec is not None else None
+    except ProfileRenderError:  # a bad Registry object: the catalog checks report it
+        registry = None
+    context = DeploymentContext(app_name=str(app.name or "app"), app_version=str(app.version or "0"),
+                                deployment_name="deployment", namespace="namespace",
+                                org=_UNKNOWN_ORG, project=_UNKNOWN_PROJECT)
+    resolve = ResolveContext(context, registry, _UNKNOWN_SECRET, _UNKNOWN_CONFIG_MAP)
+    resolution = Resolution(placeholders, resolve)
+    for name in placeholders.names:
+        placeholder = placeholders.get(name)
+        assert placeholder is not None
+        try:
+            resolution.values[name] = placeholder.resolver(resolve)
+        except ProfileRenderError:  # not satisfiable here (placeholder-unsatisfiable says so): opaque
+            resolution.values[name] = f"<value of %{name}%>"
+    try:
+        resolve_tree(loaded.data, resolution, source=loaded.source, locate=loaded.locate)
+    except PlaceholderKeyCollisionError as exc:
+        return [exc.diagnostic.evolve(rule="placeholder-key-collision", severity=ERROR)]
+    except ProfileRenderError:
+        pass  # a misspelt placeholder stops resolution; placeholder-typo reports it
+    return []
 
 
 def _schema_allows(schema: Any, path: Tuple[Any, ...]) -> Optional[bool]:
@@ -403,6 +450,33 @@ def _path_hint(values: Dict[str, Any], path: Tuple[Any, ...]) -> str:
     return "name the template after a dotted value path of the profile, e.g. image.tag"
 
 
+@dataclass(frozen=True)
+class LintedFile:
+    """One file lint read, and what it judged it as.
+
+    ``role``: ``catalog`` (a catalog file, checked by the catalog's validator
+    and/or its upload, as ``checked_by`` says), ``values`` (a profile's values
+    file), ``chart`` (a ``--chart`` given) or ``ignored`` (read, but neither
+    reader of catalog files would check it, and no profile names it).
+    """
+
+    path: str
+    role: str
+    checked_by: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: ``path``, ``role``, ``checkedBy``."""
+        return {"path": self.path, "role": self.role, "checkedBy": list(self.checked_by)}
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """What :func:`lint_report` found, and the files it looked at (in the order read)."""
+
+    findings: List[Finding]
+    files: List[LintedFile] = field(default_factory=list)
+
+
 def lint(
     paths: Union[PathLike, Sequence[PathLike]],
     *,
@@ -413,12 +487,60 @@ def lint(
     """Every finding for a deployment package (or loose catalog files), sorted by file and position.
 
     ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
-    :class:`~profile_render.helm.chart.ArchiveLimits`).
+    :class:`~profile_render.helm.chart.ArchiveLimits`). :func:`lint_report`
+    also says which files were checked.
     """
+    return lint_report(paths, charts=charts, registry_files=registry_files, archive_limits=archive_limits).findings
+
+
+def _linted_files(catalog: Catalog, values_files: Sequence[str], charts: Sequence[str]) -> List[LintedFile]:
+    """Every file lint read, with its role: catalog files, values files, charts, then the ones it ignored."""
+    out: List[LintedFile] = []
+    judged = set()
+    for checked in catalog.checked_files:
+        by = tuple(name for name, flag in (("validator", checked.by_validator), ("upload", checked.by_upload)) if flag)
+        out.append(LintedFile(str(checked.path), "catalog", by))
+        judged.add(str(checked.path))
+    out.extend(LintedFile(path, "values") for path in values_files)
+    out.extend(LintedFile(path, "chart") for path in charts)
+    named = judged | set(values_files)
+    out.extend(LintedFile(str(path), "ignored") for path in catalog.files if str(path) not in named)
+    return out
+
+
+_LISTED = 10  # names listed per role in the text summary; --format json lists every file
+_ROLE_LABELS = (("catalog", "catalog file(s) checked"), ("values", "values file(s) checked"),
+                ("chart", "chart(s) checked"), ("ignored", "file(s) ignored (neither catalog nor profile values files)"))
+
+
+def files_summary(files: Sequence[LintedFile]) -> List[str]:
+    """The closing lines of lint's text output: per role, how many files, then (the first ten of) their names."""
+    if not files:
+        return ["no file was checked: no catalog file was found in the paths given"]
+    lines = []
+    for role, label in _ROLE_LABELS:
+        paths = [f.path for f in files if f.role == role]
+        if paths:
+            lines.append(f"{len(paths)} {label}:")
+            lines.extend(f"  {path}" for path in paths[:_LISTED])
+            if len(paths) > _LISTED:
+                lines.append(f"  ... and {len(paths) - _LISTED} more (--format json lists every file)")
+    return lines
+
+
+def lint_report(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    charts: Mapping[str, PathLike] = {},
+    registry_files: Sequence[PathLike] = (),
+    archive_limits: Optional[ArchiveLimits] = None,
+) -> LintReport:
+    """:func:`lint`'s findings plus the files it read and what it judged each as (see :class:`LintedFile`)."""
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
+    loaded_charts_paths: List[PathLike] = []
     chart_keys: Dict[str, _ChartKeys] = {}
     for name, chart_path in charts.items():
         try:
@@ -427,6 +549,7 @@ def lint(
 
             loaded_charts[name] = (chart, merge_values(chart).values)
             chart_keys[name] = _ChartKeys(chart, loaded_charts[name][1], scan_templates(chart))
+            loaded_charts_paths.append(chart_path)
         except ProfileRenderError as exc:
             findings.append(exc.diagnostic.evolve(rule="chart-invalid", source=exc.source or str(chart_path),
                                                   path=None))
@@ -440,6 +563,7 @@ def lint(
                         "placeholders must be set in the Profile's values, not in the chart",
                         source=sub.values_source.source if sub.values_source is not None else sub.source))
     seen_files: Set[str] = set()
+    values_read: Dict[str, None] = {}  # the profiles' values files lint read (and judged), in order
     for (app_name, _version), app in sorted(catalog.applications.items(), key=lambda kv: str(kv[0])):
         for profile in app.profiles:
             known = chart_keys.get(app_name) if app_name is not None else None
@@ -453,9 +577,11 @@ def lint(
                     if isinstance(exc, FileTooLargeError) and key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 except ProfileRenderError as exc:
+                    values_read[key] = None
                     if key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
+                    values_read[key] = None
                     if known is not None:
                         known = known.for_values(loaded.data)
                     if key not in seen_files:
@@ -474,7 +600,8 @@ def lint(
         if k not in keys:
             keys.add(k)
             unique.append(f)
-    return sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
+    ordered = sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
+    return LintReport(ordered, _linted_files(catalog, list(values_read), [str(p) for p in loaded_charts_paths]))
 
 
 def format_findings(findings: Sequence[Finding], fmt: str = "text") -> str:

@@ -24,6 +24,11 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
 from profile_render.orchestrator.catalog.load import read_profile_values
 from profile_render.orchestrator.credentials import bundle_name
+from profile_render.orchestrator.fleet_globals import (
+    NEW_DEPLOYMENT_GENERATION,
+    check_cluster_labels,
+    check_deployment_generation,
+)
 from profile_render.errors import ProfileRenderError
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
@@ -70,6 +75,8 @@ class PackageRender:
     findings: List[Finding] = field(default_factory=list)
     profiles: Dict[str, Optional[str]] = field(default_factory=dict)  # app → profile deployed (None: empty values)
     namespaces: Dict[str, str] = field(default_factory=dict)  # app → namespace
+    # The fleet-globals.yaml layer's inputs ({"deploymentGeneration", "clusterLabels"}); None: layer left out.
+    fleet_globals: Optional[Dict[str, Any]] = None
 
     def _application(self, name: str, masked: bool) -> Dict[str, Any]:
         result = self.applications[name]
@@ -90,13 +97,18 @@ class PackageRender:
         (None: empty profile values), "secretName", "parameters" (by template name; secret ones always
         masked), "values" (secret parameters masked), "manifests", "preInstallManifests", "warnings"}}}``;
         ``masked`` also masks the generated Secrets' data (see :meth:`RenderResult.masked`).
+        With the fleet-globals layer, ``"fleetGlobals": {"deploymentGeneration", "clusterLabels"
+        (the target cluster's labels given, or None)}`` follows ``deploymentProfile``.
         """
-        return {
+        out: Dict[str, Any] = {
             "package": self.package.name,
             "version": self.package.version,
             "deploymentProfile": self.deployment_profile.name if self.deployment_profile is not None else None,
-            "applications": {name: self._application(name, masked) for name in self.applications},
         }
+        if self.fleet_globals is not None:
+            out["fleetGlobals"] = self.fleet_globals
+        out["applications"] = {name: self._application(name, masked) for name in self.applications}
+        return out
 
     def masked(self) -> Dict[str, Any]:
         """The same with every secret masked."""
@@ -191,6 +203,8 @@ def render_package(
     strict: bool = False,
     archive_limits: Optional[ArchiveLimits] = None,
     gateway_ca: Optional[str] = None,
+    deployment_generation: Optional[int] = None,
+    cluster_labels: Optional[Mapping[str, str]] = None,
 ) -> PackageRender:
     """Render every application of a deployment package's deployment profile (default: the package's default).
 
@@ -204,6 +218,8 @@ def render_package(
     deployment package's version then joins each generated Secret's name.
     ``gateway_ca`` is the PEM text of the orchestrator's gateway certificate,
     used for registries whose ``caCerts`` is the sentinel ``use-dynamic-cacert``.
+    ``deployment_generation`` and ``cluster_labels`` add the ``fleet-globals.yaml``
+    layer to every application (see :func:`~profile_render.rendering.render`).
     """
     catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
     findings = check_catalog(catalog)
@@ -220,6 +236,11 @@ def render_package(
             raise PackageError(f"application {name!r} is not part of package {package.name!r}",
                                hint="applications: " + ", ".join(app_names))
     result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
+    if deployment_generation is not None or cluster_labels is not None:
+        result.fleet_globals = {
+            "deploymentGeneration": check_deployment_generation(
+                NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation),
+            "clusterLabels": check_cluster_labels(cluster_labels) if cluster_labels is not None else None}
     for listed, version in package.applications:
         if listed is None or listed not in wanted:
             continue
@@ -249,5 +270,6 @@ def render_package(
             chart, values, context=context, registry=_registry_for(catalog, app), gateway_ca=gateway_ca,
             parameter_templates=parameter_templates_of(profile) if profile is not None else (),
             parameters=dict(parameters.get(name, {})), application=name, strict=strict,
-            secret_namer=functools.partial(bundle_name, version=str(package.version or "")))
+            secret_namer=functools.partial(bundle_name, version=str(package.version or "")),
+            deployment_generation=deployment_generation, cluster_labels=cluster_labels)
     return result

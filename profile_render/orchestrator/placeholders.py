@@ -28,6 +28,7 @@ __all__ = [
     "Placeholder",
     "Placeholders",
     "PlaceholderError",
+    "PlaceholderKeyCollisionError",
     "ResolveContext",
     "Resolution",
     "ValueSite",
@@ -55,6 +56,10 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 class PlaceholderError(ProfileRenderError):
     """A placeholder is misplaced, misspelt, or cannot be resolved with what was given."""
+
+
+class PlaceholderKeyCollisionError(PlaceholderError):
+    """Two keys of one mapping become the same key once their placeholders are resolved."""
 
 
 @dataclass(frozen=True)
@@ -347,14 +352,15 @@ class ValueSite:
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None
     layer: str = ""
 
-    def error(self, problem: str, hint: Optional[str]) -> PlaceholderError:
-        """A PlaceholderError located at this site, with its line and column when they can be found."""
+    def error(self, problem: str, hint: Optional[str],
+              error_class: "type[PlaceholderError]" = PlaceholderError) -> PlaceholderError:
+        """A PlaceholderError (or ``error_class``) located at this site, with its line and column when known."""
         line = column = None
         if self.locate is not None and self.path:
             spot = self.locate(self.path)
             if spot is not None:
                 line, column = spot
-        return PlaceholderError(problem, source=self.source, line=line, column=column, path=self.path, hint=hint)
+        return error_class(problem, source=self.source, line=line, column=column, path=self.path, hint=hint)
 
 
 def resolve_tree(
@@ -389,7 +395,8 @@ def resolve_tree(
                 raise where.error(
                     f"the keys {first!r} and {key!r} of one mapping both become {new_key!r} "
                     "after placeholder resolution",
-                    "rename one of the keys so that they stay distinct once placeholders are substituted")
+                    "rename one of the keys so that they stay distinct once placeholders are substituted",
+                    PlaceholderKeyCollisionError)
             written[new_key] = key
             out[new_key] = resolve_tree(value, resolution, source=source, locate=locate, path=path + (key,))
         return out

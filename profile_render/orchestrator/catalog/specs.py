@@ -55,6 +55,7 @@ RULES: Dict[str, str] = {
     "file-outside-package": ERROR,
     "namespace-unknown-app": ERROR,
     "api-limit": WARNING,
+    "artifact-base64": ERROR,
 }
 
 #: The rules whose errors mean the catalog's schema validator (and so its upload) rejects the file itself;
