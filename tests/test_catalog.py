@@ -250,6 +250,11 @@ def test_wrong_enums_and_types(tutorial, tmp_path):
         ("schema", "error", "tutorial-web-ui-app.yaml", 11, "version"),
         ("schema", "error", "tutorial-web-ui-app.yaml", 12, "kind"),
     ]
+    assert_wrong_enums_and_types(catalog, findings)
+
+
+def assert_wrong_enums_and_types(catalog: Catalog, findings: List[Any]) -> None:
+    """The messages and hints of the wrong-enums-and-types edits (registry type, template type/default, version, kind)."""
     messages = [f.message for f in findings[:1] + findings[2:]]
     assert messages == [
         "type must be one of HELM, IMAGE; 'image' is not",

@@ -11,7 +11,7 @@ import base64
 import json
 import shutil
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import jsonschema
 import pytest
@@ -20,6 +20,7 @@ import yaml
 from profile_render.cli import main
 from profile_render.orchestrator.lint import lint
 from profile_render.orchestrator.package import PackageError, render_package
+from tests.test_catalog_own import line_of
 from tests.test_render import CA_PEM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +33,6 @@ PACKAGE_SCHEMA = json.loads((ROOT / "schemas" / "package-render.schema.json").re
 CANARY = "CANARY-registry-token-5f2c9e"
 
 Summary = Tuple[str, str, Optional[str], Optional[int]]
-
-
-def line_of(path: Path, needle: str) -> int:
-    """The 1-based number of the first line of ``path`` holding ``needle`` (so expectations follow the file)."""
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path.name}")
 
 
 def _summary(findings: List[Any]) -> List[Summary]:
@@ -110,21 +103,27 @@ def _render_args(package: Path, registries: Path = REGISTRIES) -> List[str]:
             "--deployment-name", "d1", "-o", "json"]
 
 
-def test_own_package_render_cli_json_and_output_dir(tmp_path: Path, capsys: Any) -> None:
-    args = _render_args(PACKAGE)
+def assert_render_cli_json_and_output_dir(args: List[str], apps: List[str], tmp_path: Path, capsys: Any) -> None:
+    """``package render ... -o json`` prints every application as the schemas say; ``--output-dir`` writes its files."""
+    assert args[-2:] == ["-o", "json"]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert sorted(out["applications"]) == ["stock-api", "stock-web"]
+    assert sorted(out["applications"]) == sorted(apps)
     jsonschema.validate(out, PACKAGE_SCHEMA)
     for app in out["applications"].values():
+        # the render object of each application, plus what the orchestrator decides
         jsonschema.validate({k: v for k, v in app.items() if k not in ("namespace", "profile", "parameters")}, SCHEMA)
     target = tmp_path / "out"
     assert main(args[:-2] + ["--output-dir", str(target)]) == 0
-    for app in CHARTS:
+    for app in apps:
         assert sorted(p.name for p in (target / app).iterdir()) == ["manifests.yaml", "pre-install.yaml", "values.yaml"]
         docs = list(yaml.safe_load_all((target / app / "manifests.yaml").read_text()))
         assert [d["kind"] for d in docs] == ["Secret"]
-        assert CANARY not in (target / app / "values.yaml").read_text()
+        assert "CANARY" not in (target / app / "values.yaml").read_text()
+
+
+def test_own_package_render_cli_json_and_output_dir(tmp_path: Path, capsys: Any) -> None:
+    assert_render_cli_json_and_output_dir(_render_args(PACKAGE), list(CHARTS), tmp_path, capsys)
 
 
 def test_own_package_lints_with_the_deserved_warnings_only() -> None:
@@ -222,6 +221,19 @@ caCerts: use-dynamic-cacert
 """
 
 
+def asks_for_the_gateway_certificate(args: List[str], tmp_path: Path, capsys: Any) -> Dict[str, Any]:
+    """``args`` (a package render whose registry CA is the sentinel) fail naming the option, then pass with it."""
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "use-dynamic-cacert" in err and "--registry-ca-file" in err and "CANARY" not in err
+    (tmp_path / "gateway.crt").write_text(CA_PEM)
+    assert main(args + ["--registry-ca-file", str(tmp_path / "gateway.crt")]) == 0
+    out = capsys.readouterr().out
+    assert "CANARY" not in out
+    applications: Dict[str, Any] = json.loads(out)["applications"]
+    return applications
+
+
 def _dynamic_package(tmp_path: Path, ask_for_ca: bool) -> Tuple[Path, Path]:
     pkg = _copy(tmp_path)
     if ask_for_ca:
@@ -244,13 +256,5 @@ def test_own_package_with_the_sentinel_renders_and_lints_clean(tmp_path: Path) -
 def test_own_package_render_cli_asks_for_the_gateway_certificate(tmp_path: Path, capsys: Any) -> None:
     pkg, registries = _dynamic_package(tmp_path, ask_for_ca=True)
     assert not [f for f in lint([pkg], registry_files=[registries]) if f.rule == "placeholder-unsatisfiable"]
-    args = _render_args(pkg, registries)
-    assert main(args) == 1
-    err = capsys.readouterr().err
-    assert "use-dynamic-cacert" in err and "--registry-ca-file" in err and "CANARY" not in err
-    (tmp_path / "gateway.crt").write_text(CA_PEM)
-    assert main(args + ["--registry-ca-file", str(tmp_path / "gateway.crt")]) == 0
-    out = capsys.readouterr().out
-    assert "CANARY" not in out
-    api = json.loads(out)["applications"]["stock-api"]
+    api = asks_for_the_gateway_certificate(_render_args(pkg, registries), tmp_path, capsys)["stock-api"]
     assert api["values"]["caConfigMap"].endswith("-registry-ca")
