@@ -30,6 +30,8 @@ before the fence. Items:
 * ``file NAME``: a ``yaml``/``json``/``text`` block is also written to NAME in
   the working directory, for the blocks after it.
 * ``invalid``: a ``yaml``/``json`` block that must *not* parse (a syntax-error example).
+* ``unordered``: the session's output lines are compared in any order (for a
+  command that prints them in no fixed order, such as Helm's schema errors).
 * ``synopsis``: an ``sh`` usage line; every ``--option`` in it must be an option
   of the named ``profile-render`` command (its ``--help``), and it is not run.
 * ``skip: REASON``: not run here, for the reason given (such as "installs into
@@ -55,7 +57,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 import yaml
 
-from tests.helm_oracle import helm_binary
+from tests.helm_oracle import helm_binary, helm_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "examples").glob("**/README.md")])
@@ -99,7 +101,7 @@ def parse_markers(comment: str, where: str) -> Dict[str, str]:
     for item in filter(None, (part.strip() for part in comment.split(";"))):
         name, _, argument = item.partition(" ")
         name, argument = name.strip(), argument.strip()
-        if name not in ("exit", "output", "file", "invalid", "synopsis"):
+        if name not in ("exit", "output", "file", "invalid", "synopsis", "unordered"):
             raise AssertionError(f"{where}: unknown doc-block item {item!r}")
         if name in ("exit", "file") and not argument:
             raise AssertionError(f"{where}: doc-block item {name!r} needs an argument")
@@ -137,6 +139,11 @@ def matches(expected: str, actual: str) -> bool:
     return re.fullmatch(pattern, actual, re.S) is not None
 
 
+def sorted_lines(text: str) -> str:
+    """The lines of ``text`` in sorted order (for output whose order is not fixed)."""
+    return "\n".join(sorted(normalise(text).splitlines()))
+
+
 def normalise(text: str) -> str:
     """Output compared line by line, trailing spaces and blank lines ignored."""
     return "\n".join(line.rstrip() for line in text.rstrip().splitlines())
@@ -153,6 +160,7 @@ class Session:
 
     def env(self) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILE_RENDER_REGISTRY")}
+        env.update({k: v for k, v in helm_env().items() if k.startswith("HELM_")})  # Helm's cache out of $HOME
         env.update(PATH=f"{self.bindir}{os.pathsep}{env.get('PATH', '')}", TOKEN=SAMPLE_TOKEN,
                    PYTHONPATH=str(ROOT), COLUMNS="100", TMPDIR=str(self.workdir))
         return env
@@ -190,7 +198,10 @@ class Session:
                 proc = self._bash(command, pipefail=False)
                 where = f"{shown(block.document)}:{block.line + offset}"
                 assert proc.returncode == expected_exit, f"{where}: exit {proc.returncode}\n{proc.stdout}"
-                assert normalise(proc.stdout) == normalise(expected), (
+                actual = proc.stdout
+                if "unordered" in block.markers:
+                    actual, expected = (sorted_lines(actual), sorted_lines(expected))
+                assert normalise(actual) == normalise(expected), (
                     f"{where}: the doc shows\n{expected}\nbut the command prints\n{proc.stdout}")
             self.last_output = None
             return
@@ -338,3 +349,23 @@ def test_an_unmarked_block_is_refused(tmp_path: Path, session: Session) -> None:
     with pytest.raises(AssertionError, match="say what it is"):
         for block in read_blocks(doc):
             session.run(block)
+
+
+def test_a_synopsis_naming_an_unknown_option_is_refused(tmp_path: Path, session: Session) -> None:
+    doc = tmp_path / "x.md"
+    doc.write_text("<!-- doc-block: synopsis -->\n```sh\nprofile-render merge CHART [-f FILE] --no-such-flag\n```\n")
+    with pytest.raises(AssertionError, match="no-such-flag"):
+        for block in read_blocks(doc):
+            session.run(block)
+
+
+def test_shown_output_that_differs_is_refused(tmp_path: Path, session: Session) -> None:
+    doc = tmp_path / "x.md"
+    doc.write_text("```sh\n$ profile-render merge examples/hello-chart | grep replicaCount\nreplicaCount: 5\n```\n"
+                   "```python\nprint('a')\n```\n<!-- doc-block: output -->\n```text\nb\n```\n")
+    blocks = read_blocks(doc)
+    with pytest.raises(AssertionError, match="replicaCount: 1"):
+        session.run(blocks[0])
+    session.run(blocks[1])
+    with pytest.raises(AssertionError, match="the doc shows"):
+        session.run(blocks[2])
