@@ -159,6 +159,7 @@ class Session:
         self.last_output: Optional[Tuple[Block, str]] = None
 
     def env(self) -> Dict[str, str]:
+        """The environment a block's commands run in: this checkout's profile-render first on PATH."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILE_RENDER_REGISTRY")}
         env.update({k: v for k, v in helm_env().items() if k.startswith("HELM_")})  # Helm's cache out of $HOME
         env.update(PATH=f"{self.bindir}{os.pathsep}{env.get('PATH', '')}", TOKEN=SAMPLE_TOKEN,
@@ -168,6 +169,7 @@ class Session:
     # -- python -------------------------------------------------------------
 
     def run_python(self, block: Block) -> None:
+        """Execute a python block statement by statement, checking each ``# -> TEXT`` against the value."""
         tree = ast.parse(block.text, filename=block.where)
         source_lines = block.text.splitlines()
         out = io.StringIO()
@@ -176,6 +178,10 @@ class Session:
             for node in tree.body:
                 code_line = block.line + node.lineno
                 expected = _expected_repr(source_lines[node.end_lineno - 1]) if isinstance(node, ast.Expr) else None
+                stray = [n for n in range(node.lineno, node.end_lineno + (not isinstance(node, ast.Expr)))
+                         if _expected_repr(source_lines[n - 1]) is not None]
+                assert not stray, (f"{shown(block.document)}:{block.line + stray[0]}: '# ->' checks the value "
+                                   "of an expression statement on its last line only")
                 try:
                     if expected is None:
                         exec(compile(ast.Module([node], []), block.where, "exec"), self.namespace)
@@ -190,6 +196,7 @@ class Session:
     # -- sh -----------------------------------------------------------------
 
     def run_sh(self, block: Block) -> None:
+        """Run an sh block as a session (each ``$`` command and its shown output) or as a script."""
         if re.search(r"(^|[\s|;(])helm\s", block.text) and helm_binary() is None:
             pytest.skip(HELM_SKIP)
         expected_exit = int(block.markers.get("exit", "0"))
@@ -210,6 +217,7 @@ class Session:
         self.last_output = (block, proc.stdout)
 
     def _bash(self, script: str, pipefail: bool) -> "subprocess.CompletedProcess[str]":
+        """Run ``script`` with bash in the working directory, stdout and stderr together."""
         prefix = "set -eo pipefail\n" if pipefail else ""
         return subprocess.run(["bash", "-c", prefix + script], cwd=self.workdir, env=self.env(), text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False)
@@ -232,6 +240,7 @@ class Session:
     # -- data and output ----------------------------------------------------
 
     def check_data(self, block: Block) -> None:
+        """A yaml or json block parses, or (marked ``invalid``) does not."""
         try:
             if block.language == "json":
                 json.loads(block.text)
@@ -244,6 +253,7 @@ class Session:
         assert parsed == wanted, f"{block.where}: the {block.language} block {'does not parse' if wanted else 'parses'}"
 
     def check_output(self, block: Block) -> None:
+        """An ``output`` block is exactly what the previous python block or sh script printed."""
         assert self.last_output is not None, f"{block.where}: an output block must follow a python block or sh script"
         source, actual = self.last_output
         assert normalise(actual) == normalise(block.text), (
@@ -251,6 +261,7 @@ class Session:
         self.last_output = None
 
     def write_file(self, block: Block) -> None:
+        """Write a ``file NAME`` block into the working directory for the blocks after it."""
         target = (self.workdir / block.markers["file"]).resolve()
         assert self.workdir.resolve() in target.parents, f"{block.where}: file outside the working directory"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -369,3 +380,14 @@ def test_shown_output_that_differs_is_refused(tmp_path: Path, session: Session) 
     session.run(blocks[1])
     with pytest.raises(AssertionError, match="the doc shows"):
         session.run(blocks[2])
+
+
+def test_a_value_check_on_a_statement_that_has_no_value_is_refused(tmp_path: Path, session: Session) -> None:
+    doc = tmp_path / "x.md"
+    doc.write_text("```python\nx = 1  # -> 1\nx  # -> 1\n```\n```python\nx  # -> 2\n```\n")
+    first, second = read_blocks(doc)
+    with pytest.raises(AssertionError, match="x.md:2: '# ->' checks the value"):
+        session.run(first)
+    session.namespace["x"] = 1
+    with pytest.raises(AssertionError, match="the doc says 2, it is 1"):
+        session.run(second)
