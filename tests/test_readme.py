@@ -1,4 +1,4 @@
-"""The README's first command does what it says on the shipped example."""
+"""The README's first command does what it says on the shipped example; its second is what CI runs."""
 
 from __future__ import annotations
 
