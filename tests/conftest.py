@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import subprocess
 import tarfile
 import tempfile
@@ -34,6 +35,7 @@ import pytest
 from profile_render.emit import to_json
 from profile_render.errors import ProfileRenderError
 from profile_render.values import Layer, MergeResult, merge_values
+from tests.skip_policy import skip_policy_violation
 from tests.helm_oracle import Subchart, helm_binary, helm_env, helm_template_command, numbers_as_float, write_chart
 
 HELM = helm_binary()
@@ -305,3 +307,23 @@ def conform(case: Case, *, textual: bool = False, round_trip: bool = False) -> O
 def oracle():
     """The conformance harness: ``oracle(Case(...), textual=..., round_trip=...)``."""
     return conform
+
+
+# ---------------------------------------------------------------------------
+# Skip policy (tests/skip_policy.py): a skip for any other reason fails.
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Turn a skip the policy does not allow into a failure naming its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    reason = reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+    problem = skip_policy_violation(reason, ci=os.environ.get("CI") == "true")
+    if problem is not None:
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid}: {problem}"

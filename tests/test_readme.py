@@ -1,4 +1,4 @@
-"""The README's first command does what it says on the shipped example."""
+"""The README's first command does what it says on the shipped example; its second is what CI runs."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ def test_readme_main_command_renders_the_example():
     assert sorted(rendered) == ["vm-ephemeral", "vm-pv", "web-app"]
     assert rendered["web-app"]["preInstallManifests"][0]["kind"] == "Secret"
     assert [m["kind"] for m in rendered["vm-pv"]["manifests"]] == ["Secret", "ConfigMap"]
+
+
+def test_ci_runs_the_readme_test_command():
+    """CI (.ci/run) runs exactly the README's second command, so the README's test command is what CI proves."""
+    second = _blocks()[1].strip()
+    commands = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[-1] == second
+    assert all(line.startswith(("set ", "cd ")) for line in commands[:-1]), commands

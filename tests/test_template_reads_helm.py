@@ -30,6 +30,8 @@ CHARTS: List[Tuple[Path, Optional[Path]]] = [
     (ROOT / "examples" / "edge-package" / "charts" / "web-app", None),
     (ROOT / "examples" / "edge-package" / "charts" / "vm-ephemeral", None),
     (ROOT / "examples" / "edge-package" / "charts" / "vm-pv", None),
+    (ROOT / "tests" / "data" / "stock" / "charts" / "stock-api", None),
+    (ROOT / "tests" / "data" / "stock" / "charts" / "stock-web", None),
     (TUTORIAL / "tutorial-chart" / "tutorial-server", None),
     (TUTORIAL / "tutorial-chart" / "tutorial-web-ui", None),
 ]
