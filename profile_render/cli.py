@@ -14,6 +14,7 @@ import io
 import os
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from profile_render import __version__
@@ -556,13 +557,13 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
-def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, str]":
+def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, Path]":
     charts = {}
     for item in items:
         app, eq, path = item.partition("=")
         if not eq or not app or not path:
             parser.error(f"--chart takes APP=PATH, not {item!r}")
-        charts[app] = path
+        charts[app] = Path(path)
     return charts
 
 
@@ -575,8 +576,9 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
     result = render_package(
-        args.directory, charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
-        registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
+        Path(args.directory), charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
+        registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
+        applications=args.apps or None,
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
         redeploy_after_update=args.redeploy_after_update,
         gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
@@ -624,7 +626,8 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
 
     charts = _chart_map(args.charts, parser)
     findings = _reported(args.format, RULES, out,
-                         lambda: lint(args.paths, charts=charts, registry_files=args.registries))
+                         lambda: lint([Path(p) for p in args.paths], charts=charts,
+                                      registry_files=[Path(p) for p in args.registries]))
     out.write(report(findings, args.format, rules=RULES))
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors

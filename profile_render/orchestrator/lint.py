@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
-from profile_render.orchestrator.catalog.load import read_profile_values
+from profile_render.orchestrator.catalog.load import PackageInput, read_profile_values
 from profile_render.files import FileError, FileTooLargeError
 from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.helm.template_reads import TemplateReads, scan_templates
@@ -42,6 +42,7 @@ from profile_render.orchestrator.placeholders import (
 __all__ = ["lint", "RULES", "LINT_RULES", "format_findings"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+ChartInput = Union["os.PathLike[str]", Chart]  # as render_package takes them (a str is refused)
 
 # What each catalog rule finds (the catalog's RULES table gives ids and severities).
 _CATALOG_SUMMARIES: Dict[str, str] = {
@@ -404,25 +405,31 @@ def _path_hint(values: Dict[str, Any], path: Tuple[Any, ...]) -> str:
 
 
 def lint(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: PackageInput,
     *,
-    charts: Mapping[str, PathLike] = {},
-    registry_files: Sequence[PathLike] = (),
+    charts: Mapping[str, ChartInput] = {},
+    registry_files: PackageInput = (),
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> List[Finding]:
     """Every finding for a deployment package (or loose catalog files), sorted by file and position.
 
-    ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
-    :class:`~profile_render.helm.chart.ArchiveLimits`).
+    ``paths`` and ``registry_files`` are files and folders (``pathlib.Path``), in-memory packages
+    (:class:`~profile_render.orchestrator.catalog.memory.PackageFiles`) or lists of those; ``charts`` maps
+    application names to a ``Path`` or a loaded :class:`Chart`. ``archive_limits`` bounds each chart path as it
+    is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`).
+    Example: ``lint(PackageFiles.from_mapping({"app.yaml": text, "values.yaml": b"a: 1\n"}))``.
     """
-    catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
+    from profile_render.orchestrator.package import checked_charts
+
+    charts = checked_charts(charts)
+    catalog = load_catalog(paths, registry_files=registry_files)
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
     chart_keys: Dict[str, _ChartKeys] = {}
     for name, chart_path in charts.items():
         try:
-            chart = load_chart(chart_path, archive_limits=archive_limits)
+            chart = chart_path if isinstance(chart_path, Chart) else load_chart(chart_path, archive_limits=archive_limits)
             from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
