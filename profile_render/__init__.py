@@ -65,6 +65,10 @@ _EXPORTS = {
     "PlaceholderError": "orchestrator.placeholders",
     "bundle_name": "orchestrator.credentials",
 }
+_EXPORTS.update({
+    # deployment packages held in memory (or a folder): load_catalog, lint and render_package take them
+    "PackageFiles": "orchestrator.catalog.memory",
+})
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -109,3 +113,6 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .orchestrator.model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
     from .rendering import RenderResult, render
     from .orchestrator.placeholders import Placeholder, PlaceholderError, Placeholders
+
+if TYPE_CHECKING:  # pragma: no cover - deployment packages from memory
+    from .orchestrator.catalog.memory import PackageFiles as PackageFiles
