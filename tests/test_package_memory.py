@@ -305,3 +305,15 @@ def test_a_hundred_thousand_entries() -> None:
     files: Dict[str, Any] = {f"sub/f{i}.yaml": "a: 1\n" for i in range(100_000)}
     files.update(_edge_memory())
     assert lint(PackageFiles.from_mapping(files)) == lint(PackageFiles.from_mapping(_edge_memory()))
+
+
+def test_decoded_documents_name_their_file_without_a_line() -> None:
+    registry = {"specSchema": "Registry", "schemaVersion": "0.1", "name": "r", "type": "IMAGE",
+                "rootUrl": "oci://registry.example.com/p"}
+    findings = check_catalog(load_catalog(PackageFiles.from_mapping({"a.yaml": registry, "b.yaml": [registry]})))
+    (duplicate,) = [f for f in findings if f.rule == "duplicate-object"]
+    assert "(also at a.yaml)" in duplicate.message and duplicate.line is None
+    # Two keys the values reader makes one ("1"): Helm's duplicate-key warning, without a line.
+    files = {"app.yaml": _app("v.yaml"), "v.yaml": {1: "a", "1": "b"}}
+    (warning,) = [f for f in lint(PackageFiles.from_mapping(files)) if f.rule == "duplicate-key"]
+    assert (warning.source, warning.line, warning.column) == ("v.yaml", None, None)

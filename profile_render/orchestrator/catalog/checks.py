@@ -511,7 +511,7 @@ def _duplicates(catalog: Catalog) -> List[Finding]:
             kept = "the first one is used" if doc.kind != "Registry" or not doc.from_registry_files \
                 else "the package's one is used"
             out.append(doc.finding("duplicate-object", ERROR,
-                                   f"{what} is defined twice (also at {earlier.source}:{earlier.line})",
+                                   f"{what} is defined twice (also at {_at(earlier)})",
                                    ("name",), f"remove one of the definitions; {kept}"))
         else:
             first[key] = doc
@@ -583,7 +583,7 @@ def _check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
         elif registry.type in ("HELM", "IMAGE") and registry.type != wanted:
             out.append(doc.finding(
                 "registry-type", ERROR,
-                f"{field_name} {name!r} is a registry of type {registry.type} ({registry.source}:{registry.line}); "
+                f"{field_name} {name!r} is a registry of type {registry.type} ({_at(registry)}); "
                 f"{field_name} needs one of type {wanted}",
                 (field_name,), f"name a registry of type {wanted}"))
     for profile in app.profiles:
@@ -621,6 +621,11 @@ def _unknown_registry(catalog: Catalog, doc: CatalogDocument, field_name: str, n
         hint = f"did you mean {close[0]!r}? Otherwise {hint}"
     return doc.finding("unknown-registry", WARNING,
                        f"{field_name} {name!r} is not defined by the files read", (field_name,), hint)
+
+
+def _at(spec: Any) -> str:
+    """Where an object is defined: ``file:line``, or the file alone for an already-decoded document."""
+    return f"{spec.source}:{spec.line}" if spec.line is not None else str(spec.source)
 
 
 def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Finding]:

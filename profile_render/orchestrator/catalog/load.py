@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 
-from profile_render.errors import ProfileRenderError, ValuesSyntaxError
+from profile_render.errors import ProfileRenderError, StrictModeError, ValuesSyntaxError, ValuesWarning
 from profile_render.files import Cap, FileError, OutsideRootError, describe_mode, read_file, resolve_inside
 from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
@@ -371,10 +371,9 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
     except ProfileRenderError as exc:
         exc.diagnostic = exc.diagnostic.evolve(line=None, column=None)
         raise
-    loaded.warnings = [w.evolve(line=None, column=None) for w in loaded.warnings]
+    loaded.warnings = [ValuesWarning(str(w.rule), w.message, w.source, None, None, w.path, w.hint)
+                       for w in loaded.warnings]
     if strict and loaded.warnings:
-        from profile_render.errors import StrictModeError
-
         raise StrictModeError(loaded.warnings[0])
     return loaded
 
@@ -459,7 +458,8 @@ def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
 
 
 
-def _not_an_object(number: int, value: Any, by_upload: bool, source: str, line: int, column: int) -> Finding:
+def _not_an_object(number: int, value: Any, by_upload: bool, source: str, line: Optional[int],
+                   column: Optional[int]) -> Finding:
     """The schema error for a document of a checked catalog file that is not a catalog object."""
     if value is None:
         return Finding(

@@ -271,13 +271,13 @@ class CatalogDocument:
     data: Dict[str, Any]
     positions: Dict[FieldPath, Tuple[int, int]]
     source: str
-    line: int
-    column: int
+    line: Optional[int]  # None for an already-decoded document (see memory.py)
+    column: Optional[int]
     path: Path
     from_registry_files: bool = False
     spec: Any = None
 
-    def position(self, path: FieldPath) -> Tuple[int, int]:
+    def position(self, path: FieldPath) -> Tuple[Optional[int], Optional[int]]:
         """The (line, column) of ``path`` or of its nearest recorded ancestor."""
         for end in range(len(path), 0, -1):
             spot = self.positions.get(tuple(path[:end]))
