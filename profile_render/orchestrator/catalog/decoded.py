@@ -48,18 +48,17 @@ def _escape(match: "re.Match[str]") -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_PLAIN_CONSTANTS = {None: "null", True: "true", False: "false"}  # looked up only for these three objects
+
+
 def _quoted(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
 def _scalar(value: Any) -> str:
     """A scalar written plain (numbers, booleans, null) or double-quoted (strings); raises ValueError/TypeError."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
+    if value is None or value is True or value is False:
+        return _PLAIN_CONSTANTS[value]
     if isinstance(value, str):
         return _quoted(value)
     if isinstance(value, int):
