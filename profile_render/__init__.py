@@ -69,6 +69,8 @@ _EXPORTS.update({
     # deployment packages held in memory (or a folder): load_catalog, lint and render_package take them
     "PackageFiles": "orchestrator.catalog.memory",
 })
+if TYPE_CHECKING:  # pragma: no cover - the static name of the block above (see the block at the end)
+    from .orchestrator.catalog.memory import PackageFiles as PackageFiles
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -113,6 +115,3 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .orchestrator.model import ContextError, DeploymentContext, ImageRegistry, RegistryError, Secret
     from .rendering import RenderResult, render
     from .orchestrator.placeholders import Placeholder, PlaceholderError, Placeholders
-
-if TYPE_CHECKING:  # pragma: no cover - deployment packages from memory
-    from .orchestrator.catalog.memory import PackageFiles as PackageFiles
