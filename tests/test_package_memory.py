@@ -317,3 +317,11 @@ def test_decoded_documents_name_their_file_without_a_line() -> None:
     files = {"app.yaml": _app("v.yaml"), "v.yaml": {1: "a", "1": "b"}}
     (warning,) = [f for f in lint(PackageFiles.from_mapping(files)) if f.rule == "duplicate-key"]
     assert (warning.source, warning.line, warning.column) == ("v.yaml", None, None)
+
+
+def test_a_label_names_every_file_and_unprintable_names_are_escaped() -> None:
+    findings = lint(PackageFiles.from_mapping({"a\0.yaml": "x: 1\n", "../b.yaml": "y: 2\n"}, label="upload-42"))
+    assert sorted((f.rule, f.source) for f in findings) == [
+        ("file-outside-package", "upload-42/../b.yaml"), ("unreadable-file", "upload-42/a\\x00.yaml")]
+    with pytest.raises(TypeError):
+        PackageFiles.from_mapping({}, label=Path("x"))  # type: ignore[arg-type]

@@ -134,7 +134,7 @@ class MemoryFolder(PackageFolder):
 
     def source(self, name: str) -> str:
         """How findings name a file: the folder's label joined with the name, as a path would read."""
-        return str(Path(self.label) / name) if self.label else shown_name(name)
+        return str(Path(self.label) / shown_name(name)) if self.label else shown_name(name)
 
     def catalog_names(self) -> List[str]:
         """The names read as catalog files: top-level ``*.yaml``/``*.yml``, sorted, as a folder is listed."""
