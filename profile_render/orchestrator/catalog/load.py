@@ -17,7 +17,7 @@ from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
 from profile_render.orchestrator.catalog.specs import (
     SPEC_SCHEMAS, ApplicationSpec, ArtifactSpec, Catalog, CatalogDocument, DeploymentPackageSpec, DeploymentProfileSpec,
-    FieldPath, ParameterTemplateSpec, PathLike, ProfileSpec, RegistrySpec, show_value,
+    FieldPath, ParameterTemplateSpec, ProfileSpec, RegistrySpec, show_value,
 )
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
 from profile_render.orchestrator.catalog.read import ParsedDocument, has_spec_schema, judged_file
