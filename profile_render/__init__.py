@@ -65,6 +65,12 @@ _EXPORTS = {
     "PlaceholderError": "orchestrator.placeholders",
     "bundle_name": "orchestrator.credentials",
 }
+_EXPORTS.update({
+    # deployment packages held in memory (or a folder): load_catalog, lint and render_package take them
+    "PackageFiles": "orchestrator.catalog.memory",
+})
+if TYPE_CHECKING:  # pragma: no cover - the static name of the block above (see the block at the end)
+    from .orchestrator.catalog.memory import PackageFiles as PackageFiles
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, TypeVar, Union
 
 from profile_render import __version__
@@ -596,13 +597,13 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
-def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, str]":
+def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, Path]":
     charts = {}
     for item in items:
         app, eq, path = item.partition("=")
         if not eq or not app or not path:
             parser.error(f"--chart takes APP=PATH, not {item!r}")
-        charts[app] = path
+        charts[app] = Path(path)
     return charts
 
 
@@ -616,8 +617,9 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
     result = render_package(
-        args.directory, charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
-        registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
+        Path(args.directory), charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
+        registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
+        applications=args.apps or None,
         parameters=parameters, org=args.org, project=args.project, strict=args.strict,
         redeploy_after_update=args.redeploy_after_update,
         gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
@@ -665,7 +667,8 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
 
     charts = _chart_map(args.charts, parser)
     result = _reported(args.format, RULES, out,
-                       lambda: lint_report(args.paths, charts=charts, registry_files=args.registries))
+                       lambda: lint_report([Path(p) for p in args.paths], charts=charts,
+                                           registry_files=[Path(p) for p in args.registries]))
     findings = result.findings
     if args.format == "json":
         import json

@@ -45,6 +45,7 @@ __all__ = [
     "read_file_inside",
     "read_stream",
     "read_text_file",
+    "refuse_over_cap",
     "resolve_inside",
 ]
 
@@ -137,6 +138,15 @@ def _too_large(what: str, size: Optional[int], cap: Cap, source: str, advice: st
     amount = f"{size:,} bytes, more than" if size is not None else "more than"
     return FileTooLargeError(f"{what} is {amount} the limit of {cap.max_bytes:,} bytes", source=source,
                              hint=cap.hint(advice))
+
+
+def refuse_over_cap(size: int, cap: Cap, *, what: str, source: str, advice: str = "", exact: bool = True) -> None:
+    """Raise :class:`FileTooLargeError` when ``size`` bytes are more than ``cap`` allows (content held in memory).
+
+    ``exact`` says ``size`` is the size itself, not only a lower bound of it (the message then gives it).
+    """
+    if size > cap.max_bytes:
+        raise _too_large(what, size if exact else None, cap, source, advice)
 
 
 def _read_capped(fd: int, cap: Cap, what: str, source: str, advice: str) -> bytes:

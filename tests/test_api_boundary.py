@@ -179,6 +179,28 @@ def _paths(files: Files) -> List[Any]:
     return list(files.paths) + list(TEXTS[:6]) + list(WRONG)
 
 
+def _path_lists(files: Files) -> List[Any]:
+    """Each hostile path alone in a list, and as a pathlib.Path where it was a str (a str itself is a TypeError)."""
+    return [[p] for p in files.paths] + [[Path(p)] for p in files.paths if isinstance(p, str) and p]
+
+
+def _charts(files: Files) -> List[Any]:
+    return [{"web-app": p} for p in files.paths] + [{"web-app": Path(p)} for p in files.paths
+                                                     if isinstance(p, str) and p]
+
+
+def _memory_files(files: Files) -> List[Any]:
+    """Hostile in-memory packages: texts, bytes and trees as a catalog file, a values file, and names."""
+    app = (PACKAGE / "web-app-app.yaml").read_text()
+    return ([{"app.yaml": t} for t in TEXTS] + [{"app.yaml": b} for b in BYTES] + [{"app.yaml": t} for t in TREES]
+            + [{"app.yaml": app, "web-app-values.yaml": v} for v in list(TEXTS[:12]) + list(TREES)]
+            + [{t: app} for t in TEXTS] + [{"a.yaml": app, "./a.yaml": app, "a.yaml/b": app}])
+
+
+def _memory_packages(files: Files) -> List[Any]:
+    return [profile_render.PackageFiles.from_mapping(m) for m in _memory_files(files)[::7]]
+
+
 def _trees(files: Files) -> List[Any]:
     return list(TREES) + list(WRONG)
 
@@ -284,18 +306,21 @@ CALLS: Tuple[Call, ...] = (
          lambda f: {"text": list(TEXTS) + ['{"a": ' + BIG + "}", '{"a": NaN}', '{"a": 1e999}', '"\\ud800"',
                                           "[" * 100_000, '{"a": "\\udc00"}', '{"a": "x\udcffy"}'] + list(WRONG),
                     "limits": list(NOT_OBJECTS[1:])}),
-    Call("lint", lint, lambda f: {"paths": [str(PACKAGE)]},
-         lambda f: {"paths": _paths(f) + [[p] for p in f.paths], "charts": [{"web-app": p} for p in f.paths],
-                    "registry_files": [[p] for p in f.paths]}),
-    Call("load_catalog", load_catalog, lambda f: {"paths": [str(PACKAGE)]},
-         lambda f: {"paths": [[p] for p in f.paths], "registry_files": [[p] for p in f.paths]}),
-    Call("check_catalog", lambda paths: check_catalog(load_catalog(paths)), lambda f: {"paths": [str(PACKAGE)]},
-         lambda f: {"paths": [[p] for p in f.paths]}),
+    Call("lint", lint, lambda f: {"paths": [PACKAGE]},
+         lambda f: {"paths": _paths(f) + _path_lists(f) + _memory_packages(f), "charts": _charts(f),
+                    "registry_files": _path_lists(f) + _memory_packages(f)}),
+    Call("load_catalog", load_catalog, lambda f: {"paths": [PACKAGE]},
+         lambda f: {"paths": _path_lists(f) + _memory_packages(f), "registry_files": _path_lists(f)}),
+    Call("check_catalog", lambda paths: check_catalog(load_catalog(paths)), lambda f: {"paths": [PACKAGE]},
+         lambda f: {"paths": _path_lists(f) + _memory_packages(f)}),
+    Call("PackageFiles.from_mapping", lambda files: lint(profile_render.PackageFiles.from_mapping(files)),
+         lambda f: {"files": {"app.yaml": (PACKAGE / "web-app-app.yaml").read_text()}},
+         lambda f: {"files": _memory_files(f) + list(WRONG) + list(TREES)}),
     Call("render_package", render_package, lambda f: {
-        "paths": [str(PACKAGE)], "deployment_name": "demo", "org": "acme", "project": "edge",
-        "charts": {app: str(PACKAGE / "charts" / app) for app in ("web-app", "vm-ephemeral", "vm-pv")}},
-         lambda f: {"paths": [[p] for p in f.paths], "deployment_name": _texts_and_wrong(f),
-                    "charts": [{"web-app": p} for p in f.paths], "org": _texts_and_wrong(f),
+        "paths": [PACKAGE], "deployment_name": "demo", "org": "acme", "project": "edge",
+        "charts": {app: PACKAGE / "charts" / app for app in ("web-app", "vm-ephemeral", "vm-pv")}},
+         lambda f: {"paths": _path_lists(f) + _memory_packages(f), "deployment_name": _texts_and_wrong(f),
+                    "charts": _charts(f), "org": _texts_and_wrong(f),
                     "parameters": [{"web-app": {"a": t}} for t in list(TEXTS) + list(WRONG)],
                     "applications": [[t] for t in TEXTS[:8]]}),
     Call("validate_values", validate_values, lambda f: {"chart": profile_render.load_chart(str(CHART)),

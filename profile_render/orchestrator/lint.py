@@ -22,7 +22,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 from profile_render.orchestrator.catalog import RULES as CATALOG_RULES
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, ProfileSpec, check_catalog, load_catalog
-from profile_render.orchestrator.catalog.load import read_profile_values
+from profile_render.orchestrator.catalog.load import PackageInput, read_profile_values
 from profile_render.files import FileError, FileTooLargeError
 from profile_render.helm.chart import ArchiveLimits, Chart, load_chart
 from profile_render.helm.template_reads import TemplateReads, scan_templates
@@ -48,6 +48,7 @@ from profile_render.orchestrator.placeholders import (
 __all__ = ["lint", "lint_report", "LintReport", "LintedFile", "files_summary", "RULES", "LINT_RULES", "format_findings"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+ChartInput = Union["os.PathLike[str]", Chart]  # as render_package takes them (a str is refused)
 
 # What each catalog rule finds (the catalog's RULES table gives ids and severities).
 _CATALOG_SUMMARIES: Dict[str, str] = {
@@ -478,17 +479,20 @@ class LintReport:
 
 
 def lint(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: PackageInput,
     *,
-    charts: Mapping[str, PathLike] = {},
-    registry_files: Sequence[PathLike] = (),
+    charts: Mapping[str, ChartInput] = {},
+    registry_files: PackageInput = (),
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> List[Finding]:
     """Every finding for a deployment package (or loose catalog files), sorted by file and position.
 
-    ``archive_limits`` bounds each chart of ``charts`` as it is loaded (see
-    :class:`~profile_render.helm.chart.ArchiveLimits`). :func:`lint_report`
-    also says which files were checked.
+    ``paths`` and ``registry_files`` are files and folders (``pathlib.Path``), in-memory packages
+    (:class:`~profile_render.orchestrator.catalog.memory.PackageFiles`) or lists of those; ``charts`` maps
+    application names to a ``Path`` or a loaded :class:`Chart`. ``archive_limits`` bounds each chart path as it
+    is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`).
+    Example: ``lint(PackageFiles.from_mapping({"app.yaml": text, "values.yaml": b"a: 1\n"}))``.
+    :func:`lint_report` also says which files were checked.
     """
     return lint_report(paths, charts=charts, registry_files=registry_files, archive_limits=archive_limits).findings
 
@@ -529,27 +533,30 @@ def files_summary(files: Sequence[LintedFile]) -> List[str]:
 
 
 def lint_report(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: PackageInput,
     *,
-    charts: Mapping[str, PathLike] = {},
-    registry_files: Sequence[PathLike] = (),
+    charts: Mapping[str, ChartInput] = {},
+    registry_files: PackageInput = (),
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> LintReport:
     """:func:`lint`'s findings plus the files it read and what it judged each as (see :class:`LintedFile`)."""
-    catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
+    from profile_render.orchestrator.package import checked_charts
+
+    charts = checked_charts(charts)
+    catalog = load_catalog(paths, registry_files=registry_files)
     findings = list(check_catalog(catalog))
     placeholders = Placeholders()
     loaded_charts: Dict[str, Tuple[Chart, Dict[str, Any]]] = {}
-    loaded_charts_paths: List[PathLike] = []
+    loaded_charts_paths: List[str] = []
     chart_keys: Dict[str, _ChartKeys] = {}
     for name, chart_path in charts.items():
         try:
-            chart = load_chart(chart_path, archive_limits=archive_limits)
+            chart = chart_path if isinstance(chart_path, Chart) else load_chart(chart_path, archive_limits=archive_limits)
             from profile_render.values import merge_values
 
             loaded_charts[name] = (chart, merge_values(chart).values)
             chart_keys[name] = _ChartKeys(chart, loaded_charts[name][1], scan_templates(chart))
-            loaded_charts_paths.append(chart_path)
+            loaded_charts_paths.append(chart.source or chart.name if isinstance(chart_path, Chart) else str(chart_path))
         except ProfileRenderError as exc:
             findings.append(exc.diagnostic.evolve(rule="chart-invalid", source=exc.source or str(chart_path),
                                                   path=None))
@@ -601,7 +608,7 @@ def lint_report(
             keys.add(k)
             unique.append(f)
     ordered = sorted(unique, key=lambda f: (f.source or "", f.line or 0, f.column or 0, f.rule))
-    return LintReport(ordered, _linted_files(catalog, list(values_read), [str(p) for p in loaded_charts_paths]))
+    return LintReport(ordered, _linted_files(catalog, list(values_read), loaded_charts_paths))
 
 
 def format_findings(findings: Sequence[Finding], fmt: str = "text") -> str:

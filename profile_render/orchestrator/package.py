@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.orchestrator.catalog import ApplicationSpec, Catalog, DeploymentPackageSpec, DeploymentProfileSpec, check_catalog, load_catalog
-from profile_render.orchestrator.catalog.load import read_profile_values
+from profile_render.orchestrator.catalog.load import PackageInput, read_profile_values
 from profile_render.orchestrator.credentials import bundle_name
 from profile_render.orchestrator.fleet_globals import (
     NEW_DEPLOYMENT_GENERATION,
@@ -187,12 +187,35 @@ def _registry_for(catalog: Catalog, app: ApplicationSpec) -> Optional[ImageRegis
     return spec.to_image_registry()
 
 
+ChartInput = Union["os.PathLike[str]", Chart]
+
+
+def checked_charts(charts: Any) -> Dict[str, ChartInput]:
+    """The ``charts`` argument checked: application name → ``pathlib.Path`` or :class:`Chart`; else a TypeError.
+
+    A ``str`` is refused: a path is given as ``Path(...)``, a chart held in memory as a ``Chart``.
+    """
+    if not isinstance(charts, Mapping):
+        raise TypeError(f"charts must be a mapping of application names to charts, not {type(charts).__name__}")
+    out: Dict[str, ChartInput] = {}
+    for name, chart in charts.items():
+        if not isinstance(name, str):
+            raise TypeError(f"charts: an application name must be a str, not {type(name).__name__}")
+        if isinstance(chart, Chart) or (isinstance(chart, os.PathLike) and isinstance(os.fspath(chart), str)):
+            out[name] = chart
+            continue
+        got = f"the str {chart[:60]!r}" if isinstance(chart, str) else type(chart).__name__
+        raise TypeError(f"charts[{name!r}]: got {got}; pass pathlib.Path(...) for a chart folder or .tgz, "
+                        "or a Chart (load_chart(...)); a str is not taken as a path")
+    return out
+
+
 def render_package(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: PackageInput,
     *,
-    charts: Mapping[str, Union[PathLike, Chart]],
+    charts: Mapping[str, ChartInput],
     deployment_name: str,
-    registry_files: Sequence[PathLike] = (),
+    registry_files: PackageInput = (),
     deployment_profile: Optional[str] = None,
     applications: Optional[Sequence[str]] = None,
     parameters: Mapping[str, Mapping[str, Any]] = {},
@@ -208,7 +231,10 @@ def render_package(
 ) -> PackageRender:
     """Render every application of a deployment package's deployment profile (default: the package's default).
 
-    ``charts`` maps application names to chart paths; ``parameters`` maps
+    ``paths`` is the package: a folder or files (``pathlib.Path``), an in-memory
+    package (:class:`~profile_render.orchestrator.catalog.memory.PackageFiles`),
+    or a list of those; ``registry_files`` likewise. ``charts`` maps application
+    names to charts (a ``Path`` or a loaded :class:`Chart`); ``parameters`` maps
     application names to ``{template name: value}``. Catalog errors stop the
     render (raised as :class:`PackageError` with the findings); warnings are
     returned in ``findings``. ``archive_limits`` bounds each chart path as it
@@ -221,7 +247,8 @@ def render_package(
     ``deployment_generation`` and ``cluster_labels`` add the ``fleet-globals.yaml``
     layer to every application (see :func:`~profile_render.rendering.render`).
     """
-    catalog = load_catalog(list(paths) if isinstance(paths, (list, tuple)) else [paths], registry_files=registry_files)  # type: ignore[list-item]
+    charts = checked_charts(charts)
+    catalog = load_catalog(paths, registry_files=registry_files)
     findings = check_catalog(catalog)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:

@@ -531,11 +531,14 @@ def _amplification(b: _Builder) -> None:
     b.add("set-grows-file-list", ["merge", str(b.base_chart), "-f", str(listed),
                                   *[a for i in range(2000) for a in ("--set", f"l[{60000 + i}]=y")]])
     b.add("api-shared-subtrees", api="api_shared_subtrees")
+    b.add("api-memory-package-huge-text", api="api_memory_package_huge_text")
+    b.add("api-memory-package-huge-bytes", api="api_memory_package_huge_bytes", expect="error")
     b.merge("alias-nested-strings", "a: &a " + "x" * 1000 + "\nb: &b [" + ", ".join(["*a"] * 100) + "]\n"
             + "".join(f"c{i}: *b\n" for i in range(1000)))
 
 
 def _recursion(b: _Builder) -> None:
+    b.add("api-memory-package-cyclic-document", api="api_memory_package_cyclic_document")
     cycle = {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}
     chain = {"$defs": {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(5000)}, "$ref": "#/$defs/d0"}
     chain["$defs"]["d5000"] = {"type": "object"}
@@ -751,9 +754,14 @@ def _escape(b: _Builder) -> None:
                                            'valuesFileName: "web-app-values.yaml\\0../../x"'))
     b.add("nul-in-name", b.package_argv(pkg), expect="error")
     b.add("nul-in-name-lint", b.package_argv(pkg, "lint"), expect="error")
+    # The same escapes from an in-memory package: refused by name, and nothing on disk is ever read.
+    _write(b.folder("api-memory-package-names") / "web-app-values.yaml", f"stolen: {CANARY_OUT}\n")
+    _write(b.work / "escape" / "outside" / "memory.yaml", f"stolen: {CANARY_OUT}\n")
+    b.add("api-memory-package-names", api="api_memory_package_names", forbidden=(CANARY_OUT,))
 
 
 def _slow_legal(b: _Builder) -> None:
+    b.add("api-memory-package-100k-entries", api="api_memory_package_many_entries")
     # A redefined anchor sends a file down the pure-Python composer; make it 3.5 MB.
     body = "".join(f"k{i}: &a v{i}\n" for i in range(170000))
     b.merge("pure-python-3.5mb", body)
@@ -954,7 +962,100 @@ def api_render_deep_layer(folder: Path) -> None:
     render(str(ROOT / "examples" / "hello-chart"), Layer(tree, "<memory>", "profile"), context=context)
 
 
+def _memory_edge_package() -> Dict[str, Any]:
+    """examples/edge-package as an in-memory package: file name -> bytes (charts left out)."""
+    folder = EXAMPLES / "edge-package"
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def _edge_charts() -> Dict[str, Path]:
+    return {app: EXAMPLES / "edge-package" / "charts" / app for app in ("web-app", "vm-ephemeral", "vm-pv")}
+
+
+_HUGE = 300 * 1024 * 1024  # one copy more and the case passes MEMORY_LIMIT_MIB
+
+
+def api_memory_package_huge_text(folder: Path) -> None:
+    from profile_render import PackageFiles
+    from profile_render.orchestrator.lint import lint
+
+    files = _memory_edge_package()
+    files["huge.yaml"] = "a" * _HUGE  # a catalog file over the 64 MiB cap
+    files["web-app-values.yaml"] = files["huge.yaml"]  # a values file over Limits.max_bytes
+    findings = lint(PackageFiles.from_mapping(files))
+    rules = sorted({f.rule for f in findings})
+    assert rules == ["unreadable-file", "values-invalid"], rules
+    print(rules)
+
+
+def api_memory_package_huge_bytes(folder: Path) -> None:
+    from profile_render import PackageFiles
+    from profile_render.orchestrator.package import render_package
+
+    files = _memory_edge_package()
+    files["web-app-values.yaml"] = bytes(_HUGE)
+    render_package(PackageFiles.from_mapping(files), charts=_edge_charts(), deployment_name="demo")
+
+
+def api_memory_package_names(folder: Path) -> None:
+    import os
+
+    from profile_render import PackageFiles
+    from profile_render.orchestrator.lint import lint
+
+    os.chdir(folder)  # web-app-values.yaml here holds the canary: an in-memory package must never read it
+    files = _memory_edge_package()
+    del files["web-app-values.yaml"]
+    for name in ("../outside/memory.yaml", "/etc/passwd", "sub/../../x.yaml", "x\0.yaml", "./registries.yaml",
+                 "sub.yaml", "sub.yaml/inner.yaml", "link -> ../outside/memory.yaml"):
+        files[name] = f"stolen: {CANARY_OUT}\n"
+    app = files["web-app-app.yaml"].decode()
+    for target in ("web-app-values.yaml", "../escape/outside/memory.yaml", "/proc/self/environ"):
+        files["web-app-app.yaml"] = app.replace('valuesFileName: "web-app-values.yaml"',
+                                                f'valuesFileName: "{target}"').encode()
+        findings = lint(PackageFiles.from_mapping(files))
+        rules = sorted({f.rule for f in findings if f.severity == "error"})
+        wanted = {"file-outside-package", "unreadable-file"} | (
+            {"missing-values-file"} if target == "web-app-values.yaml" else set())
+        assert wanted <= set(rules), rules
+        print(target, rules, len(findings))
+
+
+def api_memory_package_many_entries(folder: Path) -> None:
+    from profile_render import PackageFiles
+    from profile_render.orchestrator.lint import lint
+
+    files: Dict[str, Any] = _memory_edge_package()
+    files.update({f"sub/{i}.yaml": "a: 1\n" for i in range(50_000)})
+    files.update({f"./dup{i}.yaml": "a: 1\n" for i in range(25_000)})
+    files.update({f"dup{i}.yaml": "a: 1\n" for i in range(25_000)})
+    findings = lint(PackageFiles.from_mapping(files))
+    assert len(findings) == 25_000, len(findings)
+    print(len(findings))
+
+
+def api_memory_package_cyclic_document(folder: Path) -> None:
+    from profile_render import PackageFiles
+    from profile_render.orchestrator.lint import lint
+
+    files: Dict[str, Any] = _memory_edge_package()
+    cyclic: Dict[str, Any] = {"specSchema": "Application"}
+    cyclic["self"] = [cyclic]
+    files["cyclic.yaml"] = cyclic
+    values: Dict[str, Any] = {"a": 1}
+    values["b"] = values
+    files["web-app-values.yaml"] = values
+    findings = lint(PackageFiles.from_mapping(files))
+    assert {"yaml-syntax", "values-invalid"} <= {f.rule for f in findings}
+    print(len(findings))
+
+
 API: Dict[str, Callable[[Path], None]] = {
+    "api_memory_package_huge_text": api_memory_package_huge_text,
+    "api_memory_package_huge_bytes": api_memory_package_huge_bytes,
+    "api_memory_package_names": api_memory_package_names,
+    "api_memory_package_many_entries": api_memory_package_many_entries,
+    "api_memory_package_cyclic_document": api_memory_package_cyclic_document,
     "api_render_deep_layer": api_render_deep_layer,
     "api_int_huge": api_int_huge,
     "api_shared_subtrees": api_shared_subtrees,

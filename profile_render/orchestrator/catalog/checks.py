@@ -5,18 +5,14 @@ from __future__ import annotations
 import base64
 import difflib
 import json
-import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 
 from profile_render.errors import describe_value, format_path
-from profile_render.files import FileError, OutsideRootError, describe_mode, resolve_inside
 from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
 from profile_render.orchestrator.catalog.specs import (
@@ -542,7 +538,7 @@ def _duplicates(catalog: Catalog) -> List[Finding]:
             kept = "the first one is used" if doc.kind != "Registry" or not doc.from_registry_files \
                 else "the package's one is used"
             out.append(doc.finding("duplicate-object", ERROR,
-                                   f"{what} is defined twice (also at {earlier.source}:{earlier.line})",
+                                   f"{what} is defined twice (also at {_at(earlier)})",
                                    ("name",), f"remove one of the definitions; {kept}"))
         else:
             first[key] = doc
@@ -614,7 +610,7 @@ def _check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
         elif registry.type in ("HELM", "IMAGE") and registry.type != wanted:
             out.append(doc.finding(
                 "registry-type", ERROR,
-                f"{field_name} {name!r} is a registry of type {registry.type} ({registry.source}:{registry.line}); "
+                f"{field_name} {name!r} is a registry of type {registry.type} ({_at(registry)}); "
                 f"{field_name} needs one of type {wanted}",
                 (field_name,), f"name a registry of type {wanted}"))
     for profile in app.profiles:
@@ -654,6 +650,11 @@ def _unknown_registry(catalog: Catalog, doc: CatalogDocument, field_name: str, n
                        f"{field_name} {name!r} is not defined by the files read", (field_name,), hint)
 
 
+def _at(spec: Any) -> str:
+    """Where an object is defined: ``file:line``, or the file alone for an already-decoded document."""
+    return f"{spec.source}:{spec.line}" if spec.line is not None else str(spec.source)
+
+
 def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Finding]:
     """A profile's ``valuesFileName``: given, inside the package directory (links followed), a regular file."""
     label = f"profile {profile.name!r}" if profile.name else f"profile {format_path(profile.field_path)}"
@@ -665,29 +666,15 @@ def _check_values_file(doc: CatalogDocument, profile: ProfileSpec) -> List[Findi
     assert profile.values_path is not None
     name = profile.values_file_name
     where = profile.field_path + ("valuesFileName",)
-    try:
-        real = resolve_inside(doc.path.parent, name, what="the values file", source=doc.source)
-    except OutsideRootError:
-        how = ("is an absolute path" if os.path.isabs(name) else
-               "leads outside the package directory" if ".." in Path(name).parts else
-               "is a symbolic link to a file outside the package directory")
+    found = profile.package_folder().values_file_state(name)
+    if found.outside is not None:
         return [doc.finding("file-outside-package", ERROR,
-                            f"values file {name!r} of {label} {how}; a package may only use its own files",
+                            f"values file {name!r} of {label} {found.outside}; a package may only use its own files",
                             where, "name a file inside the Application file's folder (symbolic links must "
                                    "stay inside it too); the file is not read")]
-    except FileError:
-        state = "has a NUL character in its name" if "\0" in name else "is a symbolic link loop"
-    else:
-        try:
-            info = os.stat(real)
-        except FileNotFoundError:
-            state = "does not exist"
-        except OSError as exc:
-            state = f"cannot be read ({exc.strerror})"
-        else:
-            if stat.S_ISREG(info.st_mode):
-                return []
-            state = f"is {describe_mode(info.st_mode)}, not a regular file"
+    if found.problem is None:
+        return []
+    state = found.problem
     looked = f" (looked for {profile.values_path})" if "\0" not in name else ""
     return [doc.finding("missing-values-file", ERROR, f"values file {name!r} of {label} {state}{looked}",
                         where, "valuesFileName is relative to the Application file's folder; the file may be empty")]

@@ -7,21 +7,22 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 
-from profile_render.errors import ValuesSyntaxError
-from profile_render.files import (
-    Cap, FileError, OutsideRootError, describe_mode, read_file, read_file_inside, resolve_inside,
-)
+from profile_render.errors import ProfileRenderError, StrictModeError, ValuesSyntaxError, ValuesWarning
+from profile_render.files import Cap, FileError, OutsideRootError, describe_mode, read_file, resolve_inside
 from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
 from profile_render.orchestrator.catalog.specs import (
     SPEC_SCHEMAS, ApplicationSpec, ArtifactSpec, Catalog, CatalogDocument, DeploymentPackageSpec, DeploymentProfileSpec,
-    FieldPath, ParameterTemplateSpec, PathLike, ProfileSpec, RegistrySpec, show_value,
+    FieldPath, ParameterTemplateSpec, ProfileSpec, RegistrySpec, show_value,
 )
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
-from profile_render.orchestrator.catalog.read import has_spec_schema, judged_file
+from profile_render.orchestrator.catalog.read import ParsedDocument, has_spec_schema, judged_file
+from profile_render.orchestrator.catalog.folder import Content, DiskFolder, PackageFolder, real_path
+from profile_render.orchestrator.catalog.memory import MemoryFolder, PackageFiles
 from profile_render.orchestrator.model import Secret
 from profile_render.yamlio.limits import CATALOG_LIMITS, DEFAULT_LIMITS, Limits
 from profile_render.yamlio.load import LoadedValues, load_values
@@ -52,7 +53,8 @@ def indexed_dicts(value: Any) -> Iterator[Tuple[int, Dict[str, Any]]]:
                 yield index, item
 
 
-def _profile_spec(doc: CatalogDocument, index: int, data: Dict[str, Any], base: Path) -> ProfileSpec:
+def _profile_spec(doc: CatalogDocument, index: int, data: Dict[str, Any], base: Path,
+                  folder: PackageFolder) -> ProfileSpec:
     path: FieldPath = ("profiles", index)
     templates = []
     for j, item in indexed_dicts(data.get("parameterTemplates")):
@@ -81,11 +83,11 @@ def _profile_spec(doc: CatalogDocument, index: int, data: Dict[str, Any], base: 
         values_path=(base / values_file_name) if values_file_name else None,
         parameter_templates=tuple(templates),
         deployment_requirements=tuple(dict(r) for _, r in indexed_dicts(data.get("deploymentRequirements"))),
-        field_path=path, source=doc.source, line=line, column=column,
+        field_path=path, source=doc.source, line=line, column=column, folder=folder,
     )
 
 
-def _application_spec(doc: CatalogDocument) -> ApplicationSpec:
+def _application_spec(doc: CatalogDocument, folder: PackageFolder) -> ApplicationSpec:
     data = doc.data
     base = doc.path.parent
     return ApplicationSpec(
@@ -97,7 +99,7 @@ def _application_spec(doc: CatalogDocument) -> ApplicationSpec:
         image_registry=scalar_text(data.get("imageRegistry")) or None,
         kind=_kind(data.get("kind")),
         default_profile_name=scalar_text(data.get("defaultProfile")) or None,
-        profiles=tuple(_profile_spec(doc, i, p, base) for i, p in indexed_dicts(data.get("profiles"))),
+        profiles=tuple(_profile_spec(doc, i, p, base, folder) for i, p in indexed_dicts(data.get("profiles"))),
         ignored_resources=tuple(dict(r) for _, r in indexed_dicts(data.get("ignoredResources"))),
         source=doc.source, line=doc.line, column=doc.column, raw=data,
         display_name=scalar_text(data.get("displayName")),
@@ -176,21 +178,75 @@ def _package_spec(doc: CatalogDocument) -> DeploymentPackageSpec:
 _CATALOG_MARKER = re.compile(r"^[ \t]*(?:specSchema[ \t]*:|\$schema:[ \t]*[\"']?https://schema\.intel\.com/catalog)",
                              re.MULTILINE)
 
+#: What ``load_catalog``, ``lint`` and ``render_package`` read: a file or folder (a ``pathlib.Path``), an in-memory
+#: package (:class:`PackageFiles`), or a list of those.
+PackageInput = Union["os.PathLike[str]", PackageFiles, Sequence[Union["os.PathLike[str]", PackageFiles]]]
 
-def _expand(paths: Iterable[PathLike], findings: List[Finding]) -> List[Path]:
-    """The files to read: each path given, and the ``*.yaml``/``*.yml`` entries of each directory given.
+_STR_ADVICE = ("pass pathlib.Path(...) for a file or folder, or PackageFiles.from_mapping({name: text}) for files "
+               "in memory; a str is not taken as either")
+
+
+def package_inputs(value: Any, what: str) -> List[Union[Path, PackageFiles]]:
+    """The items of a package argument (one item or a list of them), each a Path or PackageFiles; else a TypeError."""
+    items = [value] if isinstance(value, (str, bytes, os.PathLike, PackageFiles)) else value
+    if not isinstance(items, (list, tuple)):
+        raise TypeError(f"{what} must be a pathlib.Path, PackageFiles or a list of them, not {type(value).__name__}")
+    out: List[Union[Path, PackageFiles]] = []
+    for item in items:
+        if isinstance(item, PackageFiles):
+            out.append(item)
+        elif isinstance(item, os.PathLike) and isinstance(os.fspath(item), str):
+            out.append(Path(item))
+        elif isinstance(item, str):
+            raise TypeError(f"{what}: got the str {_quoted(item)}; {_STR_ADVICE}")
+        else:
+            raise TypeError(f"{what}: got {type(item).__name__}; {_STR_ADVICE}")
+    return out
+
+
+def _quoted(text: str) -> str:
+    """A caller's string in a message: quoted, at most 60 characters."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One file to read as a catalog file: how findings name it, its folder, its identity, how to read it."""
+
+    path: Path
+    folder: PackageFolder
+    key: Hashable
+    explicit: bool
+    read: Callable[[], Content]
+
+
+def _disk_entry(path: Path, explicit: bool) -> _Entry:
+    def read() -> Content:
+        return Content(read_file(path, cap=_CATALOG_CAP, what="the file", source=str(path),
+                                 advice="split the catalog objects into several files"))
+    return _Entry(path, DiskFolder(path.parent), real_path(path), explicit, read)
+
+
+def _entries(items: List[Union[Path, PackageFiles]], findings: List[Finding]) -> List[_Entry]:
+    """The files to read: each path given, the ``*.yaml``/``*.yml`` entries of each folder given or held in memory.
 
     A path given is read as it is (a symbolic link the caller names is
-    followed). An entry found in a directory is a file *of the package*: one
+    followed), whatever its suffix. An entry found in a directory is a file *of the package*: one
     that is a symbolic link resolving outside the directory is refused
     (``file-outside-package``), and one that is not a regular file (a FIFO, a
     device, a link to one) is reported instead of read; directories are skipped.
+    An in-memory package's names are judged by :class:`MemoryFolder` the same way.
     """
-    out: List[Path] = []
-    for entry in paths:
-        path = Path(entry)
+    out: List[_Entry] = []
+    for item in items:
+        folder = item.folder if isinstance(item, PackageFiles) else None
+        if isinstance(folder, MemoryFolder):
+            out.extend(_memory_entries(folder, findings))
+            continue
+        path = folder.root if isinstance(folder, DiskFolder) else item
+        assert isinstance(path, Path)
         if not path.is_dir():
-            out.append(path)
+            out.append(_disk_entry(path, explicit=True))
             continue
         try:
             children = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
@@ -203,7 +259,22 @@ def _expand(paths: Iterable[PathLike], findings: List[Finding]) -> List[Path]:
             if problem is not None:
                 findings.append(problem)
             elif readable:
-                out.append(child)
+                out.append(_disk_entry(child, explicit=False))
+    return out
+
+
+def _memory_entries(folder: MemoryFolder, findings: List[Finding]) -> List[_Entry]:
+    """The catalog files of an in-memory package; its refused names become findings."""
+    for refused in folder.refused:
+        findings.append(Finding(refused.rule, ERROR, refused.message, folder.source(refused.name), hint=refused.hint))
+    out = []
+    for name in folder.catalog_names():
+        source = folder.source(name)
+
+        def read(name: str = name, source: str = source) -> Content:
+            return folder.content(name, cap=_CATALOG_CAP, what="the file", source=source,
+                                  advice="split the catalog objects into several files", limits=CATALOG_LIMITS)
+        out.append(_Entry(Path(source), folder, folder.identity(name), False, read))
     return out
 
 
@@ -233,32 +304,33 @@ def _package_entry(directory: Path, child: Path) -> Tuple[bool, Optional[Finding
     return True, None
 
 
-def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike] = ()) -> Catalog:
-    """Read catalog YAML files and directories (their ``*.yaml``/``*.yml`` files, not recursively) into a Catalog."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    if isinstance(registry_files, (str, os.PathLike)):
-        registry_files = [registry_files]
-    catalog = Catalog(registry_files_given=bool(registry_files))
-    seen: Set[Path] = set()
-    broken: List[Tuple[Path, str, YamlProblem, bool]] = []  # unparseable files, judged once all profiles are known
-    for group, platform in ((paths, False), (registry_files, True)):
-        named = {Path(entry) for entry in group if not Path(entry).is_dir()}  # the validator CLI takes these whatever their suffix
-        for path in _expand(group, catalog.findings):
-            key = _resolved(path)
-            if key in seen:
+def load_catalog(paths: PackageInput, *, registry_files: PackageInput = ()) -> Catalog:
+    """Read catalog files into a Catalog: files and folders (``pathlib.Path``) or in-memory packages (PackageFiles).
+
+    A folder contributes its ``*.yaml``/``*.yml`` files, not recursively; so does a :class:`PackageFiles`. A ``str``
+    is refused (TypeError): say whether it is a path (``Path(...)``) or text (``PackageFiles.from_mapping``).
+    Example: ``load_catalog(PackageFiles.from_mapping({"app.yaml": text}))``.
+    """
+    groups = (package_inputs(paths, "paths"), package_inputs(registry_files, "registry_files"))
+    catalog = Catalog(registry_files_given=bool(groups[1]))
+    seen: Set[Hashable] = set()
+    broken: List[Tuple[Hashable, str, YamlProblem, bool]] = []  # unparseable files, judged once all profiles are known
+    for group, platform in ((groups[0], False), (groups[1], True)):
+        for entry in _entries(group, catalog.findings):
+            if entry.key in seen:
                 continue
-            seen.add(key)
-            _load_file(catalog, path, platform, broken, explicit=path in named)
-    referenced = {_resolved(p.values_path) for app in catalog.applications.values()
-                  for p in app.profiles if p.values_path is not None}
+            seen.add(entry.key)
+            _load_file(catalog, entry, platform, broken)
+    referenced = {p.package_folder().identity(p.values_file_name) for app in catalog.applications.values()
+                  for p in app.profiles if p.values_file_name}
     for doc in catalog.documents:  # duplicates too: their values files count
         if doc.kind == "Application" and doc.spec is not None:
-            referenced.update(_resolved(p.values_path) for p in doc.spec.profiles if p.values_path is not None)
-    for path, source, problem, looks_catalog in broken:
+            referenced.update(p.package_folder().identity(p.values_file_name) for p in doc.spec.profiles
+                              if p.values_file_name)
+    for key, source, problem, looks_catalog in broken:
         if looks_catalog:
             severity, why = ERROR, "the file looks like a catalog file"
-        elif _resolved(path) in referenced:
+        elif key in referenced:
             severity, why = ERROR, "a profile uses it as its values file"
         else:
             severity, why = WARNING, "the catalog upload skips YAML files it cannot parse"
@@ -267,49 +339,63 @@ def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike
     return catalog
 
 
-def _resolved(path: Path) -> Path:
-    """The real path (links followed as far as they go: a link loop is no error here)."""
-    try:
-        return Path(os.path.realpath(path))
-    except (OSError, ValueError):  # a NUL character in the name
-        return path.absolute()
-
-
 _CATALOG_CAP = Cap(CATALOG_LIMITS.max_bytes)
 
 
 def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None,
                         strict: bool = False) -> LoadedValues:
-    """The values file a profile names, read only when it resolves inside its Application file's folder.
+    """The values file a profile names, read only when it lies inside its Application file's folder.
 
-    The name is resolved again at read time (symbolic links too) and the file
-    read through the safe reader, so the check and the read agree. Raises
+    On disk the name is resolved again at read time (symbolic links too) and
+    the file read through the safe reader, so the check and the read agree; in
+    memory it is looked up among the package's names. Raises
     :class:`~profile_render.files.OutsideRootError` for a file outside the
     package, another :class:`~profile_render.files.FileError` when the file is
     missing or not a regular file (:class:`~profile_render.files.FileTooLargeError`
     over ``limits.max_bytes``), and a values error when it is not valid values
-    (with ``strict``, the first warning too).
+    (with ``strict``, the first warning too). An already-decoded values document
+    has no lines: its errors and warnings name the value path only.
     """
     limits = limits or DEFAULT_LIMITS
     if not profile.values_file_name or profile.values_path is None or not profile.source:
         raise ValuesSyntaxError("the profile names no values file", source=profile.source,
                                 hint="add valuesFileName: <file>.yaml")
     source = str(profile.values_path)
-    data = read_file_inside(Path(profile.source).parent, profile.values_file_name,
-                            cap=Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes),
-                            what="the values file", source=source, advice="split the values")
-    return load_values(data, source=source, limits=limits, strict=strict)
+    cap = Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes)
+    content = profile.package_folder().read(profile.values_file_name, cap=cap, what="the values file", source=source,
+                                            advice="split the values", limits=limits)
+    if not content.decoded:
+        return load_values(content.data, source=source, limits=limits, strict=strict)
+    try:
+        loaded = load_values(content.data, source=source, limits=limits, keep_text=False)
+    except ProfileRenderError as exc:
+        exc.diagnostic = exc.diagnostic.evolve(line=None, column=None)
+        raise
+    loaded.warnings = [ValuesWarning(str(w.rule), w.message, w.source, None, None, w.path, w.hint)
+                       for w in loaded.warnings]
+    if strict and loaded.warnings:
+        raise StrictModeError(loaded.warnings[0])
+    return loaded
 
 
-def _load_file(catalog: Catalog, path: Path, platform: bool,
-               broken: List[Tuple[Path, str, YamlProblem, bool]], explicit: bool = True) -> None:
+def _unlocated(documents: List[ParsedDocument]) -> List[ParsedDocument]:
+    """Documents written from decoded data: no line or column (they would point into text nobody wrote)."""
+    return [replace(d, line=None, column=None, positions={}) for d in documents]
+
+
+def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
+               broken: List[Tuple[Hashable, str, YamlProblem, bool]]) -> None:
+    path = entry.path
     source = str(path)
     try:
-        raw = read_file(path, cap=_CATALOG_CAP, what="the file", source=source,
-                        advice="split the catalog objects into several files")
+        content = entry.read()
     except FileError as exc:
         catalog.findings.append(Finding("unreadable-file", ERROR, exc.problem, source, hint=exc.hint))
         return
+    except ProfileRenderError as exc:  # a decoded document no YAML text can hold, or over a limit
+        catalog.findings.append(Finding("yaml-syntax", ERROR, exc.problem, source, None, None, exc.path, exc.hint))
+        return
+    raw = content.data
     catalog.files.append(path)
     try:
         text = decode_catalog_bytes(raw)
@@ -318,9 +404,13 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
         documents = parse_documents(text)
     except YamlProblem as problem:
         looks = bool(_CATALOG_MARKER.search(raw.decode("utf-8", "replace")))
-        broken.append((path, source, problem, looks))
+        if content.decoded:
+            problem = YamlProblem(problem.message, None, None, problem.hint)
+        broken.append((entry.key, source, problem, looks))
         return
-    checked = judged_file(path, raw, documents, explicit)
+    if content.decoded:
+        documents = _unlocated(documents)
+    checked = judged_file(path, raw, documents, entry.explicit)
     if checked is None:
         return  # a values file, or YAML the catalog ignores
     catalog.checked_files.append(checked)
@@ -352,7 +442,7 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
                         platform)
         catalog.documents.append(doc)
         if kind == "Application":
-            doc.spec = _application_spec(doc)
+            doc.spec = _application_spec(doc, entry.folder)
             catalog.applications.setdefault((doc.spec.name, doc.spec.version), doc.spec)
         elif kind == "Registry":
             doc.spec = _registry_spec(doc)
@@ -368,7 +458,8 @@ def _load_file(catalog: Catalog, path: Path, platform: bool,
 
 
 
-def _not_an_object(number: int, value: Any, by_upload: bool, source: str, line: int, column: int) -> Finding:
+def _not_an_object(number: int, value: Any, by_upload: bool, source: str, line: Optional[int],
+                   column: Optional[int]) -> Finding:
     """The schema error for a document of a checked catalog file that is not a catalog object."""
     if value is None:
         return Finding(

@@ -37,8 +37,8 @@ class ParsedDocument:
     """
 
     value: Any
-    line: int
-    column: int
+    line: Optional[int]  # None for a document written from already-decoded data
+    column: Optional[int]
     positions: Dict[FieldPath, Tuple[int, int]]
     duplicate_keys: List[Tuple[str, int, int, FieldPath, int]]
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar,
 from profile_render.findings import ERROR, WARNING, Finding
 # The same node tagging as the values loader: plain scalars get one private tag, resolved once.
 from profile_render.orchestrator.model import ImageRegistry, RegistryError, Secret
+from profile_render.orchestrator.catalog.folder import DiskFolder, PackageFolder
 
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -126,6 +127,14 @@ class ProfileSpec:
     source: Optional[str] = None
     line: Optional[int] = None
     column: Optional[int] = None
+    #: The folder ``valuesFileName`` is looked up in (on disk or in memory); None: the Application file's folder.
+    folder: Optional[PackageFolder] = field(default=None, repr=False, compare=False, hash=False)
+
+    def package_folder(self) -> PackageFolder:
+        """The folder this profile's values file is looked up and read in."""
+        if self.folder is not None:
+            return self.folder
+        return DiskFolder(Path(self.source).parent if self.source else Path("."))
 
 
 @dataclass(frozen=True)
@@ -263,13 +272,13 @@ class CatalogDocument:
     data: Dict[str, Any]
     positions: Dict[FieldPath, Tuple[int, int]]
     source: str
-    line: int
-    column: int
+    line: Optional[int]  # None for an already-decoded document (see memory.py)
+    column: Optional[int]
     path: Path
     from_registry_files: bool = False
     spec: Any = None
 
-    def position(self, path: FieldPath) -> Tuple[int, int]:
+    def position(self, path: FieldPath) -> Tuple[Optional[int], Optional[int]]:
         """The (line, column) of ``path`` or of its nearest recorded ancestor."""
         for end in range(len(path), 0, -1):
             spot = self.positions.get(tuple(path[:end]))
