@@ -178,11 +178,23 @@ _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
 
 
 def _add_set_options(parser: argparse.ArgumentParser) -> None:
-    """--set and --set-string, as merge and render take them."""
+    """Helm's value flags, as merge and render take them (applied by kind in Helm's order, not by position)."""
     parser.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE",
                         help="set a value like helm --set (typed: numbers, true/false, null)")
     parser.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE",
                         help="set a string value like helm --set-string")
+    parser.add_argument("--set-json", dest="set_json_values", action="append", default=[], metavar="PATH=JSON",
+                        help="set a JSON value like helm --set-json (or merge a whole JSON object: '{...}')")
+    parser.add_argument("--set-file", dest="set_file_values", action="append", default=[], metavar="PATH=FILE",
+                        help="set a value to a file's whole text like helm --set-file")
+    parser.add_argument("--set-literal", dest="set_literal_values", action="append", default=[],
+                        metavar="PATH=VALUE", help="set one string value, taken literally, like helm --set-literal")
+
+
+def _set_arguments(args: argparse.Namespace) -> Dict[str, List[str]]:
+    """The value-flag arguments of a parsed command line, as merge_values() and render() take them."""
+    return {name: getattr(args, name) for name in ("set_values", "set_string_values", "set_json_values",
+                                                   "set_file_values", "set_literal_values")}
 
 
 def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:
@@ -221,6 +233,8 @@ def _build_parser() -> argparse.ArgumentParser:
     merge.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="FILE",
                        help="a values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(merge)
+    merge.add_argument("--skip-schema-validation", action="store_true",
+                       help="do not validate the values against the charts' values.schema.json (as helm's flag)")
     _add_output_options(merge, explain=True)
     merge.set_defaults(handler=_cmd_merge, command_parser=merge)
 
@@ -384,9 +398,9 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
     result = merge_values(
         args.chart,
         layers,
-        set_values=args.set_values,
-        set_string_values=args.set_string_values,
+        **_set_arguments(args),
         strict=args.strict,
+        validate_schema=not args.skip_schema_validation,
     )
     if args.explain:
         return _explain_command(result, args.explain, out, err)
@@ -540,7 +554,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
     result = render(
         args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
-        set_values=args.set_values, set_string_values=args.set_string_values,
+        **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict,
     )
     if args.explain:
