@@ -331,6 +331,9 @@ class _Parser:
     # -- errors -------------------------------------------------------------
 
     def _error(self, problem: str, column: Optional[int], hint: str, path: Optional[List[object]] = None) -> SetSyntaxError:
+        if self.flag == "--set-literal":  # it has no escapes: drop the advice that offers them
+            hint = "; ".join(part for part in hint.split("; ") if "\\" not in part) or (
+                "--set-literal has no escapes; set keys holding '.', '[' or '=' with --set")
         return SetSyntaxError(
             problem,
             source=self.source,
