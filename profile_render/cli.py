@@ -177,24 +177,31 @@ def _is_utf8(text: str) -> bool:
 _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
 
 
+#: Helm's value flags as merge and render take them: option, metavar, help. Helm applies them by kind in
+#: its own order (--set-json, --set, --set-string, --set-file, --set-literal), not by position.
+_SET_OPTIONS = (
+    ("--set", "PATH=VALUE", "set a value like helm --set (typed: numbers, true/false, null)"),
+    ("--set-string", "PATH=VALUE", "set a string value like helm --set-string"),
+    ("--set-json", "PATH=JSON", "set a JSON value like helm --set-json (or merge a whole JSON object: '{...}')"),
+    ("--set-file", "PATH=FILE", "set a value to a file's whole text like helm --set-file"),
+    ("--set-literal", "PATH=VALUE", "set one string value, taken literally, like helm --set-literal"),
+)
+
+
+def _set_dest(option: str) -> str:
+    """The keyword merge_values() and render() take a value flag's arguments by: --set-json -> set_json_values."""
+    return option[2:].replace("-", "_") + "_values"
+
+
 def _add_set_options(parser: argparse.ArgumentParser) -> None:
-    """Helm's value flags, as merge and render take them (applied by kind in Helm's order, not by position)."""
-    parser.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE",
-                        help="set a value like helm --set (typed: numbers, true/false, null)")
-    parser.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE",
-                        help="set a string value like helm --set-string")
-    parser.add_argument("--set-json", dest="set_json_values", action="append", default=[], metavar="PATH=JSON",
-                        help="set a JSON value like helm --set-json (or merge a whole JSON object: '{...}')")
-    parser.add_argument("--set-file", dest="set_file_values", action="append", default=[], metavar="PATH=FILE",
-                        help="set a value to a file's whole text like helm --set-file")
-    parser.add_argument("--set-literal", dest="set_literal_values", action="append", default=[],
-                        metavar="PATH=VALUE", help="set one string value, taken literally, like helm --set-literal")
+    """Helm's value flags, as merge and render take them."""
+    for option, metavar, text in _SET_OPTIONS:
+        parser.add_argument(option, dest=_set_dest(option), action="append", default=[], metavar=metavar, help=text)
 
 
-def _set_arguments(args: argparse.Namespace) -> Dict[str, List[str]]:
-    """The value-flag arguments of a parsed command line, as merge_values() and render() take them."""
-    return {name: getattr(args, name) for name in ("set_values", "set_string_values", "set_json_values",
-                                                   "set_file_values", "set_literal_values")}
+def _set_arguments(args: argparse.Namespace) -> Dict[str, Any]:
+    """The value-flag arguments of a parsed command line, by the keyword merge_values() and render() take them."""
+    return {_set_dest(option): getattr(args, _set_dest(option)) for option, _, _ in _SET_OPTIONS}
 
 
 def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:

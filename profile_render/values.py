@@ -386,7 +386,7 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument],
     def transformer(argument: FlagArgument) -> Optional[Callable[[Any], Any]]:
         if transform_set_value is None:
             return None
-        return lambda value: transform_set_value(value, argument.source)  # type: ignore[misc]
+        return lambda value: transform_set_value(value, argument.source)
 
     apply_flags(sets, user, limits=limits, files=files, leaf_for=transformer)
 

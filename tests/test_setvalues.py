@@ -252,6 +252,7 @@ def test_wrong_argument_types() -> None:
 
 def test_module_stays_light() -> None:
     import profile_render.helm.gojson as gojson
+    import profile_render.helm.setbudget as setbudget
     import profile_render.helm.setvalues as module
 
     def imports(mod: object) -> set:
@@ -259,8 +260,9 @@ def test_module_stays_light() -> None:
         return {line.split()[1] for line in text.splitlines() if line.startswith(("import ", "from "))}
 
     assert imports(module) <= {"__future__", "json", "re", "typing", "profile_render.errors",
-                               "profile_render.helm.gojson"}
+                               "profile_render.helm.gojson", "profile_render.helm.setbudget"}
     assert imports(gojson) <= {"__future__", "json", "re", "typing", "profile_render.yamlio.scalars"}
+    assert imports(setbudget) <= {"__future__", "typing"}
 
 
 # ---------------------------------------------------------------------------

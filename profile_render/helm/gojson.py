@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from profile_render.yamlio.scalars import as_float64
 
-__all__ = ["GoJSONError", "JSONTooDeep", "decode_object", "decode_value", "go_space", "skip_go_space"]
+__all__ = ["GoJSONError", "JSONTooDeep", "decode_object", "decode_value", "go_space", "skip_go_space", "tag_leaves",
+           "tree_size"]
 
 _GO_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _STRUCTURE = re.compile(r'[\[\]{}"\\]')
@@ -181,4 +182,37 @@ def _fix_strings(value: Any) -> Any:
                     stack.append(item)
                 elif isinstance(item, str) and _LONE_SURROGATE.search(item):
                     node[index] = _LONE_SURROGATE.sub("\ufffd", item)
+    return value
+
+
+def tree_size(value: object) -> Tuple[int, int]:
+    """The nodes of a value (itself included) and how many containers deep it nests (0 for a scalar)."""
+    if not isinstance(value, (dict, list)):
+        return 1, 0
+    nodes, deepest = 0, 0
+    stack: List[Tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((item, depth + 1) for item in (node.values() if isinstance(node, dict) else node))
+    return nodes, deepest
+
+
+def tag_leaves(value: object, leaf: Optional[Callable[[object], object]]) -> object:
+    """``value`` (changed in place) with ``leaf`` applied to every non-null scalar in it; None leaves it as it is."""
+    if leaf is None:
+        return value
+    if not isinstance(value, (dict, list)):
+        return value if value is None else leaf(value)
+    stack: List[Any] = [value]
+    while stack:
+        node = stack.pop()
+        slots = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for slot, item in slots:
+            if isinstance(item, (dict, list)):
+                stack.append(item)
+            elif item is not None:
+                node[slot] = leaf(item)
     return value

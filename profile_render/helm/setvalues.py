@@ -61,10 +61,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from profile_render.errors import LimitExceededError, SetSyntaxError, describe_value
-from profile_render.helm.gojson import GoJSONError, JSONTooDeep, decode_object, decode_value, go_space, skip_go_space
+from profile_render.helm.gojson import (GoJSONError, JSONTooDeep, decode_object, decode_value, go_space, skip_go_space,
+                                        tag_leaves, tree_size)
+from profile_render.helm.setbudget import SetBudget, SetLimits
 
 __all__ = ["apply_set", "parse_set", "FileReader", "SetBudget", "SetLimits", "FLAGS", "MAX_INDEX",
            "MAX_NESTED_NAME_LEVEL"]
@@ -113,38 +115,6 @@ FLAGS = ("--set-json", "--set", "--set-string", "--set-file", "--set-literal")
 
 #: Reads the file a ``--set-file`` value names: ``(name, source of the argument) -> text``.
 FileReader = Callable[[str, str], str]
-
-
-class SetLimits(Protocol):
-    """The limits ``--set`` parsing honours (:class:`profile_render.yamlio.limits.Limits` has them)."""
-
-    @property
-    def max_depth(self) -> int: ...
-
-    @property
-    def max_set_nodes(self) -> int: ...
-
-
-class SetBudget:
-    """The nodes and list slots that path expressions (``--set``, parameter templates) may still create.
-
-    One budget is shared by every expression of a call (its limit is
-    ``Limits.max_set_nodes``); :meth:`spend` says whether ``count`` more
-    still fit, and takes them when they do.
-    """
-
-    __slots__ = ("limit", "remaining")
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.remaining = limit
-
-    def spend(self, count: int) -> bool:
-        """Take ``count`` nodes from the budget; False (and nothing taken) when they do not fit."""
-        if count > self.remaining:
-            return False
-        self.remaining -= count
-        return True
 
 
 def apply_set(
@@ -207,39 +177,6 @@ def parse_set(expression: str, *, as_string: bool = False, flag: Optional[str] =
 def _extended(path: List[object], last: object) -> Tuple[object, ...]:
     """``path`` and then ``last`` (None: the path as it is), as an error's value path."""
     return tuple(path) + ((last,) if last is not None else ())
-
-
-def _tree_size(value: object) -> Tuple[int, int]:
-    """The nodes of a value (itself included) and how many containers deep it nests (0 for a scalar)."""
-    if not isinstance(value, (dict, list)):
-        return 1, 0
-    nodes, deepest = 0, 0
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, depth)
-            stack.extend((item, depth + 1) for item in (node.values() if isinstance(node, dict) else node))
-    return nodes, deepest
-
-
-def _tagged(value: object, leaf: Leaf) -> object:
-    """``value`` with ``leaf`` applied to every non-null scalar in it (a JSON value's leaves)."""
-    if leaf is None:
-        return value
-    if not isinstance(value, (dict, list)):
-        return value if value is None else leaf(value)
-    stack: List[object] = [value]
-    while stack:
-        node = stack.pop()
-        slots = node.items() if isinstance(node, dict) else enumerate(node)  # type: ignore[union-attr]
-        for slot, item in list(slots):
-            if isinstance(item, (dict, list)):
-                stack.append(item)
-            elif item is not None:
-                node[slot] = leaf(item)  # type: ignore[index]
-    return value
 
 
 def _fold_matches(text: str, word: str) -> bool:
@@ -361,7 +298,7 @@ class _Parser:
 
     def _stored(self, value: object, depth: int, column: int, path: List[object], last: object) -> None:
         """Count a value being stored ``depth`` levels down: one node, or a list literal (or JSON value) and its items."""
-        nodes, nesting = _tree_size(value)
+        nodes, nesting = tree_size(value)
         if nesting and depth + nesting >= self.max_depth:
             raise self._too_deep(column, path, last)
         self._spend(nodes, column, path, last)
@@ -475,7 +412,7 @@ class _Parser:
         value, end = self._decoded(decode_value, pos)
         pos = skip_go_space(text, end)
         self.pos = pos + 1 if pos < len(text) and text[pos] == "," else pos
-        return _tagged(value, self.leaf)
+        return tag_leaves(value, self.leaf)
 
     def _decoded(self, decode: Callable[[str, int, int], Any], pos: int) -> Any:
         """Run a JSON decoder at ``pos``, its errors turned into located ones."""
@@ -499,8 +436,8 @@ class _Parser:
             end -= 1
         obj = self._decoded(lambda text, pos, depth: decode_object(text[:end], pos, depth), start)
         self._stored(obj, 0, start + 1, [], None)
-        obj = _tagged(obj, self.leaf)
-        pending = [(self.dest, obj)]
+        tag_leaves(obj, self.leaf)
+        pending: List[Tuple[dict, dict]] = [(self.dest, obj)]
         while pending:
             into, source = pending.pop()
             for key, value in source.items():
