@@ -179,12 +179,31 @@ def _is_utf8(text: str) -> bool:
 _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
 
 
+#: Helm's value flags as merge and render take them: option, metavar, help. Helm applies them by kind in
+#: its own order (--set-json, --set, --set-string, --set-file, --set-literal), not by position.
+_SET_OPTIONS = (
+    ("--set", "PATH=VALUE", "set a value like helm --set (typed: numbers, true/false, null)"),
+    ("--set-string", "PATH=VALUE", "set a string value like helm --set-string"),
+    ("--set-json", "PATH=JSON", "set a JSON value like helm --set-json (or merge a whole JSON object: '{...}')"),
+    ("--set-file", "PATH=FILE", "set a value to a file's whole text like helm --set-file"),
+    ("--set-literal", "PATH=VALUE", "set one string value, taken literally, like helm --set-literal"),
+)
+
+
+def _set_dest(option: str) -> str:
+    """The keyword merge_values() and render() take a value flag's arguments by: --set-json -> set_json_values."""
+    return option[2:].replace("-", "_") + "_values"
+
+
 def _add_set_options(parser: argparse.ArgumentParser) -> None:
-    """--set and --set-string, as merge and render take them."""
-    parser.add_argument("--set", dest="set_values", action="append", default=[], metavar="PATH=VALUE",
-                        help="set a value like helm --set (typed: numbers, true/false, null)")
-    parser.add_argument("--set-string", dest="set_string_values", action="append", default=[], metavar="PATH=VALUE",
-                        help="set a string value like helm --set-string")
+    """Helm's value flags, as merge and render take them."""
+    for option, metavar, text in _SET_OPTIONS:
+        parser.add_argument(option, dest=_set_dest(option), action="append", default=[], metavar=metavar, help=text)
+
+
+def _set_arguments(args: argparse.Namespace) -> Dict[str, Any]:
+    """The value-flag arguments of a parsed command line, by the keyword merge_values() and render() take them."""
+    return {_set_dest(option): getattr(args, _set_dest(option)) for option, _, _ in _SET_OPTIONS}
 
 
 def _add_fleet_globals_options(parser: argparse.ArgumentParser) -> None:
@@ -259,6 +278,8 @@ def _build_parser() -> argparse.ArgumentParser:
     merge.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="FILE",
                        help="a values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(merge)
+    merge.add_argument("--skip-schema-validation", action="store_true",
+                       help="do not validate the values against the charts' values.schema.json (as helm's flag)")
     _add_output_options(merge, explain=True)
     merge.set_defaults(handler=_cmd_merge, command_parser=merge)
 
@@ -424,9 +445,9 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
     result = merge_values(
         args.chart,
         layers,
-        set_values=args.set_values,
-        set_string_values=args.set_string_values,
+        **_set_arguments(args),
         strict=args.strict,
+        validate_schema=not args.skip_schema_validation,
     )
     if args.explain:
         return _explain_command(result, args.explain, out, err)
@@ -581,7 +602,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
     result = render(
         args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
-        set_values=args.set_values, set_string_values=args.set_string_values,
+        **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )
     if args.explain:

@@ -53,6 +53,7 @@ __all__ = ["render", "RenderResult"]
 
 if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when used
     from profile_render.helm.schema.cache import ValidatorCache
+    from profile_render.helm.valueflags import SetFileValues
 
 ValuesDict = Dict[str, Any]
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
@@ -213,6 +214,9 @@ def render(
     registry: Optional[ImageRegistry] = None,
     set_values: Sequence[str] = (),
     set_string_values: Sequence[str] = (),
+    set_json_values: Sequence[str] = (),
+    set_file_values: "SetFileValues" = (),
+    set_literal_values: Sequence[str] = (),
     placeholders: Optional[Placeholders] = None,
     prehook_literal: bool = False,
     secret_namer: SecretNamer = bundle_name,
@@ -233,8 +237,11 @@ def render(
     ``profile`` is the Profile's chart values and ``overrides`` the deployment
     overrides (paths, :class:`Layer` objects, loaded documents or dicts; as the
     reference does, strings in their maps are trimmed and empty ones deleted);
-    ``set_values``/``set_string_values`` act like Helm's ``--set``/``--set-string``
-    after them. Placeholders are resolved in those layers only. With
+    ``set_values``, ``set_string_values``, ``set_json_values``,
+    ``set_file_values`` and ``set_literal_values`` act like Helm's ``--set``,
+    ``--set-string``, ``--set-json``, ``--set-file`` and ``--set-literal``
+    after them (see :func:`~profile_render.values.merge_values`; placeholders
+    are resolved in every string they set). Placeholders are resolved in those layers only. With
     ``prehook_literal`` the ``%PreHookCredential%`` text is left in place, as the
     reference orchestrator does. ``secret_namer`` replaces the reference's
     bundle-name algorithm for the generated objects' names.
@@ -354,7 +361,9 @@ def render(
         return value
 
     merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,
-                          strict=strict, limits=limits, transform_set_value=transform)
+                          set_json_values=set_json_values, set_file_values=set_file_values,
+                          set_literal_values=set_literal_values, strict=strict, limits=limits,
+                          transform_set_value=transform, validate_schema=False)  # validated below, secrets masked
 
     if validate_schema:
         _validate(merged, secret_paths, schema_cache, schema_refs)

@@ -11,7 +11,7 @@ import difflib
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.helm.chart import Chart, load_chart
 from profile_render.errors import LimitExceededError, StrictModeError, ValuesWarning, format_path
@@ -20,10 +20,13 @@ from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_v
 from profile_render.helm.coalesce import coalesce_values
 from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
 from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
-from profile_render.helm.setvalues import SetBudget, apply_set
+from profile_render.helm.valueflags import FlagArgument, SetFiles, SetFileValues, apply_flags, flag_arguments
 from profile_render.tree import check_tree, iter_leaves, merge_layers, walk
 
 __all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "check_layer", "merge_values"]
+
+if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when a chart has a schema
+    from profile_render.helm.schema.cache import ValidatorCache
 
 ValuesDict = Dict[str, Any]
 ValuePath = Tuple[Any, ...]
@@ -234,11 +237,12 @@ def _leaves_with_paths(node: Any) -> Iterable[Tuple[ValuePath, TracedLeaf]]:
 class _Replay:
     """Everything needed to replay a merge with traced leaves (see profile_render.origin)."""
 
-    def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[Tuple[str, bool]], plan: Any,
-                 limits: Limits) -> None:
+    def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[FlagArgument], plan: Any,
+                 limits: Limits, files: SetFiles) -> None:
         self.chart = chart
         self.layers = layers
         self.sets = sets
+        self.files = files
         self.plan = plan
         self.limits = limits
         self.sources: List[_SourceInfo] = []
@@ -246,7 +250,7 @@ class _Replay:
     def run(self) -> Any:
         sources = self.sources = []
         chart_index: Dict[int, int] = {}
-        # Lower index = lower precedence: subcharts, parent chart, layers, --set, --set-string.
+        # Lower index = lower precedence: subcharts, parent chart, layers, then the value flags in Helm's order.
         for prefix, chart in reversed(self.chart.walk()):
             chart_index[id(chart)] = len(sources)
             kind = "chart defaults" if not prefix else "subchart defaults"
@@ -258,15 +262,12 @@ class _Replay:
             traced_layers.append(trace_tree(layer.values, len(sources)))
             sources.append(_SourceInfo(layer.kind, layer.source, layer.loaded, layer.values))
         user = merge_layers(traced_layers, copy=False)
-        budget = SetBudget(self.limits.max_set_nodes)
-        for expression, as_string in self.sets:
+        def tagger(argument: FlagArgument) -> Callable[[Any], Any]:
             index = len(sources)
-            flag = "--set-string" if as_string else "--set"
-            sources.append(_SourceInfo(flag, f"{flag} {expression}", None, None))
-            def tag(value: Any, index: int = index) -> Any:
-                return TracedLeaf(index, (), value)
+            sources.append(_SourceInfo(argument.flag, argument.source, None, None))
+            return lambda value: TracedLeaf(index, (), value)
 
-            apply_set(expression, user, as_string=as_string, leaf=tag, limits=self.limits, budget=budget)
+        apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
         return coalesce_values(effective, user, copy=False)
 
@@ -306,21 +307,46 @@ def merge_values(
     *,
     set_values: Sequence[str] = (),
     set_string_values: Sequence[str] = (),
+    set_json_values: Sequence[str] = (),
+    set_file_values: SetFileValues = (),
+    set_literal_values: Sequence[str] = (),
     strict: bool = False,
     limits: Optional[Limits] = None,
     transform_set_value: Optional[Callable[[Any, str], Any]] = None,
+    validate_schema: bool = True,
+    schema_cache: Optional["ValidatorCache"] = None,
+    schema_refs: Mapping[str, Any] = {},
 ) -> MergeResult:
     """Compute the values Helm's templates see for a chart and user layers.
 
-    Equivalent to ``helm template CHART -f layer1 -f layer2 ... --set ... --set-string ...``:
-    layers merge in order (later wins), then every ``--set``, then every
-    ``--set-string`` (Helm applies them by kind, not by command-line position),
-    then dependencies are processed and everything is coalesced with the chart
-    defaults. With ``strict`` the first warning is raised as an error.
+    Equivalent to ``helm template CHART -f layer1 -f layer2 ... --set ...``:
+    layers merge in order (later wins), then the value flags apply by kind,
+    as Helm applies them whatever their command-line position: every
+    ``--set-json``, ``--set``, ``--set-string``, ``--set-file`` and
+    ``--set-literal`` argument (see ``helm/setvalues.py``); then dependencies
+    are processed and everything is coalesced with the chart defaults. With
+    ``strict`` the first warning is raised as an error.
 
-    ``transform_set_value(value, expression)``, when given, rewrites each
-    scalar a ``--set``/``--set-string`` expression assigns (the render stage
-    uses it to resolve placeholders given on the command line).
+    ``set_file_values`` holds ``KEY=PATH`` arguments (each file read from
+    disk through the safe reader, all of them within ``Limits.max_bytes``) or
+    a mapping ``{KEY: text}`` giving the contents in memory, no file read.
+
+    ``transform_set_value(value, source)``, when given, rewrites each scalar
+    a flag argument assigns (``source`` names the argument, e.g.
+    ``--set-json a=1``); the render stage uses it to resolve placeholders
+    given on the command line.
+
+    As ``helm template`` does, the final values are validated against the
+    chart's ``values.schema.json`` and each effective subchart's
+    (:class:`~profile_render.helm.schema.SchemaValidationError`, every
+    violation located); ``validate_schema=False`` (Helm's
+    ``--skip-schema-validation``) skips it, ``schema_cache`` and
+    ``schema_refs`` work as for :func:`~profile_render.rendering.render`.
+
+    Example::
+
+        result = merge_values("chart/", ["values.yaml"], set_json_values=['ports=[80,443]'])
+        result.value("ports")  # [80, 443]
     """
     limits = limits or DEFAULT_LIMITS
     if not isinstance(chart, Chart):
@@ -336,29 +362,33 @@ def merge_values(
             warnings.extend(layer.loaded.warnings)
     if strict and warnings:
         raise StrictModeError(warnings[0])
-    sets: List[Tuple[str, bool]] = [(s, False) for s in set_values] + [(s, True) for s in set_string_values]
+    sets = flag_arguments(set_values=set_values, set_string_values=set_string_values,
+                          set_json_values=set_json_values, set_file_values=set_file_values,
+                          set_literal_values=set_literal_values)
     try:
-        return _merge(chart, user_layers, sets, warnings, strict, limits, transform_set_value)
+        result = _merge(chart, user_layers, sets, warnings, strict, limits, transform_set_value)
     except RecursionError:
         raise _too_deep("merged") from None
+    if validate_schema and any(sub.schema is not None for _prefix, sub in result.chart.walk()):
+        from profile_render.helm.schema import validate_values  # loads jsonschema: only for charts with a schema
+
+        validate_values(result.chart, result.values, cache=schema_cache, origin=result.origin,
+                        local_refs=schema_refs)
+    return result
 
 
-def _merge(chart: Chart, user_layers: List[Layer], sets: List[Tuple[str, bool]], warnings: List[ValuesWarning],
+def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument], warnings: List[ValuesWarning],
            strict: bool, limits: Limits, transform_set_value: Optional[Callable[[Any, str], Any]]) -> MergeResult:
     """The body of :func:`merge_values`, once its inputs are read and checked."""
     user = merge_layers([layer.values for layer in user_layers], copy=True, check=False)  # checked above
-    budget = SetBudget(limits.max_set_nodes)  # shared by every --set and --set-string of the call
-    for expression, as_string in sets:
+    files = SetFiles(limits)  # each --set-file file read once; the provenance replay reads the same text
+
+    def transformer(argument: FlagArgument) -> Optional[Callable[[Any], Any]]:
         if transform_set_value is None:
-            apply_set(expression, user, as_string=as_string, limits=limits, budget=budget)
-        else:
-            flag = "--set-string" if as_string else "--set"
+            return None
+        return lambda value: transform_set_value(value, argument.source)
 
-            def transformed(value: Any, source: str = f"{flag} {expression}") -> Any:
-                assert transform_set_value is not None
-                return transform_set_value(value, source)
-
-            apply_set(expression, user, as_string=as_string, leaf=transformed, limits=limits, budget=budget)
+    apply_flags(sets, user, limits=limits, files=files, leaf_for=transformer)
 
     seen = set()
 
@@ -374,4 +404,4 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: List[Tuple[str, bool]],
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
     final = coalesce_values(effective, user, warn=warn, copy=False)
-    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits))
+    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits, files))

@@ -29,7 +29,10 @@ def test_scalar_replacing_a_table_same_values_but_a_warning(tmp_path):
 
 
 @pytest.mark.helm
-def test_schema_is_not_validated_by_merge(tmp_path):
+def test_merge_validates_the_schema_as_helm_does(tmp_path):
+    """Formerly a divergence (row 4): merge now fails where helm template fails, unless told to skip."""
+    from profile_render.helm.schema import SchemaValidationError
+
     chart = write_chart(tmp_path / "c", "replicas: 1\n")
     (chart / "values.schema.json").write_text(json.dumps(
         {"type": "object", "properties": {"replicas": {"type": "integer"}}}))
@@ -37,7 +40,9 @@ def test_schema_is_not_validated_by_merge(tmp_path):
     user.write_text("replicas: many\n")
     helm = run_helm_template(chart, [user])
     assert not helm.ok and "schema" in helm.stderr
-    ours = merge_values(chart, [Layer.from_file(user)])
+    with pytest.raises(SchemaValidationError):
+        merge_values(chart, [Layer.from_file(user)])
+    ours = merge_values(chart, [Layer.from_file(user)], validate_schema=False)
     assert ours.values == {"replicas": "many"}
 
 

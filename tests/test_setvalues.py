@@ -251,11 +251,18 @@ def test_wrong_argument_types() -> None:
 
 
 def test_module_stays_light() -> None:
+    import profile_render.helm.gojson as gojson
+    import profile_render.helm.setbudget as setbudget
     import profile_render.helm.setvalues as module
 
-    text = open(module.__file__, encoding="utf-8").read()
-    imports = {line.split()[1] for line in text.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "json", "re", "typing", "profile_render.errors"}
+    def imports(mod: object) -> set:
+        text = open(mod.__file__, encoding="utf-8").read()  # type: ignore[attr-defined]
+        return {line.split()[1] for line in text.splitlines() if line.startswith(("import ", "from "))}
+
+    assert imports(module) <= {"__future__", "json", "re", "typing", "profile_render.errors",
+                               "profile_render.helm.gojson", "profile_render.helm.setbudget"}
+    assert imports(gojson) <= {"__future__", "json", "re", "typing", "profile_render.yamlio.scalars"}
+    assert imports(setbudget) <= {"__future__", "typing"}
 
 
 # ---------------------------------------------------------------------------
@@ -544,3 +551,37 @@ def test_very_deep_lists_within_argv_size() -> None:
     parse_set("x" + "[0]" * 20000 + "=1")
     parse_set("x" + "[0]." * 20000 + "=1")
     assert sys.getrecursionlimit() == limit
+
+
+JSON_FUZZ_TEXT = st.one_of(
+    FUZZ_TEXT,
+    st.lists(st.sampled_from(["a", "=", ",", " ", "[", "]", "{", "}", '"', ":", "1", ".", "e", "-", "\\u00e9",
+                              "null", "true", "[0]", "\u00a0"]), max_size=24).map("".join),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=JSON_FUZZ_TEXT, flag=st.sampled_from(["--set-json", "--set-file", "--set-literal"]),
+       prefilled=st.booleans(), with_leaf=st.booleans())
+def test_fuzz_other_flags_only_raise_located_errors(text: str, flag: str, prefilled: bool, with_leaf: bool) -> None:
+    from profile_render.errors import LimitExceededError
+    from profile_render.yamlio.limits import Limits
+
+    dest = copy.deepcopy(BASE) if prefilled else {}
+    leaf = (lambda v: v) if with_leaf else None
+    read = []
+
+    def read_file(name: str, source: str) -> str:
+        read.append(name)
+        return f"<{name}>"
+
+    try:
+        apply_set(text, dest, flag=flag, leaf=leaf, read_file=read_file, limits=Limits())
+    except (SetSyntaxError, LimitExceededError) as exc:
+        assert exc.source == f"{flag} {text}"
+        assert exc.problem and exc.hint
+        assert exc.column is None or 1 <= exc.column <= len(text) + 1
+    else:
+        json.dumps(dest)  # what we built is a plain JSON-able tree
+    if flag != "--set-file":
+        assert not read

@@ -99,7 +99,7 @@ def write_case(root: Path, case: Case) -> Tuple[Path, List[Path]]:
 
 def ours(chart: Path, files: Sequence[Path], sets: Sequence[str] = (), *,
          local_refs: Mapping[str, Any] = {}) -> Tuple[Optional[MergeResult], Optional[BaseException]]:
-    result = merge_values(chart, [Layer.from_file(f) for f in files], set_values=list(sets))
+    result = merge_values(chart, [Layer.from_file(f) for f in files], set_values=list(sets), validate_schema=False)
     try:
         validate_values(result.chart, result.values, origin=result.origin, cache=ValidatorCache(),
                         local_refs=local_refs)
@@ -614,7 +614,7 @@ CHART_VALUES = "port: 80\n"
 def _merged(tmp_path: Path, schema_text: str, name: str = "c") -> MergeResult:
     chart = write_chart(tmp_path / name, CHART_VALUES)
     (chart / "values.schema.json").write_text(schema_text)
-    return merge_values(chart)
+    return merge_values(chart, validate_schema=False)
 
 
 def test_cache_compiles_once_for_repeated_validations(tmp_path):
@@ -756,7 +756,7 @@ def test_error_lists_paths_keywords_and_origins(tmp_path):
         image=props(tag={"type": "string"}), replicas={"type": "integer"}, name={"type": "string"}) | {
         "required": ["name"]}))
     (chart / "charts" / "sub" / "values.schema.json").write_text(SUB_INT)
-    result = merge_values(chart)
+    result = merge_values(chart, validate_schema=False)
     asked: List[tuple] = []
 
     def origin(path):
@@ -786,7 +786,7 @@ def test_real_origins_from_merge_result(tmp_path):
     (chart / "values.schema.json").write_text(schema(props(port={"type": "integer"})))
     user = tmp_path / "user.yaml"
     user.write_text("# comment\nport: http\n")
-    result = merge_values(chart, [Layer.from_file(user)])
+    result = merge_values(chart, [Layer.from_file(user)], validate_schema=False)
     with pytest.raises(SchemaValidationError) as info:
         validate_values(result.chart, result.values, origin=result.origin, cache=ValidatorCache())
     (v,) = info.value.violations
@@ -800,7 +800,7 @@ def test_messages_never_quote_long_values(tmp_path):
     (chart / "values.schema.json").write_text(schema(props(
         token={"type": "string", "maxLength": 10, "pattern": "^[a-z]+$", "format": "email"},
         blob={"type": "string"}, n={"enum": ["a", "b"]}), D7))
-    result = merge_values(chart)
+    result = merge_values(chart, validate_schema=False)
     with pytest.raises(SchemaValidationError) as info:
         validate_values(result.chart, result.values, cache=ValidatorCache())
     assert len(info.value.violations) == 5
@@ -838,7 +838,7 @@ def test_custom_meta_schema_from_local_refs_decides_format_assertion(tmp_path, v
             "allOf": [{"$ref": D2020}]}
     chart = write_chart(tmp_path / "c", "ip: 1.2.3\n")
     (chart / "values.schema.json").write_text(schema(props(ip={"type": "string", "format": "ipv4"}), meta_uri))
-    result = merge_values(chart)
+    result = merge_values(chart, validate_schema=False)
     refs = {meta_uri: meta}
     if asserted:
         with pytest.raises(SchemaValidationError):

@@ -1,4 +1,4 @@
-"""Helm's ``--set`` / ``--set-string`` parsing, reproduced on plain Python dicts.
+"""Helm's ``--set``, ``--set-string``, ``--set-json``, ``--set-file`` and ``--set-literal`` parsing, on plain dicts.
 
 This mirrors what Helm 4.1.4 does with each ``--set`` argument (its ``strvals``
 parser) character for character, including its odd corners, because a profile
@@ -37,6 +37,22 @@ Quirks kept on purpose, because Helm has them:
 * ``a={x}y=1`` is two assignments (``a=[x]``, ``y=1``): a list literal ends
   its assignment even without a comma.
 
+The other flags share the path grammar (Helm's ``strvals`` parsers):
+
+* ``--set-file`` reads like ``--set``, but each value (each item of a
+  ``{a,b}`` list too) names a file whose whole text becomes the value, a
+  string, untrimmed; ``a=`` at the very end is the empty string, no file.
+* ``--set-json`` reads keys like ``--set``; after ``=`` it skips spaces, and
+  nothing (or a comma) means null; anything else is one JSON value read as
+  Go's json.Decoder reads it (``helm/gojson.py``), where the next assignment
+  may follow after spaces or a comma (``a=1 b=2``, even ``a=1x=2``). An
+  argument that starts with ``{`` (after spaces) is one JSON object merged
+  into the values as a ``-f`` file is.
+* ``--set-literal`` is one assignment: no escapes, keys end only at ``=``,
+  ``.`` and ``[`` (a comma is part of the key), and the value is the rest of
+  the argument, a string. A trailing ``a[0].b=`` keeps its item, and
+  ``a.=x`` is always an error.
+
 On error, ``dest`` may already have been partly changed (as in Helm, which
 then gives up altogether); callers that need atomicity should pass a copy.
 """
@@ -45,17 +61,23 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from profile_render.errors import LimitExceededError, SetSyntaxError, describe_value
+from profile_render.helm.gojson import (GoJSONError, JSONTooDeep, decode_object, decode_value, go_space, skip_go_space,
+                                        tag_leaves, tree_size)
+from profile_render.helm.setbudget import SetBudget, SetLimits
 
-__all__ = ["apply_set", "parse_set", "SetBudget", "SetLimits", "MAX_INDEX", "MAX_NESTED_NAME_LEVEL"]
+__all__ = ["apply_set", "parse_set", "FileReader", "SetBudget", "SetLimits", "FLAGS", "MAX_INDEX",
+           "MAX_NESTED_NAME_LEVEL"]
 
 #: Largest list index Helm's ``--set`` accepts (its ``strvals.MaxIndex``).
 MAX_INDEX = 65536
 #: Most ``.`` separators one assignment may use (its ``strvals.MaxNestedNameLevel``).
 MAX_NESTED_NAME_LEVEL = 30
 
+# Python's JSON decoder recurses once per level: deeper values are refused before it sees them.
+_JSON_MAX_DEPTH = 500
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
@@ -69,6 +91,10 @@ def _stops(chars: str) -> "re.Pattern[str]":
 _KEY_STOPS = _stops("=[,.")
 _ITEM_STOPS = _stops("[.=")
 _INDEX_STOPS = _stops("]")
+# --set-literal's stops: no escapes, and a comma belongs to the key.
+_LITERAL_KEY_STOPS = re.compile(r"[=\[.]")
+_LITERAL_ITEM_STOPS = re.compile(r"[\[.=]")
+_LITERAL_INDEX_STOPS = re.compile(r"]")
 _VALUE_STOPS = _stops(",")
 _LIST_STOPS = _stops(",}")
 
@@ -84,37 +110,11 @@ _ITEM_DOT = 3  # list item followed by "."
 
 Leaf = Optional[Callable[[object], object]]
 
+#: Every flag that sets values, in the order Helm applies them (after the ``-f`` files).
+FLAGS = ("--set-json", "--set", "--set-string", "--set-file", "--set-literal")
 
-class SetLimits(Protocol):
-    """The limits ``--set`` parsing honours (:class:`profile_render.yamlio.limits.Limits` has them)."""
-
-    @property
-    def max_depth(self) -> int: ...
-
-    @property
-    def max_set_nodes(self) -> int: ...
-
-
-class SetBudget:
-    """The nodes and list slots that path expressions (``--set``, parameter templates) may still create.
-
-    One budget is shared by every expression of a call (its limit is
-    ``Limits.max_set_nodes``); :meth:`spend` says whether ``count`` more
-    still fit, and takes them when they do.
-    """
-
-    __slots__ = ("limit", "remaining")
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.remaining = limit
-
-    def spend(self, count: int) -> bool:
-        """Take ``count`` nodes from the budget; False (and nothing taken) when they do not fit."""
-        if count > self.remaining:
-            return False
-        self.remaining -= count
-        return True
+#: Reads the file a ``--set-file`` value names: ``(name, source of the argument) -> text``.
+FileReader = Callable[[str, str], str]
 
 
 def apply_set(
@@ -125,8 +125,13 @@ def apply_set(
     leaf: Leaf = None,
     limits: Optional[SetLimits] = None,
     budget: Optional[SetBudget] = None,
+    flag: Optional[str] = None,
+    read_file: Optional[FileReader] = None,
 ) -> None:
     """Apply one --set (or, with as_string=True, --set-string) argument to dest in place, as Helm does.
+
+    ``flag`` names another of Helm's flags (one of :data:`FLAGS`) to parse
+    the argument as; ``--set-file`` needs ``read_file`` (its errors pass through).
 
     ``leaf``, when given, is called with every non-null scalar the argument
     assigns (after typing) and its result is stored in place of the scalar.
@@ -146,17 +151,32 @@ def apply_set(
         raise TypeError(f"expression must be a str, not {type(expression).__name__}")
     if not isinstance(dest, dict):
         raise TypeError(f"dest must be a dict, not {type(dest).__name__}")
+    flag = flag or ("--set-string" if as_string else "--set")
+    if flag not in FLAGS:
+        raise ValueError(f"flag must be one of {', '.join(FLAGS)}, not {flag!r}")
+    if flag == "--set-file" and read_file is None:
+        raise TypeError("--set-file needs read_file, the function that reads the files it names")
     max_depth = limits.max_depth if limits is not None else len(expression) + 1
     if budget is None and limits is not None:
         budget = SetBudget(limits.max_set_nodes)
-    _Parser(expression, dest, as_string, leaf, max_depth, budget).run()
+    parser = _Parser(expression, dest, flag, leaf, max_depth, budget, read_file)
+    if flag == "--set-json" and expression[skip_go_space(expression, 0):].startswith("{"):
+        parser.merge_object()
+    else:
+        parser.run()
 
 
-def parse_set(expression: str, *, as_string: bool = False) -> dict:
-    """Parse one --set expression into a new dict."""
+def parse_set(expression: str, *, as_string: bool = False, flag: Optional[str] = None,
+              read_file: Optional[FileReader] = None) -> dict:
+    """Parse one --set expression (or one of another ``flag``) into a new dict."""
     result: dict = {}
-    apply_set(expression, result, as_string=as_string)
+    apply_set(expression, result, as_string=as_string, flag=flag, read_file=read_file)
     return result
+
+
+def _extended(path: List[object], last: object) -> Tuple[object, ...]:
+    """``path`` and then ``last`` (None: the path as it is), as an error's value path."""
+    return tuple(path) + ((last,) if last is not None else ())
 
 
 def _fold_matches(text: str, word: str) -> bool:
@@ -224,24 +244,33 @@ def _quote(text: str, limit: int = 60) -> str:
 class _Parser:
     """One pass over one argument; all state lives on the instance."""
 
-    __slots__ = ("text", "pos", "dest", "as_string", "leaf", "source", "max_depth", "budget", "owned")
+    __slots__ = ("text", "pos", "dest", "flag", "leaf", "source", "max_depth", "budget", "owned", "read_file",
+                 "stops")
 
-    def __init__(self, text: str, dest: dict, as_string: bool, leaf: Leaf, max_depth: int,
-                 budget: Optional[SetBudget]) -> None:
+    def __init__(self, text: str, dest: dict, flag: str, leaf: Leaf, max_depth: int,
+                 budget: Optional[SetBudget], read_file: Optional[FileReader] = None) -> None:
         self.text = text
         self.pos = 0
         self.dest = dest
-        self.as_string = as_string
+        self.flag = flag
         self.leaf = leaf
-        self.source = ("--set-string " if as_string else "--set ") + _shown(text)
+        self.source = f"{flag} {_shown(text)}"
         self.max_depth = max_depth
         self.budget = budget
+        self.read_file = read_file
+        literal = flag == "--set-literal"
+        # Stops for a key, after a list index, and inside an index.
+        self.stops = ((_LITERAL_KEY_STOPS, _LITERAL_ITEM_STOPS, _LITERAL_INDEX_STOPS) if literal
+                      else (_KEY_STOPS, _ITEM_STOPS, _INDEX_STOPS))
         # Lists this argument created (by id, kept alive here): nobody else can hold them, so they grow in place.
         self.owned: Dict[int, list] = {}
 
     # -- errors -------------------------------------------------------------
 
     def _error(self, problem: str, column: Optional[int], hint: str, path: Optional[List[object]] = None) -> SetSyntaxError:
+        if self.flag == "--set-literal":  # it has no escapes: drop the advice that offers them
+            hint = "; ".join(part for part in hint.split("; ") if "\\" not in part) or (
+                "--set-literal has no escapes; set keys holding '.', '[' or '=' with --set")
         return SetSyntaxError(
             problem,
             source=self.source,
@@ -255,26 +284,24 @@ class _Parser:
         """Take ``count`` nodes or list slots from the call's budget, or refuse the expression (at ``path + [last]``)."""
         if self.budget is not None and not self.budget.spend(count):
             raise LimitExceededError(
-                f"the --set and --set-string expressions create more than {self.budget.limit:,} values "
-                "and list slots",
-                source=self.source, column=column, path=tuple(path) + (last,),
+                f"the --set (and --set-string, --set-json, --set-file, --set-literal) arguments create more "
+                f"than {self.budget.limit:,} values and list slots",
+                source=self.source, column=column, path=_extended(path, last),
                 hint="set fewer values or shorter lists (a values file holds large data better), "
                      "or raise Limits.max_set_nodes")
 
     def _too_deep(self, column: int, path: List[object], last: object) -> LimitExceededError:
         return LimitExceededError(
             f"the --set path is nested more than {self.max_depth} levels deep",
-            source=self.source, column=column, path=tuple(path) + (last,),
+            source=self.source, column=column, path=_extended(path, last),
             hint="set deeply nested values from a values file (-f), or raise Limits.max_depth")
 
     def _stored(self, value: object, depth: int, column: int, path: List[object], last: object) -> None:
-        """Count a value being stored ``depth`` levels down: one node, or a list literal and its items."""
-        if isinstance(value, list):
-            if depth + 1 >= self.max_depth:
-                raise self._too_deep(column, path, last)
-            self._spend(1 + len(value), column, path, last)
-        else:
-            self._spend(1, column, path, last)
+        """Count a value being stored ``depth`` levels down: one node, or a list literal (or JSON value) and its items."""
+        nodes, nesting = tree_size(value)
+        if nesting and depth + nesting >= self.max_depth:
+            raise self._too_deep(column, path, last)
+        self._spend(nodes, column, path, last)
 
     def _descend(self, depth: int, column: int, path: List[object], last: object) -> None:
         """Count one more level of the path being assigned, refusing a path nested ``max_depth`` levels deep."""
@@ -311,7 +338,10 @@ class _Parser:
             pos = at + 2
 
     def _store(self, raw: str) -> object:
-        value = _typed(raw, self.as_string)
+        if self.read_file is not None:
+            value: object = self.read_file(raw, self.source)
+        else:
+            value = _typed(raw, self.flag == "--set-string")
         if value is not None and self.leaf is not None:
             value = self.leaf(value)
         return value
@@ -319,7 +349,7 @@ class _Parser:
     def _read_index(self) -> Optional[int]:
         """Read ``n]`` after a ``[``; None when the input ends first (Helm then stops quietly)."""
         start = self.pos
-        raw, stop, _ = self._read_until(_INDEX_STOPS)
+        raw, stop, _ = self._read_until(self.stops[2])
         if stop is None:
             return None
         if not _DECIMAL.fullmatch(raw):
@@ -341,8 +371,14 @@ class _Parser:
     def _read_value(self) -> Tuple[object, bool]:
         """Read what follows ``=``: a list literal or one scalar; the flag says the input had already ended."""
         text = self.text
+        if self.flag == "--set-literal":  # the rest of the argument, whatever it holds
+            value: object = text[self.pos:]
+            self.pos = len(text)
+            return (self.leaf(value) if self.leaf is not None else value), False
+        if self.flag == "--set-json":
+            return self._read_json(), False
         if self.pos >= len(text):
-            value: object = ""
+            value = ""
             if self.leaf is not None:
                 value = self.leaf(value)
             return value, True
@@ -365,6 +401,51 @@ class _Parser:
                 if self.pos < len(text) and text[self.pos] == ",":
                     self.pos += 1
                 return items, False
+
+    def _read_json(self) -> object:
+        """Read what follows ``=`` in --set-json: nothing (null) up to a comma or the end, else one JSON value."""
+        text = self.text
+        pos = skip_go_space(text, self.pos)
+        if pos >= len(text) or text[pos] == ",":
+            self.pos = pos + 1
+            return None
+        value, end = self._decoded(decode_value, pos)
+        pos = skip_go_space(text, end)
+        self.pos = pos + 1 if pos < len(text) and text[pos] == "," else pos
+        return tag_leaves(value, self.leaf)
+
+    def _decoded(self, decode: Callable[[str, int, int], Any], pos: int) -> Any:
+        """Run a JSON decoder at ``pos``, its errors turned into located ones."""
+        try:
+            return decode(self.text, pos, min(self.max_depth, _JSON_MAX_DEPTH))
+        except GoJSONError as exc:
+            raise self._error(f"the value is not valid JSON: {exc.message}", exc.offset + 1,
+                              "write the value as JSON (strings in double quotes), e.g. name=\"text\" or "
+                              "name=[1,2] or name={\"key\":true}") from None
+        except JSONTooDeep as exc:
+            raise LimitExceededError(f"the --set-json value is nested more than {self.max_depth} levels deep",
+                                     source=self.source, column=exc.offset + 1,
+                                     hint="set deeply nested values from a values file (-f), or raise "
+                                          "Limits.max_depth") from None
+
+    def merge_object(self) -> None:
+        """Merge a whole --set-json JSON object into the values, as Helm merges a ``-f`` file."""
+        start = skip_go_space(self.text, 0)
+        end = len(self.text)
+        while end > start and go_space(self.text[end - 1]):
+            end -= 1
+        obj = self._decoded(lambda text, pos, depth: decode_object(text[:end], pos, depth), start)
+        self._stored(obj, 0, start + 1, [], None)
+        tag_leaves(obj, self.leaf)
+        pending: List[Tuple[dict, dict]] = [(self.dest, obj)]
+        while pending:
+            into, source = pending.pop()
+            for key, value in source.items():
+                current = into.get(key)
+                if isinstance(value, dict) and isinstance(current, dict):
+                    pending.append((current, value))
+                else:
+                    into[key] = value
 
     def _set_index(self, items: list, index: int, value: object, column: int, path: List[object]) -> list:
         """Put value at index, growing a copy with nulls when the list is too short (``path`` leads to the list)."""
@@ -420,7 +501,7 @@ class _Parser:
         while True:
             if in_key:
                 start = self.pos
-                key, stop, stop_at = self._read_until(_KEY_STOPS)
+                key, stop, stop_at = self._read_until(self.stops[0])
                 if stop is None:
                     if not key:
                         status = _END
@@ -493,7 +574,7 @@ class _Parser:
                     path,
                 )
             start = self.pos
-            rest, stop, stop_at = self._read_until(_ITEM_STOPS)
+            rest, stop, stop_at = self._read_until(self.stops[1])
             if rest:
                 raise self._error(
                     f"unexpected text {_quote(rest)} after a list index",
