@@ -14,6 +14,7 @@ import io
 import os
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
 from profile_render import __version__
@@ -382,7 +383,7 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
         else:
             layers.append(Layer.from_file(name, strict=args.strict))
     result = merge_values(
-        args.chart,
+        Path(args.chart),
         layers,
         set_values=args.set_values,
         set_string_values=args.set_string_values,
@@ -539,7 +540,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
     overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
     result = render(
-        args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
+        Path(args.chart), profile, overrides, context=context, registry=registry,
         set_values=args.set_values, set_string_values=args.set_string_values,
         prehook_literal=args.prehook_literal, strict=args.strict,
     )

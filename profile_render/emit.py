@@ -23,7 +23,7 @@ import yaml
 from profile_render.errors import LimitExceededError, ValuesTypeError
 from profile_render.yamlio.scalars import plain_kind
 
-__all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
+__all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats", "refuse_non_finite"]
 
 
 def go_float(value: float) -> str:
@@ -63,6 +63,30 @@ def has_exotic_floats(values: Any) -> bool:
         elif isinstance(item, float) and _exotic(item):
             return True
     return False
+
+
+class _NonFinite(ValueError):
+    """A NaN or infinity met while writing (the caller finds its path and raises the located error)."""
+
+
+def refuse_non_finite(values: Any, source: Optional[str] = None) -> None:
+    """Raise :class:`~profile_render.errors.ValuesTypeError` naming the path of the first NaN or infinity in a tree.
+
+    Helm's values are JSON: no reader produces such a float, but a tree
+    built by hand (a :class:`~profile_render.Chart` made in code) can hold one.
+    """
+    stack: List[Tuple[Tuple[Any, ...], Any]] = [((), values)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((path + (k,), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, float) and not math.isfinite(item):
+            what = "NaN" if math.isnan(item) else ("+Infinity" if item > 0 else "-Infinity")
+            raise ValuesTypeError(f"the value is {what}, which JSON (and so Helm's values) cannot hold",
+                                  source=source, path=path,
+                                  hint="replace it by a finite number or a string where the values are built")
 
 
 def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> None:
@@ -109,6 +133,8 @@ def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> Non
                 _write_json(v, out, indent, level + 1)
             out.append("\n" + " " * (indent * level) + "]")
     elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _NonFinite
         out.append(go_float(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
@@ -121,20 +147,25 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
     floats Python formats differently skip the scan (False) or force the exact
     writer (True); None scans. A tree nested too deeply for Python's
     recursion limit (deeper than any reader lets values nest) raises
-    :class:`~profile_render.errors.LimitExceededError`.
+    :class:`~profile_render.errors.LimitExceededError`; a NaN or an infinity
+    (which no JSON can hold) :class:`~profile_render.errors.ValuesTypeError`
+    naming its value path.
     """
     if exotic_floats is None:
         exotic_floats = has_exotic_floats(values)
     try:
         if not exotic_floats:
             if indent is None:
-                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
+                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent, allow_nan=False)
         out: list = []
         _write_json(values, out, indent, 0)
         return "".join(out)
     except RecursionError:
         raise _too_deep() from None
+    except ValueError as exc:  # json's "Out of range float values are not JSON compliant", or _NonFinite
+        refuse_non_finite(values)
+        raise
 
 
 def _too_deep() -> LimitExceededError:
@@ -228,6 +259,8 @@ def _represent_float(dumper: Any, value: float) -> Any:
 
 def _float_scalar(value: float) -> Tuple[str, str]:
     """The tag and plain text of a float that go-yaml v2 reads back to the same float64."""
+    if not math.isfinite(value):
+        raise _NonFinite
     if value == 0 and math.copysign(1.0, value) < 0:
         text = "-0.0"
     else:
@@ -287,6 +320,9 @@ def to_yaml(values: Any) -> str:
         return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
     except RecursionError:
         raise _too_deep() from None
+    except _NonFinite:
+        refuse_non_finite(values)
+        raise
     except UnicodeEncodeError:
         # A lone surrogate (from undecodable bytes) in a key or a string: no YAML file can hold it.
         raise ValuesTypeError("the values hold text that is not valid Unicode (a lone surrogate)",
