@@ -35,6 +35,8 @@ _EXPORTS = {
     "Chart": "helm.chart",
     "Dependency": "helm.chart",
     "load_chart": "helm.chart",
+    "ChartCache": "chart_cache",
+    "CacheStats": "chart_cache",
     # merge
     "merge_layers": "tree",
     "coalesce_values": "helm.coalesce",
@@ -84,6 +86,7 @@ def __dir__() -> list:
 
 if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .helm.chart import Chart, Dependency, load_chart
+    from .chart_cache import CacheStats, ChartCache
     from .emit import to_json, to_yaml
     from .errors import (
         ChartError,
