@@ -154,11 +154,11 @@ def _registry(**changes: Any) -> ImageRegistry:
 
 
 def _merge_result() -> Any:
-    return profile_render.merge_values(str(CHART), [Layer.from_file(PROFILE)])
+    return profile_render.merge_values(CHART, [Layer.from_file(PROFILE)])
 
 
 def _render_result() -> Any:
-    return profile_render.render(str(CHART), str(PROFILE), context=_context(), registry=_registry())
+    return profile_render.render(CHART, PROFILE, context=_context(), registry=_registry())
 
 
 @dataclass
@@ -411,7 +411,7 @@ def test_the_resource_guard_is_defence_in_depth():
         return namer(context)
 
     with pytest.raises(profile_render.LimitExceededError) as info:
-        profile_render.render(str(CHART), str(PROFILE), context=_context(), secret_namer=namer)
+        profile_render.render(CHART, PROFILE, context=_context(), secret_namer=namer)
     assert "recursion limit" in str(info.value) and info.value.__cause__ is None
 
     class Exhausting:
