@@ -540,7 +540,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
     overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
     result = render(
-        Path(args.chart), profile, overrides, context=context, registry=registry,
+        Path(args.chart), profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
         set_values=args.set_values, set_string_values=args.set_string_values,
         prehook_literal=args.prehook_literal, strict=args.strict,
     )

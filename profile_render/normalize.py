@@ -31,6 +31,7 @@ import math
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from profile_render.errors import LimitExceededError, ValuesTypeError
+from profile_render.orchestrator.model import is_unicode_text
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits
 from profile_render.yamlio.scalars import as_float64
 
@@ -38,17 +39,6 @@ __all__ = ["normalize_values"]
 
 ValuesDict = Dict[str, Any]
 _FIX = "use str, int, float, bool, None, lists and mappings with string keys"
-
-
-def _valid_text(text: str) -> bool:
-    """Whether ``text`` can be written as UTF-8 (no lone surrogate)."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _describe_key(key: Any) -> str:
@@ -86,7 +76,7 @@ def _leaf(value: Any, source: str, path: Tuple[Any, ...]) -> Any:
     """A scalar as Helm would hold it (see the module doc), or a located error naming its type."""
     cls = value.__class__
     if cls is str:
-        if not _valid_text(value):
+        if not is_unicode_text(value):
             raise ValuesTypeError("the text is not valid Unicode (it holds a lone surrogate)", source=source,
                                   path=path, hint="decode bytes as UTF-8 before passing them")
         return value
@@ -109,7 +99,7 @@ def _key(key: Any, source: str, path: Tuple[Any, ...]) -> str:
     """A mapping key as a plain string; anything else is refused (Helm's keys are strings)."""
     if key.__class__ is str or isinstance(key, str):
         text = str.__str__(key)
-        if not _valid_text(text):
+        if not is_unicode_text(text):
             raise ValuesTypeError("a key is not valid Unicode (it holds a lone surrogate)", source=source,
                                   path=path, hint="decode bytes as UTF-8 before passing them")
         return text
