@@ -65,15 +65,20 @@ def has_exotic_floats(values: Any) -> bool:
     return False
 
 
-class _NonFinite(ValueError):
-    """A NaN or infinity met while writing (the caller finds its path and raises the located error)."""
+def _non_finite(value: float, path: Optional[Tuple[Any, ...]] = None) -> ValuesTypeError:
+    """The error for a NaN or an infinity (at ``path``, when the writer knows it)."""
+    what = "NaN" if math.isnan(value) else ("+Infinity" if value > 0 else "-Infinity")
+    return ValuesTypeError(f"the value is {what}, which JSON (and so Helm's values) cannot hold", path=path,
+                           hint="replace it by a finite number or a string where the values are built")
 
 
-def refuse_non_finite(values: Any, source: Optional[str] = None) -> None:
+def refuse_non_finite(values: Any) -> None:
     """Raise :class:`~profile_render.errors.ValuesTypeError` naming the path of the first NaN or infinity in a tree.
 
     Helm's values are JSON: no reader produces such a float, but a tree
     built by hand (a :class:`~profile_render.Chart` made in code) can hold one.
+    The writers raise a pathless error where they meet one; their callers
+    use this to name the path.
     """
     stack: List[Tuple[Tuple[Any, ...], Any]] = [((), values)]
     while stack:
@@ -83,10 +88,7 @@ def refuse_non_finite(values: Any, source: Optional[str] = None) -> None:
         elif isinstance(item, list):
             stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(item))))
         elif isinstance(item, float) and not math.isfinite(item):
-            what = "NaN" if math.isnan(item) else ("+Infinity" if item > 0 else "-Infinity")
-            raise ValuesTypeError(f"the value is {what}, which JSON (and so Helm's values) cannot hold",
-                                  source=source, path=path,
-                                  hint="replace it by a finite number or a string where the values are built")
+            raise _non_finite(item, path)
 
 
 def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> None:
@@ -134,7 +136,7 @@ def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> Non
             out.append("\n" + " " * (indent * level) + "]")
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise _NonFinite
+            raise _non_finite(value)
         out.append(go_float(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
@@ -163,7 +165,7 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
         return "".join(out)
     except RecursionError:
         raise _too_deep() from None
-    except ValueError as exc:  # json's "Out of range float values are not JSON compliant", or _NonFinite
+    except (ValueError, ValuesTypeError):  # json's "Out of range float values are not JSON compliant", or ours
         refuse_non_finite(values)
         raise
 
@@ -260,7 +262,7 @@ def _represent_float(dumper: Any, value: float) -> Any:
 def _float_scalar(value: float) -> Tuple[str, str]:
     """The tag and plain text of a float that go-yaml v2 reads back to the same float64."""
     if not math.isfinite(value):
-        raise _NonFinite
+        raise _non_finite(value)
     if value == 0 and math.copysign(1.0, value) < 0:
         text = "-0.0"
     else:
@@ -320,7 +322,7 @@ def to_yaml(values: Any) -> str:
         return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
     except RecursionError:
         raise _too_deep() from None
-    except _NonFinite:
+    except ValuesTypeError:  # a NaN or infinity: name its path
         refuse_non_finite(values)
         raise
     except UnicodeEncodeError:

@@ -10,8 +10,9 @@ dict and its YAML text merge, validate and print identically:
   ``float`` (``2**53 + 1`` becomes ``9007199254740992.0``, as Helm reads
   ``9007199254740993``), ``-0.0`` stays a float;
 * NaN and infinities are refused (JSON, and so Helm, cannot hold them);
-  so is an integer beyond float64's range (Helm would read its digits as a
-  string, which a caller passing a number never means);
+  so is an integer beyond float64's range (a ``LimitExceededError``, as for
+  any tree given through the API: Helm would read its digits as a string,
+  which a caller passing a number never means);
 * keys must be strings (Helm's keys always are): an ``int``, ``bool``,
   ``None`` or tuple key is refused, naming the value path;
 * tuples become lists, any ``Mapping`` a dict, ``str`` subclasses plain
@@ -67,9 +68,9 @@ def _number(value: Any, source: str, path: Tuple[Any, ...]) -> Any:
             return as_float64(value)
         except OverflowError:
             pass  # between float64's largest value and 2**1024
-    raise ValuesTypeError("the value is an integer beyond the range of Helm's numbers (float64); Helm "
-                          "would read its digits as a string", source=source, path=path,
-                          hint="pass a smaller number, or a string if the digits are meant as text")
+    raise LimitExceededError("the value is an integer beyond the range of Helm's numbers (float64); Helm "
+                             "would read its digits as a string", source=source, path=path,
+                             hint="pass a smaller number, or a string if the digits are meant as text")
 
 
 def _leaf(value: Any, source: str, path: Tuple[Any, ...]) -> Any:
@@ -115,7 +116,8 @@ def normalize_values(mapping: Mapping[Any, Any], *, source: str = "<values>",
     Raises :class:`~profile_render.errors.ValuesTypeError` (naming ``source``
     and the value path) for what Helm's values cannot hold, and
     :class:`~profile_render.errors.LimitExceededError` past
-    ``limits.max_depth`` or ``limits.max_nodes``. ``TypeError`` when
+    ``limits.max_depth`` or ``limits.max_nodes`` or for an integer beyond
+    float64's range. ``TypeError`` when
     ``mapping`` itself is not a mapping.
 
     >>> normalize_values({"a": (1, 2.0, 2**53 + 1)})

@@ -34,6 +34,7 @@ from profile_render.errors import ChartError, LimitExceededError
 from profile_render.files import Cap, describe_mode, read_file
 from profile_render.helm.archive import ArchiveLimits, ChartBudget, limit_hint, read_archive
 from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules, IgnoreWorkExceeded
+from profile_render.orchestrator.model import is_unicode_text
 
 __all__ = ["ChartFiles", "read_chart_dir", "read_chart_archive", "read_chart_mapping", "file_cap"]
 
@@ -58,7 +59,7 @@ class ChartFiles:
         """The SHA-256 (hex) of what decides the chart: every name, and each values-deciding file's bytes."""
         hasher = hashlib.sha256(b"profile-render chart files\0")
         for name in sorted(self.names):
-            encoded = name.encode("utf-8", "surrogateescape")
+            encoded = name.encode("utf-8", "surrogatepass")  # a directory's undecodable names are escapes
             data = self.files.get(name)
             hasher.update(b"%d:" % len(encoded) + encoded)
             hasher.update(b"-" if data is None else b"%d:" % len(data) + data)
@@ -250,6 +251,9 @@ def _clean_name(name: Any, label: str) -> str:
     shown = repr(name) if len(name) <= 80 else repr(name[:77]) + "..."
     if "\0" in name:
         raise ChartError(f"the file name {shown} holds a NUL character", source=label, hint="remove it")
+    if not is_unicode_text(name):
+        raise ChartError("a file name is not valid Unicode (it holds a lone surrogate)", source=label,
+                         hint="decode file names as UTF-8 before passing them")
     if name.startswith("/") or _DRIVE.match(name):
         raise ChartError(f"the file name {shown} is an absolute path", source=label,
                          hint="name files relative to the chart's top directory, e.g. 'values.yaml'")
