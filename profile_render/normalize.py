@@ -33,6 +33,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from profile_render.errors import LimitExceededError, ValuesTypeError
 from profile_render.orchestrator.model import is_unicode_text
+from profile_render.tree import check_tree
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits
 from profile_render.yamlio.scalars import as_float64
 
@@ -98,7 +99,7 @@ def _leaf(value: Any, source: str, path: Tuple[Any, ...]) -> Any:
 
 def _key(key: Any, source: str, path: Tuple[Any, ...]) -> str:
     """A mapping key as a plain string; anything else is refused (Helm's keys are strings)."""
-    if key.__class__ is str or isinstance(key, str):
+    if isinstance(key, str):
         text = str.__str__(key)
         if not is_unicode_text(text):
             raise ValuesTypeError("a key is not valid Unicode (it holds a lone surrogate)", source=source,
@@ -126,39 +127,47 @@ def normalize_values(mapping: Mapping[Any, Any], *, source: str = "<values>",
     if not isinstance(mapping, Mapping):
         raise TypeError(f"values must be a mapping, not {type(mapping).__name__}")
     limits = limits or DEFAULT_LIMITS
+    # The dicts and lists first, without building anything: a tree that shares subtrees (2**80 paths
+    # through 160 dicts) or contains itself is refused at the price of a walk, not of a copy.
+    check_tree(mapping, max_depth=limits.max_depth, max_nodes=limits.max_nodes, source=source)
     root: ValuesDict = {}
     nodes = 1
-    # (items of a caller's container, the container built for it, its value path)
-    stack: List[Tuple[Iterator[Tuple[Any, Any]], Any, Tuple[Any, ...]]] = [(iter(mapping.items()), root, ())]
+    path: List[Any] = []  # the keys and indexes down to the container being filled
+    # (items of a caller's container, the container built for it)
+    stack: List[Tuple[Iterator[Tuple[Any, Any]], Any]] = [(iter(mapping.items()), root)]
     while stack:
-        items, out, path = stack[-1]
+        items, out = stack[-1]
+        is_dict = out.__class__ is dict
         for key, value in items:
             nodes += 1
-            if out.__class__ is dict:
-                key = _key(key, source, path)
-            where = path + (key,)
+            if is_dict and (key.__class__ is not str or not key.isascii()):
+                key = _key(key, source, tuple(path))
             if nodes > limits.max_nodes:
                 raise LimitExceededError(f"the values hold more than {limits.max_nodes:,} nodes", source=source,
-                                         path=where, hint="pass smaller values, or raise Limits.max_nodes")
-            if isinstance(value, (Mapping, list, tuple)):
+                                         path=tuple(path) + (key,), hint="pass smaller values, or raise Limits.max_nodes")
+            cls = value.__class__
+            if cls is dict or cls is list or isinstance(value, (Mapping, list, tuple)):
                 if len(stack) >= limits.max_depth:
                     raise LimitExceededError(f"the values are nested more than {limits.max_depth} levels deep",
-                                             source=source, path=where,
+                                             source=source, path=tuple(path) + (key,),
                                              hint="flatten the structure (a value that contains itself never "
                                                   "ends), or raise Limits.max_depth")
                 child: Any = {} if isinstance(value, Mapping) else []
-                _store(out, key, child)
-                stack.append((iter(value.items()) if isinstance(value, Mapping) else enumerate(value), child, where))
+                if is_dict:
+                    out[key] = child
+                else:
+                    out.append(child)
+                path.append(key)
+                stack.append((iter(value.items()) if isinstance(value, Mapping) else enumerate(value), child))
                 break
-            _store(out, key, _leaf(value, source, where))
+            if not (cls is str and value.isascii()) and cls is not bool and value is not None:
+                value = _leaf(value, source, tuple(path) + (key,))
+            if is_dict:
+                out[key] = value
+            else:
+                out.append(value)
         else:
             stack.pop()
+            if path:
+                path.pop()
     return root
-
-
-def _store(container: Any, key: Any, value: Any) -> None:
-    """Put a value into a dict under ``key`` or append it to a list (list items come in index order)."""
-    if container.__class__ is dict:
-        container[key] = value
-    else:
-        container.append(value)
