@@ -86,7 +86,7 @@ def __dir__() -> list:
 
 if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .helm.chart import Chart, Dependency, load_chart
-    from .chart_cache import CacheStats, ChartCache
+    from .chart_cache import CacheStats as CacheStats, ChartCache as ChartCache
     from .emit import to_json, to_yaml
     from .errors import (
         ChartError,
