@@ -144,7 +144,8 @@ def normalize_values(mapping: Mapping[Any, Any], *, source: str = "<values>",
                 key = _key(key, source, tuple(path))
             if nodes > limits.max_nodes:
                 raise LimitExceededError(f"the values hold more than {limits.max_nodes:,} nodes", source=source,
-                                         path=tuple(path) + (key,), hint="pass smaller values, or raise Limits.max_nodes")
+                                         path=tuple(path) + (key,),
+                                         hint="pass smaller values, or raise Limits.max_nodes")
             cls = value.__class__
             if cls is dict or cls is list or isinstance(value, (Mapping, list, tuple)):
                 if len(stack) >= limits.max_depth:

@@ -278,7 +278,8 @@ CALLS: Tuple[Call, ...] = (
     Call("Chart.from_files", Chart.from_files, lambda f: {"files": {"Chart.yaml": "name: c\nversion: 1.0.0\n"}},
          lambda f: {"files": [{name: "x"} for name in TEXTS[:8]] + [{"Chart.yaml": t} for t in TEXTS[:12]]
                     + [{"Chart.yaml": b} for b in BYTES] + list(WRONG) + list(TREES[2:])}),
-    Call("Chart.from_archive", Chart.from_archive, lambda f: {"archive": tgz([("c/Chart.yaml", b"name: c\nversion: 1\n")])},
+    Call("Chart.from_archive", Chart.from_archive,
+         lambda f: {"archive": tgz([("c/Chart.yaml", b"name: c\nversion: 1\n")])},
          lambda f: {"archive": list(BYTES) + list(WRONG) + [io.BytesIO(b) for b in BYTES] + [io.StringIO("x")]}),
     Call("ChartCache", lambda files: ChartCache(max_entries=1).files(files),
          lambda f: {"files": {"Chart.yaml": "name: c\nversion: 1.0.0\n"}},
