@@ -56,10 +56,10 @@ labels:
 INPROCESS = """\
 import sys, time
 chart, profile, which = sys.argv[1], sys.argv[2], sys.argv[3]
-from profile_render import Layer, merge_values
+from profile_render import Layer, load_chart, merge_values
 if which == "merge":
     def job():
-        return merge_values(chart, [Layer.from_file(profile)]).to_json()
+        return merge_values(load_chart(chart), [Layer.from_file(profile)]).to_json()
 else:
     from profile_render import DeploymentContext, ImageRegistry, Secret, render
     context = DeploymentContext(app_name="bench", app_version="1.0.0", deployment_name="deployment-abc12",
@@ -67,7 +67,8 @@ else:
     registry = ImageRegistry(name="harbor-docker-oci", root_url="oci://registry.example.com/catalog-apps-acme-edge",
                              username="robot", password=Secret("bench-token"))
     def job():
-        return render(chart, profile, context=context, registry=registry).to_json()
+        return render(load_chart(chart), Layer.from_file(profile, kind="profile"), context=context,
+                      registry=registry).to_json()
 job()
 best = float("inf")
 for _ in range(3):

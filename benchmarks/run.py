@@ -267,10 +267,10 @@ def inprocess(chart: Path, values: Path, profile: Path, runs: int, warmup: int) 
         return json.dumps(v, sort_keys=True, indent=2, ensure_ascii=False)
 
     def ours() -> str:
-        return merge_values(str(chart), [Layer.from_file(profile)]).to_json()
+        return merge_values(Path(chart), [Layer.from_file(profile)]).to_json()
 
     def ours_yaml() -> str:
-        return merge_values(str(chart), [Layer.from_file(profile)]).to_yaml()
+        return merge_values(Path(chart), [Layer.from_file(profile)]).to_yaml()
 
     s = {name: Samples(name) for name in ("floor", "ours", "ours_yaml")}
     measure_interleaved([(s["floor"], floor), (s["ours"], ours), (s["ours_yaml"], ours_yaml)], runs, warmup)
@@ -313,7 +313,7 @@ def tracemalloc_peaks(chart: Path, values: Path, profile: Path) -> Dict[str, int
         return json.dumps(v, sort_keys=True, indent=2, ensure_ascii=False)
 
     def ours() -> str:
-        return merge_values(str(chart), [Layer.from_file(profile)]).to_json()
+        return merge_values(Path(chart), [Layer.from_file(profile)]).to_json()
 
     peaks = {}
     for name, fn in (("floor", floor), ("ours", ours)):
@@ -418,7 +418,7 @@ def run_cprofile(chart: Path, profile: Path, iterations: int, top: int) -> List[
     from profile_render.values import Layer, merge_values
 
     def ours() -> str:
-        return merge_values(str(chart), [Layer.from_file(profile)]).to_json()
+        return merge_values(Path(chart), [Layer.from_file(profile)]).to_json()
 
     ours()
     prof = cProfile.Profile()
@@ -663,7 +663,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     from profile_render.values import Layer, merge_values
 
-    in_process_json = merge_values(str(chart), [Layer.from_file(profile)]).to_json()
+    in_process_json = merge_values(Path(chart), [Layer.from_file(profile)]).to_json()
 
     if not args.no_processes:
         print("measuring whole processes (c), (d) ...", file=sys.stderr)

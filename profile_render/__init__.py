@@ -35,6 +35,8 @@ _EXPORTS = {
     "Chart": "helm.chart",
     "Dependency": "helm.chart",
     "load_chart": "helm.chart",
+    "ChartCache": "chart_cache",
+    "CacheStats": "chart_cache",
     # merge
     "merge_layers": "tree",
     "coalesce_values": "helm.coalesce",
@@ -94,6 +96,7 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
         Dependency as Dependency,
         load_chart as load_chart,
     )
+    from .chart_cache import CacheStats as CacheStats, ChartCache as ChartCache
     from .emit import (
         to_json as to_json,
         to_yaml as to_yaml,

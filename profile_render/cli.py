@@ -443,7 +443,7 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
         else:
             layers.append(Layer.from_file(name, strict=args.strict))
     result = merge_values(
-        args.chart,
+        Path(args.chart),
         layers,
         **_set_arguments(args),
         strict=args.strict,
@@ -601,7 +601,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
     overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
     result = render(
-        args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
+        Path(args.chart), profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
         **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )

@@ -23,7 +23,7 @@ import yaml
 from profile_render.errors import LimitExceededError, ValuesTypeError
 from profile_render.yamlio.scalars import plain_kind
 
-__all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats"]
+__all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats", "refuse_non_finite"]
 
 
 def go_float(value: float) -> str:
@@ -63,6 +63,32 @@ def has_exotic_floats(values: Any) -> bool:
         elif isinstance(item, float) and _exotic(item):
             return True
     return False
+
+
+def _non_finite(value: float, path: Optional[Tuple[Any, ...]] = None) -> ValuesTypeError:
+    """The error for a NaN or an infinity (at ``path``, when the writer knows it)."""
+    what = "NaN" if math.isnan(value) else ("+Infinity" if value > 0 else "-Infinity")
+    return ValuesTypeError(f"the value is {what}, which JSON (and so Helm's values) cannot hold", path=path,
+                           hint="replace it by a finite number or a string where the values are built")
+
+
+def refuse_non_finite(values: Any) -> None:
+    """Raise :class:`~profile_render.errors.ValuesTypeError` naming the path of the first NaN or infinity in a tree.
+
+    Helm's values are JSON: no reader produces such a float, but a tree
+    built by hand (a :class:`~profile_render.Chart` made in code) can hold one.
+    The writers raise a pathless error where they meet one; their callers
+    use this to name the path.
+    """
+    stack: List[Tuple[Tuple[Any, ...], Any]] = [((), values)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((path + (k,), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise _non_finite(item, path)
 
 
 def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> None:
@@ -109,6 +135,8 @@ def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> Non
                 _write_json(v, out, indent, level + 1)
             out.append("\n" + " " * (indent * level) + "]")
     elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _non_finite(value)
         out.append(go_float(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
@@ -121,20 +149,25 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
     floats Python formats differently skip the scan (False) or force the exact
     writer (True); None scans. A tree nested too deeply for Python's
     recursion limit (deeper than any reader lets values nest) raises
-    :class:`~profile_render.errors.LimitExceededError`.
+    :class:`~profile_render.errors.LimitExceededError`; a NaN or an infinity
+    (which no JSON can hold) :class:`~profile_render.errors.ValuesTypeError`
+    naming its value path.
     """
     if exotic_floats is None:
         exotic_floats = has_exotic_floats(values)
     try:
         if not exotic_floats:
             if indent is None:
-                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent)
+                return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=indent, allow_nan=False)
         out: list = []
         _write_json(values, out, indent, 0)
         return "".join(out)
     except RecursionError:
         raise _too_deep() from None
+    except (ValueError, ValuesTypeError):  # json's "Out of range float values are not JSON compliant", or ours
+        refuse_non_finite(values)
+        raise
 
 
 def _too_deep() -> LimitExceededError:
@@ -228,6 +261,8 @@ def _represent_float(dumper: Any, value: float) -> Any:
 
 def _float_scalar(value: float) -> Tuple[str, str]:
     """The tag and plain text of a float that go-yaml v2 reads back to the same float64."""
+    if not math.isfinite(value):
+        raise _non_finite(value)
     if value == 0 and math.copysign(1.0, value) < 0:
         text = "-0.0"
     else:
@@ -287,6 +322,9 @@ def to_yaml(values: Any) -> str:
         return yaml.dump(values, Dumper=_HelmDumper, allow_unicode=True, sort_keys=True, width=2**31 - 1)
     except RecursionError:
         raise _too_deep() from None
+    except ValuesTypeError:  # a NaN or infinity: name its path
+        refuse_non_finite(values)
+        raise
     except UnicodeEncodeError:
         # A lone surrogate (from undecodable bytes) in a key or a string: no YAML file can hold it.
         raise ValuesTypeError("the values hold text that is not valid Unicode (a lone surrogate)",

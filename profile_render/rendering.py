@@ -11,11 +11,10 @@ beyond reading the paths it is given.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from profile_render.helm.chart import Chart, load_chart
+from profile_render.helm.chart import Chart, ChartLike, as_chart
 from profile_render.orchestrator.credentials import (
     SecretNamer,
     bundle_name,
@@ -47,7 +46,7 @@ from profile_render.orchestrator.placeholders import (
     resolve_tree,
 )
 from profile_render.tree import copy_tree, walk
-from profile_render.values import Layer, LayerLike, MergeResult, as_layer, check_layer, merge_values
+from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
 
@@ -206,7 +205,7 @@ def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
 
 @resource_guard
 def render(
-    chart: Union[Chart, str, "os.PathLike[str]"],
+    chart: ChartLike,
     profile: Optional[LayerLike] = None,
     overrides: Iterable[LayerLike] = (),
     *,
@@ -234,9 +233,13 @@ def render(
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
-    ``profile`` is the Profile's chart values and ``overrides`` the deployment
-    overrides (paths, :class:`Layer` objects, loaded documents or dicts; as the
-    reference does, strings in their maps are trimmed and empty ones deleted);
+    ``chart`` is a :class:`~profile_render.Chart` (``load_chart``,
+    ``Chart.from_archive``, ``Chart.from_files``, a
+    :class:`~profile_render.ChartCache`) or an ``os.PathLike``. ``profile``
+    is the Profile's chart values and ``overrides`` the deployment overrides
+    (:class:`Layer` objects, mappings, loaded documents or ``os.PathLike``
+    paths; a ``str`` raises ``TypeError``, see :func:`~profile_render.values.as_layer`;
+    as the reference does, strings in override maps are trimmed and empty ones deleted);
     ``set_values``, ``set_string_values``, ``set_json_values``,
     ``set_file_values`` and ``set_literal_values`` act like Helm's ``--set``,
     ``--set-string``, ``--set-json``, ``--set-file`` and ``--set-literal``
@@ -282,8 +285,7 @@ def render(
         raise TypeError("placeholders must be a Placeholders or None")
     if not isinstance(parameters, Mapping):
         raise TypeError("parameters must be a mapping of parameter template names to values")
-    if not isinstance(chart, Chart):
-        chart = load_chart(chart, limits=limits)
+    chart = as_chart(chart, limits=limits)
     placeholders = placeholders or Placeholders()
     _check_chart_defaults(chart, placeholders)
 
@@ -304,19 +306,18 @@ def render(
         items.append((profile, "profile"))
     items.extend((item, "overrides") for item in overrides)
     for item, kind in items:
-        if isinstance(item, Layer):
-            check_layer(item, limits)  # a caller's dicts: bounded before resolve_tree walks them
-            layer = item
+        # A caller's dicts are normalised (bounded, typed) before resolve_tree walks them.
+        if isinstance(item, Mapping):
+            layer = Layer.from_mapping(item, source=f"<{kind}>", kind=kind, limits=limits)
         else:
             base, _owned = as_layer(item, limits, strict)
-            source = f"<{kind}>" if isinstance(item, dict) else base.source
-            layer = Layer(base.values, source, kind, base.loaded)
+            layer = base if isinstance(item, Layer) else Layer(base.values, base.source, kind, base.loaded, True)
         locate = layer.loaded.locate if layer.loaded is not None else None
         values = layer.values
         if kind == "overrides":  # the reference trims strings in maps and deletes the empty ones
             values = process_override_values(values)
         resolved = resolve_tree(values, resolution, source=layer.source, locate=locate)
-        layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded))
+        layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded, True))
 
     secret_paths: set = set()
     explained: Dict[Tuple[Any, ...], Any] = {}

@@ -11,10 +11,12 @@ import difflib
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
-from profile_render.helm.chart import Chart, load_chart
+from profile_render.helm.chart import Chart, ChartLike, as_chart
 from profile_render.errors import LimitExceededError, StrictModeError, ValuesWarning, format_path
+from profile_render.normalize import normalize_values
+from profile_render.streams import read_bounded
 from profile_render.yamlio.limits import DEFAULT_LIMITS
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_values_file
 from profile_render.helm.coalesce import coalesce_values
@@ -37,70 +39,118 @@ class Layer:
     """One user values layer (a ``-f`` file, a Profile's values, deployment overrides).
 
     Layers apply in the order given, later over earlier. ``kind`` names the
-    layer in provenance ("values file", "profile", "overrides" ...).
+    layer in provenance ("values file", "profile", "overrides" ...). Build
+    one with a constructor that says what it reads: :meth:`from_file` (a
+    path), :meth:`from_text` (YAML text or bytes), :meth:`from_stream` (an
+    open file object) or :meth:`from_mapping` (a Python mapping, normalised
+    as Helm would read the same values from a file). ``normalized`` is true
+    when ``values`` are known to hold only what Helm's values can (read by
+    our reader or normalised); any other layer is normalised before use.
+
+    >>> Layer.from_mapping({"replicas": 2.0}).values
+    {'replicas': 2}
     """
 
     values: ValuesDict
     source: str = "<values>"
     kind: str = "values file"
     loaded: Optional[LoadedValues] = field(default=None, repr=False, compare=False)
+    normalized: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"], *, kind: str = "values file",
                   limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
-        """Read a values file as a layer."""
+        """Read a values file as a layer (regular files only, at most ``limits.max_bytes`` bytes)."""
         loaded = load_values_file(path, limits=limits, strict=strict)
-        return cls(loaded.data, loaded.source, kind, loaded)
+        return cls(loaded.data, loaded.source, kind, loaded, True)
 
     @classmethod
     def from_text(cls, text: Union[str, bytes], *, source: str = "<string>", kind: str = "values file",
                   limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
-        """Parse YAML text as a layer."""
+        """Parse YAML text (or its UTF-8/UTF-16 bytes) as a layer, exactly as Helm reads a values file."""
         loaded = load_values(text, source=source, limits=limits, strict=strict)
-        return cls(loaded.data, loaded.source, kind, loaded)
+        return cls(loaded.data, loaded.source, kind, loaded, True)
+
+    @classmethod
+    def from_stream(cls, stream: Union[BinaryIO, TextIO], *, source: Optional[str] = None,
+                    kind: str = "values file", limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
+        """Read a values document from an open file object (binary or text) as a layer.
+
+        Never more than ``limits.max_bytes + 1`` bytes (characters, for a
+        text stream) are read; a longer document raises
+        :class:`~profile_render.errors.LimitExceededError`. ``source``
+        defaults to the stream's ``name`` when it has a textual one.
+        """
+        limits = limits or DEFAULT_LIMITS
+        name = getattr(stream, "name", None)
+        label = source or (name if isinstance(name, str) else "<stream>")
+        data = read_bounded(stream, limits.max_bytes, source=label, what="the values document",
+                            hint="split the values or raise Limits.max_bytes")
+        return cls.from_text(data, source=label, kind=kind, limits=limits, strict=strict)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, source: str = "<values>", kind: str = "values",
+                     limits: Optional[Limits] = None) -> "Layer":
+        """A layer holding what Helm would hold had it read ``values`` from a values file.
+
+        Numbers become float64 (integers beyond 2**53 lose precision, as in
+        Helm), tuples lists, mappings dicts; NaN, infinities, non-string keys,
+        bytes and other objects raise :class:`~profile_render.errors.ValuesTypeError`
+        naming ``source`` and the value path (see :mod:`profile_render.normalize`).
+        The caller's mapping is copied, never changed.
+        """
+        return cls(normalize_values(values, source=source, limits=limits), source, kind, None, True)
 
     @classmethod
     def from_loaded(cls, loaded: LoadedValues, *, kind: str = "values file") -> "Layer":
         """Wrap an already-loaded document as a layer."""
-        return cls(loaded.data, loaded.source, kind, loaded)
+        return cls(loaded.data, loaded.source, kind, loaded, True)
 
 
-LayerLike = Union[Layer, LoadedValues, ValuesDict, str, "os.PathLike[str]"]
+LayerLike = Union[Layer, LoadedValues, Mapping[str, Any], "os.PathLike[str]"]
+
+_STR_LAYER = ("a values layer given as {what} is ambiguous: pass pathlib.Path(...) or Layer.from_file(...) "
+              "for a values file, or Layer.from_text(...) for YAML text")
 
 
 def as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[Layer, bool]:
-    """Turn any accepted layer argument into a :class:`Layer`, reading it when it is a path.
+    """Turn any accepted layer argument into a :class:`Layer` whose values Helm could hold, reading a path.
 
     The flag says whether the caller owns the layer's dicts (they were just
-    read from a file, so nobody else holds them and they may be consumed).
-    A dict is wrapped as it is, with the source ``<values>``. Values that did
-    not come from our reader (a dict, a :class:`Layer` built from one) are
-    checked against ``limits.max_depth`` and ``limits.max_nodes`` first
-    (:func:`check_layer`).
+    read or copied here, so nobody else holds them and they may be consumed).
+    A mapping, or a :class:`Layer` whose values did not come from our reader,
+    is normalised as :meth:`Layer.from_mapping` does. A ``str`` (or
+    ``bytes``) is refused with a ``TypeError``: it could be a path or YAML
+    text, and is never silently taken as either.
     """
     if isinstance(item, Layer):
-        check_layer(item, limits)
-        return item, False
+        if item.normalized or item.loaded is not None:
+            return item, False
+        values = normalize_values(item.values, source=item.source, limits=limits)
+        return Layer(values, item.source, item.kind, None, True), True
     if isinstance(item, LoadedValues):
         return Layer.from_loaded(item), False
-    if isinstance(item, dict):
-        layer = Layer(item, "<values>", "values")
-        check_layer(layer, limits)
-        return layer, False
-    return Layer.from_file(item, limits=limits, strict=strict), True
+    if isinstance(item, Mapping):
+        return Layer.from_mapping(item, limits=limits), True
+    if isinstance(item, (str, bytes, bytearray)):
+        raise TypeError(_STR_LAYER.format(what=type(item).__name__))
+    if isinstance(item, os.PathLike):
+        return Layer.from_file(item, limits=limits, strict=strict), True
+    raise TypeError(f"a values layer must be a Layer, a mapping, loaded values or a path, "
+                    f"not {type(item).__name__}")
 
 
 def check_layer(layer: Layer, limits: Optional[Limits] = None) -> None:
-    """Refuse a layer whose values were built outside our readers and are too deep or too large to merge.
+    """Refuse a layer whose values were built outside our readers and Helm's values could not hold.
 
-    Values read from YAML are already bounded by the reader; a dict handed
-    over through the API may nest without bound (or contain itself), and
-    every later stage walks it. Raises :class:`~profile_render.errors.LimitExceededError`
-    (``Limits.max_depth``, ``Limits.max_nodes``).
+    Values read from YAML (or normalised) are already bounded and typed; a
+    dict handed over through the API may nest without bound (or contain
+    itself) or hold what no values file can (NaN, non-string keys, objects).
+    Raises :class:`~profile_render.errors.LimitExceededError`
+    (``Limits.max_depth``, ``Limits.max_nodes``) or
+    :class:`~profile_render.errors.ValuesTypeError`, naming the value path.
     """
-    if layer.loaded is None:
-        limits = limits or DEFAULT_LIMITS
-        check_tree(layer.values, max_depth=limits.max_depth, max_nodes=limits.max_nodes, source=layer.source)
+    as_layer(layer, limits, False)
 
 
 def _check_chart(chart: Chart, limits: Limits) -> None:
@@ -302,7 +352,7 @@ class _Replay:
 
 
 def merge_values(
-    chart: Union[Chart, str, "os.PathLike[str]"],
+    chart: ChartLike,
     layers: Iterable[LayerLike] = (),
     *,
     set_values: Sequence[str] = (),
@@ -343,17 +393,25 @@ def merge_values(
     ``--skip-schema-validation``) skips it, ``schema_cache`` and
     ``schema_refs`` work as for :func:`~profile_render.rendering.render`.
 
-    Example::
+    ``chart`` is a :class:`Chart` (``load_chart``, ``Chart.from_archive``,
+    ``Chart.from_files``) or an ``os.PathLike``; a ``str`` raises
+    ``TypeError``, as a ``str`` layer does (see :func:`as_layer`).
 
-        result = merge_values("chart/", ["values.yaml"], set_json_values=['ports=[80,443]'])
-        result.value("ports")  # [80, 443]
+    >>> from pathlib import Path
+    >>> merge_values(Path("examples/hello-chart"), [{"replicaCount": 3}]).value("replicaCount")
+    3
+    >>> merge_values(Path("examples/hello-chart"), set_json_values=['ports=[80,443]']).value("ports")
+    [80, 443]
     """
     limits = limits or DEFAULT_LIMITS
-    if not isinstance(chart, Chart):
-        chart = load_chart(chart, limits=limits)
-    else:
+    if isinstance(chart, Chart):
         _check_chart(chart, limits)
+    else:
+        chart = as_chart(chart, limits=limits)
     warnings: List[ValuesWarning] = list(chart.warnings)
+    if isinstance(layers, (str, bytes, bytearray, Mapping)):
+        raise TypeError("layers must be a list of layers (Layer, a mapping, loaded values or a path), "
+                        f"not {type(layers).__name__}")
     user_layers: List[Layer] = []
     for item in layers:
         layer, _mine = as_layer(item, limits, strict)

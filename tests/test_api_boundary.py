@@ -20,6 +20,7 @@ keeps the list complete: a new export must be added here.
 from __future__ import annotations
 
 import inspect
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ import pytest
 import profile_render
 from profile_render import (
     Chart,
+    ChartCache,
     DeploymentContext,
     Diagnostic,
     ImageRegistry,
@@ -49,6 +51,7 @@ from profile_render.helm.schema import ValidatorCache, validate_values
 from profile_render.orchestrator.catalog import check_catalog, load_catalog
 from profile_render.orchestrator.lint import lint
 from profile_render.orchestrator.package import render_package
+from tests.hostile.corpus import tgz
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -154,11 +157,11 @@ def _registry(**changes: Any) -> ImageRegistry:
 
 
 def _merge_result() -> Any:
-    return profile_render.merge_values(str(CHART), [Layer.from_file(PROFILE)])
+    return profile_render.merge_values(CHART, [Layer.from_file(PROFILE)])
 
 
 def _render_result() -> Any:
-    return profile_render.render(str(CHART), str(PROFILE), context=_context(), registry=_registry())
+    return profile_render.render(CHART, PROFILE, context=_context(), registry=_registry())
 
 
 @dataclass
@@ -240,13 +243,13 @@ CALLS: Tuple[Call, ...] = (
          lambda f: {"expression": _texts_and_wrong(f)}),
     Call("parse_value_path", profile_render.parse_value_path, lambda f: {"text": "a.b[0]"},
          lambda f: {"text": _texts_and_wrong(f)}),
-    Call("merge_values", profile_render.merge_values, lambda f: {"chart": str(CHART), "layers": [PROFILE]},
+    Call("merge_values", profile_render.merge_values, lambda f: {"chart": CHART, "layers": [PROFILE]},
          lambda f: {"chart": _paths(f), "layers": _layers(f), "set_values": _sets(f),
                     "set_string_values": _sets(f)}),
     Call("to_json", profile_render.to_json, lambda f: {"values": {"a": 1}}, lambda f: {"values": list(TREES)}),
     Call("to_yaml", profile_render.to_yaml, lambda f: {"values": {"a": 1}}, lambda f: {"values": list(TREES)}),
     Call("render", profile_render.render,
-         lambda f: {"chart": str(CHART), "profile": str(PROFILE), "context": _context(), "registry": _registry()},
+         lambda f: {"chart": CHART, "profile": PROFILE, "context": _context(), "registry": _registry()},
          lambda f: {"chart": _paths(f), "profile": _paths(f) + list(TREES), "overrides": _layers(f),
                     "set_values": _sets(f), "set_string_values": _sets(f), "parameters": _trees(f),
                     "application": _texts_and_wrong(f), "context": list(NOT_OBJECTS),
@@ -294,6 +297,18 @@ CALLS: Tuple[Call, ...] = (
                     "source": list(TEXTS), "hint": list(TEXTS)}),
     Call("Chart", Chart, lambda f: {"name": "c", "values": {}},
          lambda f: {"name": list(TEXTS), "values": list(TREES)}),
+    Call("Chart.from_files", Chart.from_files, lambda f: {"files": {"Chart.yaml": "name: c\nversion: 1.0.0\n"}},
+         lambda f: {"files": [{name: "x"} for name in TEXTS[:8]] + [{"Chart.yaml": t} for t in TEXTS[:12]]
+                    + [{"Chart.yaml": b} for b in BYTES] + list(WRONG) + list(TREES[2:])}),
+    Call("Chart.from_archive", Chart.from_archive,
+         lambda f: {"archive": tgz([("c/Chart.yaml", b"name: c\nversion: 1\n")])},
+         lambda f: {"archive": list(BYTES) + list(WRONG) + [io.BytesIO(b) for b in BYTES] + [io.StringIO("x")]}),
+    Call("ChartCache", lambda files: ChartCache(max_entries=1).files(files),
+         lambda f: {"files": {"Chart.yaml": "name: c\nversion: 1.0.0\n"}},
+         lambda f: {"files": [{"Chart.yaml": t} for t in TEXTS[:12]] + list(WRONG) + list(TREES[2:])}),
+    Call("Layer.from_mapping", Layer.from_mapping, lambda f: {"values": {"a": 1}}, lambda f: {"values": list(TREES)}),
+    Call("Layer.from_stream", Layer.from_stream, lambda f: {"stream": io.BytesIO(b"a: 1\n")},
+         lambda f: {"stream": [io.BytesIO(b) for b in BYTES] + [io.StringIO(t) for t in TEXTS[:12]] + list(WRONG)}),
     # Beyond the package's exports: the other documented entry points.
     Call("check_manifests", check_manifests,
          lambda f: {"manifests": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"},
@@ -334,7 +349,7 @@ CALLS: Tuple[Call, ...] = (
 NOT_CALLED = frozenset({
     "ValuesSyntaxError", "ValuesTypeError", "LimitExceededError", "SetSyntaxError", "ChartError", "MergeError",
     "PathNotFoundError", "RegistryError", "ContextError", "PlaceholderError", "MergeResult", "RenderResult",
-    "LoadedValues", "Dependency",
+    "LoadedValues", "Dependency", "CacheStats",
 })
 
 
@@ -436,7 +451,7 @@ def test_the_resource_guard_is_defence_in_depth():
         return namer(context)
 
     with pytest.raises(profile_render.LimitExceededError) as info:
-        profile_render.render(str(CHART), str(PROFILE), context=_context(), secret_namer=namer)
+        profile_render.render(CHART, PROFILE, context=_context(), secret_namer=namer)
     assert "recursion limit" in str(info.value) and info.value.__cause__ is None
 
     class Exhausting:

@@ -22,6 +22,7 @@ validates it (version is SemVer, alias characters, duplicate dependencies ...).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -29,16 +30,18 @@ import stat
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import IO, Any, Callable, Deque, Dict, List, Mapping, Optional, Tuple, Union
 
 from profile_render.errors import ChartError, LimitExceededError, describe_value
-from profile_render.files import Cap, RegularFile, describe_mode, read_file
-from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip, limit_hint, read_archive
-from profile_render.helm.ignore import IgnoreRuleError, IgnoreRules, IgnoreWorkExceeded
+from profile_render.files import Cap, RegularFile
+from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip
+from profile_render.helm.chart_files import ChartFiles, read_chart_archive, read_chart_dir, read_chart_mapping
+from profile_render.streams import read_bounded
 from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_yaml_document
 from profile_render.yamlio.scalars import format_float32_key
 
-__all__ = ["Chart", "Dependency", "load_chart", "chart_from_values", "ArchiveLimits"]
+__all__ = ["Chart", "ChartLike", "Dependency", "PreparedChart", "as_chart", "load_chart", "chart_from_values",
+           "prepare_archive", "prepare_files", "prepare_path", "ArchiveLimits"]
 
 ValuesDict = Dict[str, Any]
 
@@ -82,6 +85,35 @@ class Chart:
     # (name, text) of each file under templates/; None when not known (a bare values file)
     templates: Optional[Tuple[Tuple[str, str], ...]] = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def from_archive(cls, archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *,
+                     source: str = "<chart archive>", limits: Optional[Limits] = None,
+                     archive_limits: Optional[ArchiveLimits] = None) -> "Chart":
+        """Load a chart from a ``.tgz`` archive held in memory (bytes) or an open binary file object.
+
+        The same reader, tar checks and :class:`ArchiveLimits` as for an
+        archive file; a stream is read up to ``max_total_bytes + 1`` bytes at
+        most. ``source`` names the archive in errors and provenance.
+        For example, in a service: ``Chart.from_archive(request_body, source="web-1.2.0.tgz")``.
+        """
+        return prepare_archive(archive, source=source, limits=limits, archive_limits=archive_limits).build()
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, Union[bytes, str]], *, source: str = "<chart files>",
+                   limits: Optional[Limits] = None, archive_limits: Optional[ArchiveLimits] = None) -> "Chart":
+        """Load a chart directory held in memory: relative path → contents (bytes, or text written as UTF-8).
+
+        As Helm loads a directory: ``.helmignore`` applies, ``charts/`` may
+        hold subchart directories (``charts/sub/Chart.yaml`` ...) and ``.tgz``
+        archives. Names must be relative and stay inside the chart;
+        :class:`~profile_render.errors.ChartError` names any that does not.
+
+        >>> Chart.from_files({"Chart.yaml": "apiVersion: v2\\nname: web\\nversion: 1.0.0\\n",
+        ...                   "values.yaml": "replicas: 2\\n"}).values
+        {'replicas': 2}
+        """
+        return prepare_files(files, source=source, limits=limits, archive_limits=archive_limits).build()
+
     def with_changes(self, **changes: Any) -> "Chart":
         """A copy of this chart with some fields replaced."""
         return replace(self, **changes)
@@ -100,186 +132,6 @@ def chart_from_values(values: Union[LoadedValues, ValuesDict], *, name: str = "c
         return Chart(name=name, values=values.data, source=source or values.source,
                      values_source=values, warnings=tuple(values.warnings))
     return Chart(name=name, values=values, source=source)
-
-
-class _Files:
-    """A read-only view of a chart's files, from a directory or an archive.
-
-    ``names`` lists every file of the chart (relative, ``/``-separated);
-    ``files`` holds the contents of those that can decide values. The files
-    of the subcharts under ``charts/`` are split off in one pass over the
-    names (a chart with thousands of subcharts costs linear time).
-    """
-
-    def __init__(self, label: str, files: Mapping[str, bytes], names: Iterable[str] = ()) -> None:
-        self.label = label
-        self.files = files
-        self.names = set(names)
-        self.names.update(files)
-        self._groups: Optional[Dict[str, Tuple[Dict[str, bytes], List[str]]]] = None
-
-    def get(self, name: str) -> Optional[bytes]:
-        """The contents of a values-deciding file, or None when the chart has no such file."""
-        return self.files.get(name)
-
-    def _subchart_groups(self) -> Dict[str, Tuple[Dict[str, bytes], List[str]]]:
-        """Helm's entries under charts/: ``name.tgz`` archives and ``name/`` directories, with their files.
-
-        Like Helm, entries starting with ``_`` or ``.`` and ``.prov`` files are
-        skipped; anything else that is not a ``.tgz`` file is taken for a chart
-        directory (and fails to load when it is none).
-        """
-        if self._groups is not None:
-            return self._groups
-        groups: Dict[str, Tuple[Dict[str, bytes], List[str]]] = {}
-        for name in self.names:
-            if not name.startswith("charts/") or posixpath.splitext(name)[1] == ".prov":
-                continue
-            head, slash, rest = name[len("charts/"):].partition("/")
-            if head[:1] in ("_", "."):
-                continue
-            if posixpath.splitext(head)[1] == ".tgz":
-                if slash:
-                    raise ChartError(f"charts/{head} is a directory, but its name says it is a chart archive",
-                                     source=self.label, hint="rename the directory or replace it by the archive")
-                groups.setdefault(head, ({}, []))
-                continue
-            group = groups.setdefault(head + "/", ({}, []))
-            group[1].append(rest)
-            data = self.files.get(name)
-            if data is not None:
-                group[0][rest] = data
-        self._groups = groups
-        return groups
-
-    def subchart_roots(self) -> List[str]:
-        """The subchart entries under charts/, sorted (``name.tgz`` archives and ``name/`` directories)."""
-        return sorted(self._subchart_groups())
-
-    def sub(self, root: str) -> "_Files":
-        """The files of the subchart directory ``root`` (``name/``) under charts/."""
-        files, names = self._subchart_groups()[root]
-        return _Files(posixpath.join(self.label, "charts", root.rstrip("/")), files, names)
-
-
-# Files whose contents decide values; every other file only needs its name.
-_VALUE_FILES = ("Chart.yaml", "values.yaml", "values.schema.json", "requirements.yaml")
-
-
-_TEMPLATE_FILE = re.compile(r"(?:charts/[^/]+/)*templates/")
-
-
-def _wanted(rel: str) -> bool:
-    """Whether a chart file's contents are needed (values-deciding files, templates and subchart archives)."""
-    base = posixpath.basename(rel)
-    return (base in _VALUE_FILES or (rel.startswith("charts/") and base.endswith(".tgz"))
-            or _TEMPLATE_FILE.match(rel) is not None)
-
-
-def _file_cap(limits: ArchiveLimits) -> Cap:
-    return Cap(limits.max_file_bytes, "ArchiveLimits.max_file_bytes", ArchiveLimits().max_file_bytes)
-
-
-# Helm reads .helmignore with Go's bufio.Scanner, which fails on a line (with its "\r") of 64 KiB or more.
-_MAX_IGNORE_LINE = 64 * 1024 - 1
-
-
-def _ignore_rules(top: Path, budget: ChartBudget) -> IgnoreRules:
-    """The chart's .helmignore as Helm reads it (none when there is no such file)."""
-    path = top / ".helmignore"
-    if not os.path.exists(path):  # Helm stats the file (links followed); a broken link means no rules
-        return IgnoreRules("")
-    source = str(path)
-    data = read_file(path, cap=_file_cap(budget.limits), what="the chart's .helmignore", error=ChartError,
-                     advice="shrink the file")
-    budget.spend_bytes(len(data), source)
-    lines = data.split(b"\n")
-    for number, raw in enumerate(lines, 1):
-        if len(raw) > _MAX_IGNORE_LINE:
-            raise ChartError(f"line {number} of .helmignore is {len(raw):,} bytes long, more than the "
-                             f"{_MAX_IGNORE_LINE:,} Helm can read", source=source, line=number,
-                             hint="shorten the rule")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return IgnoreRules(data.decode("utf-8", "surrogateescape"), max_steps=budget.limits.max_ignore_steps)
-    except IgnoreRuleError as exc:
-        raise ChartError(str(exc), source=source, hint="fix the pattern (Go's filepath.Match syntax, no **)") from None
-
-
-def _read_dir(path: Path, budget: ChartBudget) -> _Files:
-    """Read a chart directory as Helm's LoadDir does: .helmignore applied, symbolic links followed.
-
-    Every file and directory counts toward ``max_members``; every file's
-    size toward ``max_total_bytes`` and ``max_file_bytes`` (read or not);
-    only the values-deciding files are read, each through the safe reader.
-    """
-    top = Path(path)
-    rules = _ignore_rules(top, budget)
-    try:
-        return _walk(top, rules, budget)
-    except IgnoreWorkExceeded:
-        raise LimitExceededError(
-            "matching the chart's .helmignore against its files takes more than "
-            f"{budget.limits.max_ignore_steps:,} steps", source=str(top / ".helmignore"),
-            hint=limit_hint("max_ignore_steps", "use fewer or simpler rules, or remove files")) from None
-
-
-def _walk(top: Path, rules: IgnoreRules, budget: ChartBudget) -> _Files:
-    """The files of a chart directory that ``rules`` keep (see :func:`_read_dir`)."""
-    files: Dict[str, bytes] = {}
-    names: List[str] = []
-    cap = _file_cap(budget.limits)
-    label = str(top)
-    # (full path, relative path, (device, inode) of each directory above it): a stack, not recursion
-    stack: List[Tuple[str, str, Tuple[Tuple[int, int], ...]]] = [(os.fspath(top), "", ())]
-    while stack:
-        full, rel, active = stack.pop()
-        budget.add_member(label)
-        try:
-            info = os.stat(full)  # symbolic links are followed, as Helm's sympath.Walk does
-        except FileNotFoundError:
-            raise ChartError(f"{rel} is a broken symbolic link", source=full, hint="fix or remove the link") from None
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or "invalid path"
-            raise ChartError(f"cannot read {rel or full}: {reason}", source=full, hint="check the path") from None
-        if stat.S_ISDIR(info.st_mode):
-            if rel and rules.ignore(rel, True):
-                continue
-            identity = (info.st_dev, info.st_ino)
-            if identity in active:
-                raise ChartError(f"{rel} is a symbolic link into one of its own parents", source=full,
-                                 hint="remove the symlink loop")
-            try:
-                children = sorted(os.listdir(full))
-            except OSError as exc:
-                raise ChartError(f"cannot list {rel or full}: {exc.strerror}", source=full,
-                                 hint="check the path") from None
-            inner = active + (identity,)
-            prefix = rel + "/" if rel else ""
-            for child in reversed(children):
-                stack.append((full + os.sep + child, prefix + child, inner))
-            continue
-        if rules.ignore(rel, False):
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            raise ChartError(f"cannot load {rel}: it is {describe_mode(info.st_mode)}, not a regular file",
-                             source=full, hint="charts may hold only regular files and directories")
-        budget.check_file(info.st_size, rel, full)
-        names.append(rel)
-        if not _wanted(rel):
-            budget.spend_bytes(info.st_size, full)
-            continue
-        data = read_file(full, cap=cap, what=f"chart file {rel!r}", error=ChartError, advice="shrink the file")
-        budget.spend_bytes(len(data), full)
-        files[rel] = data
-    return _Files(label, files, names)
-
-
-def _read_archive(data: bytes, label: str, budget: ChartBudget) -> _Files:
-    """Read a chart archive as Helm's LoadArchive does (see :mod:`profile_render.helm.archive`)."""
-    files, names = read_archive(data, label, budget, _wanted)
-    return _Files(label, files, names)
 
 
 # -- Chart.yaml ----------------------------------------------------------------
@@ -467,7 +319,7 @@ def _parse_dependencies(deps: Optional[List[Any]]) -> Optional[Tuple[Dependency,
     return tuple(out)
 
 
-def _read_metadata(files: _Files, budget: ChartBudget) -> Dict[str, Any]:
+def _read_metadata(files: ChartFiles, budget: ChartBudget) -> Dict[str, Any]:
     """Chart.yaml, then requirements.yaml over it, decoded and validated as Helm's loader does.
 
     The result is shared by every chart of the load with the same two texts:
@@ -483,7 +335,7 @@ def _read_metadata(files: _Files, budget: ChartBudget) -> Dict[str, Any]:
     return meta
 
 
-def _parse_metadata(files: _Files) -> Dict[str, Any]:
+def _parse_metadata(files: ChartFiles) -> Dict[str, Any]:
     label = files.label
     chart_yaml = files.get("Chart.yaml")
     assert chart_yaml is not None
@@ -504,14 +356,14 @@ class _Node:
 
     __slots__ = ("label", "archive", "files", "children")
 
-    def __init__(self, label: str, files: Optional[_Files] = None, archive: Optional[bytes] = None) -> None:
+    def __init__(self, label: str, files: Optional[ChartFiles] = None, archive: Optional[bytes] = None) -> None:
         self.label = label
         self.files = files
         self.archive = archive  # the bytes of a chart archive not read yet
         self.children: List["_Node"] = []
 
 
-def _read_tree(top: _Files, budget: ChartBudget) -> _Node:
+def _read_tree(top: ChartFiles, budget: ChartBudget) -> _Node:
     """The files of every chart of the tree, read breadth first.
 
     Each chart is counted (``max_charts``, ``max_depth``) as soon as its
@@ -526,7 +378,7 @@ def _read_tree(top: _Files, budget: ChartBudget) -> _Node:
         node, depth = queue.popleft()
         if node.files is None:
             assert node.archive is not None
-            node.files = _read_archive(node.archive, node.label, budget)
+            node.files = read_chart_archive(node.archive, node.label, budget)
             node.archive = None
         files = node.files
         entries = files.subchart_roots()
@@ -580,8 +432,128 @@ def _build(node: _Node, values_limits: Optional[Limits], budget: ChartBudget) ->
     )
 
 
-def _load_tree(top: _Files, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
+def _load_tree(top: ChartFiles, values_limits: Optional[Limits], budget: ChartBudget) -> Chart:
     return _build(_read_tree(top, budget), values_limits, budget)
+
+
+ChartLike = Union[Chart, "os.PathLike[str]"]
+
+_STR_CHART = ("a chart given as {what} is ambiguous: pass pathlib.Path(...) or load_chart(...) for a chart on "
+              "disk, Chart.from_archive(...) for .tgz bytes, or Chart.from_files(...) for files in memory")
+
+
+def as_chart(chart: ChartLike, *, limits: Optional[Limits] = None,
+             archive_limits: Optional[ArchiveLimits] = None) -> Chart:
+    """The chart an argument stands for: a :class:`Chart` as it is, an ``os.PathLike`` loaded; a ``str`` refused.
+
+    A string is never silently taken for a path: ``TypeError`` names the
+    explicit choices.
+    """
+    if isinstance(chart, Chart):
+        return chart
+    if isinstance(chart, (str, bytes, bytearray)):
+        raise TypeError(_STR_CHART.format(what=type(chart).__name__))
+    if isinstance(chart, os.PathLike):
+        return load_chart(chart, limits=limits, archive_limits=archive_limits)
+    raise TypeError(f"a chart must be a Chart or a path (os.PathLike), not {type(chart).__name__}")
+
+
+class PreparedChart:
+    """A chart's input, read and charged to its budget but not yet parsed: its content digest, size and builder.
+
+    ``digest`` (SHA-256, hex) covers exactly what decides the chart (an
+    archive's bytes; a directory's or mapping's file names and values-deciding
+    contents), so equal digests build equal charts; ``size`` is the bytes
+    read. :class:`~profile_render.chart_cache.ChartCache` keys on the digest
+    and calls :meth:`build` only on a miss.
+    """
+
+    __slots__ = ("kind", "digest", "size", "_build")
+
+    def __init__(self, kind: str, digest: str, size: int, build: Callable[[], Chart]) -> None:
+        self.kind = kind
+        self.digest = digest
+        self.size = size
+        self._build = build
+
+    def build(self) -> Chart:
+        """Parse and build the chart (call it once: the read was charged to this load's budget)."""
+        return self._build()
+
+
+def _bytes_digest(kind: str, data: bytes) -> str:
+    """The SHA-256 (hex) of one input's bytes, with its kind so an archive and a values file never share one."""
+    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
+
+
+def _archive_chart(kind: str, data: bytes, label: str, limits: Optional[Limits], budget: ChartBudget) -> PreparedChart:
+    return PreparedChart(kind, _bytes_digest(kind, data), len(data),
+                         lambda: _load_tree(read_chart_archive(data, label, budget), limits, budget))
+
+
+def _files_chart(kind: str, files: ChartFiles, limits: Optional[Limits], budget: ChartBudget) -> PreparedChart:
+    return PreparedChart(kind, files.digest(), files.size(), lambda: _load_tree(files, limits, budget))
+
+
+def prepare_archive(archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *, source: str = "<chart archive>",
+                    limits: Optional[Limits] = None,
+                    archive_limits: Optional[ArchiveLimits] = None) -> PreparedChart:
+    """Read a ``.tgz`` chart archive given as bytes or an open binary file object (see :meth:`Chart.from_archive`)."""
+    archive_limits = archive_limits or ArchiveLimits()
+    cap = archive_limits.max_total_bytes
+    hint = "pass a smaller chart archive, or raise ArchiveLimits.max_total_bytes"
+    if isinstance(archive, (bytes, bytearray, memoryview)):
+        data = bytes(archive)
+        if len(data) > cap:
+            raise LimitExceededError(f"the chart archive is {len(data):,} bytes, more than the limit of {cap:,}",
+                                     source=source, hint=hint)
+    elif isinstance(archive, str):
+        raise TypeError("a chart archive must be bytes or a binary file object; for an archive on disk pass "
+                        "pathlib.Path(...) or load_chart(...)")
+    else:
+        read = read_bounded(archive, cap, source=source, what="the chart archive", hint=hint)
+        if isinstance(read, str):
+            raise TypeError("the chart archive stream is a text stream; open it in binary mode ('rb')")
+        data = read
+    return _archive_chart("archive", data, source, limits, ChartBudget(archive_limits))
+
+
+def prepare_files(files: Mapping[str, Union[bytes, str]], *, source: str = "<chart files>",
+                  limits: Optional[Limits] = None, archive_limits: Optional[ArchiveLimits] = None) -> PreparedChart:
+    """Read a chart directory held in memory (see :meth:`Chart.from_files`)."""
+    budget = ChartBudget(archive_limits or ArchiveLimits())
+    return _files_chart("files", read_chart_mapping(files, source, budget), limits, budget)
+
+
+def prepare_path(path: Union[str, "os.PathLike[str]"], *, limits: Optional[Limits] = None,
+                 archive_limits: Optional[ArchiveLimits] = None) -> PreparedChart:
+    """Read a chart directory, a ``.tgz`` archive or a bare values file on disk (see :func:`load_chart`)."""
+    archive_limits = archive_limits or ArchiveLimits()
+    budget = ChartBudget(archive_limits)
+    label = os.fsdecode(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ChartError("the chart does not exist", source=label,
+                         hint="pass a chart directory, a .tgz chart archive or a values file") from None
+    except (OSError, ValueError):
+        info = None  # a link loop, a bad name ...: the safe reader below says what it is
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return _files_chart("directory", read_chart_dir(Path(path), budget), limits, budget)
+    values_cap = (limits or Limits()).max_bytes
+    with RegularFile(path, what="the chart", source=label, error=ChartError) as handle:
+        if is_gzip(handle.head(2)) or label.endswith((".tgz", ".tar.gz")):
+            cap = Cap(archive_limits.max_total_bytes, "ArchiveLimits.max_total_bytes",
+                      ArchiveLimits().max_total_bytes)
+            return _archive_chart("archive", handle.read(cap, "pass a smaller chart archive"), label, limits, budget)
+        data = handle.read(Cap(values_cap, "Limits.max_bytes", Limits().max_bytes), "split the values")
+
+    def build() -> Chart:
+        loaded = load_values(data, source=label, limits=limits)
+        stem = Path(label).name.split(".")[0] or "chart"
+        return chart_from_values(loaded, name=stem, source=label)
+
+    return PreparedChart("values file", _bytes_digest("values file", data), len(data), build)
 
 
 def load_chart(
@@ -596,27 +568,7 @@ def load_chart(
     file); ``archive_limits`` bounds the whole chart tree (see
     :class:`ArchiveLimits`). Only directories and regular files are read: a
     device, FIFO or socket (or a link to one) is refused before any byte is.
+    The name says it reads a path, so a ``str`` is taken as one. For charts
+    held in memory see :meth:`Chart.from_archive` and :meth:`Chart.from_files`.
     """
-    archive_limits = archive_limits or ArchiveLimits()
-    budget = ChartBudget(archive_limits)
-    label = os.fsdecode(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ChartError("the chart does not exist", source=label,
-                         hint="pass a chart directory, a .tgz chart archive or a values file") from None
-    except (OSError, ValueError):
-        info = None  # a link loop, a bad name ...: the safe reader below says what it is
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        return _load_tree(_read_dir(Path(path), budget), limits, budget)
-    values_cap = (limits or Limits()).max_bytes
-    with RegularFile(path, what="the chart", source=label, error=ChartError) as handle:
-        if is_gzip(handle.head(2)) or label.endswith((".tgz", ".tar.gz")):
-            cap = Cap(archive_limits.max_total_bytes, "ArchiveLimits.max_total_bytes",
-                      ArchiveLimits().max_total_bytes)
-            data = handle.read(cap, "pass a smaller chart archive")
-            return _load_tree(_read_archive(data, label, budget), limits, budget)
-        data = handle.read(Cap(values_cap, "Limits.max_bytes", Limits().max_bytes), "split the values")
-    loaded = load_values(data, source=label, limits=limits)
-    stem = Path(label).name.split(".")[0] or "chart"
-    return chart_from_values(loaded, name=stem, source=label)
+    return prepare_path(path, limits=limits, archive_limits=archive_limits).build()

@@ -840,7 +840,7 @@ def api_deep_dict(folder: Path) -> None:
     tree: Any = "leaf"
     for _ in range(50000):
         tree = {"a": tree}
-    merge_values(str(ROOT / "examples" / "hello-chart"), [Layer(tree, "<memory>", "values file")])
+    merge_values(ROOT / "examples" / "hello-chart", [Layer(tree, "<memory>", "values file")])
 
 
 def api_set_deep(folder: Path) -> None:
@@ -863,7 +863,7 @@ def api_password_surrogate(folder: Path) -> None:
     from profile_render import render
 
     context, registry = _context_and_registry("\ud800" + CANARY)
-    result = render(str(ROOT / "examples" / "hello-chart"), str(ROOT / "examples" / "profile-values.yaml"),
+    result = render(ROOT / "examples" / "hello-chart", ROOT / "examples" / "profile-values.yaml",
                     context=context, registry=registry)
     print(repr(result))
     print(result.to_yaml(masked=True))
@@ -903,7 +903,7 @@ def api_origin_big(folder: Path) -> None:
     from profile_render import merge_values
     from profile_render.values import Layer
 
-    result = merge_values(str(ROOT / "examples" / "hello-chart"), [Layer.from_file(folder / "values.yaml")])
+    result = merge_values(ROOT / "examples" / "hello-chart", [Layer.from_file(folder / "values.yaml")])
     print(result.origin("k194999.v"))
     print(result.origin("k0.v"))
 
@@ -912,7 +912,7 @@ def api_int_huge(folder: Path) -> None:
     from profile_render import merge_values
     from profile_render.values import Layer
 
-    result = merge_values(str(ROOT / "examples" / "hello-chart"), [Layer({"a": 10**5000}, "<memory>")])
+    result = merge_values(ROOT / "examples" / "hello-chart", [Layer({"a": 10**5000}, "<memory>")])
     print(result.to_yaml())
 
 
@@ -923,7 +923,7 @@ def api_shared_subtrees(folder: Path) -> None:
     tree: Any = {"leaf": "x"}
     for _ in range(80):
         tree = {"x": tree, "y": tree}  # 2**80 paths through 160 dicts
-    print(merge_values(str(ROOT / "examples" / "hello-chart"), [Layer(tree, "<memory>")]).to_json())
+    print(merge_values(ROOT / "examples" / "hello-chart", [Layer(tree, "<memory>")]).to_json())
 
 
 def api_cyclic_dict(folder: Path) -> None:
@@ -931,7 +931,7 @@ def api_cyclic_dict(folder: Path) -> None:
 
     tree: Dict[str, Any] = {"a": 1}
     tree["self"] = tree
-    print(merge_values(str(ROOT / "examples" / "hello-chart"), [tree]).to_json())
+    print(merge_values(ROOT / "examples" / "hello-chart", [tree]).to_json())
 
 
 def api_deep_chart(folder: Path) -> None:
@@ -947,7 +947,7 @@ def api_deep_chart(folder: Path) -> None:
 def api_deep_set_merge(folder: Path) -> None:
     from profile_render import merge_values
 
-    result = merge_values(str(ROOT / "examples" / "hello-chart"), set_values=["a" + "[0]" * 40000 + "=1"])
+    result = merge_values(ROOT / "examples" / "hello-chart", set_values=["a" + "[0]" * 40000 + "=1"])
     print(result.to_yaml())
 
 
@@ -959,7 +959,7 @@ def api_render_deep_layer(folder: Path) -> None:
     tree: Any = "x"
     for _ in range(50000):
         tree = {"a": tree}
-    render(str(ROOT / "examples" / "hello-chart"), Layer(tree, "<memory>", "profile"), context=context)
+    render(ROOT / "examples" / "hello-chart", Layer(tree, "<memory>", "profile"), context=context)
 
 
 def _memory_edge_package() -> Dict[str, Any]:
