@@ -24,7 +24,7 @@ from profile_render.orchestrator.credentials import (
     check_object_name,
     pull_secret_manifest,
 )
-from profile_render.errors import ProfileRenderError, ValuesWarning, resource_guard
+from profile_render.errors import ProfileRenderError, StrictModeError, ValuesWarning, resource_guard
 from profile_render.yamlio.load import Limits
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
@@ -291,6 +291,9 @@ def render(
         if isinstance(item, Layer):
             check_layer(item, limits)  # a caller's dicts: bounded before resolve_tree walks them
             layer = item
+        elif kind == "profile" and isinstance(item, (str, os.PathLike)):
+            # Read as the reference reads Profile text: these placeholders may stand unquoted.
+            layer = Layer.from_file(item, kind=kind, limits=limits, strict=strict, placeholders=placeholders.names)
         else:
             base, _owned = as_layer(item, limits, strict)
             source = f"<{kind}>" if isinstance(item, dict) else base.source
@@ -299,7 +302,8 @@ def render(
         values = layer.values
         if kind == "overrides":  # the reference trims strings in maps and deletes the empty ones
             values = process_override_values(values)
-        resolved = resolve_tree(values, resolution, source=layer.source, locate=locate)
+        resolved = resolve_tree(values, resolution, source=layer.source, locate=locate,
+                                unquoted=layer.loaded.unquoted if layer.loaded is not None else ())
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded))
 
     secret_paths: set = set()
@@ -332,6 +336,8 @@ def render(
             return resolution.substitute(value, ValueSite(source, ()))
         return value
 
+    if strict and resolution.warnings:
+        raise StrictModeError(resolution.warnings[0])
     merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,
                           strict=strict, limits=limits, transform_set_value=transform)
 
@@ -351,6 +357,7 @@ def render(
     if ca_name is not None and REGISTRY_CERT_CONFIG_MAP in used:  # generated only when a value names it
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
-    return RenderResult(merged, manifests, pre_install, generated_name, parameter_warnings + list(merged.warnings),
+    return RenderResult(merged, manifests, pre_install, generated_name,
+                        resolution.warnings + parameter_warnings + list(merged.warnings),
                         sorted(used), secret_paths, explained)
 

@@ -64,6 +64,7 @@ from profile_render.yamlio.unquoted import (
     Site,
     UnquotedScalar,
     clean_text,
+    double_quoted,
     mark_placeholders,
     unflag,
 )
@@ -332,7 +333,7 @@ def _unquoted_warning(scalar: UnquotedScalar, source: str) -> ValuesWarning:
     """The warning for a scalar that starts with an unquoted placeholder (Helm alone could not read it)."""
     name = scalar.text[:scalar.text.index("%", 1) + 1]
     what = "key" if scalar.in_key else "value"
-    quoted = '"' + scalar.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = double_quoted(scalar.text)
     last = scalar.path[-1] if scalar.path else None
     if scalar.in_key:
         example = f"{quoted}: ..."

@@ -36,7 +36,7 @@ from profile_render.yamlio.policy import HELM, MERGE, ScalarPolicy, ScalarProble
 from profile_render.yamlio.scalars import Reject
 
 __all__ = ["Marking", "Site", "UnquotedScalar", "UnquotedProblem", "MarkedEvents", "mark_placeholders", "unflag",
-           "clean_text", "read_unquoted"]
+           "clean_text", "read_unquoted", "double_quoted"]
 
 Path = Tuple[Any, ...]
 
@@ -225,6 +225,11 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]) -> Tuple[Any, Lis
         for key in list(node):
             node[key] = value_of(node[key], path + (key,))
     return root[""], found, repeated
+
+
+def double_quoted(text: str) -> str:
+    """``text`` written as a double-quoted YAML scalar (for hints that show how to quote a value)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class UnquotedProblem(Exception):

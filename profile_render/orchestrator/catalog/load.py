@@ -23,6 +23,7 @@ from profile_render.orchestrator.catalog.specs import (
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
 from profile_render.orchestrator.catalog.read import has_spec_schema, judged_file
 from profile_render.orchestrator.model import Secret
+from profile_render.orchestrator.placeholders import BUILTIN_NAMES
 from profile_render.yamlio.limits import CATALOG_LIMITS, DEFAULT_LIMITS, Limits
 from profile_render.yamlio.load import LoadedValues, load_values
 
@@ -288,7 +289,9 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
     package, another :class:`~profile_render.files.FileError` when the file is
     missing or not a regular file (:class:`~profile_render.files.FileTooLargeError`
     over ``limits.max_bytes``), and a values error when it is not valid values
-    (with ``strict``, the first warning too).
+    (with ``strict``, the first warning too). The built-in placeholders may
+    stand unquoted, as the Edge Orchestrator reads Profile text
+    (:func:`~profile_render.yamlio.load.load_values`).
     """
     limits = limits or DEFAULT_LIMITS
     if not profile.values_file_name or profile.values_path is None or not profile.source:
@@ -298,7 +301,7 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
     data = read_file_inside(Path(profile.source).parent, profile.values_file_name,
                             cap=Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes),
                             what="the values file", source=source, advice="split the values")
-    return load_values(data, source=source, limits=limits, strict=strict)
+    return load_values(data, source=source, limits=limits, strict=strict, placeholders=BUILTIN_NAMES)
 
 
 def _load_file(catalog: Catalog, path: Path, platform: bool,
