@@ -329,7 +329,12 @@ class Resolution:
 
     def substitute(self, text: str, where: "ValueSite") -> str:
         """Substitute every placeholder in one string, single pass; raise on near misses."""
+        return self._substitute(text, where)[0]
+
+    def _substitute(self, text: str, where: "ValueSite") -> Tuple[str, List[str]]:
+        """:meth:`substitute`, and the texts the placeholders became, in order."""
         out: List[str] = []
+        inserted: List[str] = []
         last = 0
         for hit in sorted(self.placeholders.scan(text), key=lambda h: h.start):
             if hit.start < last:
@@ -339,12 +344,13 @@ class Resolution:
                     f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
                     f"did you mean '%{hit.suggestion}%'? Placeholders are case-sensitive and need a % on each side")
             out.append(text[last:hit.start])
-            out.append(self.value_of(hit.name, where))
+            inserted.append(self.value_of(hit.name, where))
+            out.append(inserted[-1])
             last = hit.end
         if last == 0:
-            return text
+            return text, inserted
         out.append(text[last:])
-        return "".join(out)
+        return "".join(out), inserted
 
     def reread(self, text: str, scalar: UnquotedScalar, where: "ValueSite") -> Any:
         """An unquoted scalar's text resolved and read as the plain scalar Helm reads after the reference's replacement.
@@ -353,8 +359,7 @@ class Resolution:
         deploys) with a warning; text the reference would not read as one
         plain scalar of that text is an error naming both readings.
         """
-        resolved = self.substitute(text, where)
-        inserted = [self.values[hit.name] for hit in self.placeholders.scan(text) if hit.known]
+        resolved, inserted = self._substitute(text, where)
         what = "key" if scalar.in_key else "value"
         try:
             value = read_unquoted(resolved, inserted, in_key=scalar.in_key, tag=scalar.tag, flow=scalar.flow,
