@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 
-from profile_render.errors import ValuesSyntaxError
+from profile_render.errors import ProfileRenderError, ValuesSyntaxError
 from profile_render.files import (
     Cap, FileError, OutsideRootError, describe_mode, read_file, read_file_inside, resolve_inside,
 )
@@ -260,12 +260,24 @@ def load_catalog(paths: Sequence[PathLike], *, registry_files: Sequence[PathLike
         if looks_catalog:
             severity, why = ERROR, "the file looks like a catalog file"
         elif _resolved(path) in referenced:
+            if _reads_as_profile_values(path, source):
+                continue  # e.g. unquoted placeholders: the reference replaces them before parsing; lint says more
             severity, why = ERROR, "a profile uses it as its values file"
         else:
             severity, why = WARNING, "the catalog upload skips YAML files it cannot parse"
         catalog.findings.append(Finding("yaml-syntax", severity, f"{problem.message} ({why})", source,
                                         problem.line, problem.column, None, problem.hint))
     return catalog
+
+
+def _reads_as_profile_values(path: Path, source: str) -> bool:
+    """Whether a file the catalog's reader cannot parse reads as Profile values (unquoted placeholders allowed)."""
+    try:
+        data = read_file(path, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the values file", source=source)
+        load_values(data, source=source, placeholders=BUILTIN_NAMES)
+    except ProfileRenderError:
+        return False
+    return True
 
 
 def _resolved(path: Path) -> Path:
