@@ -349,6 +349,10 @@ def _unquoted_warning(scalar: UnquotedScalar, source: str) -> ValuesWarning:
     )
 
 
+#: How many ``unquoted-placeholder`` warnings one file gets one by one; one more counts the rest.
+UNQUOTED_WARNINGS = 100
+
+
 def _load_marked(text: str, marking: Marking, source: str, limits: Limits, strict: bool, use_libyaml: bool,
                  split: bool, keep_text: bool) -> LoadedValues:
     """:func:`load_values` for a text holding placeholder tokens: the marked text read, the flags then removed."""
@@ -370,8 +374,16 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
             message=f"duplicate key {path[-1]!r}: written both quoted and unquoted in one mapping; the last one wins",
             source=source, line=scalar.line if scalar else None, column=scalar.column if scalar else None, path=path,
             hint="Helm silently keeps the last one; delete the other"))
-    warnings.extend(_unquoted_warning(scalar, source)
-                    for scalar in sorted(unquoted, key=lambda u: (u.line, u.column, u.in_key)) if scalar.leading)
+    leading = sorted((u for u in unquoted if u.leading), key=lambda u: (u.line, u.column, u.in_key))
+    warnings.extend(_unquoted_warning(scalar, source) for scalar in leading[:UNQUOTED_WARNINGS])
+    if len(leading) > UNQUOTED_WARNINGS:  # one line each would flood the output of a hostile file
+        rest = leading[UNQUOTED_WARNINGS]
+        warnings.append(ValuesWarning(
+            code="unquoted-placeholder",
+            message=f"{len(leading) - UNQUOTED_WARNINGS:,} more values or keys start with an unquoted placeholder, "
+                    "the first of them here",
+            source=source, line=rest.line, column=rest.column, path=rest.path,
+            hint="quote them; a placeholder starting a value or key needs quotes for plain YAML"))
     if strict and warnings:
         raise StrictModeError(warnings[0])
     return LoadedValues(result, source, warnings, text if keep_text else None, unquoted=tuple(unquoted),
