@@ -55,13 +55,17 @@ REGISTRY = ImageRegistry(name="harbor", root_url="oci://registry-oci.example.com
                          username="robot$acme", password=Secret("token-1"))
 
 
-@pytest.fixture
-def chart(tmp_path):
-    root = tmp_path / "chart"
+def write_chart(root, defaults):
+    """A chart without templates whose defaults are ``defaults``."""
     (root / "templates").mkdir(parents=True)
     (root / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
-    (root / "values.yaml").write_text("replicas: 1\nenabled: false\nnote: ''\nimage:\n  repository: app\n")
+    (root / "values.yaml").write_text(defaults)
     return root
+
+
+@pytest.fixture
+def chart(tmp_path):
+    return write_chart(tmp_path / "chart", "replicas: 1\nenabled: false\nnote: ''\nimage:\n  repository: app\n")
 
 
 def profile(tmp_path, text, name="profile.yaml"):
@@ -186,14 +190,12 @@ def test_pure_python_parser_and_several_documents_agree():
 
 # -- resolving: the reference's reading ----------------------------------------------------------------
 
-def render_values_of(text, tmp=None, **context):
+def render_values_of(text, **context):
     """The Profile layer as render() resolves it (no chart defaults in the way)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "chart"
-        (root / "templates").mkdir(parents=True)
-        (root / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+        root = write_chart(Path(folder) / "chart", "")
         path = Path(folder) / "profile.yaml"
         path.write_text(text)
         return render(root, path, context=ctx(**context), registry=REGISTRY, validate_schema=False).values
