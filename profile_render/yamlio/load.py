@@ -363,8 +363,10 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
     except ProfileRenderError as exc:
         raise _cleaned(exc, marking.marker) from None
     result, unquoted, repeated = unflag(result, marking, sites)
-    warnings = [w.evolve(message=clean_text(w.message, marking.marker),
-                         path=tuple(clean_text(p, marking.marker) if isinstance(p, str) else p for p in w.path or ()))
+    marker = marking.marker
+    warnings = [ValuesWarning(w.rule or "duplicate-key", clean_text(w.message, marker), w.source, w.line, w.column,
+                              tuple(clean_text(p, marker) if isinstance(p, str) else p for p in w.path or ()),
+                              w.hint, w.related)
                 for w in read]
     keys = {scalar.path: scalar for scalar in unquoted if scalar.in_key}
     for path in repeated:
