@@ -435,3 +435,13 @@ def test_a_hundred_thousand_tokens_take_linear_time():
     started = time.perf_counter()
     assert len(load_values(flow, placeholders=BUILTIN_NAMES).data["a"]) == count
     assert time.perf_counter() - started < 30
+
+
+def test_cli_explain_points_at_values_after_unquoted_placeholders(chart, tmp_path, capsys):
+    path = profile(tmp_path, "note: %OrgName%\nimage: {repository: %OrgName%, tag: x}\nreplicas: 3\n")
+    base = ["render", str(chart), "--profile", str(path), "--app-name", "a", "--app-version", "1",
+            "--deployment-name", "d", "--namespace", "n", "--org", "acme", "--project", "p"]
+    assert main(base + ["--explain", "image.tag"]) == 0
+    assert f"{path}:2:32" in capsys.readouterr().out
+    assert main(base + ["--explain", "replicas"]) == 0
+    assert f"{path}:3:1" in capsys.readouterr().out
