@@ -445,3 +445,15 @@ def test_cli_explain_points_at_values_after_unquoted_placeholders(chart, tmp_pat
     assert f"{path}:2:32" in capsys.readouterr().out
     assert main(base + ["--explain", "replicas"]) == 0
     assert f"{path}:3:1" in capsys.readouterr().out
+
+
+def test_a_later_quoted_key_wins_over_an_unquoted_one_and_stays_a_string():
+    loaded = load_values("%OrgName%: 1\n'%OrgName%': 2\n", placeholders=BUILTIN_NAMES)
+    assert [u.in_key for u in loaded.unquoted] == []
+    values = render_values_of("%OrgName%: 1\n'%OrgName%': 2\n'%ProjectName%': 3\n%ProjectName%: 4\n",
+                              org="y", project="y2")
+    assert values == {"y": 2, "y2": 4}
+    many = "".join("%OrgName%: 1\n" for _ in range(20000))
+    started = time.perf_counter()
+    loaded = load_values(many, placeholders=BUILTIN_NAMES)
+    assert len(loaded.unquoted) == 1 and time.perf_counter() - started < 20

@@ -362,13 +362,13 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
         result = _merged(marking.text, source, limits, read, use_libyaml, split, _marked_rules(marking, sites))
     except ProfileRenderError as exc:
         raise _cleaned(exc, marking.marker) from None
-    result, unquoted, repeated = unflag(result, marking, sites)
+    result, unquoted, lost, repeated = unflag(result, marking, sites)
     marker = marking.marker
     warnings = [ValuesWarning(w.rule or "duplicate-key", clean_text(w.message, marker), w.source, w.line, w.column,
                               tuple(clean_text(p, marker) if isinstance(p, str) else p for p in w.path or ()),
                               w.hint, w.related)
                 for w in read]
-    keys = {scalar.path: scalar for scalar in unquoted if scalar.in_key}
+    keys = {scalar.path: scalar for scalar in unquoted + lost if scalar.in_key}
     for path in repeated:
         scalar = keys.get(path)
         warnings.append(ValuesWarning(
@@ -376,7 +376,7 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
             message=f"duplicate key {path[-1]!r}: written both quoted and unquoted in one mapping; the last one wins",
             source=source, line=scalar.line if scalar else None, column=scalar.column if scalar else None, path=path,
             hint="Helm silently keeps the last one; delete the other"))
-    leading = sorted((u for u in unquoted if u.leading), key=lambda u: (u.line, u.column, u.in_key))
+    leading = sorted((u for u in unquoted + lost if u.leading), key=lambda u: (u.line, u.column, u.in_key))
     warnings.extend(_unquoted_warning(scalar, source) for scalar in leading[:UNQUOTED_WARNINGS])
     if len(leading) > UNQUOTED_WARNINGS:  # one line each would flood the output of a hostile file
         rest = leading[UNQUOTED_WARNINGS]

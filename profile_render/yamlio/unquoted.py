@@ -177,21 +177,30 @@ def _flag(text: str, marker: str) -> Optional[Tuple[int, str]]:
     return int(text[1:end]), text[end + 1:]
 
 
-def unflag(data: Any, marking: Marking, sites: Sequence[Site]) -> Tuple[Any, List[UnquotedScalar], List[Path]]:
-    """The built values without flags, the unquoted scalars found, and keys that became equal (paths).
+def unflag(data: Any, marking: Marking, sites: Sequence[Site]
+           ) -> Tuple[Any, List[UnquotedScalar], List[UnquotedScalar], List[Path]]:
+    """The built values without flags, the unquoted scalars found, the unquoted keys lost, and repeated keys.
 
     A flagged key equal to another key of its mapping as written
     (``%OrgName%`` and ``'%OrgName%'``) is the same key to the reference:
-    the later one wins, as for any repeated key, and its path is returned so
-    the caller can warn. Walks the tree without recursion.
+    the later one wins, as for any repeated key; its path is returned so the
+    caller can warn, and an unquoted key that lost is returned apart (it is
+    not in the values, but it is in the text). Walks the tree without
+    recursion.
     """
     marker = marking.marker
-    found: List[UnquotedScalar] = []
+    found: List[UnquotedScalar] = []  # values
+    keys: Dict[Path, UnquotedScalar] = {}  # keys, by path: a repeated key's record goes with it
+    lost: List[UnquotedScalar] = []
     repeated: List[Path] = []
 
     def record(path: Path, in_key: bool, number: int, text: str) -> None:
         site = sites[number]
-        found.append(UnquotedScalar(path, in_key, site.line, site.column, site.tag, site.flow, site.leading, text))
+        scalar = UnquotedScalar(path, in_key, site.line, site.column, site.tag, site.flow, site.leading, text)
+        if in_key:
+            keys[path] = scalar
+        else:
+            found.append(scalar)
 
     def value_of(item: Any, path: Path) -> Any:
         if item.__class__ is str and item.startswith(marker):
@@ -202,9 +211,8 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]) -> Tuple[Any, Lis
             stack.append((item, path))
         return item
 
-    root: Dict[str, Any] = {"": data}
     stack: List[Tuple[Any, Path]] = []
-    root[""] = value_of(data, ())
+    data = value_of(data, ())
     while stack:
         node, path = stack.pop()
         if isinstance(node, list):
@@ -218,13 +226,17 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]) -> Tuple[Any, Lis
                 flagged = _flag(key, marker) if key.__class__ is str else None
                 if flagged is not None:
                     key = flagged[1]
-                    record(path + (key,), True, flagged[0], key)
                 if key in node:
                     repeated.append(path + (key,))
+                    earlier = keys.pop(path + (key,), None)  # the later key wins, written quoted or not
+                    if earlier is not None:
+                        lost.append(earlier)
+                if flagged is not None:
+                    record(path + (key,), True, flagged[0], key)
                 node[key] = item
         for key in list(node):
             node[key] = value_of(node[key], path + (key,))
-    return root[""], found, repeated
+    return data, found + list(keys.values()), lost, repeated
 
 
 def double_quoted(text: str) -> str:
