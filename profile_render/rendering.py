@@ -309,6 +309,9 @@ def render(
         # A caller's dicts are normalised (bounded, typed) before resolve_tree walks them.
         if isinstance(item, Mapping):
             layer = Layer.from_mapping(item, source=f"<{kind}>", kind=kind, limits=limits)
+        elif kind == "profile" and isinstance(item, os.PathLike):
+            # Read as the reference reads Profile text: these placeholders may stand unquoted.
+            layer = Layer.from_file(item, kind=kind, limits=limits, strict=strict, placeholders=placeholders.names)
         else:
             base, _owned = as_layer(item, limits, strict)
             layer = base if isinstance(item, Layer) else Layer(base.values, base.source, kind, base.loaded, True)
@@ -316,7 +319,8 @@ def render(
         values = layer.values
         if kind == "overrides":  # the reference trims strings in maps and deletes the empty ones
             values = process_override_values(values)
-        resolved = resolve_tree(values, resolution, source=layer.source, locate=locate)
+        resolved = resolve_tree(values, resolution, source=layer.source, locate=locate,
+                                unquoted=layer.loaded.unquoted if layer.loaded is not None else ())
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded, True))
 
     secret_paths: set = set()
@@ -361,6 +365,8 @@ def render(
             return resolution.substitute(value, ValueSite(source, ()))
         return value
 
+    if strict and resolution.warnings:
+        raise StrictModeError(resolution.warnings[0])
     merged = merge_values(chart, layers, set_values=set_values, set_string_values=set_string_values,
                           set_json_values=set_json_values, set_file_values=set_file_values,
                           set_literal_values=set_literal_values, strict=strict, limits=limits,
@@ -382,6 +388,7 @@ def render(
     if ca_name is not None and REGISTRY_CERT_CONFIG_MAP in used:  # generated only when a value names it
         assert registry is not None
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
-    return RenderResult(merged, manifests, pre_install, generated_name, parameter_warnings + list(merged.warnings),
+    return RenderResult(merged, manifests, pre_install, generated_name,
+                        resolution.warnings + parameter_warnings + list(merged.warnings),
                         sorted(used), secret_paths, explained)
 

@@ -11,7 +11,7 @@ import difflib
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
 from profile_render.helm.chart import Chart, ChartLike, as_chart
 from profile_render.errors import LimitExceededError, StrictModeError, ValuesWarning, format_path
@@ -59,18 +59,26 @@ class Layer:
 
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"], *, kind: str = "values file",
-                  limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
-        """Read a values file as a layer (regular files only, at most ``limits.max_bytes`` bytes)."""
-        loaded = load_values_file(path, limits=limits, strict=strict)
+                  limits: Optional[Limits] = None, strict: bool = False,
+                  placeholders: Optional[Collection[str]] = None) -> "Layer":
+        """Read a values file as a layer.
+
+        ``placeholders`` (names without % signs) may stand unquoted where a
+        plain scalar starts (see :func:`~profile_render.yamlio.load.load_values`);
+        a ``profile`` layer accepts the built-in ones unless told otherwise,
+        as the Edge Orchestrator reads Profile text. Helm accepts none.
+        """
+        loaded = load_values_file(path, limits=limits, strict=strict, placeholders=_unquoted_names(kind, placeholders))
         return cls(loaded.data, loaded.source, kind, loaded, True)
 
     @classmethod
     def from_text(cls, text: Union[str, bytes], *, source: str = "<string>", kind: str = "values file",
-                  limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
-        """Parse YAML text (or its UTF-8/UTF-16 bytes) as a layer, exactly as Helm reads a values file."""
-        loaded = load_values(text, source=source, limits=limits, strict=strict)
+                  limits: Optional[Limits] = None, strict: bool = False,
+                  placeholders: Optional[Collection[str]] = None) -> "Layer":
+        """Parse YAML text as a layer (``placeholders`` as in :meth:`from_file`)."""
+        loaded = load_values(text, source=source, limits=limits, strict=strict,
+                             placeholders=_unquoted_names(kind, placeholders))
         return cls(loaded.data, loaded.source, kind, loaded, True)
-
     @classmethod
     def from_stream(cls, stream: Union[BinaryIO, TextIO], *, source: Optional[str] = None,
                     kind: str = "values file", limits: Optional[Limits] = None, strict: bool = False) -> "Layer":
@@ -111,6 +119,17 @@ LayerLike = Union[Layer, LoadedValues, Mapping[str, Any], "os.PathLike[str]"]
 
 _STR_LAYER = ("a values layer given as {what} is ambiguous: pass pathlib.Path(...) or Layer.from_file(...) "
               "for a values file, or Layer.from_text(...) for YAML text")
+
+
+def _unquoted_names(kind: str, given: Optional[Collection[str]]) -> Collection[str]:
+    """The placeholders a layer of ``kind`` may hold unquoted: those given, else the built-ins for a Profile."""
+    if given is not None:
+        return given
+    if kind != "profile":
+        return ()
+    from profile_render.orchestrator.placeholders import BUILTIN_NAMES  # only Profile layers need it
+
+    return BUILTIN_NAMES
 
 
 def as_layer(item: LayerLike, limits: Optional[Limits], strict: bool) -> Tuple[Layer, bool]:

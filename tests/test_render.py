@@ -507,7 +507,8 @@ def test_cli_output_dir_all_or_nothing(chart, tmp_path, capsys):
 
 
 def test_cli_render_subprocess_has_no_traceback(chart, tmp_path):
-    prof = profile(tmp_path, "note: %OrgName%\n")
+    # An unknown %word% cannot start a plain scalar (known placeholders may: tests/test_unquoted_placeholders.py).
+    prof = profile(tmp_path, "note: %NotAPlaceholder%\n")
     proc = subprocess.run([sys.executable, "-m", "profile_render", *map(str, _render_args(chart, prof))],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "quote" in proc.stderr

@@ -76,6 +76,8 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
 _OWN: Dict[str, Tuple[str, str]] = {
     "values-invalid": (ERROR, "a profile values file Helm cannot read"),
     "duplicate-key": (WARNING, "a key set twice in a profile values file"),
+    "unquoted-placeholder": (WARNING, "a placeholder starting an unquoted value or key (the Edge Orchestrator "
+                                      "replaces it before parsing; quoting is safer)"),
     "placeholder-typo": (ERROR, "a near miss of a placeholder"),
     "placeholder-key-collision": (ERROR, "two keys of one mapping that become the same key once their "
                                          "placeholders are resolved"),
@@ -592,7 +594,8 @@ def lint_report(
                     if known is not None:
                         known = known.for_values(loaded.data)
                     if key not in seen_files:
-                        findings.extend(w.evolve(rule="duplicate-key") for w in loaded.warnings)
+                        findings.extend(w if w.rule == "unquoted-placeholder" else w.evolve(rule="duplicate-key")
+                                        for w in loaded.warnings)
                         findings.extend(_placeholder_findings(loaded, app, catalog, placeholders))
                         if known is not None:
                             findings.extend(_unknown_key_findings(loaded, known))

@@ -11,6 +11,13 @@ scanned again). Nothing here ever does text replacement on YAML.
 Text that merely contains ``%`` (``100%``, ``%s%s``, ``%%``, ``50%off%``) is left
 alone; a *near miss* of a known placeholder (``%GeneratedDockerCredentials%``,
 ``%ImageRegistryUrl%``, ``%OrgName``) is an error that names the intended one.
+
+An *unquoted* scalar of a Profile holding a placeholder (``key: %OrgName%``,
+recorded by the reader in ``LoadedValues.unquoted``) is resolved the same way
+and its resolved text is then read as the plain scalar Helm reads after the
+reference's text replacement (``123`` an int, ``true`` a bool); text that
+would not stay one plain scalar there is a located error naming both readings
+(:func:`profile_render.yamlio.unquoted.read_unquoted`).
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from profile_render.errors import ProfileRenderError
+from profile_render.errors import ProfileRenderError, ValuesWarning
 from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentContext, ImageRegistry
 from profile_render.tree import iter_strings
+from profile_render.yamlio.unquoted import UnquotedProblem, UnquotedScalar, double_quoted, read_unquoted
 
 __all__ = [
     "Placeholder",
@@ -36,6 +44,7 @@ __all__ = [
     "resolve_tree",
     "find_placeholders",
     "BUILTIN_PLACEHOLDERS",
+    "BUILTIN_NAMES",
     "GENERATED_DOCKER_CREDENTIAL",
     "PRE_HOOK_CREDENTIAL",
     "IMAGE_REGISTRY_URL",
@@ -157,6 +166,9 @@ BUILTIN_PLACEHOLDERS: Tuple[Placeholder, ...] = (
     Placeholder(REGISTRY_CERT_CONFIG_MAP, _ca_config_map,
                 "name of the generated ConfigMap holding the registry CA (key ca.crt)", True),
 )
+
+#: The built-in placeholders' names (what a Profile file may hold unquoted when no custom set is given).
+BUILTIN_NAMES: Tuple[str, ...] = tuple(p.name for p in BUILTIN_PLACEHOLDERS)
 
 
 @dataclass(frozen=True)
@@ -299,6 +311,7 @@ class Resolution:
         self.ctx = ctx
         self.values: Dict[str, str] = {}
         self.used: Set[str] = set()
+        self.warnings: List[ValuesWarning] = []  # unquoted placeholders whose value becomes null
 
     def value_of(self, name: str, where: "ValueSite") -> str:
         """The text placeholder ``name`` resolves to, computed once; errors are located at ``where``."""
@@ -321,7 +334,12 @@ class Resolution:
 
     def substitute(self, text: str, where: "ValueSite") -> str:
         """Substitute every placeholder in one string, single pass; raise on near misses."""
+        return self._substitute(text, where)[0]
+
+    def _substitute(self, text: str, where: "ValueSite") -> Tuple[str, List[str]]:
+        """:meth:`substitute`, and the texts the placeholders became, in order."""
         out: List[str] = []
+        inserted: List[str] = []
         last = 0
         for hit in sorted(self.placeholders.scan(text), key=lambda h: h.start):
             if hit.start < last:
@@ -331,12 +349,39 @@ class Resolution:
                     f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
                     f"did you mean '%{hit.suggestion}%'? Placeholders are case-sensitive and need a % on each side")
             out.append(text[last:hit.start])
-            out.append(self.value_of(hit.name, where))
+            inserted.append(self.value_of(hit.name, where))
+            out.append(inserted[-1])
             last = hit.end
         if last == 0:
-            return text
+            return text, inserted
         out.append(text[last:])
-        return "".join(out)
+        return "".join(out), inserted
+
+    def reread(self, text: str, scalar: UnquotedScalar, where: "ValueSite") -> Any:
+        """An unquoted scalar's text resolved and read as the plain scalar Helm reads after the reference's replacement.
+
+        A value that becomes null is predicted null (what the reference
+        deploys) with a warning; text the reference would not read as one
+        plain scalar of that text is an error naming both readings.
+        """
+        resolved, inserted = self._substitute(text, where)
+        what = "key" if scalar.in_key else "value"
+        try:
+            value = read_unquoted(resolved, inserted, in_key=scalar.in_key, tag=scalar.tag, flow=scalar.flow,
+                                  leading=scalar.leading, line_start=scalar.column == 1)
+        except UnquotedProblem as problem:
+            raise where.error(
+                f"the unquoted {what} {text!r} becomes {resolved!r}; the Edge Orchestrator replaces the text "
+                f"before parsing and so reads {problem.reading}, while quoted it would be the string {resolved!r}",
+                f"quote the {what} (e.g. {double_quoted(text)}) to keep it a string, or change what the placeholder "
+                "becomes") from None
+        if value is None:
+            self.warnings.append(where.warning(
+                "unquoted-placeholder",
+                f"the unquoted value {text!r} becomes {resolved!r}, which the Edge Orchestrator reads as null "
+                f"(a null deletes the chart's default), not as the string {resolved!r}",
+                f"quote the value (e.g. {double_quoted(text)}) to keep the string"))
+        return value
 
 
 @dataclass
@@ -351,16 +396,28 @@ class ValueSite:
     path: Tuple[Any, ...]
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None
     layer: str = ""
+    spot: Optional[Tuple[int, int]] = None  # the string's own (line, column), when the reader recorded it
+
+    def position(self) -> Tuple[Optional[int], Optional[int]]:
+        """The 1-based (line, column) of this site, or (None, None) when it cannot be found."""
+        if self.spot is not None:
+            return self.spot
+        if self.locate is not None and self.path:
+            spot = self.locate(self.path)
+            if spot is not None:
+                return spot
+        return None, None
 
     def error(self, problem: str, hint: Optional[str],
               error_class: "type[PlaceholderError]" = PlaceholderError) -> PlaceholderError:
         """A PlaceholderError (or ``error_class``) located at this site, with its line and column when known."""
-        line = column = None
-        if self.locate is not None and self.path:
-            spot = self.locate(self.path)
-            if spot is not None:
-                line, column = spot
+        line, column = self.position()
         return error_class(problem, source=self.source, line=line, column=column, path=self.path, hint=hint)
+
+    def warning(self, rule: str, message: str, hint: str) -> ValuesWarning:
+        """A warning located at this site."""
+        line, column = self.position()
+        return ValuesWarning(rule, message, self.source, line, column, self.path, hint)
 
 
 def resolve_tree(
@@ -370,17 +427,32 @@ def resolve_tree(
     source: str,
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None,
     path: Tuple[Any, ...] = (),
+    unquoted: Sequence[UnquotedScalar] = (),
 ) -> Any:
     """A copy of a values tree with placeholders substituted in string values and mapping keys.
 
     Keys are resolved like values (single pass, one string at a time) and
     keep their order; two keys of one mapping that become equal after
     resolution are a located error naming both. Child paths (and so error
-    locations) use the keys as written in the source.
+    locations) use the keys as written in the source. ``unquoted`` lists the
+    values and keys that were unquoted scalars (``LoadedValues.unquoted``):
+    their resolved text is read as Helm reads a plain scalar
+    (:meth:`Resolution.reread`).
     """
+    sites = {(scalar.path, scalar.in_key): scalar for scalar in unquoted}
+    return _resolve(tree, resolution, source, locate, path, sites)
+
+
+def _resolve(tree: Any, resolution: Resolution, source: str,
+             locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]], path: Tuple[Any, ...],
+             sites: Dict[Tuple[Tuple[Any, ...], bool], UnquotedScalar]) -> Any:
+    """The body of :func:`resolve_tree` (``sites``: the unquoted scalars by value path and key flag)."""
     if isinstance(tree, str):
         if "%" not in tree:
             return tree
+        scalar = sites.get((path, False)) if sites else None
+        if scalar is not None:
+            return resolution.reread(tree, scalar, ValueSite(source, path, locate, spot=(scalar.line, scalar.column)))
         return resolution.substitute(tree, ValueSite(source, path, locate))
     if isinstance(tree, dict):
         out: Dict[Any, Any] = {}
@@ -388,7 +460,12 @@ def resolve_tree(
         for key, value in tree.items():
             new_key = key
             if isinstance(key, str) and "%" in key:
-                new_key = resolution.substitute(key, ValueSite(source, path + (key,), locate))
+                scalar = sites.get((path + (key,), True)) if sites else None
+                if scalar is not None:
+                    new_key = resolution.reread(key, scalar, ValueSite(source, path + (key,), locate,
+                                                                       spot=(scalar.line, scalar.column)))
+                else:
+                    new_key = resolution.substitute(key, ValueSite(source, path + (key,), locate))
             if new_key in written:
                 first = written[new_key]
                 where = ValueSite(source, path + (key,), locate)
@@ -398,11 +475,10 @@ def resolve_tree(
                     "rename one of the keys so that they stay distinct once placeholders are substituted",
                     PlaceholderKeyCollisionError)
             written[new_key] = key
-            out[new_key] = resolve_tree(value, resolution, source=source, locate=locate, path=path + (key,))
+            out[new_key] = _resolve(value, resolution, source, locate, path + (key,), sites)
         return out
     if isinstance(tree, list):
-        return [resolve_tree(v, resolution, source=source, locate=locate, path=path + (i,))
-                for i, v in enumerate(tree)]
+        return [_resolve(v, resolution, source, locate, path + (i,), sites) for i, v in enumerate(tree)]
     return tree
 
 

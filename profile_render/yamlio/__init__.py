@@ -25,6 +25,9 @@ Split by concern; each reader is a thin user of these modules:
   through a text's events (provenance);
 * :mod:`~profile_render.yamlio.located` -- parser errors as located
   :class:`~profile_render.errors.ProfileRenderError` objects;
+* :mod:`~profile_render.yamlio.unquoted` -- unquoted placeholders in a
+  Profile's text (``key: %OrgName%``), read without text substitution and
+  re-read, once resolved, as Helm reads a plain scalar;
 * :mod:`~profile_render.yamlio.load` -- the values-file API
   (:func:`~profile_render.yamlio.load.load_values` and friends).
 

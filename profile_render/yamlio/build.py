@@ -31,7 +31,7 @@ builder here, which then raises the located error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import yaml
 from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
@@ -76,7 +76,10 @@ class ReadRules:
     ``subject`` starts messages about the whole input ("values are nested
     more than 200 levels deep"); ``tree_hint`` answers a recursive alias;
     ``tunable`` lets hints name the :class:`Limits` field to raise;
-    ``placeholder_hint`` shows how to quote a Profile placeholder.
+    ``placeholder_hint`` shows how to quote a Profile placeholder;
+    ``events``, when set, wraps each parser made for a text (whose first line
+    is the given 0-based line of the source), e.g. to read unquoted
+    placeholders (:class:`~profile_render.yamlio.unquoted.MarkedEvents`).
     """
 
     policy: ScalarPolicy
@@ -85,6 +88,7 @@ class ReadRules:
     tree_hint: str
     tunable: bool = False
     placeholder_hint: bool = False
+    events: Optional[Callable[[Any, int], Any]] = None
 
     def limit_hint(self, fix: str, field: str) -> str:
         """``fix``, and where the caller may tune limits, raising ``Limits.<field>`` as the other way out."""
@@ -184,11 +188,12 @@ def _parser(text: str, rules: ReadRules, source: str, limits: Limits, use_libyam
             shallow: bool) -> Any:
     """The event parser for ``text`` (:func:`~profile_render.yamlio.parse.event_parser`), its errors located."""
     try:
-        return event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
-                            max_depth=limits.max_depth, shallow=shallow)
+        parser = event_parser(text, go_v2=rules.policy.go_v2_scanner, use_libyaml=use_libyaml,
+                              max_depth=limits.max_depth, shallow=shallow)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, text, source, rules.errors, line_offset=line_offset,
                          placeholder_hint=rules.placeholder_hint) from None
+    return parser if rules.events is None else rules.events(parser, line_offset)
 
 
 class _Builder:

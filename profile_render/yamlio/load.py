@@ -35,12 +35,13 @@ other number is a ``float``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 
 import yaml
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import (
     LimitExceededError,
@@ -51,12 +52,22 @@ from profile_render.errors import (
     ValuesWarning,
 )
 from profile_render.files import Cap, read_file
-from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, read_documents
+from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, ReadRules, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
 from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, TopLevel, index_top_level, locate_streamed
+from profile_render.yamlio.unquoted import (
+    MarkedEvents,
+    Marking,
+    Site,
+    UnquotedScalar,
+    clean_text,
+    double_quoted,
+    mark_placeholders,
+    unflag,
+)
 
 __all__ = [
     "Limits",
@@ -81,6 +92,10 @@ class LoadedValues:
     text: Optional[str] = field(default=None, repr=False)
     # Where each piece's top-level entries are (see _index_pieces), found on the first locate(); False: none.
     _entries: Any = field(default=None, init=False, repr=False, compare=False)
+    #: The values and keys that were unquoted scalars holding a placeholder (read with ``placeholders=``).
+    unquoted: Tuple[UnquotedScalar, ...] = field(default=(), repr=False)
+    # The text with the placeholders' % marked, read in its place to follow value paths (see yamlio/unquoted.py).
+    _marking: Optional[Marking] = field(default=None, repr=False, compare=False)
 
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
         """The 1-based (line, column) where ``path`` is set in this document, or None.
@@ -91,14 +106,16 @@ class LoadedValues:
         if self.text is None:
             return None
         path = tuple(path)
+        marking = self._marking
+        text, marker = (marking.text, marking.marker) if marking is not None else (self.text, None)
         if self._entries is None:
-            self._entries = _index_pieces(self.text, self.source) or False
+            self._entries = _index_pieces(text, self.source, marker) or False
         if self._entries and path and isinstance(path[0], str):
             try:
-                return _locate_in_entries(self._entries, path)
+                return _locate_in_entries(self._entries, path, marker)
             except (Fallback, yaml.YAMLError):
                 pass  # the entry holds what only the whole text can answer
-        return locate_in_text(self.text, self.source, path)
+        return locate_in_text(text, self.source, path, marker=marker)
 
 
 def _merge_documents(base: ValuesDict, doc: ValuesDict) -> ValuesDict:
@@ -183,7 +200,7 @@ def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
 
 
 def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWarning], *, use_libyaml: bool = True,
-                 split: bool = True, positions: bool = False) -> List[Document]:
+                 split: bool = True, positions: bool = False, rules: ReadRules = VALUES_RULES) -> List[Document]:
     """Read every piece of a values text (see :func:`split_helm_documents`): the first YAML document of each.
 
     Like go-yaml v2's Unmarshal, anything after a ``...`` end marker in the
@@ -197,7 +214,7 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
     if shallow and use_libyaml and _one_stream(text):
         # Read as one YAML stream, its documents are Helm's pieces: one parser instead of one per piece.
         try:
-            documents = read_documents(text, rules=VALUES_RULES, source=source, limits=limits, positions=positions,
+            documents = read_documents(text, rules=rules, source=source, limits=limits, positions=positions,
                                        budget=NodeBudget(limits.max_nodes, limits.max_alias_bytes), shallow=True)
         except ProfileRenderError:
             documents = []  # read piece by piece, which says exactly what is wrong where
@@ -207,7 +224,7 @@ def _read_values(text: str, source: str, limits: Limits, warnings: List[ValuesWa
             return documents
     budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
     for offset, chunk in pieces:
-        for document in read_documents(chunk, rules=VALUES_RULES, source=source, limits=limits, first_only=True,
+        for document in read_documents(chunk, rules=rules, source=source, limits=limits, first_only=True,
                                        positions=positions, use_libyaml=use_libyaml, line_offset=offset,
                                        budget=budget, shallow=shallow):
             warnings.extend(_duplicate_warning(d, source) for d in document.duplicates)
@@ -223,12 +240,21 @@ def load_values(
     strict: bool = False,
     use_libyaml: bool = True,
     keep_text: bool = True,
+    placeholders: Collection[str] = (),
 ) -> LoadedValues:
     """Parse values text the way Helm reads a values file and return the tree plus warnings.
 
     ``source`` names the input in errors and provenance. With ``strict``, the
     first warning is raised as a :class:`StrictModeError`. ``keep_text`` keeps
     the text so :meth:`LoadedValues.locate` can find source positions later.
+
+    ``placeholders`` names placeholders (without the % signs) that may stand
+    unquoted where a plain scalar starts (``key: %OrgName%``), as the Edge
+    Orchestrator lets a Profile's values hold them (it replaces the text
+    before parsing): such a scalar keeps its text, is recorded in
+    :attr:`LoadedValues.unquoted` for the render stage to resolve and read as
+    Helm would, and gets the warning ``unquoted-placeholder``
+    (see :mod:`profile_render.yamlio.unquoted`). Helm itself refuses them.
     """
     limits = limits or DEFAULT_LIMITS
     if not isinstance(data, (str, bytes, bytearray, memoryview)):
@@ -248,9 +274,21 @@ def load_values(
         split = False
     text = decode_yaml(data, source=source, subject="the file is", hint="save the file as UTF-8",
                        error=ValuesSyntaxError)
+    marking = mark_placeholders(text, placeholders) if placeholders else None
+    if marking is not None:
+        return _load_marked(text, marking, source, limits, strict, use_libyaml, split, keep_text)
     warnings: List[ValuesWarning] = []
+    result = _merged(text, source, limits, warnings, use_libyaml, split, VALUES_RULES)
+    if strict and warnings:
+        raise StrictModeError(warnings[0])
+    return LoadedValues(result, source, warnings, text if keep_text else None)
+
+
+def _merged(text: str, source: str, limits: Limits, warnings: List[ValuesWarning], use_libyaml: bool, split: bool,
+            rules: ReadRules) -> ValuesDict:
+    """The documents of a values text (see :func:`_read_values`) merged as Helm merges them; each must be a mapping."""
     result: ValuesDict = {}
-    for document in _read_values(text, source, limits, warnings, use_libyaml=use_libyaml, split=split):
+    for document in _read_values(text, source, limits, warnings, use_libyaml=use_libyaml, split=split, rules=rules):
         value = document.value
         if value is None:
             continue
@@ -262,9 +300,96 @@ def load_values(
                 hint="values files are key: value mappings at the top level",
             )
         result = _merge_documents(result, value) if result else value
+    return result
+
+
+def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
+    """The values rules reading a marked text: scalars flagged into ``sites``, or (None) just read as written."""
+    marker = marking.marker
+
+    def events(parser: Any, line_offset: int) -> MarkedEvents:
+        return MarkedEvents(parser, marker, line_offset, sites)
+
+    return dataclasses.replace(VALUES_RULES, events=events)
+
+
+def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
+    """``error`` as the original text would show it: no flag or marker in its message, hint or path."""
+    diagnostic = error.diagnostic
+    path = diagnostic.path
+    if path is not None:
+        path = tuple(clean_text(part, marker) if isinstance(part, str) else part for part in path)
+    texts = (diagnostic.message, diagnostic.hint or "") + tuple(p for p in (path or ()) if isinstance(p, str))
+    if not any(marker in t for t in texts) and path == diagnostic.path:
+        return error
+    cleaned: ProfileRenderError = error.__class__.__new__(error.__class__)
+    ProfileRenderError.__init__(cleaned, clean_text(diagnostic.message, marker), source=diagnostic.source,
+                                line=diagnostic.line, column=diagnostic.column, path=path,
+                                hint=clean_text(diagnostic.hint, marker) if diagnostic.hint else diagnostic.hint)
+    return cleaned
+
+
+def _unquoted_warning(scalar: UnquotedScalar, source: str) -> ValuesWarning:
+    """The warning for a scalar that starts with an unquoted placeholder (Helm alone could not read it)."""
+    name = scalar.text[:scalar.text.index("%", 1) + 1]
+    what = "key" if scalar.in_key else "value"
+    quoted = double_quoted(scalar.text)
+    last = scalar.path[-1] if scalar.path else None
+    if scalar.in_key:
+        example = f"{quoted}: ..."
+    else:
+        example = f"- {quoted}" if isinstance(last, int) else f"{last if isinstance(last, str) else 'key'}: {quoted}"
+    return ValuesWarning(
+        code="unquoted-placeholder",
+        message=(f"the {what} starts with the unquoted placeholder {name}, which YAML cannot read; the Edge "
+                 "Orchestrator replaces it before parsing and reads the result as a plain scalar "
+                 "(a number, a boolean, null ...)"),
+        source=source, line=scalar.line, column=scalar.column, path=scalar.path,
+        hint=f"quote the {what}, e.g. {example}, so it stays a string whatever it becomes",
+    )
+
+
+#: How many ``unquoted-placeholder`` warnings one file gets one by one; one more counts the rest.
+UNQUOTED_WARNINGS = 100
+
+
+def _load_marked(text: str, marking: Marking, source: str, limits: Limits, strict: bool, use_libyaml: bool,
+                 split: bool, keep_text: bool) -> LoadedValues:
+    """:func:`load_values` for a text holding placeholder tokens: the marked text read, the flags then removed."""
+    sites: List[Site] = []
+    read: List[ValuesWarning] = []
+    try:
+        result = _merged(marking.text, source, limits, read, use_libyaml, split, _marked_rules(marking, sites))
+    except ProfileRenderError as exc:
+        raise _cleaned(exc, marking.marker) from None
+    result, unquoted, lost, repeated = unflag(result, marking, sites)
+    marker = marking.marker
+    warnings = [ValuesWarning(w.rule or "duplicate-key", clean_text(w.message, marker), w.source, w.line, w.column,
+                              tuple(clean_text(p, marker) if isinstance(p, str) else p for p in w.path or ()),
+                              w.hint, w.related)
+                for w in read]
+    keys = {scalar.path: scalar for scalar in unquoted + lost if scalar.in_key}
+    for path in repeated:
+        scalar = keys.get(path)
+        warnings.append(ValuesWarning(
+            code="duplicate-key",
+            message=f"duplicate key {path[-1]!r}: written both quoted and unquoted in one mapping; the last one wins",
+            source=source, line=scalar.line if scalar else None, column=scalar.column if scalar else None, path=path,
+            hint="Helm silently keeps the last one; delete the other"))
+    leading = sorted((u for u in unquoted + lost if u.leading), key=lambda u: (u.line, u.column, u.in_key))
+    warnings.extend(_unquoted_warning(scalar, source) for scalar in leading[:UNQUOTED_WARNINGS])
+    if len(leading) > UNQUOTED_WARNINGS:  # one line each would flood the output of a hostile file
+        rest = leading[UNQUOTED_WARNINGS]
+        warnings.append(ValuesWarning(
+            code="unquoted-placeholder",
+            message=f"{len(leading) - UNQUOTED_WARNINGS:,} more values or keys start with an unquoted placeholder, "
+                    "the first of them here",
+            source=source, line=rest.line, column=rest.column, path=rest.path,
+            hint="quote them; a placeholder starting a value or key needs quotes for plain YAML"))
     if strict and warnings:
         raise StrictModeError(warnings[0])
-    return LoadedValues(result, source, warnings, text if keep_text else None)
+    return LoadedValues(result, source, warnings, text if keep_text else None, unquoted=tuple(unquoted),
+                        _marking=marking if keep_text else None)
 
 
 def load_yaml_document(data: Union[str, bytes], *, source: str = "<string>", limits: Optional[Limits] = None) -> Any:
@@ -294,8 +419,9 @@ def load_values_file(
     limits: Optional[Limits] = None,
     strict: bool = False,
     source: Optional[str] = None,
+    placeholders: Collection[str] = (),
 ) -> LoadedValues:
-    """Read and parse a values file from disk (see :func:`load_values`).
+    """Read and parse a values file from disk (see :func:`load_values`, also for ``placeholders``).
 
     The file is read through the safe reader (:func:`profile_render.files.read_file`):
     only a regular file (or a link to one) is read, never more than
@@ -305,13 +431,21 @@ def load_values_file(
     name = source or os.fsdecode(path)
     raw = read_file(path, cap=Cap(limits.max_bytes, "Limits.max_bytes", DEFAULT_LIMITS.max_bytes),
                     what="the values file", source=name, error=ValuesSyntaxError, advice="split the values")
-    return load_values(raw, source=name, limits=limits, strict=strict)
+    return load_values(raw, source=name, limits=limits, strict=strict, placeholders=placeholders)
 
 
-def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tuple[int, int]]:
+def _path_events(chunk: str, marker: Optional[str], line_offset: int = 0) -> Any:
+    """Events to follow value paths through ``chunk``; in a marked text (``marker``), scalars read as written."""
+    parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+    return parser if marker is None else MarkedEvents(parser, marker, line_offset, None)
+
+
+def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optional[str] = None
+                   ) -> Optional[Tuple[int, int]]:
     """Find the 1-based (line, column) of the key or item that sets ``path`` in a values text.
 
     Later documents win over earlier ones, as in :func:`load_values`.
+    ``marker`` says the text is marked (:func:`~profile_render.yamlio.unquoted.mark_placeholders`).
     """
     path = tuple(path)
     if not path:
@@ -323,7 +457,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
         if pieces is not None:
             try:
                 for offset, chunk in reversed(pieces):
-                    parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=limits.max_depth)
+                    parser = _path_events(chunk, marker)
                     try:
                         spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset,
                                                max_depth=limits.max_depth)
@@ -336,8 +470,9 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
                 pass
             except yaml.YAMLError:
                 return None
+    rules = VALUES_RULES if marker is None else _marked_rules(Marking(text, marker), None)
     try:
-        documents = _read_values(text, source, limits, [], positions=True)
+        documents = _read_values(text, source, limits, [], positions=True, rules=rules)
     except ProfileRenderError:
         return None
     for document in reversed(documents):
@@ -349,7 +484,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any]) -> Optional[Tupl
 _Pieces = List[Tuple[int, str, TopLevel]]
 
 
-def _index_pieces(text: str, source: str) -> Optional[_Pieces]:
+def _index_pieces(text: str, source: str, marker: Optional[str] = None) -> Optional[_Pieces]:
     """Each piece's line offset, text and top-level entries (:func:`~profile_render.yamlio.stream.index_top_level`).
 
     None when a piece cannot be indexed (anchors, a flow or non-mapping top
@@ -363,7 +498,7 @@ def _index_pieces(text: str, source: str) -> Optional[_Pieces]:
         return None
     indexed: _Pieces = []
     for offset, chunk in pieces:
-        parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        parser = _path_events(chunk, marker)
         try:
             entries = index_top_level(parser, policy=HELM)
         except yaml.YAMLError:
@@ -376,7 +511,8 @@ def _index_pieces(text: str, source: str) -> Optional[_Pieces]:
     return indexed
 
 
-def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...], marker: Optional[str] = None
+                       ) -> Optional[Tuple[int, int]]:
     """:func:`locate_in_text` reading only the top-level entry ``path`` starts with, in each piece that sets it.
 
     Raises :class:`~profile_render.yamlio.stream.Fallback` (or a parser error) when the entry alone cannot say.
@@ -386,7 +522,7 @@ def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...]) -> Optional[Tuple
         if entry is None:
             continue
         start, end, line = entry
-        parser = event_parser(chunk[start:end], go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
+        parser = _path_events(chunk[start:end], marker)
         try:
             spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset + line,
                                    max_depth=DEFAULT_LIMITS.max_depth)

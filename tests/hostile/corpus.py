@@ -341,6 +341,11 @@ def _quadratic(b: _Builder) -> None:
     b.add("9000-subcharts", ["merge", str(subcharts)])
     many_docs = "---\n".join(f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s{i}\n" for i in range(20000))
     b.manifests("20000-objects", many_docs)
+    # Unquoted placeholders are read in one parse however many there are (never one reparse per token).
+    unquoted = ("".join(f"k{i}: %OrgName%\n" for i in range(20000))
+                + "l: [" + ", ".join(["%ProjectName%"] * 20000) + "]\n")
+    b.render_chart("unquoted-placeholders", b.base_chart,
+                   _write(b.folder("unquoted-placeholders") / "profile.yaml", unquoted))
 
 
 def _zeros_member_tgz(name: str, size: int, type_: bytes = tarfile.REGTYPE) -> bytes:
@@ -620,6 +625,12 @@ def _encoding(b: _Builder) -> None:
         b.merge(f"values-{label}", data)
         b.manifests(f"manifest-{label}", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  " + data)
         b.catalog(f"catalog-{label}", b"specSchema: Application\n" + data)
+    # Private-use characters (the unquoted-placeholder reader's markers) beside unquoted placeholders.
+    private = "".join(chr(c) for c in range(0xE000, 0xE040))
+    for label, data in (("private-use", f"{private}: %OrgName%{private}\nl: [%ProjectName%, '{private}']\n"),
+                        ("private-use-error", f"a: &{private}%OrgName% 1\nb: %OrgName%: {private}\n")):
+        b.render_chart(f"profile-{label}", b.base_chart, _write(b.folder(f"profile-{label}") / "p.yaml", data),
+                       expect="error" if label.endswith("error") else "clean")
     for label, data in (("invalid-utf8", b'{"type": "\xff"}'), ("surrogate", b'{"type": "\\ud800"}'),
                         ("bom", b'\xef\xbb\xbf{"type": "object"}'), ("nul", b'{"type": "obj\x00ect"}')):
         b.render_chart(f"schema-{label}", _chart(b.folder(f"schema-{label}") / "c", schema=data))

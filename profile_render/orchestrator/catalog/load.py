@@ -24,6 +24,7 @@ from profile_render.orchestrator.catalog.read import ParsedDocument, has_spec_sc
 from profile_render.orchestrator.catalog.folder import Content, DiskFolder, PackageFolder, real_path
 from profile_render.orchestrator.catalog.memory import MemoryFolder, PackageFiles
 from profile_render.orchestrator.model import Secret
+from profile_render.orchestrator.placeholders import BUILTIN_NAMES
 from profile_render.yamlio.limits import CATALOG_LIMITS, DEFAULT_LIMITS, Limits
 from profile_render.yamlio.load import LoadedValues, load_values
 
@@ -314,7 +315,7 @@ def load_catalog(paths: PackageInput, *, registry_files: PackageInput = ()) -> C
     groups = (package_inputs(paths, "paths"), package_inputs(registry_files, "registry_files"))
     catalog = Catalog(registry_files_given=bool(groups[1]))
     seen: Set[Hashable] = set()
-    broken: List[Tuple[Hashable, str, YamlProblem, bool]] = []  # unparseable files, judged once all profiles are known
+    broken: List[Tuple[Hashable, str, YamlProblem, bool, bool]] = []  # unparseable files, judged once all profiles are known
     for group, platform in ((groups[0], False), (groups[1], True)):
         for entry in _entries(group, catalog.findings):
             if entry.key in seen:
@@ -327,16 +328,27 @@ def load_catalog(paths: PackageInput, *, registry_files: PackageInput = ()) -> C
         if doc.kind == "Application" and doc.spec is not None:
             referenced.update(p.package_folder().identity(p.values_file_name) for p in doc.spec.profiles
                               if p.values_file_name)
-    for key, source, problem, looks_catalog in broken:
+    for key, source, problem, looks_catalog, reads_as_profile in broken:
         if looks_catalog:
             severity, why = ERROR, "the file looks like a catalog file"
         elif key in referenced:
+            if reads_as_profile:
+                continue  # e.g. unquoted placeholders: the reference replaces them before parsing; lint says more
             severity, why = ERROR, "a profile uses it as its values file"
         else:
             severity, why = WARNING, "the catalog upload skips YAML files it cannot parse"
         catalog.findings.append(Finding("yaml-syntax", severity, f"{problem.message} ({why})", source,
                                         problem.line, problem.column, None, problem.hint))
     return catalog
+
+
+def _reads_as_profile_values(raw: bytes, source: str) -> bool:
+    """Whether a file the catalog's reader cannot parse reads as Profile values (unquoted placeholders allowed)."""
+    try:
+        load_values(raw, source=source, placeholders=BUILTIN_NAMES)
+    except ProfileRenderError:
+        return False
+    return True
 
 
 _CATALOG_CAP = Cap(CATALOG_LIMITS.max_bytes)
@@ -355,6 +367,8 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
     over ``limits.max_bytes``), and a values error when it is not valid values
     (with ``strict``, the first warning too). An already-decoded values document
     has no lines: its errors and warnings name the value path only.
+    The built-in placeholders may stand unquoted, as the Edge Orchestrator
+    reads Profile text (:func:`~profile_render.yamlio.load.load_values`).
     """
     limits = limits or DEFAULT_LIMITS
     if not profile.values_file_name or profile.values_path is None or not profile.source:
@@ -365,9 +379,10 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
     content = profile.package_folder().read(profile.values_file_name, cap=cap, what="the values file", source=source,
                                             advice="split the values", limits=limits)
     if not content.decoded:
-        return load_values(content.data, source=source, limits=limits, strict=strict)
+        return load_values(content.data, source=source, limits=limits, strict=strict, placeholders=BUILTIN_NAMES)
     try:
-        loaded = load_values(content.data, source=source, limits=limits, keep_text=False)
+        loaded = load_values(content.data, source=source, limits=limits, keep_text=False,
+                             placeholders=BUILTIN_NAMES)
     except ProfileRenderError as exc:
         exc.diagnostic = exc.diagnostic.evolve(line=None, column=None)
         raise
@@ -384,7 +399,7 @@ def _unlocated(documents: List[ParsedDocument]) -> List[ParsedDocument]:
 
 
 def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
-               broken: List[Tuple[Hashable, str, YamlProblem, bool]]) -> None:
+               broken: List[Tuple[Hashable, str, YamlProblem, bool, bool]]) -> None:
     path = entry.path
     source = str(path)
     try:
@@ -406,7 +421,7 @@ def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
         looks = bool(_CATALOG_MARKER.search(raw.decode("utf-8", "replace")))
         if content.decoded:
             problem = YamlProblem(problem.message, None, None, problem.hint)
-        broken.append((entry.key, source, problem, looks))
+        broken.append((entry.key, source, problem, looks, _reads_as_profile_values(raw, source)))
         return
     if content.decoded:
         documents = _unlocated(documents)
