@@ -10,7 +10,6 @@ and errors go to stderr. Each subcommand's parser names its handler
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import sys
@@ -21,9 +20,10 @@ from profile_render.errors import ProfileRenderError
 from profile_render.report import FORMATS, format_text, report
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
+    from profile_render.cli_summary import SummaryStyle
     from profile_render.problems import Diagnostic, Rule
     from profile_render.rendering import RenderResult
-    from profile_render.values import MergeResult
+    from profile_render.values import Layer, MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -185,12 +185,22 @@ def _add_set_options(parser: argparse.ArgumentParser) -> None:
                         help="set a string value like helm --set-string")
 
 
-def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:
-    """-o, --explain (where the command explains values) and --strict."""
-    parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
+def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool, summary: bool = False) -> None:
+    """-o, --explain (where the command explains values), --show-secrets (where it summarises) and --strict."""
+    if summary:
+        parser.add_argument("-o", "--output", choices=("yaml", "json", "summary"), default=None,
+                            help="output format: the full document as yaml or json, or a readable summary "
+                                 "(default: summary on a terminal, yaml otherwise)")
+        parser.add_argument("--show-secrets", action="store_true",
+                            help="show the registry password and secret parameter values in the summary "
+                                 "(masked by default)")
+    else:
+        parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml",
+                            help="output format (default yaml)")
     if explain:
         parser.add_argument("--explain", action="append", default=[], metavar="PATH",
-                            help="instead of the output, show the value at PATH and where it came from (repeatable)")
+                            help="instead of the output, show the value at PATH and where it came from "
+                                 "(repeatable; -o json gives a JSON document)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
 
 
@@ -234,9 +244,10 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     render.add_argument("chart", metavar="CHART", help=_CHART_HELP)
-    render.add_argument("--profile", required=True, metavar="FILE", help="the Profile's chart values file")
+    render.add_argument("--profile", required=True, metavar="FILE",
+                        help="the Profile's chart values file (use - for stdin)")
     render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
-                        help="a deployment override values file; repeat for more, later files win")
+                        help="a deployment override values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(render)
     render.add_argument("--app-name", required=True, metavar="NAME")
     render.add_argument("--app-version", required=True, metavar="VERSION")
@@ -256,7 +267,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
     render.add_argument("--output-dir", metavar="DIR",
                         help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
-    _add_output_options(render, explain=True)
+    _add_output_options(render, explain=True, summary=True)
     render.set_defaults(handler=_cmd_render, command_parser=render)
 
     package = commands.add_parser("package", help="work with a whole deployment package")
@@ -291,7 +302,7 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--redeploy-after-update", action="store_true",
                          help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
-    _add_output_options(prender, explain=False)
+    _add_output_options(prender, explain=False, summary=True)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
 
     lint = commands.add_parser(
@@ -332,55 +343,31 @@ def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix:
     stream.write(format_text(warnings, prefix=prefix))
 
 
-def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
-    from profile_render.emit import to_json
-    from profile_render.errors import format_path
-    from profile_render.origin import parse_value_path
+def _one_stdin(names: Sequence[str], parser: argparse.ArgumentParser) -> None:
+    """A usage error when more than one values argument is ``-``: standard input can be read only once."""
+    if sum(1 for name in names if name == "-") > 1:
+        parser.error("only one values file can be - (the standard input is read once); save the others to files")
 
-    for text in paths:
-        parts = parse_value_path(text)
-        value = result.value(parts)  # type: ignore[attr-defined]
-        origins = result.origins(parts)  # type: ignore[attr-defined]
-        is_secret = getattr(result, "is_secret", None)
-        if is_secret is not None and is_secret(parts):
-            rendered = '"****" (secret)'
-        else:
-            rendered = to_json(value, indent=None)
-            if len(rendered) > 200:
-                rendered = rendered[:197] + "..."
-        print(f"{text} = {rendered}", file=out)
-        template = getattr(result, "parameters", {}).get(parts)
-        if template is not None:
-            details = [f"type {template.type}"]
-            if template.mandatory:
-                details.append("mandatory")
-            if template.secret:
-                details.append("secret")
-            if template.suggested_values:
-                details.append("suggested: " + ", ".join(template.suggested_values))
-            print(f"  parameter {template.name!r} ({'; '.join(details)})", file=out)
-        if not origins:
-            print("  origin unknown", file=out)
-        for i, origin in enumerate(origins):
-            label = "set by" if i == 0 else "also from"
-            print(f"  {label:9} {origin.layer:17} {origin.location}  ({format_path(origin.source_path)})", file=out)
+
+def _layer_argument(name: str, kind: str, strict: bool) -> "Layer":
+    """The values layer a command-line argument names: a file, or the standard input for ``-`` (read capped)."""
+    from profile_render.values import Layer
+
+    if name != "-":
+        return Layer.from_file(name, kind=kind, strict=strict)
+    from profile_render.files import Cap, read_stream
+    from profile_render.yamlio.limits import DEFAULT_LIMITS
+
+    data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
+                       source="<stdin>", advice="split the values")
+    return Layer.from_text(data, source="<stdin>", kind=kind, strict=strict)
 
 
 def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.yamlio.load import load_values
-    from profile_render.values import Layer, merge_values
+    from profile_render.values import merge_values
 
-    layers: List[Layer] = []
-    for name in args.files:
-        if name == "-":
-            from profile_render.files import Cap, read_stream
-            from profile_render.yamlio.limits import DEFAULT_LIMITS
-
-            data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
-                               source="<stdin>", advice="split the values")
-            layers.append(Layer.from_loaded(load_values(data, source="<stdin>", strict=args.strict)))
-        else:
-            layers.append(Layer.from_file(name, strict=args.strict))
+    _one_stdin(args.files, parser)
+    layers = [_layer_argument(name, "values file", args.strict) for name in args.files]
     result = merge_values(
         args.chart,
         layers,
@@ -389,7 +376,7 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
         strict=args.strict,
     )
     if args.explain:
-        return _explain_command(result, args.explain, out, err)
+        return _explain_command(result, args.explain, args.output, out, err)
     text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
     _print_warnings(result.warnings, err)
     out.write(text)
@@ -463,72 +450,64 @@ def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParse
                          password=Secret(password) if password is not None else None, ca_certs=ca)
 
 
-def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], out: TextIO,
-                     err: TextIO) -> int:
-    """Print the explanation of each path (all or nothing: a bad path prints none) and the warnings."""
-    sink = io.StringIO()
-    _explain(result, paths, sink)
+def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], fmt: Optional[str],
+                     out: TextIO, err: TextIO) -> int:
+    """Print the explanation of each path as text or JSON (all or nothing: a bad path prints none), and the warnings."""
+    from profile_render.cli_output import explanations, explanations_json, explanations_text
+
+    records = explanations(result, paths)
+    text = explanations_json(records) if fmt == "json" else explanations_text(records)
     _print_warnings(result.warnings, err)
-    out.write(sink.getvalue())
+    out.write(text)
     return EXIT_OK
 
 
-def _result_files(result: "RenderResult", prefix: str = "") -> "dict[str, str]":
-    """The --output-dir files of one render result: values, manifests, pre-install manifests."""
-    from profile_render.emit import to_yaml
+def _output_format(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> str:
+    """The output a render command writes: -o as given, else the summary on a terminal and YAML otherwise.
 
-    return {
-        f"{prefix}values.yaml": to_yaml(result.values),
-        f"{prefix}manifests.yaml": _manifest_stream(result.manifests),
-        f"{prefix}pre-install.yaml": _manifest_stream(result.pre_install_manifests),
-    }
-
-
-def _manifest_stream(objects: Sequence[object]) -> str:
-    from profile_render.emit import to_yaml
-
-    return "".join("---\n" + to_yaml(obj) for obj in objects)
-
-
-def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
-    """Write every file or none: stage them in a private folder, then move them into place.
-
-    Names may contain one folder level (``app/values.yaml``). Files are created
-    with mode 0600: manifests can hold credentials.
+    The summary goes to stdout only; with --explain or --output-dir it is a usage error.
     """
-    import shutil
-    import tempfile
+    if args.output is None:
+        if getattr(args, "explain", None):
+            return "text"
+        if args.output_dir:
+            return "yaml"
+        return "summary" if _is_terminal(out) else "yaml"
+    if args.output == "summary":
+        if getattr(args, "explain", None):
+            parser.error("--explain prints text or, with -o json, JSON: -o summary does not apply")
+        if args.output_dir:
+            parser.error("--output-dir writes yaml or json files: -o summary does not apply (use -o yaml or -o json)")
+    return str(args.output)
 
-    from profile_render.errors import ProfileRenderError
 
+def _is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is an interactive terminal."""
     try:
-        os.makedirs(directory, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=".profile-render-", dir=directory)
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot create the output directory: {exc.strerror}", source=directory,
-                                 hint="check the path and its permissions") from None
-    try:
-        for name, text in files.items():
-            target = os.path.join(staging, name)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        for name in files:
-            final = os.path.join(directory, name)
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            os.replace(os.path.join(staging, name), final)
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot write the output: {exc.strerror}", source=directory,
-                                 hint="check free space and permissions") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def _summary_style(args: argparse.Namespace, out: TextIO) -> "SummaryStyle":
+    """Colour on a terminal unless NO_COLOR is set (to anything non-empty); secrets as --show-secrets says."""
+    from profile_render.cli_summary import SummaryStyle
+
+    colour = _is_terminal(out) and not os.environ.get("NO_COLOR")
+    return SummaryStyle(colour=colour, show_secrets=args.show_secrets)
+
+
+def _write_result_files(directory: str, files: "Dict[str, str]", err: TextIO, what: str) -> None:
+    """Write the --output-dir files (all or nothing) and say on stderr what was written."""
+    from profile_render.cli_output import write_output_dir
+
+    write_output_dir(directory, files)
+    print(f"profile-render: wrote {what} to {directory}", file=err)
 
 
 def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.orchestrator.model import DeploymentContext
     from profile_render.rendering import render
-    from profile_render.values import Layer
 
     registry = _registry_from_args(args, parser)
     context = DeploymentContext(
@@ -536,21 +515,31 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         namespace=args.namespace, org=args.org, project=args.project,
         redeploy_after_update=args.redeploy_after_update,
     )
-    profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
-    overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
+    _one_stdin([args.profile, *args.files], parser)
+    fmt = _output_format(args, parser, out)
+    profile = _layer_argument(args.profile, "profile", args.strict)
+    overrides = [_layer_argument(name, "overrides", args.strict) for name in args.files]
     result = render(
         args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
         set_values=args.set_values, set_string_values=args.set_string_values,
         prehook_literal=args.prehook_literal, strict=args.strict,
     )
     if args.explain:
-        return _explain_command(result, args.explain, out, err)
+        return _explain_command(result, args.explain, args.output, out, err)
     if args.output_dir:
-        _write_output_dir(args.output_dir, _result_files(result))
+        from profile_render.cli_output import result_files
+
+        files = result_files(result, fmt=fmt)
         _print_warnings(result.warnings, err)
-        print(f"profile-render: wrote values.yaml, manifests.yaml, pre-install.yaml to {args.output_dir}", file=err)
+        _write_result_files(args.output_dir, files, err, ", ".join(files))
         return EXIT_OK
-    text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
+    if fmt == "summary":
+        from profile_render.cli_summary import render_summary
+
+        out.write(render_summary(result, app_name=args.app_name, namespace=args.namespace,
+                                 style=_summary_style(args, out)))
+        return EXIT_OK
+    text = result.to_json() + "\n" if fmt == "json" else result.to_yaml()
     _print_warnings(result.warnings, err)
     out.write(text)
     return EXIT_OK
@@ -570,6 +559,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     from profile_render.orchestrator.package import render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
 
+    fmt = _output_format(args, parser, out)
     parameters: "dict[str, dict[str, str]]" = {}
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
@@ -581,20 +571,26 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         redeploy_after_update=args.redeploy_after_update,
         gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
     )
+    if fmt == "summary":  # the warnings are part of the summary
+        from profile_render.cli_summary import package_summary
+
+        out.write(package_summary(result, style=_summary_style(args, out)))
+        return EXIT_OK
     _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():
         _print_warnings(app_result.warnings, err, prefix=f"{name}: ")
     if args.output_dir:
+        from profile_render.cli_output import result_files
+
         files = {}
         for name, app_result in result.applications.items():
-            files.update(_result_files(app_result, f"{name}/"))
-        _write_output_dir(args.output_dir, files)
-        print(f"profile-render: wrote {len(result.applications)} application folder(s) to {args.output_dir}", file=err)
+            files.update(result_files(app_result, f"{name}/", fmt))
+        _write_result_files(args.output_dir, files, err, f"{len(result.applications)} application folder(s)")
         return EXIT_OK
     from profile_render.emit import to_json, to_yaml
 
     data = result.to_dict()
-    out.write(to_json(data) + "\n" if args.output == "json" else to_yaml(data))
+    out.write(to_json(data) + "\n" if fmt == "json" else to_yaml(data))
     return EXIT_OK
 
 
