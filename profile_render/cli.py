@@ -249,16 +249,22 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
                         help="a deployment override values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(render)
-    render.add_argument("--app-name", required=True, metavar="NAME")
-    render.add_argument("--app-version", required=True, metavar="VERSION")
-    render.add_argument("--deployment-name", required=True, metavar="NAME")
+    render.add_argument("--app-name", required=True, metavar="NAME",
+                        help="the application's name in the catalog (part of the generated Secret's name)")
+    render.add_argument("--app-version", required=True, metavar="VERSION",
+                        help="the application's version (a label on the generated objects; part of the Secret's "
+                             "name with --redeploy-after-update)")
+    render.add_argument("--deployment-name", required=True, metavar="NAME",
+                        help="the deployment's name (part of the generated Secret's name)")
     render.add_argument("--namespace", required=True, metavar="NS", help="the application's namespace")
     render.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
     render.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
     render.add_argument("--redeploy-after-update", action="store_true",
                         help="the app is redeployed after an update (its version joins the Secret's name)")
     render.add_argument("--registry-url", metavar="URL", help="image registry root URL (oci://, https://, http://)")
-    render.add_argument("--registry-username", metavar="USER")
+    render.add_argument("--registry-username", metavar="USER",
+                        help="the registry user (needs a password: --registry-password-file or "
+                             "PROFILE_RENDER_REGISTRY_PASSWORD)")
     render.add_argument("--registry-password-file", metavar="FILE",
                         help="file holding the registry password or token (one trailing newline is dropped); "
                              "or set PROFILE_RENDER_REGISTRY_PASSWORD")
@@ -296,9 +302,11 @@ def _build_parser() -> argparse.ArgumentParser:
                               "orch-gateway): the CA of registries whose caCerts is use-dynamic-cacert")
     prender.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
                          help="a parameter template value for an application")
-    prender.add_argument("--deployment-name", required=True, metavar="NAME")
-    prender.add_argument("--org", metavar="ORG")
-    prender.add_argument("--project", metavar="PROJECT")
+    prender.add_argument("--deployment-name", required=True, metavar="NAME",
+                         help="the deployment's name (part of each generated Secret's name; the namespace of "
+                              "applications without a default namespace)")
+    prender.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
+    prender.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
     prender.add_argument("--redeploy-after-update", action="store_true",
                          help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
@@ -310,10 +318,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="check a deployment package: catalog schemas, references, placeholders, parameters, chart keys",
         description="Report every problem found in a deployment package's files (see docs/lint-rules.md).",
     )
-    lint.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    lint.add_argument("paths", nargs="+", metavar="DIR|FILE",
+                      help="the package folder, or catalog YAML files (repeatable)")
     lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
                       help="an application's chart, to check placeholders and keys against it")
-    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE")
+    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
+                      help="a catalog file of Registry objects not in the package (e.g. platform registries)")
     _add_format_option(lint)
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     lint.set_defaults(handler=_cmd_lint, command_parser=lint)
@@ -414,7 +424,7 @@ def _secret_option_file(path: str, option: str, what: str) -> str:
 
 
 def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
-    from profile_render.errors import ProfileRenderError
+    from profile_render.files import strip_line_end
     from profile_render.orchestrator.model import ImageRegistry, Secret
 
     given = [args.registry_username, args.registry_password_file, args.registry_ca_file]
@@ -422,23 +432,31 @@ def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParse
         if any(v is not None for v in given):
             parser.error("--registry-username, --registry-password-file and --registry-ca-file need --registry-url")
         return None
+    if args.registry_username and args.registry_password_file is None and os.environ.get(PASSWORD_ENV) is None:
+        parser.error(f"--registry-username needs a password: put the password or token in a file and pass "
+                     f"--registry-password-file, or set {PASSWORD_ENV}")
+    if args.registry_password_file is not None and not args.registry_username:
+        parser.error("--registry-password-file needs --registry-username")
     password = None
     if args.registry_password_file is not None:
         text = _secret_option_file(args.registry_password_file, "--registry-password-file", "registry password file")
-        # Exactly one trailing newline is dropped (editors add one); nothing else is touched.
-        password = text[:-1] if text.endswith("\n") else text
+        password = strip_line_end(text)
+        if not password:
+            # The file exists and holds nothing secret, so its name can be shown.
+            raise ProfileRenderError(
+                "the registry password file is empty" + (" (it holds only a line end)" if text else ""),
+                source=args.registry_password_file, hint="write the registry password or token into it")
     elif os.environ.get(PASSWORD_ENV) is not None:
         password = os.environ[PASSWORD_ENV]
         if not _is_utf8(password):
             raise ProfileRenderError("the password is not valid UTF-8 (it holds bytes that cannot be decoded)",
                                      source=PASSWORD_ENV, hint="set it to the password or token as UTF-8 text")
-    if args.registry_username and password is None:
-        raise ProfileRenderError(
-            "a registry username was given without a password",
-            hint=f"put the password or token in a file and pass --registry-password-file, or set {PASSWORD_ENV}")
+        if not password:
+            raise ProfileRenderError("the password is empty", source=PASSWORD_ENV,
+                                     hint="set it to the registry password or token, or unset it")
     if password is not None and not args.registry_username:
-        raise ProfileRenderError("a registry password was given without a username",
-                                 hint="add --registry-username")
+        raise ProfileRenderError(f"a registry password was given ({PASSWORD_ENV}) without a username",
+                                 hint="add --registry-username, or unset the variable")
     ca = _read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None
     from urllib.parse import urlsplit
 
