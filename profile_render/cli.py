@@ -574,7 +574,7 @@ def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[s
 
 
 def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.orchestrator.package import render_package
+    from profile_render.orchestrator.package import UnknownApplicationError, render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
 
     fmt = _output_format(args, parser, out)
@@ -582,13 +582,20 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
-    result = render_package(
-        args.directory, charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
-        registry_files=args.registries, deployment_profile=args.deployment_profile, applications=args.apps or None,
-        parameters=parameters, org=args.org, project=args.project, strict=args.strict,
-        redeploy_after_update=args.redeploy_after_update,
-        gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
-    )
+    charts = _chart_map(args.charts, parser)
+    try:
+        result = render_package(
+            args.directory, charts=charts, deployment_name=args.deployment_name,
+            registry_files=args.registries, deployment_profile=args.deployment_profile,
+            applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
+            strict=args.strict, redeploy_after_update=args.redeploy_after_update,
+            gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
+        )
+    except UnknownApplicationError as exc:  # a name given on the command line: a usage error
+        option = {"charts": "--chart", "applications": "--app", "parameters": "--set"}[exc.argument]
+        parser.error(f"{option}: {exc.problem}; {exc.hint}")
+    except ProfileRenderError as exc:
+        raise _package_errors(exc, args, charts) from None
     if fmt == "summary":  # the warnings are part of the summary
         from profile_render.cli_summary import package_summary
 
@@ -610,6 +617,32 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     data = result.to_dict()
     out.write(to_json(data) + "\n" if fmt == "json" else to_yaml(data))
     return EXIT_OK
+
+
+def _package_errors(exc: ProfileRenderError, args: argparse.Namespace,
+                    charts: "dict[str, str]") -> ProfileRenderError:
+    """The error ``package render`` reports when it stops: every error lint finds, and the one that stopped it.
+
+    So ``package render`` and ``lint`` agree on the findings and their count;
+    when lint finds nothing (a schema error, a strict-mode warning, an unreadable
+    chart lint does not load), the render's own error is reported as it is.
+    """
+    from profile_render.orchestrator.lint import already_reported, lint
+    from profile_render.orchestrator.package import PackageError
+    from profile_render.problems import ERROR
+
+    try:
+        found = [f for f in lint(args.directory, charts=charts, registry_files=args.registries) if f.severity == ERROR]
+    except ProfileRenderError:
+        return exc
+    if not found:
+        return exc
+    if not (isinstance(exc, PackageError) and exc.findings) and not already_reported(found, exc.diagnostic):
+        found.append(exc.diagnostic)
+    if len(found) == 1 and not isinstance(exc, PackageError):
+        return exc
+    return PackageError(f"the deployment package has {len(found)} error(s)", findings=found,
+                        hint="fix them (`profile-render lint` reports the same findings, and warnings too)")
 
 
 def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO,

@@ -403,6 +403,13 @@ def _path_hint(values: Dict[str, Any], path: Tuple[Any, ...]) -> str:
     return "name the template after a dotted value path of the profile, e.g. image.tag"
 
 
+def already_reported(findings: Sequence[Finding], problem: Finding) -> bool:
+    """Whether an error is already reported at ``problem``'s file, line and column."""
+    return problem.line is not None and any(
+        f.severity == ERROR and (f.source, f.line, f.column) == (problem.source, problem.line, problem.column)
+        for f in findings)
+
+
 def lint(
     paths: Union[PathLike, Sequence[PathLike]],
     *,
@@ -453,7 +460,8 @@ def lint(
                     if isinstance(exc, FileTooLargeError) and key not in seen_files:
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 except ProfileRenderError as exc:
-                    if key not in seen_files:
+                    # Reading the catalog already reports a values file that is not YAML: one finding, not two.
+                    if key not in seen_files and not already_reported(findings, exc.diagnostic):
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
                     if known is not None:
