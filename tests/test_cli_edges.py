@@ -494,3 +494,12 @@ def test_no_color_is_honoured_on_a_terminal():
 def test_a_terminal_with_o_yaml_gets_the_document():
     text = _run_on_a_terminal(package_args(PACKAGE, "-o", "yaml"), {})
     assert load_values(text).data["package"] == "edge-demo"
+
+
+def test_readme_shows_the_real_summary(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the README's command runs from the repository root
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    code, out, _ = run(package_args(Path("examples/edge-package"), "-o", "summary"), capsys)
+    assert code == 0 and shown.startswith("package edge-demo")
+    assert out.startswith(shown)
