@@ -15,7 +15,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, Union
 
-from profile_render import __version__
+from profile_render import __version__, cli_inputs
+from profile_render.cli_inputs import PASSWORD_ENV
 from profile_render.errors import ProfileRenderError
 from profile_render.report import FORMATS, format_text, report
 
@@ -31,8 +32,6 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
 
 
-#: Options whose argument may be a secret (a password given where its file belongs): never echoed.
-SECRET_OPTIONS = frozenset({"--registry-password-file"})
 _SECRET_WORDS = ("passw", "token", "secret", "credential")
 
 
@@ -153,7 +152,7 @@ def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.
     for dest, value in vars(args).items():
         values = value if isinstance(value, list) else [value]
         for text in values:
-            if isinstance(text, str) and not text.isascii() and not _is_utf8(text):
+            if isinstance(text, str) and not text.isascii() and not cli_inputs.is_utf8(text):
                 name = options.get(dest, dest)
                 hint = ("give the file a UTF-8 name (or link to it from one)"
                         if name.isupper() or name in _PATH_OPTIONS else "pass the text as UTF-8")
@@ -164,14 +163,6 @@ def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.
 
 _PATH_OPTIONS = frozenset({"--values", "--profile", "--registry-password-file", "--registry-ca-file", "--output-dir",
                            "--registry", "--render-json"})
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
@@ -353,31 +344,11 @@ def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix:
     stream.write(format_text(warnings, prefix=prefix))
 
 
-def _one_stdin(names: Sequence[str], parser: argparse.ArgumentParser) -> None:
-    """A usage error when more than one values argument is ``-``: standard input can be read only once."""
-    if sum(1 for name in names if name == "-") > 1:
-        parser.error("only one values file can be - (the standard input is read once); save the others to files")
-
-
-def _layer_argument(name: str, kind: str, strict: bool) -> "Layer":
-    """The values layer a command-line argument names: a file, or the standard input for ``-`` (read capped)."""
-    from profile_render.values import Layer
-
-    if name != "-":
-        return Layer.from_file(name, kind=kind, strict=strict)
-    from profile_render.files import Cap, read_stream
-    from profile_render.yamlio.limits import DEFAULT_LIMITS
-
-    data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
-                       source="<stdin>", advice="split the values")
-    return Layer.from_text(data, source="<stdin>", kind=kind, strict=strict)
-
-
 def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.values import merge_values
 
-    _one_stdin(args.files, parser)
-    layers = [_layer_argument(name, "values file", args.strict) for name in args.files]
+    cli_inputs.one_stdin(args.files, parser)
+    layers = [cli_inputs.layer_argument(name, "values file", args.strict) for name in args.files]
     result = merge_values(
         args.chart,
         layers,
@@ -391,81 +362,6 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
     _print_warnings(result.warnings, err)
     out.write(text)
     return EXIT_OK
-
-
-PASSWORD_ENV = "PROFILE_RENDER_REGISTRY_PASSWORD"
-
-
-#: The largest password, CA or render-JSON file the CLI reads.
-TEXT_FILE_CAP = 1_000_000
-
-
-def _read_text_file(path: str, what: str) -> str:
-    """A small UTF-8 file named on the command line, through the safe reader (regular files only, capped)."""
-    from profile_render.files import Cap, read_text_file
-
-    return read_text_file(path, cap=Cap(TEXT_FILE_CAP),
-                          what=f"the {what}", error=ProfileRenderError, advice="pass the right file")
-
-
-def _secret_option_file(path: str, option: str, what: str) -> str:
-    """Read the file a secret option names; its errors name the option, never the argument.
-
-    The argument may be the secret itself, given where its file belongs.
-    """
-    assert option in SECRET_OPTIONS
-    try:
-        return _read_text_file(path, what)
-    except ProfileRenderError as exc:
-        def hide(text: Optional[str]) -> Optional[str]:
-            return text.replace(path, "<the file>") if text and path else text
-
-        raise ProfileRenderError(hide(exc.problem) or exc.problem, source=option, hint=hide(exc.hint)) from None
-
-
-def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
-    from profile_render.files import strip_line_end
-    from profile_render.orchestrator.model import ImageRegistry, Secret
-
-    given = [args.registry_username, args.registry_password_file, args.registry_ca_file]
-    if args.registry_url is None:
-        if any(v is not None for v in given):
-            parser.error("--registry-username, --registry-password-file and --registry-ca-file need --registry-url")
-        return None
-    if args.registry_username and args.registry_password_file is None and os.environ.get(PASSWORD_ENV) is None:
-        parser.error(f"--registry-username needs a password: put the password or token in a file and pass "
-                     f"--registry-password-file, or set {PASSWORD_ENV}")
-    if args.registry_password_file is not None and not args.registry_username:
-        parser.error("--registry-password-file needs --registry-username")
-    password = None
-    if args.registry_password_file is not None:
-        text = _secret_option_file(args.registry_password_file, "--registry-password-file", "registry password file")
-        password = strip_line_end(text)
-        if not password:
-            # The file exists and holds nothing secret, so its name can be shown.
-            raise ProfileRenderError(
-                "the registry password file is empty" + (" (it holds only a line end)" if text else ""),
-                source=args.registry_password_file, hint="write the registry password or token into it")
-    elif os.environ.get(PASSWORD_ENV) is not None:
-        password = os.environ[PASSWORD_ENV]
-        if not _is_utf8(password):
-            raise ProfileRenderError("the password is not valid UTF-8 (it holds bytes that cannot be decoded)",
-                                     source=PASSWORD_ENV, hint="set it to the password or token as UTF-8 text")
-        if not password:
-            raise ProfileRenderError("the password is empty", source=PASSWORD_ENV,
-                                     hint="set it to the registry password or token, or unset it")
-    if password is not None and not args.registry_username:
-        raise ProfileRenderError(f"a registry password was given ({PASSWORD_ENV}) without a username",
-                                 hint="add --registry-username, or unset the variable")
-    ca = _read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None
-    from urllib.parse import urlsplit
-
-    try:
-        name = urlsplit(args.registry_url).hostname or "registry"
-    except ValueError:
-        name = "registry"
-    return ImageRegistry(name=name, root_url=args.registry_url, username=args.registry_username,
-                         password=Secret(password) if password is not None else None, ca_certs=ca)
 
 
 def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], fmt: Optional[str],
@@ -527,18 +423,18 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     from profile_render.orchestrator.model import DeploymentContext
     from profile_render.rendering import render
 
-    registry = _registry_from_args(args, parser)
+    registry = cli_inputs.registry_from_args(args, parser)
     context = DeploymentContext(
         app_name=args.app_name, app_version=args.app_version, deployment_name=args.deployment_name,
         namespace=args.namespace, org=args.org, project=args.project,
         redeploy_after_update=args.redeploy_after_update,
     )
-    _one_stdin([args.profile, *args.files], parser)
+    cli_inputs.one_stdin([args.profile, *args.files], parser)
     fmt = _output_format(args, parser, out)
-    profile = _layer_argument(args.profile, "profile", args.strict)
-    overrides = [_layer_argument(name, "overrides", args.strict) for name in args.files]
+    profile = cli_inputs.layer_argument(args.profile, "profile", args.strict)
+    overrides = [cli_inputs.layer_argument(name, "overrides", args.strict) for name in args.files]
     result = render(
-        args.chart, profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
+        args.chart, profile, overrides, context=context, registry=registry,
         set_values=args.set_values, set_string_values=args.set_string_values,
         prehook_literal=args.prehook_literal, strict=args.strict,
     )
@@ -563,16 +459,6 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
-def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, str]":
-    charts = {}
-    for item in items:
-        app, eq, path = item.partition("=")
-        if not eq or not app or not path:
-            parser.error(f"--chart takes APP=PATH, not {item!r}")
-        charts[app] = path
-    return charts
-
-
 def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.orchestrator.package import UnknownApplicationError, render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
@@ -582,14 +468,15 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
-    charts = _chart_map(args.charts, parser)
+    charts = cli_inputs.chart_map(args.charts, parser)
     try:
         result = render_package(
             args.directory, charts=charts, deployment_name=args.deployment_name,
             registry_files=args.registries, deployment_profile=args.deployment_profile,
             applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
             strict=args.strict, redeploy_after_update=args.redeploy_after_update,
-            gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
+            gateway_ca=(cli_inputs.read_small_text_file(args.registry_ca_file, "registry CA file")
+                        if args.registry_ca_file else None),
         )
     except UnknownApplicationError as exc:  # a name given on the command line: a usage error
         option = {"charts": "--chart", "applications": "--app", "parameters": "--set"}[exc.argument]
@@ -669,7 +556,7 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     from profile_render.problems import ERROR
     from profile_render.orchestrator.lint import RULES, lint
 
-    charts = _chart_map(args.charts, parser)
+    charts = cli_inputs.chart_map(args.charts, parser)
     findings = _reported(args.format, RULES, out,
                          lambda: lint(args.paths, charts=charts, registry_files=args.registries))
     out.write(report(findings, args.format, rules=RULES))
@@ -682,37 +569,15 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     return EXIT_OK
 
 
-def _read_manifest_input(path: str) -> "tuple[bytes, str]":
-    """The manifests to check and the name to report them under (``-`` is stdin); both read under a cap."""
-    from profile_render.files import Cap, read_file, read_stream
-    from profile_render.yamlio.limits import MANIFEST_LIMITS
-
-    cap = Cap(MANIFEST_LIMITS.max_bytes)
-    if path == "-":
-        return read_stream(sys.stdin.buffer, cap=cap, what="the manifests", source="<stdin>",
-                           advice="check the manifests in smaller parts"), "<stdin>"
-    return read_file(path, cap=cap, what="the manifests file", error=ProfileRenderError,
-                     advice="check the manifests in smaller parts"), path
-
-
-def _read_render_json(path: Optional[str]) -> object:
-    """The parsed ``--render-json`` file, or None without one (its shape is checked by check_manifests)."""
-    from profile_render.checks.inputs import load_render_json
-
-    if not path:
-        return None
-    return load_render_json(_read_text_file(path, "render JSON file"), source=path)
-
-
 def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.checks.manifests import RULE_INFO, check_manifests, private_registry_host
 
     def run() -> "List[Diagnostic]":
         private = [private_registry_host(host, source="--private-registry") for host in args.private_registries]
-        data, source = _read_manifest_input(args.file)
+        data, source = cli_inputs.read_manifest_input(args.file)
         return list(check_manifests(data, private_registries=private, pull_secrets=args.pull_secrets,
                                     external_config_maps=args.external_config_maps,
-                                    render=_read_render_json(args.render_json), namespace=args.namespace,
+                                    render=cli_inputs.read_render_json(args.render_json), namespace=args.namespace,
                                     source=source, render_source=args.render_json or "<render>"))
 
     findings = _reported(args.format, RULE_INFO, out, run)

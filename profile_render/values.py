@@ -395,4 +395,5 @@ def _located_warning(result: MergeResult, warning: ValuesWarning) -> ValuesWarni
         return warning
     if origin is None or origin.layer in ("chart defaults", "subchart defaults"):
         return warning
-    return warning.evolve(source=origin.source, line=origin.line, column=origin.column)
+    return ValuesWarning(warning.rule or "", warning.message, origin.source, origin.line, origin.column, warning.path,
+                         warning.hint, related=warning.related)
