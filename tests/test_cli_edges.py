@@ -19,8 +19,9 @@ from typing import List
 import pytest
 import yaml
 
-from profile_render.cli import _build_parser, main
+from profile_render.cli import _build_parser
 from profile_render.yamlio.load import load_values
+from tests.test_render import _cli as run  # main() in-process; usage errors give their exit code
 
 ROOT = Path(__file__).resolve().parent.parent
 CHART = ROOT / "examples" / "hello-chart"
@@ -29,15 +30,6 @@ PACKAGE = ROOT / "examples" / "edge-package"
 TOKEN = "EXAMPLE-not-a-real-token-0000"  # the authToken of examples/edge-package/registries.yaml
 CANARY = "canary-Pa55-w0rd"
 SECRET_NAME = "b-0a3669a2-6cbc-50"
-
-
-def run(argv, capsys):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:  # usage errors
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def render_args(profile=PROFILE, *extra):
@@ -503,3 +495,19 @@ def test_readme_shows_the_real_summary(capsys, monkeypatch):
     code, out, _ = run(package_args(Path("examples/edge-package"), "-o", "summary"), capsys)
     assert code == 0 and shown.startswith("package edge-demo")
     assert out.startswith(shown)
+
+
+def test_package_summary_masks_secret_parameters(capsys):
+    data = ROOT / "tests" / "data"
+    argv = ["package", "render", data / "adm-package", "--chart", f"svc={data / 'adm-chart'}", "--chart",
+            f"side={data / 'adm-chart'}", "--deployment-name", "d1", "--set", f"svc:token={CANARY}",
+            "--set", "svc:replicas=3", "-o", "summary"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "  parameters    replicas = 3" in lines and "                token = ****" in lines
+    assert "  profile       (none: empty profile values)" in lines  # side is not listed by the deployment profile
+    assert "  pull Secret   none (no credential placeholder is used)" in lines
+    assert CANARY not in out + err
+    code, out, _ = run(argv + ["--show-secrets"], capsys)
+    assert f'                token = "{CANARY}"' in out.splitlines()
