@@ -511,3 +511,24 @@ def test_package_summary_masks_secret_parameters(capsys):
     assert CANARY not in out + err
     code, out, _ = run(argv + ["--show-secrets"], capsys)
     assert f'                token = "{CANARY}"' in out.splitlines()
+
+
+def test_lint_behind_package_render_survives_a_huge_number_default(tmp_path, capsys):
+    # package render now runs lint when it stops; lint read a 6,001-digit number default with int(), which
+    # Python refuses past 4,300 digits (an internal error).
+    from profile_render.orchestrator.params import ParameterTemplate, reference_reading
+
+    root = tmp_path / "pkg"
+    shutil.copytree(PACKAGE, root)
+    app = root / "web-app-app.yaml"
+    app.write_text(app.read_text() + "    parameterTemplates:\n      - name: replicaCount\n        displayName: n\n"
+                   f"        type: number\n        default: \"{'0' * 6000}3\"\n")
+    for argv in (["lint", root, *package_charts(root)], package_args(root)):
+        code, out, err = run(argv, capsys)
+        assert code == 1 and "internal error" not in err
+        assert "default must be at most 4096 characters long; it has 6001" in out + err
+    number = ParameterTemplate("n", "number")
+    assert reference_reading(number, "0" * 6000 + "3") == 3
+    assert reference_reading(number, "-" + "0" * 6000 + "3") == -3
+    assert reference_reading(number, "9" * 5000) == 9223372036854775807
+    assert reference_reading(number, "-" + "9" * 5000) == -9223372036854775807
