@@ -75,7 +75,7 @@ def _generated(result: "RenderResult") -> List[Tuple[str, Dict[str, Any], bool]]
     return found
 
 
-def _rows(label: str, lines: Sequence[str], style: SummaryStyle) -> List[str]:
+def _rows(label: str, lines: Sequence[str]) -> List[str]:
     """``label`` then the first line in the value column, further lines aligned under it."""
     if not lines:
         return []
@@ -125,23 +125,23 @@ def application_summary(name: str, result: "RenderResult", *, namespace: str, st
                         parameters: Optional[Tuple[Mapping[str, Any], Mapping[str, bool]]] = None) -> str:
     """The summary of one rendered application (``profile_known``: a package render, so the profile is shown)."""
     lines = [style.bold(name)]
-    lines += _rows("namespace", [namespace], style)
+    lines += _rows("namespace", [namespace])
     if profile_known:
-        lines += _rows("profile", [profile if profile is not None else "(none: empty profile values)"], style)
+        lines += _rows("profile", [profile if profile is not None else "(none: empty profile values)"])
     generated = _generated(result)
     if result.secret_name is not None:
         where = " (pre-install: a hook pulls with it)" if any(
             pre for label, obj, pre in generated if obj.get("kind") == "Secret") else ""
-        lines += _rows("pull Secret", [result.secret_name + where], style)
-        lines += _rows("credentials", _credentials(result, style), style)
+        lines += _rows("pull Secret", [result.secret_name + where])
+        lines += _rows("credentials", _credentials(result, style))
     else:
-        lines += _rows("pull Secret", [style.dim("none (no credential placeholder is used)")], style)
-    lines += _rows("placeholders", _placeholders(result) or [style.dim("none")], style)
+        lines += _rows("pull Secret", [style.dim("none (no credential placeholder is used)")])
+    lines += _rows("placeholders", _placeholders(result) or [style.dim("none")])
     if parameters is not None and parameters[0]:
-        lines += _rows("parameters", _parameters(parameters[0], parameters[1], style), style)
+        lines += _rows("parameters", _parameters(parameters[0], parameters[1], style))
     shown = [label + (" (pre-install)" if pre else "") for label, _, pre in generated]
-    lines += _rows("generated", shown or [style.dim("nothing")], style)
-    lines += _rows("warnings", _warnings(result.warnings, style), style)
+    lines += _rows("generated", shown or [style.dim("nothing")])
+    lines += _rows("warnings", _warnings(result.warnings, style))
     return "".join(line + "\n" for line in lines)
 
 
