@@ -10,21 +10,22 @@ and errors go to stderr. Each subcommand's parser names its handler
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO, TypeVar, Union
 
-from profile_render import __version__
+from profile_render import __version__, cli_inputs
+from profile_render.cli_inputs import PASSWORD_ENV
 from profile_render.errors import ProfileRenderError
 from profile_render.report import FORMATS, format_text, report
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
+    from profile_render.cli_summary import SummaryStyle
     from profile_render.problems import Diagnostic, Rule
     from profile_render.rendering import RenderResult
-    from profile_render.values import MergeResult
+    from profile_render.values import Layer, MergeResult
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 _Checked = TypeVar("_Checked")  # what a check run by _reported returns
@@ -33,8 +34,6 @@ _Checked = TypeVar("_Checked")  # what a check run by _reported returns
 Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO], int]
 
 
-#: Options whose argument may be a secret (a password given where its file belongs): never echoed.
-SECRET_OPTIONS = frozenset({"--registry-password-file"})
 _SECRET_WORDS = ("passw", "token", "secret", "credential")
 
 
@@ -155,7 +154,7 @@ def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.
     for dest, value in vars(args).items():
         values = value if isinstance(value, list) else [value]
         for text in values:
-            if isinstance(text, str) and not text.isascii() and not _is_utf8(text):
+            if isinstance(text, str) and not text.isascii() and not cli_inputs.is_utf8(text):
                 name = options.get(dest, dest)
                 hint = ("give the file a UTF-8 name (or link to it from one)"
                         if name.isupper() or name in _PATH_OPTIONS else "pass the text as UTF-8")
@@ -166,14 +165,6 @@ def _undecodable_arguments(args: argparse.Namespace, parsers: Sequence[argparse.
 
 _PATH_OPTIONS = frozenset({"--values", "--profile", "--registry-password-file", "--registry-ca-file", "--output-dir",
                            "--registry", "--render-json"})
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _CHART_HELP = "chart directory, .tgz archive, or values file of chart defaults"
@@ -242,12 +233,22 @@ def _fleet_globals_from_args(args: argparse.Namespace,
     return out
 
 
-def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool) -> None:
-    """-o, --explain (where the command explains values) and --strict."""
-    parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
+def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool, summary: bool = False) -> None:
+    """-o, --explain (where the command explains values), --show-secrets (where it summarises) and --strict."""
+    if summary:
+        parser.add_argument("-o", "--output", choices=("yaml", "json", "summary"), default=None,
+                            help="output format: the full document as yaml or json, or a readable summary "
+                                 "(default: summary on a terminal, yaml otherwise)")
+        parser.add_argument("--show-secrets", action="store_true",
+                            help="show the registry password and secret parameter values in the summary "
+                                 "(masked by default)")
+    else:
+        parser.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml",
+                            help="output format (default yaml)")
     if explain:
         parser.add_argument("--explain", action="append", default=[], metavar="PATH",
-                            help="instead of the output, show the value at PATH and where it came from (repeatable)")
+                            help="instead of the output, show the value at PATH and where it came from "
+                                 "(repeatable; -o json gives a JSON document)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
 
 
@@ -293,20 +294,27 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     render.add_argument("chart", metavar="CHART", help=_CHART_HELP)
-    render.add_argument("--profile", required=True, metavar="FILE", help="the Profile's chart values file")
+    render.add_argument("--profile", required=True, metavar="FILE",
+                        help="the Profile's chart values file (use - for stdin)")
     render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
-                        help="a deployment override values file; repeat for more, later files win")
+                        help="a deployment override values file; repeat for more, later files win (use - for stdin)")
     _add_set_options(render)
-    render.add_argument("--app-name", required=True, metavar="NAME")
-    render.add_argument("--app-version", required=True, metavar="VERSION")
-    render.add_argument("--deployment-name", required=True, metavar="NAME")
+    render.add_argument("--app-name", required=True, metavar="NAME",
+                        help="the application's name in the catalog (part of the generated Secret's name)")
+    render.add_argument("--app-version", required=True, metavar="VERSION",
+                        help="the application's version (a label on the generated objects; part of the Secret's "
+                             "name with --redeploy-after-update)")
+    render.add_argument("--deployment-name", required=True, metavar="NAME",
+                        help="the deployment's name (part of the generated Secret's name)")
     render.add_argument("--namespace", required=True, metavar="NS", help="the application's namespace")
     render.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
     render.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
     render.add_argument("--redeploy-after-update", action="store_true",
                         help="the app is redeployed after an update (its version joins the Secret's name)")
     render.add_argument("--registry-url", metavar="URL", help="image registry root URL (oci://, https://, http://)")
-    render.add_argument("--registry-username", metavar="USER")
+    render.add_argument("--registry-username", metavar="USER",
+                        help="the registry user (needs a password: --registry-password-file or "
+                             "PROFILE_RENDER_REGISTRY_PASSWORD)")
     render.add_argument("--registry-password-file", metavar="FILE",
                         help="file holding the registry password or token (one trailing newline is dropped); "
                              "or set PROFILE_RENDER_REGISTRY_PASSWORD")
@@ -316,7 +324,7 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--output-dir", metavar="DIR",
                         help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
     _add_fleet_globals_options(render)
-    _add_output_options(render, explain=True)
+    _add_output_options(render, explain=True, summary=True)
     render.set_defaults(handler=_cmd_render, command_parser=render)
 
     package = commands.add_parser("package", help="work with a whole deployment package")
@@ -345,14 +353,16 @@ def _build_parser() -> argparse.ArgumentParser:
                               "orch-gateway): the CA of registries whose caCerts is use-dynamic-cacert")
     prender.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
                          help="a parameter template value for an application")
-    prender.add_argument("--deployment-name", required=True, metavar="NAME")
-    prender.add_argument("--org", metavar="ORG")
-    prender.add_argument("--project", metavar="PROJECT")
+    prender.add_argument("--deployment-name", required=True, metavar="NAME",
+                         help="the deployment's name (part of each generated Secret's name; the namespace of "
+                              "applications without a default namespace)")
+    prender.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
+    prender.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
     prender.add_argument("--redeploy-after-update", action="store_true",
                          help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
     _add_fleet_globals_options(prender)
-    _add_output_options(prender, explain=False)
+    _add_output_options(prender, explain=False, summary=True)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
 
     lint = commands.add_parser(
@@ -360,10 +370,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="check a deployment package: catalog schemas, references, placeholders, parameters, chart keys",
         description="Report every problem found in a deployment package's files (see docs/lint-rules.md).",
     )
-    lint.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    lint.add_argument("paths", nargs="+", metavar="DIR|FILE",
+                      help="the package folder, or catalog YAML files (repeatable)")
     lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
                       help="an application's chart, to check placeholders and keys against it")
-    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE")
+    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
+                      help="a catalog file of Registry objects not in the package (e.g. platform registries)")
     _add_format_option(lint)
     lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     lint.set_defaults(handler=_cmd_lint, command_parser=lint)
@@ -393,55 +405,11 @@ def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix:
     stream.write(format_text(warnings, prefix=prefix))
 
 
-def _explain(result: "object", paths: Sequence[str], out: TextIO) -> None:
-    from profile_render.emit import to_json
-    from profile_render.errors import format_path
-    from profile_render.origin import parse_value_path
-
-    for text in paths:
-        parts = parse_value_path(text)
-        value = result.value(parts)  # type: ignore[attr-defined]
-        origins = result.origins(parts)  # type: ignore[attr-defined]
-        is_secret = getattr(result, "is_secret", None)
-        if is_secret is not None and is_secret(parts):
-            rendered = '"****" (secret)'
-        else:
-            rendered = to_json(value, indent=None)
-            if len(rendered) > 200:
-                rendered = rendered[:197] + "..."
-        print(f"{text} = {rendered}", file=out)
-        template = getattr(result, "parameters", {}).get(parts)
-        if template is not None:
-            details = [f"type {template.type}"]
-            if template.mandatory:
-                details.append("mandatory")
-            if template.secret:
-                details.append("secret")
-            if template.suggested_values:
-                details.append("suggested: " + ", ".join(template.suggested_values))
-            print(f"  parameter {template.name!r} ({'; '.join(details)})", file=out)
-        if not origins:
-            print("  origin unknown", file=out)
-        for i, origin in enumerate(origins):
-            label = "set by" if i == 0 else "also from"
-            print(f"  {label:9} {origin.layer:17} {origin.location}  ({format_path(origin.source_path)})", file=out)
-
-
 def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.yamlio.load import load_values
-    from profile_render.values import Layer, merge_values
+    from profile_render.values import merge_values
 
-    layers: List[Layer] = []
-    for name in args.files:
-        if name == "-":
-            from profile_render.files import Cap, read_stream
-            from profile_render.yamlio.limits import DEFAULT_LIMITS
-
-            data = read_stream(sys.stdin.buffer, cap=Cap(DEFAULT_LIMITS.max_bytes), what="the standard input",
-                               source="<stdin>", advice="split the values")
-            layers.append(Layer.from_loaded(load_values(data, source="<stdin>", strict=args.strict)))
-        else:
-            layers.append(Layer.from_file(name, strict=args.strict))
+    cli_inputs.one_stdin(args.files, parser)
+    layers = [cli_inputs.layer_argument(name, "values file", args.strict) for name in args.files]
     result = merge_values(
         Path(args.chart),
         layers,
@@ -450,217 +418,183 @@ def _cmd_merge(args: argparse.Namespace, parser: argparse.ArgumentParser, out: T
         validate_schema=not args.skip_schema_validation,
     )
     if args.explain:
-        return _explain_command(result, args.explain, out, err)
+        return _explain_command(result, args.explain, args.output, out, err)
     text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
     _print_warnings(result.warnings, err)
     out.write(text)
     return EXIT_OK
 
 
-PASSWORD_ENV = "PROFILE_RENDER_REGISTRY_PASSWORD"
+def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], fmt: Optional[str],
+                     out: TextIO, err: TextIO) -> int:
+    """Print the explanation of each path as text or JSON (all or nothing: a bad path prints none), and the warnings."""
+    from profile_render.cli_output import explanations, explanations_json, explanations_text
 
-
-#: The largest password, CA or render-JSON file the CLI reads.
-TEXT_FILE_CAP = 1_000_000
-
-
-def _read_text_file(path: str, what: str) -> str:
-    """A small UTF-8 file named on the command line, through the safe reader (regular files only, capped)."""
-    from profile_render.files import Cap, read_text_file
-
-    return read_text_file(path, cap=Cap(TEXT_FILE_CAP),
-                          what=f"the {what}", error=ProfileRenderError, advice="pass the right file")
-
-
-def _secret_option_file(path: str, option: str, what: str) -> str:
-    """Read the file a secret option names; its errors name the option, never the argument.
-
-    The argument may be the secret itself, given where its file belongs.
-    """
-    assert option in SECRET_OPTIONS
-    try:
-        return _read_text_file(path, what)
-    except ProfileRenderError as exc:
-        def hide(text: Optional[str]) -> Optional[str]:
-            return text.replace(path, "<the file>") if text and path else text
-
-        raise ProfileRenderError(hide(exc.problem) or exc.problem, source=option, hint=hide(exc.hint)) from None
-
-
-def _registry_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "object":
-    from profile_render.errors import ProfileRenderError
-    from profile_render.orchestrator.model import ImageRegistry, Secret
-
-    given = [args.registry_username, args.registry_password_file, args.registry_ca_file]
-    if args.registry_url is None:
-        if any(v is not None for v in given):
-            parser.error("--registry-username, --registry-password-file and --registry-ca-file need --registry-url")
-        return None
-    password = None
-    if args.registry_password_file is not None:
-        text = _secret_option_file(args.registry_password_file, "--registry-password-file", "registry password file")
-        # Exactly one trailing newline is dropped (editors add one); nothing else is touched.
-        password = text[:-1] if text.endswith("\n") else text
-    elif os.environ.get(PASSWORD_ENV) is not None:
-        password = os.environ[PASSWORD_ENV]
-        if not _is_utf8(password):
-            raise ProfileRenderError("the password is not valid UTF-8 (it holds bytes that cannot be decoded)",
-                                     source=PASSWORD_ENV, hint="set it to the password or token as UTF-8 text")
-    if args.registry_username and password is None:
-        raise ProfileRenderError(
-            "a registry username was given without a password",
-            hint=f"put the password or token in a file and pass --registry-password-file, or set {PASSWORD_ENV}")
-    if password is not None and not args.registry_username:
-        raise ProfileRenderError("a registry password was given without a username",
-                                 hint="add --registry-username")
-    ca = _read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None
-    from urllib.parse import urlsplit
-
-    try:
-        name = urlsplit(args.registry_url).hostname or "registry"
-    except ValueError:
-        name = "registry"
-    return ImageRegistry(name=name, root_url=args.registry_url, username=args.registry_username,
-                         password=Secret(password) if password is not None else None, ca_certs=ca)
-
-
-def _explain_command(result: "Union[MergeResult, RenderResult]", paths: Sequence[str], out: TextIO,
-                     err: TextIO) -> int:
-    """Print the explanation of each path (all or nothing: a bad path prints none) and the warnings."""
-    sink = io.StringIO()
-    _explain(result, paths, sink)
+    records = explanations(result, paths)
+    text = explanations_json(records) if fmt == "json" else explanations_text(records)
     _print_warnings(result.warnings, err)
-    out.write(sink.getvalue())
+    out.write(text)
     return EXIT_OK
 
 
-def _result_files(result: "RenderResult", prefix: str = "") -> "dict[str, str]":
-    """The --output-dir files of one render result: values, manifests, pre-install manifests."""
-    from profile_render.emit import to_yaml
+def _output_format(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> str:
+    """The output a render command writes: -o as given, else the summary on a terminal and YAML otherwise.
 
-    return {
-        f"{prefix}values.yaml": to_yaml(result.values),
-        f"{prefix}manifests.yaml": _manifest_stream(result.manifests),
-        f"{prefix}pre-install.yaml": _manifest_stream(result.pre_install_manifests),
-    }
-
-
-def _manifest_stream(objects: Sequence[object]) -> str:
-    from profile_render.emit import to_yaml
-
-    return "".join("---\n" + to_yaml(obj) for obj in objects)
-
-
-def _write_output_dir(directory: str, files: "dict[str, str]") -> None:
-    """Write every file or none: stage them in a private folder, then move them into place.
-
-    Names may contain one folder level (``app/values.yaml``). Files are created
-    with mode 0600: manifests can hold credentials.
+    The summary goes to stdout only; with --explain or --output-dir it is a usage error.
     """
-    import shutil
-    import tempfile
+    if args.output is None:
+        if getattr(args, "explain", None):
+            return "text"
+        if args.output_dir:
+            return "yaml"
+        return "summary" if _is_terminal(out) else "yaml"
+    if args.output == "summary":
+        if getattr(args, "explain", None):
+            parser.error("--explain prints text or, with -o json, JSON: -o summary does not apply")
+        if args.output_dir:
+            parser.error("--output-dir writes yaml or json files: -o summary does not apply (use -o yaml or -o json)")
+    return str(args.output)
 
-    from profile_render.errors import ProfileRenderError
 
+def _is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is an interactive terminal."""
     try:
-        os.makedirs(directory, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=".profile-render-", dir=directory)
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot create the output directory: {exc.strerror}", source=directory,
-                                 hint="check the path and its permissions") from None
-    try:
-        for name, text in files.items():
-            target = os.path.join(staging, name)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        for name in files:
-            final = os.path.join(directory, name)
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            os.replace(os.path.join(staging, name), final)
-    except OSError as exc:
-        raise ProfileRenderError(f"cannot write the output: {exc.strerror}", source=directory,
-                                 hint="check free space and permissions") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def _summary_style(args: argparse.Namespace, out: TextIO) -> "SummaryStyle":
+    """Colour on a terminal unless NO_COLOR is set (to anything non-empty); secrets as --show-secrets says."""
+    from profile_render.cli_summary import SummaryStyle
+
+    colour = _is_terminal(out) and not os.environ.get("NO_COLOR")
+    return SummaryStyle(colour=colour, show_secrets=args.show_secrets)
+
+
+def _write_result_files(directory: str, files: "Dict[str, str]", err: TextIO, what: str) -> None:
+    """Write the --output-dir files (all or nothing) and say on stderr what was written."""
+    from profile_render.cli_output import write_output_dir
+
+    write_output_dir(directory, files)
+    print(f"profile-render: wrote {what} to {directory}", file=err)
 
 
 def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.orchestrator.model import DeploymentContext
     from profile_render.rendering import render
-    from profile_render.values import Layer
 
-    registry = _registry_from_args(args, parser)
+    registry = cli_inputs.registry_from_args(args, parser)
     fleet_globals = _fleet_globals_from_args(args, parser)
     context = DeploymentContext(
         app_name=args.app_name, app_version=args.app_version, deployment_name=args.deployment_name,
         namespace=args.namespace, org=args.org, project=args.project,
         redeploy_after_update=args.redeploy_after_update,
     )
-    profile = Layer.from_file(args.profile, kind="profile", strict=args.strict)
-    overrides = [Layer.from_file(name, kind="overrides", strict=args.strict) for name in args.files]
+    cli_inputs.one_stdin([args.profile, *args.files], parser)
+    fmt = _output_format(args, parser, out)
+    profile = cli_inputs.layer_argument(args.profile, "profile", args.strict)
+    overrides = [cli_inputs.layer_argument(name, "overrides", args.strict) for name in args.files]
     result = render(
         Path(args.chart), profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
         **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )
     if args.explain:
-        return _explain_command(result, args.explain, out, err)
+        return _explain_command(result, args.explain, args.output, out, err)
     if args.output_dir:
-        _write_output_dir(args.output_dir, _result_files(result))
+        from profile_render.cli_output import result_files
+
+        files = result_files(result, fmt=fmt)
         _print_warnings(result.warnings, err)
-        print(f"profile-render: wrote values.yaml, manifests.yaml, pre-install.yaml to {args.output_dir}", file=err)
+        _write_result_files(args.output_dir, files, err, ", ".join(files))
         return EXIT_OK
-    text = result.to_json() + "\n" if args.output == "json" else result.to_yaml()
+    if fmt == "summary":
+        from profile_render.cli_summary import render_summary
+
+        out.write(render_summary(result, app_name=args.app_name, namespace=args.namespace,
+                                 style=_summary_style(args, out)))
+        return EXIT_OK
+    text = result.to_json() + "\n" if fmt == "json" else result.to_yaml()
     _print_warnings(result.warnings, err)
     out.write(text)
     return EXIT_OK
 
 
-def _chart_map(items: Sequence[str], parser: argparse.ArgumentParser) -> "dict[str, Path]":
-    charts = {}
-    for item in items:
-        app, eq, path = item.partition("=")
-        if not eq or not app or not path:
-            parser.error(f"--chart takes APP=PATH, not {item!r}")
-        charts[app] = Path(path)
-    return charts
-
-
 def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.orchestrator.package import render_package
+    from profile_render.orchestrator.package import UnknownApplicationError, render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
 
     fleet_globals = _fleet_globals_from_args(args, parser)
+    fmt = _output_format(args, parser, out)
     parameters: "dict[str, dict[str, str]]" = {}
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
-    result = render_package(
-        Path(args.directory), charts=_chart_map(args.charts, parser), deployment_name=args.deployment_name,
-        registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
-        applications=args.apps or None,
-        parameters=parameters, org=args.org, project=args.project, strict=args.strict,
-        redeploy_after_update=args.redeploy_after_update,
-        gateway_ca=_read_text_file(args.registry_ca_file, "registry CA file") if args.registry_ca_file else None,
-        **fleet_globals,  # type: ignore[arg-type]
-    )
+    charts = cli_inputs.chart_map(args.charts, parser)
+    try:
+        result = render_package(
+            Path(args.directory), charts=charts, deployment_name=args.deployment_name,
+            registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
+            applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
+            strict=args.strict, redeploy_after_update=args.redeploy_after_update,
+            gateway_ca=(cli_inputs.read_small_text_file(args.registry_ca_file, "registry CA file")
+                        if args.registry_ca_file else None),
+            **fleet_globals,  # type: ignore[arg-type]
+        )
+    except UnknownApplicationError as exc:  # a name given on the command line: a usage error
+        option = {"charts": "--chart", "applications": "--app", "parameters": "--set"}[exc.argument]
+        parser.error(f"{option}: {exc.problem}; {exc.hint}")
+    except ProfileRenderError as exc:
+        raise _package_errors(exc, args, charts) from None
+    if fmt == "summary":  # the warnings are part of the summary
+        from profile_render.cli_summary import package_summary
+
+        out.write(package_summary(result, style=_summary_style(args, out)))
+        return EXIT_OK
     _print_warnings(result.findings, err)
     for name, app_result in result.applications.items():
         _print_warnings(app_result.warnings, err, prefix=f"{name}: ")
     if args.output_dir:
+        from profile_render.cli_output import result_files
+
         files = {}
         for name, app_result in result.applications.items():
-            files.update(_result_files(app_result, f"{name}/"))
-        _write_output_dir(args.output_dir, files)
-        print(f"profile-render: wrote {len(result.applications)} application folder(s) to {args.output_dir}", file=err)
+            files.update(result_files(app_result, f"{name}/", fmt))
+        _write_result_files(args.output_dir, files, err, f"{len(result.applications)} application folder(s)")
         return EXIT_OK
     from profile_render.emit import to_json, to_yaml
 
     data = result.to_dict()
-    out.write(to_json(data) + "\n" if args.output == "json" else to_yaml(data))
+    out.write(to_json(data) + "\n" if fmt == "json" else to_yaml(data))
     return EXIT_OK
+
+
+def _package_errors(exc: ProfileRenderError, args: argparse.Namespace,
+                    charts: "dict[str, str]") -> ProfileRenderError:
+    """The error ``package render`` reports when it stops: every error lint finds, and the one that stopped it.
+
+    So ``package render`` and ``lint`` agree on the findings and their count;
+    when lint finds nothing (a schema error, a strict-mode warning, an unreadable
+    chart lint does not load), the render's own error is reported as it is.
+    """
+    from profile_render.orchestrator.lint import already_reported, lint
+    from profile_render.orchestrator.package import PackageError
+    from profile_render.problems import ERROR
+
+    try:
+        found = [f for f in lint(Path(args.directory), charts=charts, registry_files=[Path(p) for p in args.registries])
+                 if f.severity == ERROR]
+    except ProfileRenderError:
+        return exc
+    if not found:
+        return exc
+    if not (isinstance(exc, PackageError) and exc.findings) and not already_reported(found, exc.diagnostic):
+        found.append(exc.diagnostic)
+    if len(found) == 1 and not isinstance(exc, PackageError):
+        return exc
+    return PackageError(f"the deployment package has {len(found)} error(s)", findings=found,
+                        hint="fix them (`profile-render lint` reports the same findings, and warnings too)")
 
 
 def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO,
@@ -686,7 +620,7 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     from profile_render.problems import ERROR
     from profile_render.orchestrator.lint import RULES, files_summary, lint_report
 
-    charts = _chart_map(args.charts, parser)
+    charts = cli_inputs.chart_map(args.charts, parser)
     result = _reported(args.format, RULES, out,
                        lambda: lint_report([Path(p) for p in args.paths], charts=charts,
                                            registry_files=[Path(p) for p in args.registries]))
@@ -716,37 +650,15 @@ def _cmd_lint(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
     return EXIT_OK
 
 
-def _read_manifest_input(path: str) -> "tuple[bytes, str]":
-    """The manifests to check and the name to report them under (``-`` is stdin); both read under a cap."""
-    from profile_render.files import Cap, read_file, read_stream
-    from profile_render.yamlio.limits import MANIFEST_LIMITS
-
-    cap = Cap(MANIFEST_LIMITS.max_bytes)
-    if path == "-":
-        return read_stream(sys.stdin.buffer, cap=cap, what="the manifests", source="<stdin>",
-                           advice="check the manifests in smaller parts"), "<stdin>"
-    return read_file(path, cap=cap, what="the manifests file", error=ProfileRenderError,
-                     advice="check the manifests in smaller parts"), path
-
-
-def _read_render_json(path: Optional[str]) -> object:
-    """The parsed ``--render-json`` file, or None without one (its shape is checked by check_manifests)."""
-    from profile_render.checks.inputs import load_render_json
-
-    if not path:
-        return None
-    return load_render_json(_read_text_file(path, "render JSON file"), source=path)
-
-
 def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     from profile_render.checks.manifests import RULE_INFO, check_manifests, private_registry_host
 
     def run() -> "List[Diagnostic]":
         private = [private_registry_host(host, source="--private-registry") for host in args.private_registries]
-        data, source = _read_manifest_input(args.file)
+        data, source = cli_inputs.read_manifest_input(args.file)
         return list(check_manifests(data, private_registries=private, pull_secrets=args.pull_secrets,
                                     external_config_maps=args.external_config_maps,
-                                    render=_read_render_json(args.render_json), namespace=args.namespace,
+                                    render=cli_inputs.read_render_json(args.render_json), namespace=args.namespace,
                                     source=source, render_source=args.render_json or "<render>"))
 
     findings = _reported(args.format, RULE_INFO, out, run)

@@ -281,6 +281,17 @@ def read_text_file(path: PathLike, *, cap: Cap, what: str = "the file", source: 
                     hint="save it as UTF-8") from None
 
 
+def strip_line_end(text: str) -> str:
+    """The content of a one-line file: one trailing ``\\r\\n`` or ``\\n`` dropped (editors add one), nothing else.
+
+    Anything else is kept as it is: a password may end with spaces or hold a
+    ``\\r`` elsewhere, and only the line end an editor writes is not part of it.
+    """
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith("\n") else text
+
+
 def read_stream(stream: IO[bytes], *, cap: Cap, what: str, source: str, advice: str = "") -> bytes:
     """At most ``cap.max_bytes`` bytes from an open binary stream (standard input); raises past the cap."""
     data = stream.read(cap.max_bytes + 1)

@@ -71,7 +71,8 @@ class RenderResult:
                  pre_install_manifests: List[Dict[str, Any]], secret_name: Optional[str],
                  warnings: List[ValuesWarning], placeholders_used: Sequence[str],
                  secret_paths: Iterable[Tuple[Any, ...]] = (),
-                 parameters: Optional[Dict[Tuple[Any, ...], Any]] = None) -> None:
+                 parameters: Optional[Dict[Tuple[Any, ...], Any]] = None,
+                 placeholder_values: Optional[Mapping[str, str]] = None) -> None:
         self._merge = merge
         self.values: ValuesDict = merge.values
         self.manifests = manifests
@@ -81,6 +82,8 @@ class RenderResult:
         self.placeholders_used = tuple(placeholders_used)
         self.secret_paths = frozenset(tuple(p) for p in secret_paths)
         self.parameters = dict(parameters or {})
+        #: What each placeholder used resolved to (names without the % signs), e.g. for a summary.
+        self.placeholder_values: Dict[str, str] = dict(placeholder_values or {})
 
     def is_secret(self, path: Sequence[Any]) -> bool:
         """Whether the value at ``path`` is, or holds, a secret parameter's value."""
@@ -390,5 +393,6 @@ def render(
         manifests.append(ca_config_map_manifest(registry, ca_name, context.namespace, labels))
     return RenderResult(merged, manifests, pre_install, generated_name,
                         resolution.warnings + parameter_warnings + list(merged.warnings),
-                        sorted(used), secret_paths, explained)
+                        sorted(used), secret_paths, explained,
+                        {name: resolution.values[name] for name in sorted(used)})
 

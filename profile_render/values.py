@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
 from profile_render.helm.chart import Chart, ChartLike, as_chart
-from profile_render.errors import LimitExceededError, StrictModeError, ValuesWarning, format_path
+from profile_render.errors import LimitExceededError, ProfileRenderError, StrictModeError, ValuesWarning, format_path
 from profile_render.normalize import normalize_values
 from profile_render.streams import read_bounded
 from profile_render.yamlio.limits import DEFAULT_LIMITS
@@ -468,17 +468,39 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument],
     apply_flags(sets, user, limits=limits, files=files, leaf_for=transformer)
 
     seen = set()
+    first_merge_warning = len(warnings)
 
     def warn(w: ValuesWarning) -> None:
         key = (w.code, w.path, w.message)
         if key in seen:
             return
         seen.add(key)
-        if strict:
-            raise StrictModeError(w)
         warnings.append(w)
 
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
     final = coalesce_values(effective, user, warn=warn, copy=False)
-    return MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits, files))
+    result = MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits, files))
+    for index in range(first_merge_warning, len(warnings)):
+        warnings[index] = _located_warning(result, warnings[index])
+    if strict and len(warnings) > first_merge_warning:
+        raise StrictModeError(warnings[first_merge_warning])
+    return result
+
+
+def _located_warning(result: MergeResult, warning: ValuesWarning) -> ValuesWarning:
+    """A merge warning at the file, line and column of the user value it is about (as it is when unknown).
+
+    Coalescing sees merged values, not files; the value's origin (found by
+    replaying the merge, only when there is a warning) says which layer gave it.
+    """
+    if warning.source is not None or not warning.path:
+        return warning
+    try:
+        origin = result.origin(warning.path)
+    except ProfileRenderError:
+        return warning
+    if origin is None or origin.layer in ("chart defaults", "subchart defaults"):
+        return warning
+    return ValuesWarning(warning.rule or "", warning.message, origin.source, origin.line, origin.column, warning.path,
+                         warning.hint, related=warning.related)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from profile_render.cli import _explain
+from profile_render.cli_output import explanations, explanations_json, explanations_text
 from profile_render.orchestrator.model import DeploymentContext
 from profile_render.orchestrator.params import (
     ParameterError,
@@ -127,10 +127,14 @@ def test_render_with_parameters_masks_secrets(chart, capsys):
     assert SECRET not in masked and '"password": "****"' in masked
     assert SECRET not in result.to_yaml(masked=True)
     assert result.origin("db.port").layer == "parameter template"
-    _explain(result, ["db.password", "greeting", "db"], __import__("sys").stdout)
-    out = capsys.readouterr().out
+    records = explanations(result, ["db.password", "greeting", "db"])
+    out = explanations_text(records)
     assert SECRET not in out and 'db.password = "****" (secret)' in out
     assert "suggested: hi, hello" in out
+    document = json.loads(explanations_json(records))  # --explain -o json
+    assert SECRET not in json.dumps(document)
+    assert [r["value"] for r in document["explain"]][::2] == ["****", "****"]
+    assert document["explain"][0]["parameter"]["secret"] is True
     assert SECRET not in json.dumps([str(w) for w in result.warnings])
 
 

@@ -477,7 +477,7 @@ def test_cli_missing_facts_are_input_errors(chart, tmp_path, capsys, monkeypatch
     assert code == 1 and out == "" and "--project" in err
     code, _, err = _cli(_render_args(chart, prof, "--registry-url", "oci://r.example.com", "--registry-username", "u",
                                      "--project", "p"), capsys)
-    assert code == 1 and "PROFILE_RENDER_REGISTRY_PASSWORD" in err
+    assert code == 2 and "PROFILE_RENDER_REGISTRY_PASSWORD" in err  # inconsistent options: a usage error
     code, _, err = _cli(_render_args(chart, prof, "--registry-username", "u"), capsys)
     assert code == 2
     code, _, err = _cli(["render", chart, "--profile", prof], capsys)

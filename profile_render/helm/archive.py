@@ -478,9 +478,12 @@ def read_archive(data: bytes, label: str, budget: ChartBudget,
     except _RefusedMember as exc:
         raise ChartError(f"the chart archive holds {exc}", source=label,
                          hint="rebuild the archive with `helm package`") from None
-    except (EOFError, zlib.error) as exc:
-        raise ChartError(f"cannot read the chart archive: {exc}", source=label,
-                         hint="pass a chart directory or an archive made by `helm package`") from None
+    except _Truncated:
+        raise ChartError("the chart archive is truncated (its gzip stream ends early)", source=label,
+                         hint="download or copy the archive again, or rebuild it with `helm package`") from None
+    except (EOFError, zlib.error):  # zlib's own wording names its internals: say what it means instead
+        raise ChartError("the chart archive is corrupt (its gzip data cannot be decompressed)", source=label,
+                         hint="download or copy the archive again, or rebuild it with `helm package`") from None
     if len(budget._archives) >= budget.MEMO_ENTRIES:
         budget._archives.clear()
     budget._archives[data] = (files, names, budget.bytes - bytes_before, budget.members - members_before)

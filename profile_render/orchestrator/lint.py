@@ -478,6 +478,11 @@ class LintReport:
 
     findings: List[Finding]
     files: List[LintedFile] = field(default_factory=list)
+def already_reported(findings: Sequence[Finding], problem: Finding) -> bool:
+    """Whether an error is already reported at ``problem``'s file, line and column."""
+    return problem.line is not None and any(
+        f.severity == ERROR and (f.source, f.line, f.column) == (problem.source, problem.line, problem.column)
+        for f in findings)
 
 
 def lint(
@@ -587,7 +592,8 @@ def lint_report(
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 except ProfileRenderError as exc:
                     values_read[key] = None
-                    if key not in seen_files:
+                    # Reading the catalog already reports a values file that is not YAML: one finding, not two.
+                    if key not in seen_files and not already_reported(findings, exc.diagnostic):
                         findings.append(exc.diagnostic.evolve(rule="values-invalid"))
                 else:
                     values_read[key] = None

@@ -65,6 +65,25 @@ class PackageError(ProfileRenderError):
         return text
 
 
+class UnknownApplicationError(PackageError):
+    """An application named by the caller (a chart, a selection, parameters) is not part of the package.
+
+    ``application`` is the name given, ``argument`` which input named it
+    (``charts``, ``applications`` or ``parameters``), ``known`` the package's
+    applications.
+    """
+
+    def __init__(self, application: str, argument: str, package: str, known: Sequence[str]) -> None:
+        import difflib
+
+        self.application, self.argument, self.known = application, argument, list(known)
+        meant = difflib.get_close_matches(application, self.known, n=1, cutoff=0.6)
+        problem = f"application {application!r} is not part of package {package!r}"
+        if meant:
+            problem += f" (did you mean {meant[0]!r}?)"
+        super().__init__(problem, hint="its applications are: " + ", ".join(self.known))
+
+
 @dataclass
 class PackageRender:
     """The rendered applications of one deployment profile of a package."""
@@ -258,10 +277,10 @@ def render_package(
     chosen = _choose_deployment_profile(catalog, package, deployment_profile)
     app_names = [str(app_name) for app_name, _ in package.applications if app_name]
     wanted: List[str] = list(applications) if applications else list(app_names)
-    for name in wanted + list(parameters):
-        if name not in app_names:
-            raise PackageError(f"application {name!r} is not part of package {package.name!r}",
-                               hint="applications: " + ", ".join(app_names))
+    for argument, names in (("applications", wanted), ("parameters", list(parameters)), ("charts", list(charts))):
+        for name in names:
+            if name not in app_names:
+                raise UnknownApplicationError(name, argument, str(package.name), app_names)
     result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
     if deployment_generation is not None or cluster_labels is not None:
         result.fleet_globals = {

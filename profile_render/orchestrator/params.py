@@ -134,7 +134,11 @@ def reference_reading(template: ParameterTemplate, raw: Any) -> Any:
     if template.type == "number":
         if not _ATOI.fullmatch(text):
             return 0
-        number = int(text, 10)
+        negative = text.startswith("-")
+        significant = text.lstrip("+-").lstrip("0") or "0"  # int() refuses more than 4300 digits, zeros too
+        if len(significant) > 19:  # out of int64's range whatever the digits
+            return -_INT64_MAX if negative else _INT64_MAX
+        number = -int(significant) if negative else int(significant)
         return max(-_INT64_MAX, min(_INT64_MAX, number))
     if template.type == "boolean":
         return text == "true"
