@@ -496,7 +496,7 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     profile = cli_inputs.layer_argument(args.profile, "profile", args.strict)
     overrides = [cli_inputs.layer_argument(name, "overrides", args.strict) for name in args.files]
     result = render(
-        Path(args.chart), profile, overrides, context=context, registry=registry,  # type: ignore[arg-type]
+        Path(args.chart), profile, overrides, context=context, registry=registry,
         **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )
@@ -571,7 +571,7 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
 
 
 def _package_errors(exc: ProfileRenderError, args: argparse.Namespace,
-                    charts: "dict[str, str]") -> ProfileRenderError:
+                    charts: "dict[str, Path]") -> ProfileRenderError:
     """The error ``package render`` reports when it stops: every error lint finds, and the one that stopped it.
 
     So ``package render`` and ``lint`` agree on the findings and their count;

@@ -23,6 +23,8 @@ that may be secret must describe the value, not quote it.
 
 from __future__ import annotations
 
+import copy
+
 import functools
 from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
 
@@ -140,6 +142,18 @@ class ProfileRenderError(Exception):
         if self.source is None:
             return None
         return Location(self.source, self.line, self.column)
+
+    def relocated(self, **changes: Any) -> "ProfileRenderError":
+        """A copy of this error (same class and extras) whose diagnostic has ``changes``, e.g. ``line=None``.
+
+        Errors are read-only records; a caller that knows better where the
+        problem is (or that a position means nothing to its reader) raises
+        the copy instead.
+        """
+        clone = copy.copy(self)
+        clone._diagnostic = self._diagnostic.evolve(**changes)
+        clone.args = (clone._render(),)
+        return clone
 
     def _render(self) -> str:
         return error_text(self.diagnostic)

@@ -79,7 +79,7 @@ def test_layer_comes_after_overrides_and_before_set(tmp_path):
     profile = tmp_path / "profile.yaml"
     profile.write_text("global:\n  fleet:\n    deploymentGeneration: 9\n    clusterLabels:\n      keep: me\n")
     overrides = {"global": {"fleet": {"deploymentGeneration": 8}}}
-    result = render(_chart(tmp_path), str(profile), [overrides], context=CONTEXT, deployment_generation=2)
+    result = render(_chart(tmp_path), profile, [overrides], context=CONTEXT, deployment_generation=2)
     fleet = result.values["global"]["fleet"]
     assert fleet == {"deploymentGeneration": 2, "clusterLabels": {"keep": "me"}}  # maps merge, {} keeps keys
     assert result.values["sub"]["global"]["fleet"]["deploymentGeneration"] == 2
@@ -126,7 +126,7 @@ def test_helm_sees_the_layer_as_a_third_values_file_in_chart_and_subchart(tmp_pa
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text("global:\n  extra: 1\n")
     labels = {CLUSTER: "edge-7", PROJECT: "p-1"}
-    ours = render(chart, str(profile), [str(overrides)], context=CONTEXT, deployment_generation=12,
+    ours = render(chart, profile, [overrides], context=CONTEXT, deployment_generation=12,
                   cluster_labels=labels)
     fleet_file = tmp_path / FLEET_GLOBALS_SOURCE  # what Fleet hands Helm: labels already filled in
     fleet_file.write_text(to_yaml(fleet_globals_layer(12, labels).values))

@@ -82,7 +82,7 @@ def helm_outcome(folder: Path, args: Args, extra: Sequence[str] = ()) -> Tuple[b
 
 def ours(args: Args, **kwargs: Any) -> Any:
     """Our values for the same arguments, as the JSON Helm's toJson would print (read back)."""
-    return json.loads(merge_values("chart", **_kwargs(args), **kwargs).to_json())
+    return json.loads(merge_values(Path("chart"), **_kwargs(args), **kwargs).to_json())
 
 
 ACCEPTED: Dict[str, Args] = {
@@ -185,7 +185,7 @@ def test_oracle_rejected(name: str, workdir: Path) -> None:
     ok, _, _ = helm_outcome(workdir, REJECTED[name])
     assert not ok
     with pytest.raises(ProfileRenderError):
-        merge_values("chart", **_kwargs(REJECTED[name]))
+        merge_values(Path("chart"), **_kwargs(REJECTED[name]))
 
 
 def test_tables_cover_every_flag() -> None:
@@ -225,7 +225,7 @@ def test_property_set_json_matches_helm(cases: List[Tuple[List[Any], Any, str]],
     ok, helm, stderr = helm_outcome(workdir, [("--set-json", text)])
     if not ok:
         with pytest.raises(ProfileRenderError):
-            merge_values("chart", set_json_values=[text])
+            merge_values(Path("chart"), set_json_values=[text])
         return
     assert ours([("--set-json", text)]) == helm, text
 
@@ -233,7 +233,7 @@ def test_property_set_json_matches_helm(cases: List[Tuple[List[Any], Any, str]],
 # -- the API: in-memory files, provenance, limits ---------------------------------------------------------
 
 def test_in_memory_set_file_reads_no_file(workdir: Path) -> None:
-    result = merge_values("chart", set_file_values={"cfg.script": "#!/bin/sh\r\necho hi\n", "raw": b"a\xffb"})
+    result = merge_values(Path("chart"), set_file_values={"cfg.script": "#!/bin/sh\r\necho hi\n", "raw": b"a\xffb"})
     assert result.value("cfg.script") == "#!/bin/sh\r\necho hi\n"
     assert result.value("raw") == "a\ufffdb"  # as Helm's toJson shows invalid UTF-8
     origin = result.origin("cfg.script")
@@ -243,11 +243,11 @@ def test_in_memory_set_file_reads_no_file(workdir: Path) -> None:
 
 def test_in_memory_set_file_key_with_an_unescaped_comma_is_refused(workdir: Path) -> None:
     with pytest.raises(SetSyntaxError):
-        merge_values("chart", set_file_values={"a=b": "text"})
+        merge_values(Path("chart"), set_file_values={"a=b": "text"})
 
 
 def test_origin_names_each_flag_and_argument(workdir: Path) -> None:
-    result = merge_values("chart", set_json_values=['j={"x":[1]}'], set_file_values=["f=f1.txt"],
+    result = merge_values(Path("chart"), set_json_values=['j={"x":[1]}'], set_file_values=["f=f1.txt"],
                           set_literal_values=["l=a,b"], set_values=["s=1"], set_string_values=["t=2"])
     expected = {"j.x[0]": ("--set-json", '--set-json j={"x":[1]}'), "f": ("--set-file", "--set-file f=f1.txt"),
                 "l": ("--set-literal", "--set-literal l=a,b"), "s": ("--set", "--set s=1"),
@@ -261,7 +261,7 @@ def test_origin_names_each_flag_and_argument(workdir: Path) -> None:
 
 
 def test_provenance_replay_reads_each_file_once(workdir: Path) -> None:
-    result = merge_values("chart", set_file_values=["f=f1.txt"])
+    result = merge_values(Path("chart"), set_file_values=["f=f1.txt"])
     (workdir / "f1.txt").write_text("changed")
     assert result.origin("f") is not None
     assert result.value("f") == "hello\r\n\n"
@@ -269,7 +269,7 @@ def test_provenance_replay_reads_each_file_once(workdir: Path) -> None:
 
 def test_set_file_errors_name_the_flag_and_file(workdir: Path) -> None:
     with pytest.raises(FileError) as info:
-        merge_values("chart", set_file_values=["a=nosuch.txt"])
+        merge_values(Path("chart"), set_file_values=["a=nosuch.txt"])
     assert "--set-file a=nosuch.txt" in str(info.value) and "nosuch.txt" in str(info.value)
 
 
@@ -277,14 +277,14 @@ def test_set_file_errors_name_the_flag_and_file(workdir: Path) -> None:
 def test_set_file_refuses_a_fifo_without_hanging(workdir: Path) -> None:
     os.mkfifo(workdir / "pipe")
     with pytest.raises(FileError) as info:
-        merge_values("chart", set_file_values=["a=pipe"])
+        merge_values(Path("chart"), set_file_values=["a=pipe"])
     assert "FIFO" in str(info.value) or "regular file" in str(info.value)
 
 
 @pytest.mark.parametrize("name", ["-", " - ", "https://example.com/x", "oci://r/x", "HTTP://x"])
 def test_set_file_never_reads_stdin_or_the_network(workdir: Path, name: str) -> None:
     with pytest.raises(SetSyntaxError):
-        merge_values("chart", set_file_values=[f"a={name}"])
+        merge_values(Path("chart"), set_file_values=[f"a={name}"])
 
 
 def test_set_file_files_are_capped_together(workdir: Path) -> None:
@@ -292,9 +292,9 @@ def test_set_file_files_are_capped_together(workdir: Path) -> None:
     (workdir / "big2.txt").write_bytes(b"y" * 600)
     limits = Limits(max_bytes=1000)
     # A file named twice is read once (and held once).
-    assert merge_values("chart", set_file_values=["a={big.txt,big.txt}"], limits=limits).value("a") == ["x" * 600] * 2
+    assert merge_values(Path("chart"), set_file_values=["a={big.txt,big.txt}"], limits=limits).value("a") == ["x" * 600] * 2
     with pytest.raises(LimitExceededError) as info:
-        merge_values("chart", set_file_values=["a=big.txt", "b=big2.txt"], limits=limits)
+        merge_values(Path("chart"), set_file_values=["a=big.txt", "b=big2.txt"], limits=limits)
     assert "Limits.max_bytes" in str(info.value)
 
 
@@ -308,24 +308,24 @@ def test_json_error_is_located() -> None:
 def test_deep_json_is_a_limit_error_not_a_crash(workdir: Path) -> None:
     deep = "a=" + "[" * 5000 + "]" * 5000
     with pytest.raises(LimitExceededError):
-        merge_values("chart", set_json_values=[deep])
+        merge_values(Path("chart"), set_json_values=[deep])
     with pytest.raises(LimitExceededError):
-        merge_values("chart", set_json_values=["{\"a\":" * 3000 + "1" + "}" * 3000])
+        merge_values(Path("chart"), set_json_values=["{\"a\":" * 3000 + "1" + "}" * 3000])
     with pytest.raises(LimitExceededError):  # unbounded by the caller: Python's decoder is still never too deep
         parse_set(deep, flag="--set-json")
 
 
 def test_json_nodes_count_against_the_budget(workdir: Path) -> None:
     with pytest.raises(LimitExceededError):
-        merge_values("chart", set_json_values=["a=[" + ",".join(["1"] * 200) + "]"],
+        merge_values(Path("chart"), set_json_values=["a=[" + ",".join(["1"] * 200) + "]"],
                      limits=Limits(max_set_nodes=100))
 
 
 def test_wrong_argument_types_are_type_errors(workdir: Path) -> None:
     with pytest.raises(TypeError):
-        merge_values("chart", set_json_values="a=1")  # type: ignore[arg-type]
+        merge_values(Path("chart"), set_json_values="a=1")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        merge_values("chart", set_file_values={"a": 1})  # type: ignore[dict-item]
+        merge_values(Path("chart"), set_file_values={"a": 1})  # type: ignore[dict-item]
     with pytest.raises(TypeError):
         parse_set("a=f", flag="--set-file")
     with pytest.raises(ValueError):
@@ -338,7 +338,7 @@ def test_render_takes_the_flags_and_resolves_placeholders(workdir: Path) -> None
 
     context = DeploymentContext(app_name="app", app_version="1.0", deployment_name="d", namespace="ns",
                                 org="acme", project="p1")
-    result = render("chart", {}, context=context, set_json_values=['j={"org":"%OrgName%"}'],
+    result = render(Path("chart"), {}, context=context, set_json_values=['j={"org":"%OrgName%"}'],
                     set_literal_values=["l=%ProjectName%,x"], set_file_values={"f": "in %OrgName%"})
     assert (result.value("j.org"), result.value("l"), result.value("f")) == ("acme", "p1,x", "in acme")
 
@@ -373,9 +373,9 @@ def test_merge_values_validates_by_default(workdir: Path) -> None:
 
     _schema_chart(workdir)
     with pytest.raises(SchemaValidationError):
-        merge_values("chart", set_json_values=['port="80"'])
-    assert merge_values("chart", set_json_values=['port="80"'], validate_schema=False).value("port") == "80"
-    assert merge_values("chart", set_json_values=["port=80"]).value("port") == 80
+        merge_values(Path("chart"), set_json_values=['port="80"'])
+    assert merge_values(Path("chart"), set_json_values=['port="80"'], validate_schema=False).value("port") == "80"
+    assert merge_values(Path("chart"), set_json_values=["port=80"]).value("port") == 80
 
 
 def test_cli_flags_reach_merge(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -384,8 +384,7 @@ def read_profile_values(profile: ProfileSpec, *, limits: Optional[Limits] = None
         loaded = load_values(content.data, source=source, limits=limits, keep_text=False,
                              placeholders=BUILTIN_NAMES)
     except ProfileRenderError as exc:
-        exc.diagnostic = exc.diagnostic.evolve(line=None, column=None)
-        raise
+        raise exc.relocated(line=None, column=None) from None
     loaded.warnings = [ValuesWarning(str(w.rule), w.message, w.source, None, None, w.path, w.hint)
                        for w in loaded.warnings]
     if strict and loaded.warnings:
