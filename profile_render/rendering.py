@@ -34,6 +34,7 @@ from profile_render.orchestrator.fleet_globals import (
 )
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 from profile_render.origin import Origin
+from profile_render.orchestrator.profile_text import apply_text_only_placeholders
 from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates, process_override_values
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
@@ -326,6 +327,9 @@ def render(
         resolved = resolve_tree(values, resolution, source=layer.source, locate=locate,
                                 unquoted=layer.loaded.unquoted if layer.loaded is not None else ())
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded, True))
+        if kind == "profile" and layer.loaded is not None:  # the reference also reads the text's comments
+            resolution.warnings.extend(
+                apply_text_only_placeholders(layer.loaded.text, layer.loaded.data, resolution, layer.source))
 
     secret_paths: set = set()
     explained: Dict[Tuple[Any, ...], Any] = {}

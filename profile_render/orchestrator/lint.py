@@ -33,6 +33,7 @@ from profile_render.yamlio.load import LoadedValues
 from profile_render.tree import walk
 from profile_render.orchestrator.params import check_template, coerce_parameter, reference_divergence, reference_reading
 from profile_render.orchestrator.model import DeploymentContext
+from profile_render.orchestrator.profile_text import TEXT_EFFECTS, text_only_placeholders
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     IMAGE_REGISTRY_URL,
@@ -78,6 +79,8 @@ _OWN: Dict[str, Tuple[str, str]] = {
     "duplicate-key": (WARNING, "a key set twice in a profile values file"),
     "unquoted-placeholder": (WARNING, "a placeholder starting an unquoted value or key (the Edge Orchestrator "
                                       "replaces it before parsing; quoting is safer)"),
+    "placeholder-in-comment": (WARNING, "a placeholder in a comment of a profile values file, which still takes "
+                                        "effect (the Edge Orchestrator replaces the text, comments included)"),
     "placeholder-typo": (ERROR, "a near miss of a placeholder"),
     "placeholder-key-collision": (ERROR, "two keys of one mapping that become the same key once their "
                                          "placeholders are resolved"),
@@ -143,6 +146,15 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                                     loaded, path, f"did you mean '%{hit.suggestion}%'?"))
             else:
                 used.add(hit.name)
+    in_comments: Dict[str, Tuple[int, int]] = {}
+    for name, line, column in text_only_placeholders(loaded.text or "", loaded.data):
+        in_comments[name] = (line, column)
+        used.add(name)
+        out.append(Finding("placeholder-in-comment", WARNING,
+                           f"%{name}% appears outside the values (in a comment), yet the Edge Orchestrator, which "
+                           f"replaces placeholders in the text before parsing, still sees it: it {TEXT_EFFECTS[name]}",
+                           loaded.source, line, column, None,
+                           f"remove %{name}% from the comment if that is not wanted"))
     registry = catalog.registries.get(app.image_registry) if app.image_registry else None
     if PRE_HOOK_CREDENTIAL in used and GENERATED_DOCKER_CREDENTIAL not in used:
         out.append(Finding("prehook-without-credential", WARNING,
@@ -165,9 +177,14 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                 elif registry.type != "IMAGE":
                     problem = None  # registry-type reports it
         if problem is not None:
-            first = next(p for p, t, _k in _strings(loaded.data) if f"%{name}%" in t)
-            out.append(_finding("placeholder-unsatisfiable", problem, loaded, first,
-                                "set the application's imageRegistry to an IMAGE registry that provides it"))
+            first = next((p for p, t, _k in _strings(loaded.data) if f"%{name}%" in t), None)
+            hint = "set the application's imageRegistry to an IMAGE registry that provides it"
+            if first is None:  # only a comment holds it
+                line, column = in_comments[name]
+                out.append(Finding("placeholder-unsatisfiable", ERROR, problem + " (in a comment, which counts)",
+                                   loaded.source, line, column, None, hint))
+            else:
+                out.append(_finding("placeholder-unsatisfiable", problem, loaded, first, hint))
     return out
 
 
