@@ -200,11 +200,14 @@ def _set_arguments(args: argparse.Namespace) -> Dict[str, Any]:
 def _add_fleet_globals_options(parser: argparse.ArgumentParser) -> None:
     """The options that add the fleet-globals.yaml layer (``global.fleet.*``) the orchestrator writes."""
     parser.add_argument("--deployment-generation", metavar="N",
-                        help="add fleet-globals.yaml with global.fleet.deploymentGeneration=N (the Deployment's "
-                             "metadata.generation; 1 for a new deployment)")
+                        help="global.fleet.deploymentGeneration in the fleet-globals.yaml layer the orchestrator "
+                             "adds (the Deployment's metadata.generation; default 1, a new deployment)")
     parser.add_argument("--cluster-label", dest="cluster_labels", action="append", default=[], metavar="KEY=VALUE",
-                        help="a label of the target cluster (repeatable): adds fleet-globals.yaml with the "
-                             "global.fleet.clusterLabels Fleet fills from them (ADM's FLEET_ADD_GLOBAL_VARS=true)")
+                        help="a label of the target cluster (repeatable): fills global.fleet.clusterLabels as Fleet "
+                             "does (ADM's FLEET_ADD_GLOBAL_VARS=true)")
+    parser.add_argument("--no-fleet-globals", dest="fleet_globals", action="store_false",
+                        help="leave out the fleet-globals.yaml layer (global.fleet.*) that the orchestrator adds to "
+                             "every deployment: the values of plain helm template with the Profile and overrides")
 
 
 def _fleet_globals_from_args(args: argparse.Namespace,
@@ -212,7 +215,9 @@ def _fleet_globals_from_args(args: argparse.Namespace,
     """The ``deployment_generation``/``cluster_labels`` keyword arguments the options ask for (usage errors exit 2)."""
     from profile_render.orchestrator.fleet_globals import check_deployment_generation
 
-    out: "dict[str, object]" = {}
+    out: "dict[str, object]" = {"fleet_globals": args.fleet_globals}
+    if not args.fleet_globals and (args.deployment_generation is not None or args.cluster_labels):
+        parser.error("--no-fleet-globals leaves out the layer that --deployment-generation and --cluster-label set")
     if args.deployment_generation is not None:
         text = args.deployment_generation.strip()
         if not text.isdigit() or not text.isascii():

@@ -235,6 +235,7 @@ def render(
     gateway_ca: Optional[str] = None,
     deployment_generation: Optional[int] = None,
     cluster_labels: Optional[Mapping[str, str]] = None,
+    fleet_globals: bool = True,
 ) -> RenderResult:
     """Render an application: resolve placeholders, merge with Helm's semantics, generate credentials.
 
@@ -270,15 +271,17 @@ def render(
     takes its place. Without it rendering still works, but
     ``%RegistryCertConfigMap%`` is an error naming the sentinel.
 
-    ``deployment_generation`` and ``cluster_labels`` add the layer the
-    orchestrator writes as ``fleet-globals.yaml`` (see
-    ``orchestrator/fleet_globals.py``) after the overrides and parameter
-    templates, before ``set_values``: ``global.fleet.deploymentGeneration``
-    (default 1, a new deployment's) and ``global.fleet.clusterLabels`` (the
-    entries Fleet fills from the target cluster's labels when those are given,
-    else an empty map). Given labels, Fleet's ``global.fleet.clusterLabels.<label>``
-    references are also filled in the Profile, override and parameter values.
-    With neither, the layer is left out.
+    As the orchestrator does for every deployment, the layer it writes as
+    ``fleet-globals.yaml`` (see ``orchestrator/fleet_globals.py``) comes
+    after the overrides and parameter templates, before ``set_values``:
+    ``global.fleet.deploymentGeneration`` (``deployment_generation``,
+    default 1, a new deployment's) and ``global.fleet.clusterLabels`` (the
+    entries Fleet fills from the target cluster's labels when
+    ``cluster_labels`` are given, else an empty map). Given labels, Fleet's
+    ``global.fleet.clusterLabels.<label>`` references are also filled in the
+    Profile, override and parameter values. ``fleet_globals=False`` leaves
+    the layer out (the values of plain ``helm template`` with the Profile and
+    overrides).
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")
@@ -356,17 +359,20 @@ def render(
     else:
         parameter_warnings = []
 
-    if deployment_generation is not None or cluster_labels is not None:
-        fleet_globals = fleet_globals_layer(
+    if not fleet_globals and (deployment_generation is not None or cluster_labels is not None):
+        raise TypeError("deployment_generation and cluster_labels belong to the fleet-globals layer; "
+                        "they cannot be given with fleet_globals=False")
+    if fleet_globals:
+        globals_layer = fleet_globals_layer(
             NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation, cluster_labels)
         if cluster_labels:  # Fleet fills cluster-label references in every values file it is given
             layers = [Layer(fill_cluster_label_references(layer.values, cluster_labels), layer.source, layer.kind,
                             layer.loaded) for layer in layers]
-        overridden = overridden_fleet_globals(layers, fleet_globals)
+        overridden = overridden_fleet_globals(layers, globals_layer)
         if strict and overridden:
             raise StrictModeError(overridden[0])
         parameter_warnings = parameter_warnings + overridden
-        layers.append(fleet_globals)
+        layers.append(globals_layer)
 
     def transform(value: Any, source: str) -> Any:
         if isinstance(value, str) and "%" in value:

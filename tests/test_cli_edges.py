@@ -436,7 +436,8 @@ def test_package_summary(capsys):
 def test_piped_output_stays_the_full_document():
     done = _subprocess(package_args(PACKAGE))
     assert done.returncode == 0, done.stderr
-    assert set(yaml.safe_load(done.stdout)) == {"package", "version", "deploymentProfile", "applications"}
+    assert set(yaml.safe_load(done.stdout)) == {"package", "version", "deploymentProfile", "applications",
+                                                "fleetGlobals"}
 
 
 def _run_on_a_terminal(argv: List[str], env_extra: dict) -> str:

@@ -70,9 +70,14 @@ def test_bad_cluster_labels_are_an_error(labels):
         fleet_globals_layer(1, labels)
 
 
-def test_render_without_the_inputs_has_no_layer(tmp_path):
-    result = render(_chart(tmp_path), {"a": 2}, context=CONTEXT)
-    assert "fleet" not in result.values["global"]
+def test_every_render_has_the_layer_unless_told_otherwise(tmp_path):
+    result = render(_chart(tmp_path), {"a": 2}, context=CONTEXT)  # as ADM, for every deployment
+    assert result.values["global"]["fleet"] == {"deploymentGeneration": 1, "clusterLabels": {}}
+    assert result.origin("global.fleet.deploymentGeneration").source == "fleet-globals.yaml"
+    plain = render(_chart(tmp_path), {"a": 2}, context=CONTEXT, fleet_globals=False)
+    assert "fleet" not in plain.values["global"]
+    with pytest.raises(TypeError):
+        render(_chart(tmp_path), {"a": 2}, context=CONTEXT, fleet_globals=False, deployment_generation=2)
 
 
 def test_layer_comes_after_overrides_and_before_set(tmp_path):

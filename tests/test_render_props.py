@@ -82,7 +82,8 @@ def test_resolution_properties(values, org, project, user, password, url, app, d
     reg = ImageRegistry("r", url, user, Secret(password))
     with tempfile.TemporaryDirectory() as tmp:
         chart = _chart(Path(tmp))
-        result = render(chart, Layer(values, "profile.yaml", "profile"), context=context, registry=reg)
+        result = render(chart, Layer(values, "profile.yaml", "profile"), context=context, registry=reg,
+                            fleet_globals=False)  # resolution alone
     table = {"GeneratedDockerCredential": result.secret_name or "", "PreHookCredential": result.secret_name or "",
              "ImageRegistryURL": reg.url, "OrgName": org, "ProjectName": project}
     expected = _expected(values, table)
@@ -93,7 +94,8 @@ def test_resolution_properties(values, org, project, user, password, url, app, d
     assert (result.secret_name is not None) == credential_used
     # idempotent when substituted text brings no placeholder in
     if "%" not in org + project:
-        again = render(_fresh_chart(), Layer(result.values, "p", "profile"), context=context, registry=reg)
+        again = render(_fresh_chart(), Layer(result.values, "p", "profile"), context=context, registry=reg,
+                       fleet_globals=False)
         assert again.values == result.values
     # injection-proof: the emitted YAML has exactly the input's structure, for our reader and PyYAML's
     text = result.to_yaml()
@@ -122,7 +124,8 @@ def test_helm_reads_rendered_values_unchanged(values, org, project):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         chart = write_chart(root / "oracle", "")
-        result = render(chart, Layer(values, "profile.yaml", "profile"), context=context, registry=reg)
+        result = render(chart, Layer(values, "profile.yaml", "profile"), context=context, registry=reg,
+                            fleet_globals=False)  # resolution alone
         rendered = root / "rendered.yaml"
         rendered.write_text(to_yaml(result.values))
         helm = run_helm_template(chart, [rendered])

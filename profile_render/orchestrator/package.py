@@ -247,6 +247,7 @@ def render_package(
     gateway_ca: Optional[str] = None,
     deployment_generation: Optional[int] = None,
     cluster_labels: Optional[Mapping[str, str]] = None,
+    fleet_globals: bool = True,
 ) -> PackageRender:
     """Render every application of a deployment package's deployment profile (default: the package's default).
 
@@ -263,8 +264,9 @@ def render_package(
     deployment package's version then joins each generated Secret's name.
     ``gateway_ca`` is the PEM text of the orchestrator's gateway certificate,
     used for registries whose ``caCerts`` is the sentinel ``use-dynamic-cacert``.
-    ``deployment_generation`` and ``cluster_labels`` add the ``fleet-globals.yaml``
-    layer to every application (see :func:`~profile_render.rendering.render`).
+    Every application gets the ``fleet-globals.yaml`` layer, with
+    ``deployment_generation`` and ``cluster_labels`` (see
+    :func:`~profile_render.rendering.render`); ``fleet_globals=False`` leaves it out.
     """
     charts = checked_charts(charts)
     catalog = load_catalog(paths, registry_files=registry_files)
@@ -282,7 +284,10 @@ def render_package(
             if name not in app_names:
                 raise UnknownApplicationError(name, argument, str(package.name), app_names)
     result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
-    if deployment_generation is not None or cluster_labels is not None:
+    if not fleet_globals and (deployment_generation is not None or cluster_labels is not None):
+        raise TypeError("deployment_generation and cluster_labels belong to the fleet-globals layer; "
+                        "they cannot be given with fleet_globals=False")
+    if fleet_globals:
         result.fleet_globals = {
             "deploymentGeneration": check_deployment_generation(
                 NEW_DEPLOYMENT_GENERATION if deployment_generation is None else deployment_generation),
@@ -317,5 +322,5 @@ def render_package(
             parameter_templates=parameter_templates_of(profile) if profile is not None else (),
             parameters=dict(parameters.get(name, {})), application=name, strict=strict,
             secret_namer=functools.partial(bundle_name, version=str(package.version or "")),
-            deployment_generation=deployment_generation, cluster_labels=cluster_labels)
+            deployment_generation=deployment_generation, cluster_labels=cluster_labels, fleet_globals=fleet_globals)
     return result
