@@ -71,6 +71,7 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
     "namespace-unknown-app": "defaultNamespaces naming an application outside the package",
     "api-limit": "a value the upload accepts but the catalog's API refuses",
     "artifact-base64": "an Artifact whose artifact is not base64 the upload can decode",
+    "validator-crash": "a key or value the catalog's validator crashes on (a non-string key, an unquoted timestamp)",
 }
 
 # Lint's own rules: id -> (severity, what it finds).

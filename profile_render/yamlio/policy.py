@@ -266,6 +266,11 @@ def _catalog_plain(text: str) -> Any:
     return value
 
 
+def catalog_plain_scalar(text: str) -> Any:
+    """A plain scalar's value as the catalog's yaml.v3 reader reads it into ``any`` (see :func:`_catalog_plain`)."""
+    return _catalog_plain(text)
+
+
 class CatalogPolicy(ScalarPolicy):
     """gopkg.in/yaml.v3 as the Edge Orchestrator catalog reads its files (see the module doc).
 

@@ -21,6 +21,7 @@ from profile_render.orchestrator.catalog.specs import (
 )
 from profile_render.orchestrator.catalog.read import HiddenSecret, YamlProblem, decode_catalog_bytes, hide_secrets, parse_documents, reveal
 from profile_render.orchestrator.catalog.read import ParsedDocument, has_spec_schema, judged_file
+from profile_render.orchestrator.catalog.crashes import validator_crashes
 from profile_render.orchestrator.catalog.folder import Content, DiskFolder, PackageFolder, real_path
 from profile_render.orchestrator.catalog.memory import MemoryFolder, PackageFiles
 from profile_render.orchestrator.model import Secret
@@ -428,6 +429,12 @@ def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
     if checked is None:
         return  # a values file, or YAML the catalog ignores
     catalog.checked_files.append(checked)
+    if not content.decoded:  # a decoded document was written by us, with every key and timestamp quoted
+        for problem, hint, line, column in validator_crashes(text):
+            catalog.findings.append(Finding(
+                "validator-crash", ERROR, f"{problem}; the catalog's schema validator crashes on it instead of "
+                "reporting (a reference defect), so the catalog never accepts this file", source, line, column,
+                None, hint))
     for parsed in documents:
         for key, line, column, key_path, first_line in parsed.duplicate_keys:
             catalog.findings.append(Finding(

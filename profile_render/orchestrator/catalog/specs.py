@@ -57,11 +57,12 @@ RULES: Dict[str, str] = {
     "namespace-unknown-app": ERROR,
     "api-limit": WARNING,
     "artifact-base64": ERROR,
+    "validator-crash": ERROR,
 }
 
 #: The rules whose errors mean the catalog's schema validator (and so its upload) rejects the file itself;
 #: the other rules judge references between objects, or what the upload does with an accepted file.
-VALIDATOR_RULES = frozenset({"unreadable-file", "yaml-syntax", "unknown-spec-schema", "schema"})
+VALIDATOR_RULES = frozenset({"unreadable-file", "yaml-syntax", "unknown-spec-schema", "schema", "validator-crash"})
 
 def _masked_repr(obj: Any, fields: Sequence[str]) -> str:
     parts = ", ".join(f"{name}={getattr(obj, name)!r}" for name in fields)
