@@ -57,8 +57,8 @@ def at_repo_root() -> Iterator[None]:
 def test_public_name_has_a_summary_and_an_example(name: str) -> None:
     doc = inspect.getdoc(getattr(profile_render, name))
     assert doc, f"{name} has no docstring"
-    first = doc.strip().splitlines()[0]
-    assert first.endswith((".", ":")), f"{name}: the docstring should open with one sentence, got {first!r}"
+    opening = " ".join(doc.strip().split("\n\n")[0].split())
+    assert opening.endswith((".", ":")), f"{name}: the docstring should open with a sentence, got {opening!r}"
     assert ">>> " in doc, f"{name}: its docstring has no runnable (>>>) example"
 
 
