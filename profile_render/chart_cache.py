@@ -41,6 +41,11 @@ class CacheStats:
     ``hits``: charts returned from the cache (also after waiting for another
     thread's load); ``misses``: charts loaded; ``evictions``: charts dropped
     to stay within the bounds; ``entries`` and ``size`` (input bytes) held now.
+
+    >>> cache = ChartCache()
+    >>> chart = cache.load(Path("examples/hello-chart"))
+    >>> cache.stats()
+    CacheStats(hits=0, misses=1, evictions=0, entries=1, size=...)
     """
 
     hits: int

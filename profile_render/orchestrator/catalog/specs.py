@@ -319,6 +319,12 @@ class Catalog:
     syntax, unknown ``specSchema``); :func:`check_catalog` returns those plus
     the schema and cross-object findings. ``files`` lists every file read,
     ``checked_files`` those judged as catalog files (see :class:`CheckedFile`).
+
+    >>> catalog = load_catalog(Path("examples/edge-package"))
+    >>> catalog.package("edge-demo").version
+    '0.1.0'
+    >>> catalog.application("web-app").chart_name
+    'web-app'
     """
 
     applications: Dict[Tuple[Optional[str], Optional[str]], ApplicationSpec] = field(default_factory=dict)
