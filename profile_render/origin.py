@@ -49,7 +49,7 @@ class Origin:
     >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/profile-values.yaml")])
     >>> origin = merged.origin("image.repository")
     >>> origin.layer, origin.source, origin.line
-    ('profile', 'examples/profile-values.yaml', 6)
+    ('values file', 'examples/profile-values.yaml', 6)
     """
 
     layer: str

@@ -66,6 +66,17 @@ class RenderResult:
     exist before the chart is installed (the Secret, when a pre-install hook
     needs it). Objects are plain dicts. The Secret's ``data`` holds the real
     (base64) credentials: use :meth:`masked` for anything shown to people.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+    ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+    ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+    >>> result.value("service.port"), result.origin("service.port")
+    (9090, Origin(layer='overrides', source='examples/overrides.yaml', line=5, column=3, source_path=('service', 'port')))
+    >>> result.masked()["manifests"][0]["data"]
+    {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
     """
 
     def __init__(self, merge: MergeResult, manifests: List[Dict[str, Any]],
@@ -278,6 +289,17 @@ def render(
     else an empty map). Given labels, Fleet's ``global.fleet.clusterLabels.<label>``
     references are also filled in the Profile, override and parameter values.
     With neither, the layer is left out.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+    ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+    ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+    >>> result.values["image"]["repository"], result.values["replicaCount"]
+    ('registry-oci.example.com/catalog-apps-acme-edge/hello-edge', 3)
+    >>> result.secret_name, [m["kind"] for m in result.manifests]
+    ('b-0a3669a2-6cbc-50', ['Secret'])
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")

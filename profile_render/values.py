@@ -196,7 +196,15 @@ class _SourceInfo:
 
 
 class MergeResult:
-    """The values Helm's templates see, the warnings met on the way, and their provenance."""
+    """The values Helm's templates see, the warnings met on the way, and their provenance.
+
+    >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")],
+    ...                       set_values=["service.port=9091"])
+    >>> merged.value("service.port"), merged.origin("service.port").layer, merged.warnings
+    (9091, '--set', [])
+    >>> print(merged.to_json(indent=None)[:40])
+    {"debug":{"verbose":true},"image":{"pull...
+    """
 
     def __init__(
         self,

@@ -47,7 +47,29 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class PackageError(ProfileRenderError):
-    """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name)."""
+    """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name).
+
+    >>> application = '''\\
+    ... specSchema: Application
+    ... schemaVersion: "0.1"
+    ... name: web
+    ... version: "1.0.0"
+    ... description: "A web server"
+    ... helmRegistry: harbor-helm-oci
+    ... chartName: web
+    ... chartVersion: "1.0.0"
+    ... profiles:
+    ...   - name: default
+    ...     valuesFileName: values.yaml
+    ... '''
+    >>> files = PackageFiles.from_mapping({"application.yaml": application,
+    ...                                    "values.yaml": "image: '%ImageRegistryUrl%/web'\\n"})
+    >>> try:
+    ...     render_package(files, charts={}, deployment_name="deployment-abc12")
+    ... except PackageError as error:
+    ...     print(error.problem)
+    no DeploymentPackage object was found
+    """
 
     def __init__(self, problem: str, *, findings: Sequence[Finding] = (), hint: Optional[str] = None,
                  source: Optional[str] = None) -> None:
@@ -71,6 +93,13 @@ class UnknownApplicationError(PackageError):
     ``application`` is the name given, ``argument`` which input named it
     (``charts``, ``applications`` or ``parameters``), ``known`` the package's
     applications.
+
+    >>> try:
+    ...     render_package(Path("examples/edge-package"), charts={"web": Path("examples/hello-chart")},
+    ...                    deployment_name="deployment-abc12")
+    ... except UnknownApplicationError as error:
+    ...     print(error.application, error.known)
+    web ['web-app', 'vm-ephemeral', 'vm-pv']
     """
 
     def __init__(self, application: str, argument: str, package: str, known: Sequence[str]) -> None:
@@ -86,7 +115,15 @@ class UnknownApplicationError(PackageError):
 
 @dataclass
 class PackageRender:
-    """The rendered applications of one deployment profile of a package."""
+    """The rendered applications of one deployment profile of a package.
+
+    >>> folder = Path("examples/edge-package")
+    >>> charts = {name: folder / "charts" / name for name in ("web-app", "vm-ephemeral", "vm-pv")}
+    >>> result = render_package(folder, charts=charts, deployment_name="deployment-abc12", org="acme", project="edge")
+    >>> summary = result.to_dict(masked=True)
+    >>> summary["package"], summary["deploymentProfile"], list(summary["applications"])
+    ('edge-demo', 'default', ['web-app', 'vm-ephemeral', 'vm-pv'])
+    """
 
     package: DeploymentPackageSpec
     deployment_profile: Optional[DeploymentProfileSpec]
@@ -265,6 +302,16 @@ def render_package(
     used for registries whose ``caCerts`` is the sentinel ``use-dynamic-cacert``.
     ``deployment_generation`` and ``cluster_labels`` add the ``fleet-globals.yaml``
     layer to every application (see :func:`~profile_render.rendering.render`).
+
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> charts = {name: folder / "charts" / name for name in ("web-app", "vm-ephemeral", "vm-pv")}
+    >>> result = render_package(files, charts=charts, deployment_name="deployment-abc12", org="acme", project="edge")
+    >>> result.namespaces
+    {'web-app': 'edge-web', 'vm-ephemeral': 'edge-vms', 'vm-pv': 'edge-vms'}
+    >>> result.applications["web-app"].secret_name
+    'b-593cde0e-52d6-51'
     """
     charts = checked_charts(charts)
     catalog = load_catalog(paths, registry_files=registry_files)

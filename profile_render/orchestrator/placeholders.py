@@ -64,7 +64,16 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class PlaceholderError(ProfileRenderError):
-    """A placeholder is misplaced, misspelt, or cannot be resolved with what was given."""
+    """A placeholder is misplaced, misspelt, or cannot be resolved with what was given.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> try:
+    ...     render(Path("examples/hello-chart"), Layer.from_text("tag: '%ImageRegistryUrl%'\\n"), context=context)
+    ... except PlaceholderError as error:
+    ...     print(error.hint)
+    did you mean '%ImageRegistryURL%'? Placeholders are case-sensitive and need a % on each side
+    """
 
 
 class PlaceholderKeyCollisionError(PlaceholderError):
@@ -87,7 +96,12 @@ Resolver = Callable[[ResolveContext], str]
 
 @dataclass(frozen=True)
 class Placeholder:
-    """A named placeholder and how to resolve it."""
+    """A named placeholder and how to resolve it.
+
+    >>> builtin = Placeholders().get("ImageRegistryURL")
+    >>> builtin.name, builtin.builtin, builtin.description
+    ('ImageRegistryURL', True, "the image registry's host[:port]/path, without scheme")
+    """
 
     name: str
     resolver: Resolver = field(repr=False)
@@ -188,7 +202,17 @@ class PlaceholderHit:
 
 
 class Placeholders:
-    """An immutable set of placeholders: the built-ins plus any registered custom ones."""
+    """An immutable set of placeholders: the built-ins plus any registered custom ones.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> placeholders = Placeholders().register("SiteCode", lambda context: context.namespace.upper(),
+    ...                                        description="the site's code")
+    >>> result = render(Path("examples/hello-chart"), Layer.from_text("site: '%SiteCode%'\\n"),
+    ...                 context=context, placeholders=placeholders)
+    >>> result.values["site"]
+    'APPS'
+    """
 
     def __init__(self, extra: Sequence[Placeholder] = ()) -> None:
         table: Dict[str, Placeholder] = {p.name: p for p in BUILTIN_PLACEHOLDERS}

@@ -207,6 +207,14 @@ class PackageFiles:
             "deployment-package.yaml": package_object,     # a mapping: one already-decoded document
         })
         findings = lint(files)
+
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> lint(files)
+    []
+    >>> lint(PackageFiles.from_directory(folder))
+    []
     """
 
     __slots__ = ("folder",)
