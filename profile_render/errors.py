@@ -189,7 +189,11 @@ class ProfileRenderError(Exception):
         return out
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
+        """:meth:`to_dict` as JSON text.
+
+        >>> print(ProfileRenderError("replicas must be a number", source="values.yaml", line=3).to_json(indent=None))
+        {"type": "ProfileRenderError", ..., "message": "replicas must be a number", "source": "values.yaml", "line": 3, ...}
+        """
         return dict_json(self.to_dict(), indent=indent)
 
     def _extra_dict(self) -> Dict[str, Any]:

@@ -103,7 +103,17 @@ class RenderResult:
         return any(path[: len(s)] == s or s[: len(path)] == path for s in self.secret_paths)
 
     def masked_values(self) -> ValuesDict:
-        """The values with every secret parameter replaced by ``****``."""
+        """The values with every secret parameter replaced by ``****``.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result.masked_values()["image"]["tag"]
+        '1.0.1'
+        """
         if not self.secret_paths:
             return self.values
         out = copy_tree(self.values)
@@ -116,19 +126,59 @@ class RenderResult:
         return out
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
-        """Where the value at ``path`` came from (see :meth:`MergeResult.origin`)."""
+        """Where the value at ``path`` came from (see :meth:`MergeResult.origin`).
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> print(result.origin("service.port"))
+        examples/overrides.yaml:5:3 (overrides, service.port)
+        """
         return self._merge.origin(path)
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
-        """Every contributor to the value at ``path``, highest precedence first."""
+        """Every contributor to the value at ``path``, highest precedence first.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> [origin.layer for origin in result.origins("imagePullSecrets")]
+        ['profile']
+        """
         return self._merge.origins(path)
 
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
-        """The final value at ``path``."""
+        """The final value at ``path``.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result.value("image.tag")
+        '1.0.1'
+        """
         return self._merge.value(path)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``."""
+        """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> sorted(result.to_dict())
+        ['manifests', 'preInstallManifests', 'secretName', 'values', 'warnings']
+        """
         return {
             "values": self.values,
             "manifests": self.manifests,
@@ -138,7 +188,17 @@ class RenderResult:
         }
 
     def masked(self) -> Dict[str, Any]:
-        """The plain form with every Secret's data replaced by ``****``, safe to display or log."""
+        """The plain form with every Secret's data replaced by ``****``, safe to display or log.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result.masked()["manifests"][0]["data"]
+        {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
+        """
         out = self.to_dict()
         out["values"] = self.masked_values()
         out["manifests"] = [_mask_object(m) for m in self.manifests]
@@ -146,13 +206,33 @@ class RenderResult:
         return out
 
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
-        """The plain (or masked) form as JSON, numbers formatted as Helm formats them."""
+        """The plain (or masked) form as JSON, numbers formatted as Helm formats them.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> '"secretKey": "****"' in result.to_json(masked=True)
+        True
+        """
         from profile_render.emit import to_json
 
         return to_json(self.masked() if masked else self.to_dict(), indent=indent)
 
     def to_yaml(self, *, masked: bool = False) -> str:
-        """The plain (or masked) form as YAML."""
+        """The plain (or masked) form as YAML.
+
+        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+        ...                             deployment_name="deployment-abc12", namespace="apps")
+        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result.to_yaml(masked=True).splitlines()[:4]
+        ['manifests:', '- apiVersion: v1', '  data:', "    .dockerconfigjson: '****'"]
+        """
         from profile_render.emit import to_yaml
 
         return to_yaml(self.masked() if masked else self.to_dict())

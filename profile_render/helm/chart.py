@@ -106,6 +106,13 @@ class Chart:
         archive file; a stream is read up to ``max_total_bytes + 1`` bytes at
         most. ``source`` names the archive in errors and provenance.
         For example, in a service: ``Chart.from_archive(request_body, source="web-1.2.0.tgz")``.
+
+        >>> import io, tarfile
+        >>> buffer = io.BytesIO()
+        >>> with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        ...     archive.add("examples/hello-chart", arcname="hello-chart")
+        >>> Chart.from_archive(buffer.getvalue(), source="hello-chart-0.1.0.tgz").name
+        'hello-edge'
         """
         return prepare_archive(archive, source=source, limits=limits, archive_limits=archive_limits).build()
 
@@ -130,7 +137,11 @@ class Chart:
         return replace(self, **changes)
 
     def walk(self, prefix: Tuple[str, ...] = ()) -> List[Tuple[Tuple[str, ...], "Chart"]]:
-        """Every chart in this tree with the value path its values live under."""
+        """Every chart in this tree with the value path its values live under.
+
+        >>> [(path, chart.name) for path, chart in load_chart(Path("examples/web-chart")).walk()]
+        [((), 'web'), (('redis',), 'redis')]
+        """
         out = [(prefix, self)]
         for dep in self.dependencies:
             out.extend(dep.walk(prefix + (dep.name,)))

@@ -474,7 +474,11 @@ class LintedFile:
     checked_by: Tuple[str, ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: ``path``, ``role``, ``checkedBy``."""
+        """The JSON form: ``path``, ``role``, ``checkedBy``.
+
+        >>> lint_report(Path("examples/edge-package")).files[0].to_dict()["role"]
+        'catalog'
+        """
         return {"path": self.path, "role": self.role, "checkedBy": list(self.checked_by)}
 
 

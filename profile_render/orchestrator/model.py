@@ -82,7 +82,11 @@ class Secret:
         self._value = value
 
     def reveal(self) -> str:
-        """The secret text; call only where the real value is needed."""
+        """The secret text; call only where the real value is needed.
+
+        >>> Secret("example-token").reveal() == "example-token"
+        True
+        """
         return self._value
 
     def __repr__(self) -> str:

@@ -155,6 +155,13 @@ class PackageRender:
         ``masked`` also masks the generated Secrets' data (see :meth:`RenderResult.masked`).
         With the fleet-globals layer, ``"fleetGlobals": {"deploymentGeneration", "clusterLabels"
         (the target cluster's labels given, or None)}`` follows ``deploymentProfile``.
+
+        >>> folder = Path("examples/edge-package")
+        >>> result = render_package(folder, charts={"web-app": folder / "charts" / "web-app"}, applications=["web-app"],
+        ...                         deployment_name="deployment-abc12", org="acme", project="edge")
+        >>> application = result.to_dict(masked=True)["applications"]["web-app"]
+        >>> application["namespace"], application["secretName"]
+        ('edge-web', 'b-593cde0e-52d6-51')
         """
         out: Dict[str, Any] = {
             "package": self.package.name,

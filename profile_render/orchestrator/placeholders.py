@@ -232,6 +232,10 @@ class Placeholders:
         """A new set with a custom placeholder ``%name%`` resolved by ``resolver(context)``.
 
         A built-in cannot be shadowed unless ``replace_builtin=True`` says so.
+
+        >>> placeholders = Placeholders().register("SiteCode", lambda context: context.namespace.upper())
+        >>> "SiteCode" in placeholders.names, "SiteCode" in Placeholders().names
+        (True, False)
         """
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise PlaceholderError(f"{name!r} is not a valid placeholder name",
@@ -257,11 +261,19 @@ class Placeholders:
 
     @property
     def names(self) -> Tuple[str, ...]:
-        """The placeholder names, without % signs."""
+        """The placeholder names, without % signs.
+
+        >>> Placeholders().names[:3]
+        ('GeneratedDockerCredential', 'PreHookCredential', 'ImageRegistryURL')
+        """
         return tuple(self._table)
 
     def get(self, name: str) -> Optional[Placeholder]:
-        """The placeholder called ``name``, if any."""
+        """The placeholder called ``name``, if any.
+
+        >>> Placeholders().get("OrgName").builtin, Placeholders().get("NoSuchName")
+        (True, None)
+        """
         return self._table.get(name)
 
     # -- scanning ------------------------------------------------------------
@@ -275,7 +287,11 @@ class Placeholders:
         return close[0] if close else None
 
     def scan(self, text: str) -> Iterator[PlaceholderHit]:
-        """Find placeholders and near misses in one string, left to right, non-overlapping."""
+        """Find placeholders and near misses in one string, left to right, non-overlapping.
+
+        >>> [(hit.name, hit.known, hit.suggestion) for hit in Placeholders().scan("%ImageRegistryUrl%/web")]
+        [('ImageRegistryUrl', False, 'ImageRegistryURL')]
+        """
         if "%" not in text:
             # A known name with both % signs missing is ordinary text.
             return
@@ -316,7 +332,11 @@ class Placeholders:
                 yield PlaceholderHit(m.start(), m.end(), word, False, near)
 
     def contains(self, text: str) -> bool:
-        """Whether a string holds a placeholder or a near miss."""
+        """Whether a string holds a placeholder or a near miss.
+
+        >>> Placeholders().contains("%OrgName%-site"), Placeholders().contains("50% off")
+        (True, False)
+        """
         return any(True for _ in self.scan(text))
 
 

@@ -109,6 +109,9 @@ class LoadedValues:
 
         The first call finds where each top-level entry is, so each later
         call reads one entry, not the whole text.
+
+        >>> load_values("ports:\\n  - 80\\n").locate(("ports", 0))
+        (2, 5)
         """
         if self.text is None:
             return None

@@ -63,6 +63,12 @@ class SchemaViolation:
         ``keyword``, ``schemaPath`` (the keywords and indexes as a list),
         ``chart``, ``schemaSource`` and ``origin`` (``{layer, source, line,
         column}`` of the value, or null).
+
+        >>> try:
+        ...     validate_values(load_chart(Path("examples/web-chart")), {"adminEmail": 1})
+        ... except SchemaValidationError as error:
+        ...     print(error.violations[0].to_dict()["path"])
+        adminEmail
         """
         return {
             "path": format_path(self.path) if self.path else None,

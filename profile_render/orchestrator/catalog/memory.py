@@ -231,6 +231,10 @@ class PackageFiles:
         ``label`` is shown before each name in findings (``label/application.yaml``), like a folder's path;
         nothing is read from it. Names and values are checked as the module doc says (a value of another type,
         or a name that is not a ``str``, is a TypeError).
+
+        >>> files = PackageFiles.from_mapping({"values.yaml": b"replicaCount: 2\\n"}, label="upload")
+        >>> lint(files)
+        []
         """
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, not {type(label).__name__}")
@@ -238,7 +242,11 @@ class PackageFiles:
 
     @classmethod
     def from_directory(cls, directory: "os.PathLike[str]") -> "PackageFiles":
-        """The files of a package folder on disk: its ``*.yaml``/``*.yml`` files, read when the package is loaded."""
+        """The files of a package folder on disk: its ``*.yaml``/``*.yml`` files, read when the package is loaded.
+
+        >>> lint(PackageFiles.from_directory(Path("examples/edge-package")))
+        []
+        """
         if not isinstance(directory, os.PathLike):
             raise TypeError(f"from_directory takes a pathlib.Path (or another os.PathLike), not "
                             f"{type(directory).__name__}; for files in memory use PackageFiles.from_mapping")
