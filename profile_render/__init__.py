@@ -3,6 +3,15 @@
 The public API is re-exported here. Submodules load on first use (PEP 562), so
 ``import profile_render`` stays cheap and the ``merge`` path never pulls in
 heavier dependencies it does not need.
+
+Each public function and class shows itself with a runnable example in its
+docstring; the examples assume ``from pathlib import Path``,
+``from profile_render import *`` and the repository's top directory as the
+working directory (``tests/test_docstring_examples.py`` runs them):
+
+>>> chart = load_chart(Path("examples/hello-chart"))
+>>> merge_values(chart, [Path("examples/overrides.yaml")]).values["replicaCount"]
+3
 """
 
 from __future__ import annotations

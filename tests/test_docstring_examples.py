@@ -24,6 +24,20 @@ import profile_render
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = sorted(name for name in profile_render.__all__ if name != "__version__")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# The methods a service calls on the public classes: each shows itself with an example too.
+MAIN_METHODS = (
+    "Chart.from_archive", "Chart.from_files", "Chart.walk",
+    "ChartCache.load", "ChartCache.archive", "ChartCache.files", "ChartCache.stats", "ChartCache.clear",
+    "Layer.from_file", "Layer.from_text", "Layer.from_stream", "Layer.from_mapping",
+    "MergeResult.value", "MergeResult.origin", "MergeResult.origins", "MergeResult.to_json", "MergeResult.to_yaml",
+    "RenderResult.value", "RenderResult.origin", "RenderResult.origins", "RenderResult.masked_values",
+    "RenderResult.to_dict", "RenderResult.masked", "RenderResult.to_json", "RenderResult.to_yaml",
+    "PackageFiles.from_mapping", "PackageFiles.from_directory", "PackageRender.to_dict",
+    "Placeholders.register", "Placeholders.names", "Placeholders.get", "Placeholders.scan", "Placeholders.contains",
+    "ProfileRenderError.to_dict", "ProfileRenderError.to_json", "Diagnostic.to_dict", "Diagnostic.to_json",
+    "LoadedValues.locate", "Secret.reveal", "Catalog.application", "Catalog.package",
+    "SchemaViolation.to_dict", "LintedFile.to_dict",
+)
 
 
 def _globals() -> Dict[str, Any]:
@@ -62,6 +76,17 @@ def test_public_name_has_a_summary_and_an_example(name: str) -> None:
     assert ">>> " in doc, f"{name}: its docstring has no runnable (>>>) example"
 
 
+@pytest.mark.parametrize("qualified", MAIN_METHODS)
+def test_main_method_has_a_summary_and_an_example(qualified: str) -> None:
+    owner, method = qualified.split(".")
+    member = inspect.getattr_static(getattr(profile_render, owner), method)
+    function = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+    doc = inspect.getdoc(function)
+    assert doc and ">>> " in doc, f"{qualified}: its docstring has no runnable (>>>) example"
+    # the example runs with its class's: the finder looks into the members the class defines
+    assert any(test.name == qualified for test in _doctests(owner)), qualified
+
+
 @pytest.mark.parametrize("name", PUBLIC)
 def test_examples_run(name: str, at_repo_root: None) -> None:
     tests = _doctests(name)
@@ -74,6 +99,14 @@ def test_examples_run(name: str, at_repo_root: None) -> None:
         attempted, failed = attempted + result.attempted, failed + result.failed
     assert attempted > 0
     assert failed == 0, "".join(report)
+
+
+def test_the_package_docstring_example_runs(at_repo_root: None) -> None:
+    finder = doctest.DocTestFinder(recurse=False)
+    (test,) = finder.find(profile_render, "profile_render", globs=_globals())
+    report: List[str] = []
+    result = doctest.DocTestRunner(optionflags=FLAGS).run(test, out=report.append)
+    assert result.attempted > 0 and result.failed == 0, "".join(report)
 
 
 def test_examples_print_no_secret(at_repo_root: None) -> None:
