@@ -67,12 +67,9 @@ class RenderResult:
     needs it). Objects are plain dicts. The Secret's ``data`` holds the real
     (base64) credentials: use :meth:`masked` for anything shown to people.
 
-    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-    ...                             deployment_name="deployment-abc12", namespace="apps")
-    >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-    ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-    ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+    >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), [Path("examples/overrides.yaml")],
+    ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"), registry=registry)
     >>> result.value("service.port"), result.origin("service.port")
     (9090, Origin(layer='overrides', source='examples/overrides.yaml', line=5, column=3, source_path=('service', 'port')))
     >>> result.masked()["manifests"][0]["data"]
@@ -105,14 +102,10 @@ class RenderResult:
     def masked_values(self) -> ValuesDict:
         """The values with every secret parameter replaced by ``****``.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
-        >>> result.masked_values()["image"]["tag"]
-        '1.0.1'
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.masked_values()["replicaCount"]
+        3
         """
         if not self.secret_paths:
             return self.values
@@ -128,12 +121,8 @@ class RenderResult:
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
         """Where the value at ``path`` came from (see :meth:`MergeResult.origin`).
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
         >>> print(result.origin("service.port"))
         examples/overrides.yaml:5:3 (overrides, service.port)
         """
@@ -142,40 +131,28 @@ class RenderResult:
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         """Every contributor to the value at ``path``, highest precedence first.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
-        >>> [origin.layer for origin in result.origins("imagePullSecrets")]
-        ['profile']
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> [origin.source for origin in result.origins("service.port")]
+        ['examples/overrides.yaml']
         """
         return self._merge.origins(path)
 
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
         """The final value at ``path``.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
-        >>> result.value("image.tag")
-        '1.0.1'
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.value("replicaCount"), result.value(("service", "type"))
+        (3, 'ClusterIP')
         """
         return self._merge.value(path)
 
     def to_dict(self) -> Dict[str, Any]:
         """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
         >>> sorted(result.to_dict())
         ['manifests', 'preInstallManifests', 'secretName', 'values', 'warnings']
         """
@@ -190,12 +167,9 @@ class RenderResult:
     def masked(self) -> Dict[str, Any]:
         """The plain form with every Secret's data replaced by ``****``, safe to display or log.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
         >>> result.masked()["manifests"][0]["data"]
         {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
         """
@@ -208,12 +182,9 @@ class RenderResult:
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
         """The plain (or masked) form as JSON, numbers formatted as Helm formats them.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
         >>> '"secretKey": "****"' in result.to_json(masked=True)
         True
         """
@@ -224,12 +195,9 @@ class RenderResult:
     def to_yaml(self, *, masked: bool = False) -> str:
         """The plain (or masked) form as YAML.
 
-        >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
-        ...                             deployment_name="deployment-abc12", namespace="apps")
-        >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
-        ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
-        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
-        ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
         >>> result.to_yaml(masked=True).splitlines()[:4]
         ['manifests:', '- apiVersion: v1', '  data:', "    .dockerconfigjson: '****'"]
         """

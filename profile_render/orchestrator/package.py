@@ -49,26 +49,14 @@ PathLike = Union[str, "os.PathLike[str]"]
 class PackageError(ProfileRenderError):
     """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name).
 
-    >>> application = '''\\
-    ... specSchema: Application
-    ... schemaVersion: "0.1"
-    ... name: web
-    ... version: "1.0.0"
-    ... description: "A web server"
-    ... helmRegistry: harbor-helm-oci
-    ... chartName: web
-    ... chartVersion: "1.0.0"
-    ... profiles:
-    ...   - name: default
-    ...     valuesFileName: values.yaml
-    ... '''
-    >>> files = PackageFiles.from_mapping({"application.yaml": application,
-    ...                                    "values.yaml": "image: '%ImageRegistryUrl%/web'\\n"})
+    >>> package = PackageFiles.from_mapping({"package.yaml": {
+    ...     "specSchema": "DeploymentPackage", "schemaVersion": "0.1", "name": "demo", "version": "1.0.0",
+    ...     "applications": [{"name": "web", "version": "1.0.0"}]}})
     >>> try:
-    ...     render_package(files, charts={}, deployment_name="deployment-abc12")
+    ...     render_package(package, charts={}, deployment_name="deployment-abc12")
     ... except PackageError as error:
-    ...     print(error.problem)
-    no DeploymentPackage object was found
+    ...     print(error.problem, [finding.rule for finding in error.findings])
+    the deployment package has 2 error(s) ['schema', 'unknown-application']
     """
 
     def __init__(self, problem: str, *, findings: Sequence[Finding] = (), hint: Optional[str] = None,
