@@ -513,28 +513,17 @@ def lint(
     (:class:`~profile_render.orchestrator.catalog.memory.PackageFiles`) or lists of those; ``charts`` maps
     application names to a ``Path`` or a loaded :class:`Chart`. ``archive_limits`` bounds each chart path as it
     is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`).
-    Example: ``lint(PackageFiles.from_mapping({"app.yaml": text, "values.yaml": b"a: 1\n"}))``.
     :func:`lint_report` also says which files were checked.
 
-    >>> application = '''\\
-    ... specSchema: Application
-    ... schemaVersion: "0.1"
-    ... name: web
-    ... version: "1.0.0"
-    ... description: "A web server"
-    ... helmRegistry: harbor-helm-oci
-    ... chartName: web
-    ... chartVersion: "1.0.0"
-    ... profiles:
-    ...   - name: default
-    ...     valuesFileName: values.yaml
-    ... '''
+    >>> application = {"specSchema": "Application", "schemaVersion": "0.1", "name": "web", "version": "1.0.0",
+    ...                "description": "A web server", "helmRegistry": "harbor-helm-oci", "chartName": "web",
+    ...                "chartVersion": "1.0.0", "profiles": [{"name": "default", "valuesFileName": "values.yaml"}]}
     >>> files = PackageFiles.from_mapping({"application.yaml": application,
     ...                                    "values.yaml": "image: '%ImageRegistryUrl%/web'\\n"})
     >>> for finding in lint(files):
-    ...     print(finding.severity, finding.rule, finding.source, finding.line)
-    warning unknown-registry application.yaml 6
-    error placeholder-typo values.yaml 1
+    ...     print(finding.severity, finding.rule, finding.source, finding.path)
+    warning unknown-registry application.yaml ('helmRegistry',)
+    error placeholder-typo values.yaml ('image',)
     """
     return lint_report(paths, charts=charts, registry_files=registry_files, archive_limits=archive_limits).findings
 

@@ -310,7 +310,6 @@ def load_catalog(paths: PackageInput, *, registry_files: PackageInput = ()) -> C
 
     A folder contributes its ``*.yaml``/``*.yml`` files, not recursively; so does a :class:`PackageFiles`. A ``str``
     is refused (TypeError): say whether it is a path (``Path(...)``) or text (``PackageFiles.from_mapping``).
-    Example: ``load_catalog(PackageFiles.from_mapping({"app.yaml": text}))``.
 
     >>> folder = Path("examples/edge-package")
     >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},

@@ -199,14 +199,8 @@ class MemoryFolder(PackageFolder):
 class PackageFiles:
     """A deployment package's files, on disk or in memory; build it with :meth:`from_mapping` or :meth:`from_directory`.
 
-    Example::
-
-        files = PackageFiles.from_mapping({
-            "application.yaml": application_text,          # str or bytes: the file's text
-            "values-default.yaml": b"replicaCount: 2\\n",
-            "deployment-package.yaml": package_object,     # a mapping: one already-decoded document
-        })
-        findings = lint(files)
+    A file's value is its text (``str`` or ``bytes``) or an already-decoded document (a mapping); see
+    :meth:`from_mapping` and, for a decoded document, the :func:`lint` example.
 
     >>> folder = Path("examples/edge-package")
     >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
