@@ -1,7 +1,7 @@
 """Every public name documents itself with a runnable example, and every example runs.
 
 The public API is ``profile_render.__all__``. Each exported function and class
-has a docstring whose first line says what it is and which holds a ``>>>``
+has a docstring whose opening sentence says what it is and which holds a ``>>>``
 example; the examples of those objects (and of their methods) run here as
 doctests with the repository root as the working directory, so they may use the
 shipped examples (``examples/...``) and test data (``tests/data/...``) by
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import doctest
 import inspect
-import os
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -57,14 +56,9 @@ def _doctests(name: str) -> List[doctest.DocTest]:
 
 
 @pytest.fixture
-def at_repo_root() -> Iterator[None]:
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run with the repository root as the working directory, as the examples' relative paths assume."""
-    before = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    monkeypatch.chdir(ROOT)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
