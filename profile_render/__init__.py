@@ -3,6 +3,15 @@
 The public API is re-exported here. Submodules load on first use (PEP 562), so
 ``import profile_render`` stays cheap and the ``merge`` path never pulls in
 heavier dependencies it does not need.
+
+Each public function and class shows itself with a runnable example in its
+docstring; the examples assume ``from pathlib import Path``,
+``from profile_render import *`` and the repository's top directory as the
+working directory (``tests/test_docstring_examples.py`` runs them):
+
+>>> chart = load_chart(Path("examples/hello-chart"))
+>>> merge_values(chart, [Path("examples/overrides.yaml")]).values["replicaCount"]
+3
 """
 
 from __future__ import annotations
@@ -70,9 +79,53 @@ _EXPORTS = {
 _EXPORTS.update({
     # deployment packages held in memory (or a folder): load_catalog, lint and render_package take them
     "PackageFiles": "orchestrator.catalog.memory",
+    # what a service calls besides render(): whole packages, lint, the catalog, manifest checks
+    "render_package": "orchestrator.package",
+    "PackageRender": "orchestrator.package",
+    "PackageError": "orchestrator.package",
+    "UnknownApplicationError": "orchestrator.package",
+    "lint": "orchestrator.lint",
+    "lint_report": "orchestrator.lint",
+    "LintReport": "orchestrator.lint",
+    "LintedFile": "orchestrator.lint",
+    "load_catalog": "orchestrator.catalog.load",
+    "Catalog": "orchestrator.catalog.specs",
+    "check_manifests": "checks.manifests",
+    # values.schema.json validation and the bounds a service sets on untrusted charts
+    "validate_values": "helm.schema.validate",
+    "ValidatorCache": "helm.schema.cache",
+    "SchemaValidationError": "helm.schema.errors",
+    "SchemaViolation": "helm.schema.errors",
+    "InvalidSchemaError": "helm.schema.errors",
+    "SchemaLimits": "helm.schema.limits",
+    "ArchiveLimits": "helm.archive",
 })
-if TYPE_CHECKING:  # pragma: no cover - the static name of the block above (see the block at the end)
+if TYPE_CHECKING:  # pragma: no cover - the static names of the block above (see the block at the end)
+    from .checks.manifests import check_manifests as check_manifests
+    from .helm.archive import ArchiveLimits as ArchiveLimits
+    from .helm.schema.cache import ValidatorCache as ValidatorCache
+    from .helm.schema.errors import (
+        InvalidSchemaError as InvalidSchemaError,
+        SchemaValidationError as SchemaValidationError,
+        SchemaViolation as SchemaViolation,
+    )
+    from .helm.schema.limits import SchemaLimits as SchemaLimits
+    from .helm.schema.validate import validate_values as validate_values
+    from .orchestrator.catalog.load import load_catalog as load_catalog
     from .orchestrator.catalog.memory import PackageFiles as PackageFiles
+    from .orchestrator.catalog.specs import Catalog as Catalog
+    from .orchestrator.lint import (
+        LintedFile as LintedFile,
+        LintReport as LintReport,
+        lint as lint,
+        lint_report as lint_report,
+    )
+    from .orchestrator.package import (
+        PackageError as PackageError,
+        PackageRender as PackageRender,
+        UnknownApplicationError as UnknownApplicationError,
+        render_package as render_package,
+    )
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

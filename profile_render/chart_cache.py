@@ -41,6 +41,11 @@ class CacheStats:
     ``hits``: charts returned from the cache (also after waiting for another
     thread's load); ``misses``: charts loaded; ``evictions``: charts dropped
     to stay within the bounds; ``entries`` and ``size`` (input bytes) held now.
+
+    >>> cache = ChartCache()
+    >>> chart = cache.load(Path("examples/hello-chart"))
+    >>> cache.stats()
+    CacheStats(hits=0, misses=1, evictions=0, entries=1, size=...)
     """
 
     hits: int
@@ -93,12 +98,27 @@ class ChartCache:
     # -- the three kinds of input ------------------------------------------------------------------------
     def archive(self, archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *,
                 source: str = "<chart archive>") -> Chart:
-        """The chart of a ``.tgz`` archive in memory or an open binary file (see ``Chart.from_archive``)."""
+        """The chart of a ``.tgz`` archive in memory or an open binary file (see ``Chart.from_archive``).
+
+        >>> import io, tarfile
+        >>> buffer = io.BytesIO()
+        >>> with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        ...     archive.add("examples/hello-chart", arcname="hello-chart")
+        >>> cache = ChartCache()
+        >>> cache.archive(buffer.getvalue(), source="hello.tgz") is cache.archive(buffer.getvalue(), source="hello.tgz")
+        True
+        """
         return self._get(prepare_archive(archive, source=source, limits=self.limits,
                                          archive_limits=self.archive_limits), source)
 
     def files(self, files: Mapping[str, Union[bytes, str]], *, source: str = "<chart files>") -> Chart:
-        """The chart of a directory held in memory, relative path → contents (see ``Chart.from_files``)."""
+        """The chart of a directory held in memory, relative path → contents (see ``Chart.from_files``).
+
+        >>> cache = ChartCache()
+        >>> chart = cache.files({"Chart.yaml": "apiVersion: v2\\nname: web\\nversion: 0.1.0\\n"}, source="web")
+        >>> chart.name, cache.stats().misses
+        ('web', 1)
+        """
         return self._get(prepare_files(files, source=source, limits=self.limits,
                                        archive_limits=self.archive_limits), source)
 
@@ -107,6 +127,9 @@ class ChartCache:
 
         The files are read (and digested) on every call, so a change on disk
         is always seen; only parsing and building are saved on a hit.
+
+        >>> ChartCache().load(Path("examples/hello-chart")).name
+        'hello-edge'
         """
         if not isinstance(path, os.PathLike):
             raise TypeError("ChartCache.load takes an os.PathLike (pathlib.Path(...)); for charts in memory use "
@@ -116,12 +139,25 @@ class ChartCache:
 
     # -- bookkeeping ------------------------------------------------------------------------------------
     def stats(self) -> CacheStats:
-        """The counters now: hits, misses, evictions, entries, size in input bytes."""
+        """The counters now: hits, misses, evictions, entries, size in input bytes.
+
+        >>> cache = ChartCache()
+        >>> _ = cache.load(Path("examples/hello-chart")), cache.load(Path("examples/hello-chart"))
+        >>> cache.stats().hits, cache.stats().entries
+        (1, 1)
+        """
         with self._lock:
             return CacheStats(self._hits, self._misses, self._evictions, len(self._charts), self._size)
 
     def clear(self) -> None:
-        """Drop every cached chart (the counters are kept; dropped charts are not counted as evictions)."""
+        """Drop every cached chart (the counters are kept; dropped charts are not counted as evictions).
+
+        >>> cache = ChartCache()
+        >>> _ = cache.load(Path("examples/hello-chart"))
+        >>> cache.clear()
+        >>> cache.stats().entries
+        0
+        """
         with self._lock:
             self._charts.clear()
             self._size = 0

@@ -152,6 +152,9 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
     :class:`~profile_render.errors.LimitExceededError`; a NaN or an infinity
     (which no JSON can hold) :class:`~profile_render.errors.ValuesTypeError`
     naming its value path.
+
+    >>> print(to_json({"replicas": 2.0, "tags": ["a"]}, indent=None))
+    {"replicas":2,"tags":["a"]}
     """
     if exotic_floats is None:
         exotic_floats = has_exotic_floats(values)
@@ -312,6 +315,11 @@ def to_yaml(values: Any) -> str:
     shared between two places) goes to libyaml's emitter as events, without
     recursion; anything else takes PyYAML's representer, which gives the same
     text for such trees (and anchors for shared subtrees).
+
+    >>> print(to_yaml({"tag": "1.0", "ports": [80]}), end="")
+    ports:
+    - 80
+    tag: '1.0'
     """
     if isinstance(values, dict) and not values:
         return "{}\n"

@@ -107,6 +107,13 @@ class ProfileRenderError(Exception):
         line, column: 1-based position in ``source``, if known.
         path: the value path (tuple of keys and list indexes), if one applies.
         hint: how to fix it, if there is advice to give.
+
+    >>> error = ProfileRenderError("replicas must be a number", source="values.yaml", line=3, column=5,
+    ...                            hint="write replicas: 2")
+    >>> print(error)
+    values.yaml:3:5: replicas must be a number. Hint: write replicas: 2
+    >>> error.to_dict()["line"], error.to_dict()["hint"]
+    (3, 'write replicas: 2')
     """
 
     def __init__(
@@ -182,7 +189,11 @@ class ProfileRenderError(Exception):
         return out
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
+        """:meth:`to_dict` as JSON text.
+
+        >>> print(ProfileRenderError("replicas must be a number", source="values.yaml", line=3).to_json(indent=None))
+        {"type": "ProfileRenderError", ..., "message": "replicas must be a number", "source": "values.yaml", "line": 3, ...}
+        """
         return dict_json(self.to_dict(), indent=indent)
 
     def _extra_dict(self) -> Dict[str, Any]:
@@ -194,32 +205,83 @@ class ProfileRenderError(Exception):
 
 
 class ValuesSyntaxError(ProfileRenderError):
-    """A values document is not valid YAML."""
+    """A values document is not valid YAML.
+
+    >>> try:
+    ...     load_values("ports: [80, 443\\n")
+    ... except ValuesSyntaxError as error:
+    ...     print(error.line, error.column)
+    2 1
+    """
 
 
 class ValuesTypeError(ProfileRenderError):
-    """A values document is valid YAML but not a valid Helm values tree
-    (top level not a mapping, a null key, a value JSON cannot carry, a bad tag)."""
+    """A values document is valid YAML but not a valid Helm values tree.
+
+    For example: the top level is not a mapping, a key is null, a value JSON
+    cannot carry, or a tag is unknown.
+
+    >>> try:
+    ...     load_values("- a list at the top\\n")
+    ... except ValuesTypeError as error:
+    ...     print(error.problem)
+    the top level of a values document must be a mapping, not a list
+    """
 
 
 class LimitExceededError(ProfileRenderError):
-    """An input exceeds a configured limit (size, nesting depth, alias expansion)."""
+    """An input exceeds a configured limit (size, nesting depth, alias expansion).
+
+    >>> try:
+    ...     load_values("replicaCount: 1\\n", limits=Limits(max_bytes=4))
+    ... except LimitExceededError as error:
+    ...     print(error.problem)
+    the values document is 16 bytes, more than the limit of 4
+    """
 
 
 class SetSyntaxError(ProfileRenderError):
-    """A ``--set``/``--set-string`` expression cannot be parsed."""
+    """A ``--set``/``--set-string`` expression cannot be parsed.
+
+    >>> try:
+    ...     parse_set("image.tag")
+    ... except SetSyntaxError as error:
+    ...     print(error.problem)
+    key "tag" has no value
+    """
 
 
 class ChartError(ProfileRenderError):
-    """A chart (directory, archive or values file) cannot be read or is malformed."""
+    """A chart (directory, archive or values file) cannot be read or is malformed.
+
+    >>> try:
+    ...     Chart.from_files({"Chart.yaml": "apiVersion: v2\\nname: web\\n"})
+    ... except ChartError as error:
+    ...     print(error.problem)
+    Chart.yaml has no version
+    """
 
 
 class MergeError(ProfileRenderError):
-    """Layers cannot be combined (for example a subchart section that is not a table)."""
+    """Layers cannot be combined (for example a subchart section that is not a table).
+
+    >>> try:
+    ...     merge_values(load_chart(Path("examples/web-chart")), [Layer.from_text("redis: 1\\n")])
+    ... except MergeError as error:
+    ...     print(error.problem)
+    the values for subchart 'redis' must be a table, not a number
+    """
 
 
 class StrictModeError(ProfileRenderError):
-    """A warning was raised while ``strict`` mode turns warnings into errors."""
+    """A warning was raised while ``strict`` mode turns warnings into errors.
+
+    >>> try:
+    ...     load_values("a: 1\\na: 2\\n", strict=True)
+    ... except StrictModeError as error:
+    ...     print(error.line, error.problem)
+    2 duplicate key 'a': the value at line 2 replaces the one at line 1
+    """
 
     def __init__(self, warning: Diagnostic) -> None:
         if not isinstance(warning, Diagnostic):

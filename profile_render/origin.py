@@ -22,7 +22,15 @@ ValuePath = Tuple[Any, ...]
 
 
 class PathNotFoundError(ProfileRenderError, KeyError):
-    """The asked-for value path does not exist in the final values."""
+    """The asked-for value path does not exist in the final values.
+
+    >>> merged = merge_values(load_chart(Path("examples/hello-chart")))
+    >>> try:
+    ...     merged.origin("no.such.value")
+    ... except PathNotFoundError as error:
+    ...     print(error.problem)
+    no.such.value is not set in the final values
+    """
 
     def __str__(self) -> str:  # KeyError would quote the message otherwise
         return self._render()
@@ -37,6 +45,11 @@ class Origin:
     name); ``source`` the file or argument; ``line``/``column`` 1-based when
     known; ``source_path`` the value's path inside that source (which differs
     from the final path for subchart defaults and globals).
+
+    >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/profile-values.yaml")])
+    >>> origin = merged.origin("image.repository")
+    >>> origin.layer, origin.source, origin.line
+    ('values file', 'examples/profile-values.yaml', 6)
     """
 
     layer: str
@@ -97,6 +110,9 @@ def parse_value_path(text: str) -> ValuePath:
     """Parse a dotted value path like ``a.b[0].c`` (``\\.`` escapes a dot) into a tuple.
 
     This is the path syntax of ``--set`` and ``--explain``.
+
+    >>> parse_value_path("a.b[0].c")
+    ('a', 'b', 0, 'c')
     """
     if text == "":
         raise ProfileRenderError("the value path is empty", source=text,

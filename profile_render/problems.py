@@ -71,7 +71,12 @@ def _int_text(number: int) -> str:
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a source: a file (or other named input) and a 1-based line and column."""
+    """A place in a source: a file (or other named input) and a 1-based line and column.
+
+    >>> place = Location("values.yaml", 3, 5)
+    >>> print(place)
+    values.yaml:3:5
+    """
 
     source: str
     line: Optional[int] = None
@@ -115,6 +120,12 @@ class Diagnostic:
 
     Diagnostics compare and hash by their fields, whichever of the compatible
     constructors (``ValuesWarning``, ``ManifestFinding``) made them.
+
+    >>> problem = Diagnostic("my-rule", "warning", "replicas is 0", "values.yaml", 2, 1, hint="use at least 1")
+    >>> print(problem)
+    values.yaml:2:1: warning: replicas is 0. Hint: use at least 1 [my-rule]
+    >>> problem.to_dict()["severity"]
+    'warning'
     """
 
     rule: Optional[str]
@@ -215,6 +226,10 @@ class ValuesWarning(Diagnostic):
     Helm would accept the input, but it is probably a mistake. ``code`` is the
     rule id (``duplicate-key``, ``table-conflict`` ...); the severity is
     ``warning``. The object is a plain :class:`Diagnostic` otherwise.
+
+    >>> warning = load_values("a: 1\\na: 2\\n").warnings[0]
+    >>> isinstance(warning, ValuesWarning), warning.rule, warning.line
+    (True, 'duplicate-key', 2)
     """
 
     def __init__(self, code: str, message: str, source: Optional[str] = None, line: Optional[int] = None,

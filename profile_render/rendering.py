@@ -67,6 +67,14 @@ class RenderResult:
     exist before the chart is installed (the Secret, when a pre-install hook
     needs it). Objects are plain dicts. The Secret's ``data`` holds the real
     (base64) credentials: use :meth:`masked` for anything shown to people.
+
+    >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), [Path("examples/overrides.yaml")],
+    ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"), registry=registry)
+    >>> result.value("service.port"), result.origin("service.port")
+    (9090, Origin(layer='overrides', source='examples/overrides.yaml', line=5, column=3, source_path=('service', 'port')))
+    >>> result.masked()["manifests"][0]["data"]
+    {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
     """
 
     def __init__(self, merge: MergeResult, manifests: List[Dict[str, Any]],
@@ -93,7 +101,13 @@ class RenderResult:
         return any(path[: len(s)] == s or s[: len(path)] == path for s in self.secret_paths)
 
     def masked_values(self) -> ValuesDict:
-        """The values with every secret parameter replaced by ``****``."""
+        """The values with every secret parameter replaced by ``****``.
+
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.masked_values()["replicaCount"]
+        3
+        """
         if not self.secret_paths:
             return self.values
         out = copy_tree(self.values)
@@ -106,19 +120,43 @@ class RenderResult:
         return out
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
-        """Where the value at ``path`` came from (see :meth:`MergeResult.origin`)."""
+        """Where the value at ``path`` came from (see :meth:`MergeResult.origin`).
+
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> print(result.origin("service.port"))
+        examples/overrides.yaml:5:3 (overrides, service.port)
+        """
         return self._merge.origin(path)
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
-        """Every contributor to the value at ``path``, highest precedence first."""
+        """Every contributor to the value at ``path``, highest precedence first.
+
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> [origin.source for origin in result.origins("service.port")]
+        ['examples/overrides.yaml']
+        """
         return self._merge.origins(path)
 
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
-        """The final value at ``path``."""
+        """The final value at ``path``.
+
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.value("replicaCount"), result.value(("service", "type"))
+        (3, 'ClusterIP')
+        """
         return self._merge.value(path)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``."""
+        """The plain form: ``values``, ``manifests``, ``preInstallManifests``, ``secretName``, ``warnings``.
+
+        >>> result = render(Path("examples/hello-chart"), overrides=[Path("examples/overrides.yaml")],
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> sorted(result.to_dict())
+        ['manifests', 'preInstallManifests', 'secretName', 'values', 'warnings']
+        """
         return {
             "values": self.values,
             "manifests": self.manifests,
@@ -128,7 +166,14 @@ class RenderResult:
         }
 
     def masked(self) -> Dict[str, Any]:
-        """The plain form with every Secret's data replaced by ``****``, safe to display or log."""
+        """The plain form with every Secret's data replaced by ``****``, safe to display or log.
+
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.masked()["manifests"][0]["data"]
+        {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
+        """
         out = self.to_dict()
         out["values"] = self.masked_values()
         out["manifests"] = [_mask_object(m) for m in self.manifests]
@@ -136,13 +181,27 @@ class RenderResult:
         return out
 
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
-        """The plain (or masked) form as JSON, numbers formatted as Helm formats them."""
+        """The plain (or masked) form as JSON, numbers formatted as Helm formats them.
+
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> '"secretKey": "****"' in result.to_json(masked=True)
+        True
+        """
         from profile_render.emit import to_json
 
         return to_json(self.masked() if masked else self.to_dict(), indent=indent)
 
     def to_yaml(self, *, masked: bool = False) -> str:
-        """The plain (or masked) form as YAML."""
+        """The plain (or masked) form as YAML.
+
+        >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
+        >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
+        ...                 context=DeploymentContext("web", "1.0.0", "deployment-abc12", "apps"))
+        >>> result.to_yaml(masked=True).splitlines()[:4]
+        ['manifests:', '- apiVersion: v1', '  data:', "    .dockerconfigjson: '****'"]
+        """
         from profile_render.emit import to_yaml
 
         return to_yaml(self.masked() if masked else self.to_dict())
@@ -282,6 +341,17 @@ def render(
     Profile, override and parameter values. ``fleet_globals=False`` leaves
     the layer out (the values of plain ``helm template`` with the Profile and
     overrides).
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+    ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+    >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"),
+    ...                 [Path("examples/overrides.yaml")], context=context, registry=registry)
+    >>> result.values["image"]["repository"], result.values["replicaCount"]
+    ('registry-oci.example.com/catalog-apps-acme-edge/hello-edge', 3)
+    >>> result.secret_name, [m["kind"] for m in result.manifests]
+    ('b-0a3669a2-6cbc-50', ['Secret'])
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("context must be a DeploymentContext")

@@ -107,6 +107,9 @@ def merge_layers(layers: Iterable[ValuesDict], *, copy: bool = True, check: bool
     changed); pass it only for layers nobody else holds. A copied layer is
     first checked against the default :class:`~profile_render.Limits` (depth,
     nodes, numbers); ``check=False`` skips that for layers already checked.
+
+    >>> merge_layers([{"a": {"b": 1, "c": 2}}, {"a": {"b": None, "d": 3}}])
+    {'a': {'b': None, 'c': 2, 'd': 3}}
     """
     result: ValuesDict = {}
     for layer in layers:

@@ -67,6 +67,9 @@ class Layer:
         plain scalar starts (see :func:`~profile_render.yamlio.load.load_values`);
         a ``profile`` layer accepts the built-in ones unless told otherwise,
         as the Edge Orchestrator reads Profile text. Helm accepts none.
+
+        >>> Layer.from_file(Path("examples/overrides.yaml")).values
+        {'replicaCount': 3, 'service': {'port': 9090}}
         """
         loaded = load_values_file(path, limits=limits, strict=strict, placeholders=_unquoted_names(kind, placeholders))
         return cls(loaded.data, loaded.source, kind, loaded, True)
@@ -75,7 +78,11 @@ class Layer:
     def from_text(cls, text: Union[str, bytes], *, source: str = "<string>", kind: str = "values file",
                   limits: Optional[Limits] = None, strict: bool = False,
                   placeholders: Optional[Collection[str]] = None) -> "Layer":
-        """Parse YAML text as a layer (``placeholders`` as in :meth:`from_file`)."""
+        """Parse YAML text as a layer (``placeholders`` as in :meth:`from_file`).
+
+        >>> Layer.from_text("replicaCount: 2\\n", source="request body").values
+        {'replicaCount': 2}
+        """
         loaded = load_values(text, source=source, limits=limits, strict=strict,
                              placeholders=_unquoted_names(kind, placeholders))
         return cls(loaded.data, loaded.source, kind, loaded, True)
@@ -88,6 +95,10 @@ class Layer:
         text stream) are read; a longer document raises
         :class:`~profile_render.errors.LimitExceededError`. ``source``
         defaults to the stream's ``name`` when it has a textual one.
+
+        >>> import io
+        >>> Layer.from_stream(io.BytesIO(b"replicaCount: 2\\n"), source="upload.yaml").values
+        {'replicaCount': 2}
         """
         limits = limits or DEFAULT_LIMITS
         name = getattr(stream, "name", None)
@@ -106,6 +117,14 @@ class Layer:
         bytes and other objects raise :class:`~profile_render.errors.ValuesTypeError`
         naming ``source`` and the value path (see :mod:`profile_render.normalize`).
         The caller's mapping is copied, never changed.
+
+        >>> Layer.from_mapping({"replicaCount": 2, "big": 2**53 + 1}).values
+        {'replicaCount': 2, 'big': 9007199254740992.0}
+        >>> try:
+        ...     Layer.from_mapping({"ratio": float("nan")})
+        ... except ValuesTypeError as error:
+        ...     print(error.problem)
+        the value is NaN, which Helm's values (JSON numbers) cannot hold
         """
         return cls(normalize_values(values, source=source, limits=limits), source, kind, None, True)
 
@@ -196,7 +215,15 @@ class _SourceInfo:
 
 
 class MergeResult:
-    """The values Helm's templates see, the warnings met on the way, and their provenance."""
+    """The values Helm's templates see, the warnings met on the way, and their provenance.
+
+    >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")],
+    ...                       set_values=["service.port=9091"])
+    >>> merged.value("service.port"), merged.origin("service.port").layer, merged.warnings
+    (9091, '--set', [])
+    >>> print(merged.to_json(indent=None)[:40])
+    {"debug":{"verbose":true},"image":{"pull...
+    """
 
     def __init__(
         self,
@@ -217,7 +244,12 @@ class MergeResult:
 
     # -- output -----------------------------------------------------------
     def to_json(self, *, indent: Optional[int] = 2) -> str:
-        """The values as JSON, formatted as Helm's toJson formats numbers."""
+        """The values as JSON, formatted as Helm's toJson formats numbers.
+
+        >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
+        >>> merged.to_json(indent=None)[:33]
+        '{"debug":{"verbose":true},"image"'
+        """
         from profile_render.emit import to_json
 
         try:
@@ -226,7 +258,12 @@ class MergeResult:
             raise _too_deep("written") from None
 
     def to_yaml(self) -> str:
-        """The values as YAML that Helm reads back to exactly these values."""
+        """The values as YAML that Helm reads back to exactly these values.
+
+        >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
+        >>> merged.to_yaml().splitlines()[:2]
+        ['debug:', '  verbose: true']
+        """
         from profile_render.emit import to_yaml
 
         try:
@@ -242,7 +279,12 @@ class MergeResult:
             return self._traced
 
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
-        """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError."""
+        """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError.
+
+        >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
+        >>> merged.value("service.port"), merged.value(("image", "pullPolicy"))
+        (9090, 'IfNotPresent')
+        """
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
         found, value = walk(self.values, parts)
         if not found:
@@ -250,7 +292,12 @@ class MergeResult:
         return value
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
-        """Every source that contributed to the value at ``path``, highest precedence first."""
+        """Every source that contributed to the value at ``path``, highest precedence first.
+
+        >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
+        >>> [origin.source for origin in merged.origins("replicaCount")]
+        ['examples/overrides.yaml']
+        """
         try:
             return self._origins(path)
         except RecursionError:
@@ -282,7 +329,12 @@ class MergeResult:
         return replay.search(parts)
 
     def origin(self, path: Union[str, Sequence[Any]]) -> Optional[Origin]:
-        """The source that decided the value at ``path`` (the highest-precedence contributor)."""
+        """The source that decided the value at ``path`` (the highest-precedence contributor).
+
+        >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
+        >>> print(merged.origin("replicaCount"))
+        examples/overrides.yaml:3:1 (values file, replicaCount)
+        """
         found = self.origins(path)
         return found[0] if found else None
 

@@ -342,6 +342,13 @@ CALLS: Tuple[Call, ...] = (
                                                         "values": {"replicaCount": 1}},
          lambda f: {"values": list(TREES)}),
     Call("ValidatorCache", ValidatorCache, lambda f: {}, lambda f: {"maxsize": [1, 10 ** 6]}),
+    Call("lint_report", profile_render.lint_report, lambda f: {"paths": [PACKAGE]},
+         lambda f: {"paths": _paths(f) + _path_lists(f) + _memory_packages(f), "charts": _charts(f)}),
+    Call("ArchiveLimits", profile_render.ArchiveLimits, lambda f: {},
+         lambda f: {"max_total_bytes": [1, 10 ** 12], "max_file_bytes": [1], "max_members": [1, 10 ** 9],
+                    "max_depth": [1, 200]}),
+    Call("SchemaLimits", profile_render.SchemaLimits, lambda f: {},
+         lambda f: {"max_depth": [1, 900], "max_violations": [1, 10 ** 6], "max_validation_steps": [1]}),
 )
 
 #: Exports that are not called: exception classes (ProfileRenderError stands for them all, with the
@@ -350,6 +357,8 @@ NOT_CALLED = frozenset({
     "ValuesSyntaxError", "ValuesTypeError", "LimitExceededError", "SetSyntaxError", "ChartError", "MergeError",
     "PathNotFoundError", "RegistryError", "ContextError", "PlaceholderError", "MergeResult", "RenderResult",
     "LoadedValues", "Dependency", "CacheStats",
+    "PackageError", "UnknownApplicationError", "SchemaValidationError", "InvalidSchemaError",
+    "PackageRender", "LintReport", "LintedFile", "Catalog", "SchemaViolation",
 })
 
 

@@ -21,21 +21,35 @@ import profile_render
 ROOT = Path(__file__).resolve().parent.parent
 
 CONSUMER = '''\
+import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from profile_render import (
+    ArchiveLimits,
+    Catalog,
     DeploymentContext,
     Diagnostic,
     ImageRegistry,
     Layer,
+    LintReport,
     MergeResult,
     Origin,
+    PackageError,
+    PackageFiles,
+    PackageRender,
     ProfileRenderError,
     RenderResult,
+    SchemaValidationError,
+    SchemaViolation,
+    ValidatorCache,
+    check_manifests,
+    lint_report,
+    load_catalog,
     load_chart,
     merge_values,
     render,
+    render_package,
 )
 import profile_render
 
@@ -55,6 +69,28 @@ def values_of(chart_dir: Path, profile: Path) -> Dict[str, Any]:
     merged: MergeResult = merge_values(chart)
     return {"values": result.values, "defaults": merged.values, "lines": lines,
             "version": profile_render.__version__}
+
+
+def package_of(folder: Path, charts: Dict[str, Path]) -> List[str]:
+    files = PackageFiles.from_directory(folder)
+    report: LintReport = lint_report(files, charts=charts, archive_limits=ArchiveLimits(max_depth=5))
+    catalog: Catalog = load_catalog(files)
+    try:
+        rendered: PackageRender = render_package(files, charts=charts, deployment_name="deployment-abc12")
+    except PackageError as exc:
+        return [finding.message for finding in exc.findings]
+    checked: List[Diagnostic] = check_manifests(rendered.applications["web-app"].manifests)
+    out: List[str] = [f.path for f in report.files] + [str(len(catalog.findings))]
+    return out + [d.message for d in checked] + [json.dumps(rendered.to_dict(masked=True))]
+
+
+def valid(chart_dir: Path, cache: ValidatorCache) -> Optional[str]:
+    try:
+        merge_values(load_chart(chart_dir), schema_cache=cache)
+    except SchemaValidationError as exc:
+        violations: List[SchemaViolation] = list(exc.violations)
+        return violations[0].message if violations else None
+    return None
 '''
 
 

@@ -115,6 +115,20 @@ def check_manifests(
     its value path (``render_source`` names the render; a :class:`RenderShapeError`
     is also a TypeError, a CheckInputError also a ValueError, as before).
     Arguments of the wrong type are a TypeError.
+
+    >>> pod = '''\\
+    ... apiVersion: v1
+    ... kind: Pod
+    ... metadata:
+    ...   name: web
+    ... spec:
+    ...   containers:
+    ...     - name: web
+    ...       image: registry.example.com/team/web:1.0
+    ... '''
+    >>> for finding in check_manifests(pod, private_registries=["registry.example.com"], source="pod.yaml"):
+    ...     print(finding.rule, finding.line, finding.column)
+    private-image-without-pull-secret 8 7
     """
     if isinstance(manifests, (str, bytes, bytearray)):
         items: List[Tuple[Any, Optional[Positions]]] = list(

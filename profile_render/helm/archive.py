@@ -65,6 +65,12 @@ class ArchiveLimits:
       directory's ``.helmignore`` against its paths: one step per rule tried
       on a path, plus one per atom each scan of a wildcard pattern tests (a
       typical chart needs well under a million).
+
+    >>> try:
+    ...     load_chart(Path("examples/hello-chart"), archive_limits=ArchiveLimits(max_file_bytes=100))
+    ... except LimitExceededError as error:
+    ...     print(error.problem)
+    chart file 'Chart.yaml' is 163 bytes, more than the limit of 100
     """
 
     max_total_bytes: int = 100 * 1024 * 1024

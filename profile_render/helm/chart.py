@@ -48,7 +48,11 @@ ValuesDict = Dict[str, Any]
 
 @dataclass(frozen=True)
 class Dependency:
-    """One entry of ``dependencies:`` in ``Chart.yaml``."""
+    """One entry of ``dependencies:`` in ``Chart.yaml``.
+
+    >>> load_chart(Path("examples/web-chart")).declared
+    (Dependency(name='redis', version='0.1.0', alias='', condition='', tags=(), import_values=()),)
+    """
 
     name: str
     version: str = ""
@@ -70,6 +74,13 @@ class Chart:
     ``values`` are the defaults from ``values.yaml`` and must not be mutated;
     every stage copies before it changes anything, so one loaded chart can
     serve many concurrent renders.
+
+    >>> chart = Chart.from_files({
+    ...     "Chart.yaml": "apiVersion: v2\\nname: web\\nversion: 0.1.0\\n",
+    ...     "values.yaml": "replicaCount: 1\\n",
+    ... })
+    >>> chart.name, chart.version, chart.values
+    ('web', '0.1.0', {'replicaCount': 1})
     """
 
     name: str
@@ -95,6 +106,13 @@ class Chart:
         archive file; a stream is read up to ``max_total_bytes + 1`` bytes at
         most. ``source`` names the archive in errors and provenance.
         For example, in a service: ``Chart.from_archive(request_body, source="web-1.2.0.tgz")``.
+
+        >>> import io, tarfile
+        >>> buffer = io.BytesIO()
+        >>> with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        ...     archive.add("examples/hello-chart", arcname="hello-chart")
+        >>> Chart.from_archive(buffer.getvalue(), source="hello-chart-0.1.0.tgz").name
+        'hello-edge'
         """
         return prepare_archive(archive, source=source, limits=limits, archive_limits=archive_limits).build()
 
@@ -119,7 +137,11 @@ class Chart:
         return replace(self, **changes)
 
     def walk(self, prefix: Tuple[str, ...] = ()) -> List[Tuple[Tuple[str, ...], "Chart"]]:
-        """Every chart in this tree with the value path its values live under."""
+        """Every chart in this tree with the value path its values live under.
+
+        >>> [(path, chart.name) for path, chart in load_chart(Path("examples/web-chart")).walk()]
+        [((), 'web'), (('redis',), 'redis')]
+        """
         out = [(prefix, self)]
         for dep in self.dependencies:
             out.extend(dep.walk(prefix + (dep.name,)))
@@ -570,5 +592,9 @@ def load_chart(
     device, FIFO or socket (or a link to one) is refused before any byte is.
     The name says it reads a path, so a ``str`` is taken as one. For charts
     held in memory see :meth:`Chart.from_archive` and :meth:`Chart.from_files`.
+
+    >>> chart = load_chart(Path("examples/hello-chart"))
+    >>> chart.name, chart.values["replicaCount"]
+    ('hello-edge', 1)
     """
     return prepare_path(path, limits=limits, archive_limits=archive_limits).build()

@@ -193,6 +193,10 @@ def coalesce_values(
     ``merge=True`` gives Helm's MergeValues instead (nulls are kept). Copied
     values are first checked against the default :class:`~profile_render.Limits`
     (depth, nodes, numbers); ``check=False`` skips that for values already checked.
+
+    >>> values = coalesce_values(load_chart(Path("examples/hello-chart")), {"replicaCount": 3, "debug": None})
+    >>> values["replicaCount"], "debug" in values, values["service"]
+    (3, False, {'type': 'ClusterIP', 'port': 8080})
     """
     if copy and check:
         # A caller's tree: refuse what the coalescer could not walk (too deep, cyclic, too big).

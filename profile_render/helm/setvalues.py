@@ -146,6 +146,11 @@ def apply_set(
     expression alone gets ``limits.max_set_nodes``). Parsing never recurses,
     so without ``limits`` (and ``budget``) nothing is bounded;
     :func:`~profile_render.values.merge_values` always passes its limits.
+
+    >>> values = {"image": {"repository": "web"}}
+    >>> apply_set("image.tag=2.0", values)
+    >>> values
+    {'image': {'repository': 'web', 'tag': '2.0'}}
     """
     if not isinstance(expression, str):
         raise TypeError(f"expression must be a str, not {type(expression).__name__}")
@@ -168,7 +173,13 @@ def apply_set(
 
 def parse_set(expression: str, *, as_string: bool = False, flag: Optional[str] = None,
               read_file: Optional[FileReader] = None) -> dict:
-    """Parse one --set expression (or one of another ``flag``) into a new dict."""
+    """Parse one --set expression (or one of another ``flag``) into a new dict.
+
+    >>> parse_set("a.b[1]=x,enabled=true,port=80")
+    {'a': {'b': [None, 'x']}, 'enabled': True, 'port': 80}
+    >>> parse_set("port=80", as_string=True)
+    {'port': '80'}
+    """
     result: dict = {}
     apply_set(expression, result, as_string=as_string, flag=flag, read_file=read_file)
     return result

@@ -42,6 +42,11 @@ def bundle_name(context: DeploymentContext, *, version: Optional[str] = None) ->
     characters of the UUIDv5 (nil namespace) of the hex SHA-1 of the token.
     ``version`` is that package version; without it, ``context.app_version``
     stands for it (a single ``render`` knows no package).
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> bundle_name(context)
+    'b-0a3669a2-6cbc-50'
     """
     if not isinstance(context, DeploymentContext):
         raise TypeError("bundle_name takes a DeploymentContext")

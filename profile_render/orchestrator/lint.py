@@ -479,6 +479,12 @@ class LintedFile:
     and/or its upload, as ``checked_by`` says), ``values`` (a profile's values
     file), ``chart`` (a ``--chart`` given) or ``ignored`` (read, but neither
     reader of catalog files would check it, and no profile names it).
+
+    >>> first = lint_report(Path("examples/edge-package")).files[0]
+    >>> first
+    LintedFile(path='examples/edge-package/deployment-package.yaml', role='catalog', checked_by=('validator', 'upload'))
+    >>> first.to_dict()["checkedBy"]
+    ['validator', 'upload']
     """
 
     path: str
@@ -486,13 +492,22 @@ class LintedFile:
     checked_by: Tuple[str, ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: ``path``, ``role``, ``checkedBy``."""
+        """The JSON form: ``path``, ``role``, ``checkedBy``.
+
+        >>> lint_report(Path("examples/edge-package")).files[0].to_dict()["role"]
+        'catalog'
+        """
         return {"path": self.path, "role": self.role, "checkedBy": list(self.checked_by)}
 
 
 @dataclass(frozen=True)
 class LintReport:
-    """What :func:`lint_report` found, and the files it looked at (in the order read)."""
+    """What :func:`lint_report` found, and the files it looked at (in the order read).
+
+    >>> report = lint_report(Path("examples/edge-package"))
+    >>> len(report.findings), len(report.files)
+    (0, 8)
+    """
 
     findings: List[Finding]
     files: List[LintedFile] = field(default_factory=list)
@@ -516,8 +531,17 @@ def lint(
     (:class:`~profile_render.orchestrator.catalog.memory.PackageFiles`) or lists of those; ``charts`` maps
     application names to a ``Path`` or a loaded :class:`Chart`. ``archive_limits`` bounds each chart path as it
     is loaded (see :class:`~profile_render.helm.chart.ArchiveLimits`).
-    Example: ``lint(PackageFiles.from_mapping({"app.yaml": text, "values.yaml": b"a: 1\n"}))``.
     :func:`lint_report` also says which files were checked.
+
+    >>> application = {"specSchema": "Application", "schemaVersion": "0.1", "name": "web", "version": "1.0.0",
+    ...                "description": "A web server", "helmRegistry": "harbor-helm-oci", "chartName": "web",
+    ...                "chartVersion": "1.0.0", "profiles": [{"name": "default", "valuesFileName": "values.yaml"}]}
+    >>> files = PackageFiles.from_mapping({"application.yaml": application,
+    ...                                    "values.yaml": "image: '%ImageRegistryUrl%/web'\\n"})
+    >>> for finding in lint(files):
+    ...     print(finding.severity, finding.rule, finding.source, finding.path)
+    warning unknown-registry application.yaml ('helmRegistry',)
+    error placeholder-typo values.yaml ('image',)
     """
     return lint_report(paths, charts=charts, registry_files=registry_files, archive_limits=archive_limits).findings
 
@@ -564,7 +588,17 @@ def lint_report(
     registry_files: PackageInput = (),
     archive_limits: Optional[ArchiveLimits] = None,
 ) -> LintReport:
-    """:func:`lint`'s findings plus the files it read and what it judged each as (see :class:`LintedFile`)."""
+    """:func:`lint`'s findings plus the files it read and what it judged each as (see :class:`LintedFile`).
+
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> report = lint_report(files)
+    >>> report.findings
+    []
+    >>> [(f.path, f.role) for f in report.files][:2]
+    [('edge-package/deployment-package.yaml', 'catalog'), ('edge-package/registries.yaml', 'catalog')]
+    """
     from profile_render.orchestrator.package import checked_charts
 
     charts = checked_charts(charts)

@@ -22,11 +22,25 @@ MASK = "****"
 
 
 class RegistryError(ProfileRenderError):
-    """An image registry definition is unusable (bad root URL, embedded credentials, bad CA)."""
+    """An image registry definition is unusable (bad root URL, embedded credentials, bad CA).
+
+    >>> try:
+    ...     ImageRegistry(name="harbor", root_url="ftp://registry.example.com")
+    ... except RegistryError as error:
+    ...     print(error.problem)
+    the root URL of image registry 'harbor' uses the unsupported scheme 'ftp'
+    """
 
 
 class ContextError(ProfileRenderError):
-    """The deployment context is incomplete or malformed."""
+    """The deployment context is incomplete or malformed.
+
+    >>> try:
+    ...     DeploymentContext(app_name="", app_version="1.0.0", deployment_name="deployment-abc12", namespace="apps")
+    ... except ContextError as error:
+    ...     print(error.problem)
+    the deployment context needs a non-empty app name
+    """
 
 
 def is_unicode_text(text: str) -> bool:
@@ -46,6 +60,12 @@ class Secret:
     The text must be valid Unicode: a lone surrogate (what Python makes of
     undecodable bytes) is refused here, with an error that does not quote it,
     instead of failing later in an encoder whose exception would hold it.
+
+    >>> token = Secret("example-token")
+    >>> token, f"{token}"
+    (Secret('****'), "Secret('****')")
+    >>> len(token.reveal())
+    13
     """
 
     __slots__ = ("_value",)
@@ -62,7 +82,11 @@ class Secret:
         self._value = value
 
     def reveal(self) -> str:
-        """The secret text; call only where the real value is needed."""
+        """The secret text; call only where the real value is needed.
+
+        >>> Secret("example-token").reveal() == "example-token"
+        True
+        """
         return self._value
 
     def __repr__(self) -> str:
@@ -174,6 +198,13 @@ class ImageRegistry:
     (``use-dynamic-cacert``): the orchestrator's gateway certificate, which
     is not known offline (``ca_is_dynamic``; :func:`render` takes it as
     ``gateway_ca``).
+
+    >>> registry = ImageRegistry(name="harbor-docker-oci", username="robot$acme", password=Secret("example-token"),
+    ...                          root_url="oci://registry-oci.example.com/catalog-apps-acme-edge")
+    >>> registry.url
+    'registry-oci.example.com/catalog-apps-acme-edge'
+    >>> registry.password
+    Secret('****')
     """
 
     name: str
@@ -273,7 +304,13 @@ class ImageRegistry:
 
 @dataclass(frozen=True)
 class DeploymentContext:
-    """Who is deploying what, where: the facts placeholders and secret names come from."""
+    """Who is deploying what, where: the facts placeholders and secret names come from.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> bundle_name(context)
+    'b-0a3669a2-6cbc-50'
+    """
 
     app_name: str
     app_version: str

@@ -47,7 +47,17 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class PackageError(ProfileRenderError):
-    """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name)."""
+    """A deployment package cannot be rendered (catalog errors, a missing chart, an unknown name).
+
+    >>> package = PackageFiles.from_mapping({"package.yaml": {
+    ...     "specSchema": "DeploymentPackage", "schemaVersion": "0.1", "name": "demo", "version": "1.0.0",
+    ...     "applications": [{"name": "web", "version": "1.0.0"}]}})
+    >>> try:
+    ...     render_package(package, charts={}, deployment_name="deployment-abc12")
+    ... except PackageError as error:
+    ...     print(error.problem, [finding.rule for finding in error.findings])
+    the deployment package has 2 error(s) ['schema', 'unknown-application']
+    """
 
     def __init__(self, problem: str, *, findings: Sequence[Finding] = (), hint: Optional[str] = None,
                  source: Optional[str] = None) -> None:
@@ -71,6 +81,13 @@ class UnknownApplicationError(PackageError):
     ``application`` is the name given, ``argument`` which input named it
     (``charts``, ``applications`` or ``parameters``), ``known`` the package's
     applications.
+
+    >>> try:
+    ...     render_package(Path("examples/edge-package"), charts={"web": Path("examples/hello-chart")},
+    ...                    deployment_name="deployment-abc12")
+    ... except UnknownApplicationError as error:
+    ...     print(error.application, error.known)
+    web ['web-app', 'vm-ephemeral', 'vm-pv']
     """
 
     def __init__(self, application: str, argument: str, package: str, known: Sequence[str]) -> None:
@@ -86,7 +103,15 @@ class UnknownApplicationError(PackageError):
 
 @dataclass
 class PackageRender:
-    """The rendered applications of one deployment profile of a package."""
+    """The rendered applications of one deployment profile of a package.
+
+    >>> folder = Path("examples/edge-package")
+    >>> charts = {name: folder / "charts" / name for name in ("web-app", "vm-ephemeral", "vm-pv")}
+    >>> result = render_package(folder, charts=charts, deployment_name="deployment-abc12", org="acme", project="edge")
+    >>> summary = result.to_dict(masked=True)
+    >>> summary["package"], summary["deploymentProfile"], list(summary["applications"])
+    ('edge-demo', 'default', ['web-app', 'vm-ephemeral', 'vm-pv'])
+    """
 
     package: DeploymentPackageSpec
     deployment_profile: Optional[DeploymentProfileSpec]
@@ -118,6 +143,13 @@ class PackageRender:
         ``masked`` also masks the generated Secrets' data (see :meth:`RenderResult.masked`).
         With the fleet-globals layer, ``"fleetGlobals": {"deploymentGeneration", "clusterLabels"
         (the target cluster's labels given, or None)}`` follows ``deploymentProfile``.
+
+        >>> folder = Path("examples/edge-package")
+        >>> result = render_package(folder, charts={"web-app": folder / "charts" / "web-app"}, applications=["web-app"],
+        ...                         deployment_name="deployment-abc12", org="acme", project="edge")
+        >>> application = result.to_dict(masked=True)["applications"]["web-app"]
+        >>> application["namespace"], application["secretName"]
+        ('edge-web', 'b-593cde0e-52d6-51')
         """
         out: Dict[str, Any] = {
             "package": self.package.name,
@@ -267,6 +299,16 @@ def render_package(
     Every application gets the ``fleet-globals.yaml`` layer, with
     ``deployment_generation`` and ``cluster_labels`` (see
     :func:`~profile_render.rendering.render`); ``fleet_globals=False`` leaves it out.
+
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> charts = {name: folder / "charts" / name for name in ("web-app", "vm-ephemeral", "vm-pv")}
+    >>> result = render_package(files, charts=charts, deployment_name="deployment-abc12", org="acme", project="edge")
+    >>> result.namespaces
+    {'web-app': 'edge-web', 'vm-ephemeral': 'edge-vms', 'vm-pv': 'edge-vms'}
+    >>> result.applications["web-app"].secret_name
+    'b-593cde0e-52d6-51'
     """
     charts = checked_charts(charts)
     catalog = load_catalog(paths, registry_files=registry_files)

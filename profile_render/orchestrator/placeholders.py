@@ -64,7 +64,16 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class PlaceholderError(ProfileRenderError):
-    """A placeholder is misplaced, misspelt, or cannot be resolved with what was given."""
+    """A placeholder is misplaced, misspelt, or cannot be resolved with what was given.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> try:
+    ...     render(Path("examples/hello-chart"), Layer.from_text("tag: '%ImageRegistryUrl%'\\n"), context=context)
+    ... except PlaceholderError as error:
+    ...     print(error.hint)
+    did you mean '%ImageRegistryURL%'? Placeholders are case-sensitive and need a % on each side
+    """
 
 
 class PlaceholderKeyCollisionError(PlaceholderError):
@@ -87,7 +96,12 @@ Resolver = Callable[[ResolveContext], str]
 
 @dataclass(frozen=True)
 class Placeholder:
-    """A named placeholder and how to resolve it."""
+    """A named placeholder and how to resolve it.
+
+    >>> builtin = Placeholders().get("ImageRegistryURL")
+    >>> builtin.name, builtin.builtin, builtin.description
+    ('ImageRegistryURL', True, "the image registry's host[:port]/path, without scheme")
+    """
 
     name: str
     resolver: Resolver = field(repr=False)
@@ -188,7 +202,17 @@ class PlaceholderHit:
 
 
 class Placeholders:
-    """An immutable set of placeholders: the built-ins plus any registered custom ones."""
+    """An immutable set of placeholders: the built-ins plus any registered custom ones.
+
+    >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
+    ...                             deployment_name="deployment-abc12", namespace="apps")
+    >>> placeholders = Placeholders().register("SiteCode", lambda context: context.namespace.upper(),
+    ...                                        description="the site's code")
+    >>> result = render(Path("examples/hello-chart"), Layer.from_text("site: '%SiteCode%'\\n"),
+    ...                 context=context, placeholders=placeholders)
+    >>> result.values["site"]
+    'APPS'
+    """
 
     def __init__(self, extra: Sequence[Placeholder] = ()) -> None:
         table: Dict[str, Placeholder] = {p.name: p for p in BUILTIN_PLACEHOLDERS}
@@ -208,6 +232,10 @@ class Placeholders:
         """A new set with a custom placeholder ``%name%`` resolved by ``resolver(context)``.
 
         A built-in cannot be shadowed unless ``replace_builtin=True`` says so.
+
+        >>> placeholders = Placeholders().register("SiteCode", lambda context: context.namespace.upper())
+        >>> "SiteCode" in placeholders.names, "SiteCode" in Placeholders().names
+        (True, False)
         """
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise PlaceholderError(f"{name!r} is not a valid placeholder name",
@@ -233,11 +261,19 @@ class Placeholders:
 
     @property
     def names(self) -> Tuple[str, ...]:
-        """The placeholder names, without % signs."""
+        """The placeholder names, without % signs.
+
+        >>> Placeholders().names[:3]
+        ('GeneratedDockerCredential', 'PreHookCredential', 'ImageRegistryURL')
+        """
         return tuple(self._table)
 
     def get(self, name: str) -> Optional[Placeholder]:
-        """The placeholder called ``name``, if any."""
+        """The placeholder called ``name``, if any.
+
+        >>> Placeholders().get("OrgName").builtin, Placeholders().get("NoSuchName")
+        (True, None)
+        """
         return self._table.get(name)
 
     # -- scanning ------------------------------------------------------------
@@ -251,7 +287,11 @@ class Placeholders:
         return close[0] if close else None
 
     def scan(self, text: str) -> Iterator[PlaceholderHit]:
-        """Find placeholders and near misses in one string, left to right, non-overlapping."""
+        """Find placeholders and near misses in one string, left to right, non-overlapping.
+
+        >>> [(hit.name, hit.known, hit.suggestion) for hit in Placeholders().scan("%ImageRegistryUrl%/web")]
+        [('ImageRegistryUrl', False, 'ImageRegistryURL')]
+        """
         if "%" not in text:
             # A known name with both % signs missing is ordinary text.
             return
@@ -292,7 +332,11 @@ class Placeholders:
                 yield PlaceholderHit(m.start(), m.end(), word, False, near)
 
     def contains(self, text: str) -> bool:
-        """Whether a string holds a placeholder or a near miss."""
+        """Whether a string holds a placeholder or a near miss.
+
+        >>> Placeholders().contains("%OrgName%-site"), Placeholders().contains("50% off")
+        (True, False)
+        """
         return any(True for _ in self.scan(text))
 
 

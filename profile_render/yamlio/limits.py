@@ -42,6 +42,10 @@ class Limits:
     ``max_set_nodes`` bounds the nodes and list slots all ``--set`` and
     ``--set-string`` expressions of one call (or all parameter templates of
     one application) may create together (``k[65536]=1`` creates 65,537).
+
+    >>> small = Limits(max_depth=10)
+    >>> load_values("a:\\n  b: 1\\n", limits=small).data
+    {'a': {'b': 1}}
     """
 
     max_bytes: int = 4_000_000

@@ -84,7 +84,14 @@ ValuesDict = Dict[str, Any]
 
 @dataclass
 class LoadedValues:
-    """One parsed values document: the data Helm sees plus what we noticed reading it."""
+    """One parsed values document: the data Helm sees plus what we noticed reading it.
+
+    >>> loaded = load_values("image:\\n  tag: '1.0'\\n", source="values.yaml")
+    >>> loaded.data, loaded.source
+    ({'image': {'tag': '1.0'}}, 'values.yaml')
+    >>> loaded.locate(("image", "tag"))
+    (2, 3)
+    """
 
     data: ValuesDict
     source: str
@@ -102,6 +109,9 @@ class LoadedValues:
 
         The first call finds where each top-level entry is, so each later
         call reads one entry, not the whole text.
+
+        >>> load_values("ports:\\n  - 80\\n").locate(("ports", 0))
+        (2, 5)
         """
         if self.text is None:
             return None
@@ -255,6 +265,10 @@ def load_values(
     :attr:`LoadedValues.unquoted` for the render stage to resolve and read as
     Helm would, and gets the warning ``unquoted-placeholder``
     (see :mod:`profile_render.yamlio.unquoted`). Helm itself refuses them.
+
+    >>> loaded = load_values("replicaCount: 2\\nport: 08080\\n")
+    >>> loaded.data
+    {'replicaCount': 2, 'port': 8080}
     """
     limits = limits or DEFAULT_LIMITS
     if not isinstance(data, (str, bytes, bytearray, memoryview)):
@@ -426,6 +440,9 @@ def load_values_file(
     The file is read through the safe reader (:func:`profile_render.files.read_file`):
     only a regular file (or a link to one) is read, never more than
     ``limits.max_bytes`` bytes of it.
+
+    >>> load_values_file(Path("examples/overrides.yaml")).data
+    {'replicaCount': 3, 'service': {'port': 9090}}
     """
     limits = limits or DEFAULT_LIMITS
     name = source or os.fsdecode(path)

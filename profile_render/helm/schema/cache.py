@@ -32,6 +32,13 @@ class ValidatorCache:
     by no other cache. Keep one ``ValidatorCache`` per service (or per batch
     of renders) to compile each schema once; :func:`validate_values` makes a
     fresh one per call when given none.
+
+    >>> cache = ValidatorCache(maxsize=8)
+    >>> chart = load_chart(Path("examples/web-chart"))
+    >>> for email in ("ops@example.com", "dev@example.com"):  # the schema compiles once
+    ...     print(merge_values(chart, [Layer.from_mapping({"adminEmail": email})], schema_cache=cache).values["adminEmail"])
+    ops@example.com
+    dev@example.com
     """
 
     def __init__(self, maxsize: int = 64, *, regex_maxsize: int = 256,

@@ -37,6 +37,15 @@ class SchemaViolation:
     ``schema_path`` the keywords leading to it inside the schema; ``chart``
     the chart name path (``parent/sub``); ``origin`` where the offending value
     was set, when the caller gave an origin function.
+
+    >>> try:
+    ...     validate_values(load_chart(Path("examples/web-chart")), {"adminEmail": "ops@example.com", "replicas": 0})
+    ... except SchemaValidationError as error:
+    ...     violation = error.violations[0]
+    >>> violation.path, violation.keyword, violation.message
+    (('replicas',), 'minimum', '0 is less than the minimum of 1')
+    >>> violation.to_dict()["schemaPath"]
+    ['properties', 'replicas', 'minimum']
     """
 
     path: ValuePath
@@ -54,6 +63,12 @@ class SchemaViolation:
         ``keyword``, ``schemaPath`` (the keywords and indexes as a list),
         ``chart``, ``schemaSource`` and ``origin`` (``{layer, source, line,
         column}`` of the value, or null).
+
+        >>> try:
+        ...     validate_values(load_chart(Path("examples/web-chart")), {"adminEmail": 1})
+        ... except SchemaValidationError as error:
+        ...     print(error.violations[0].to_dict()["path"])
+        adminEmail
         """
         return {
             "path": format_path(self.path) if self.path else None,
@@ -99,6 +114,15 @@ class SchemaValidationError(ProfileRenderError):
     ``violations`` lists every violation of every chart, sorted by value path;
     ``str()`` lists them, one per line, each with its value path, message,
     keyword and the location the value was set at (when known).
+
+    >>> try:
+    ...     merge_values(load_chart(Path("examples/web-chart")), [Layer.from_text("replicas: 0\\n")])
+    ... except SchemaValidationError as error:
+    ...     print(error)
+    examples/web-chart/values.schema.json: the values do not meet the schema of chart web (2 violations):
+      - (top level): 'adminEmail' is a required property [required] (value from <string>, values file)
+      - replicas: 0 is less than the minimum of 1 [minimum] (value from <string>:1:1, values file)
+    Hint: change the values (or the chart's values.schema.json); Helm refuses to render them
     """
 
     def __init__(self, violations: Sequence[SchemaViolation], *, complete: bool = True) -> None:
@@ -165,6 +189,14 @@ class InvalidSchemaError(ProfileRenderError):
 
     ``details`` lists every problem found (``at '/properties/a/pattern': ...``)
     when the schema breaks its meta-schema; the message names the first.
+
+    >>> chart = Chart.from_files({"Chart.yaml": "apiVersion: v2\\nname: web\\nversion: 0.1.0\\n",
+    ...                           "values.schema.json": '{"type": 3}'})
+    >>> try:
+    ...     merge_values(chart)
+    ... except InvalidSchemaError as error:
+    ...     print(error.problem)
+    the schema is not a valid draft 2020-12 schema: at '/type': 3 is not valid under any of the given schemas
     """
 
     def __init__(self, problem: str, *, details: Sequence[str] = (), **kwargs: Any) -> None:

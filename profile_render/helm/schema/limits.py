@@ -73,6 +73,11 @@ class SchemaLimits:
     ``max_violations``: the violations one validation reports. Helm lists
     every one; profile-render stops looking after this many (the values
     are refused either way) and says there may be more.
+
+    >>> cache = ValidatorCache(limits=SchemaLimits(max_depth=64))
+    >>> chart = load_chart(Path("examples/web-chart"))
+    >>> merge_values(chart, [Layer.from_text("adminEmail: ops@example.com\\n")], schema_cache=cache).values["replicas"]
+    1
     """
 
     max_depth: int = 256

@@ -62,6 +62,14 @@ def validate_values(
     :class:`~profile_render.errors.LimitExceededError` naming it (a
     :class:`SchemaLimitError`, also an InvalidSchemaError, when the schema
     itself is at fault).
+
+    >>> chart = load_chart(Path("examples/web-chart"))
+    >>> validate_values(chart, {"adminEmail": "ops@example.com", "replicas": 2})  # None: the values are valid
+    >>> try:
+    ...     validate_values(chart, {"replicas": 2})
+    ... except SchemaValidationError as error:
+    ...     print(error.violations[0].message)
+    'adminEmail' is a required property
     """
     if limits is not None and not isinstance(limits, SchemaLimits):
         raise TypeError("limits must be a SchemaLimits")

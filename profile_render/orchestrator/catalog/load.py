@@ -311,7 +311,13 @@ def load_catalog(paths: PackageInput, *, registry_files: PackageInput = ()) -> C
 
     A folder contributes its ``*.yaml``/``*.yml`` files, not recursively; so does a :class:`PackageFiles`. A ``str``
     is refused (TypeError): say whether it is a path (``Path(...)``) or text (``PackageFiles.from_mapping``).
-    Example: ``load_catalog(PackageFiles.from_mapping({"app.yaml": text}))``.
+
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> catalog = load_catalog(files)
+    >>> catalog.package("edge-demo").default_namespaces["web-app"]
+    'edge-web'
     """
     groups = (package_inputs(paths, "paths"), package_inputs(registry_files, "registry_files"))
     catalog = Catalog(registry_files_given=bool(groups[1]))

@@ -199,14 +199,16 @@ class MemoryFolder(PackageFolder):
 class PackageFiles:
     """A deployment package's files, on disk or in memory; build it with :meth:`from_mapping` or :meth:`from_directory`.
 
-    Example::
+    A file's value is its text (``str`` or ``bytes``) or an already-decoded document (a mapping); see
+    :meth:`from_mapping` and, for a decoded document, the :func:`lint` example.
 
-        files = PackageFiles.from_mapping({
-            "application.yaml": application_text,          # str or bytes: the file's text
-            "values-default.yaml": b"replicaCount: 2\\n",
-            "deployment-package.yaml": package_object,     # a mapping: one already-decoded document
-        })
-        findings = lint(files)
+    >>> folder = Path("examples/edge-package")
+    >>> files = PackageFiles.from_mapping({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))},
+    ...                                   label="edge-package")
+    >>> lint(files)
+    []
+    >>> lint(PackageFiles.from_directory(folder))
+    []
     """
 
     __slots__ = ("folder",)
@@ -223,6 +225,10 @@ class PackageFiles:
         ``label`` is shown before each name in findings (``label/application.yaml``), like a folder's path;
         nothing is read from it. Names and values are checked as the module doc says (a value of another type,
         or a name that is not a ``str``, is a TypeError).
+
+        >>> files = PackageFiles.from_mapping({"values.yaml": b"replicaCount: 2\\n"}, label="upload")
+        >>> lint(files)
+        []
         """
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, not {type(label).__name__}")
@@ -230,7 +236,11 @@ class PackageFiles:
 
     @classmethod
     def from_directory(cls, directory: "os.PathLike[str]") -> "PackageFiles":
-        """The files of a package folder on disk: its ``*.yaml``/``*.yml`` files, read when the package is loaded."""
+        """The files of a package folder on disk: its ``*.yaml``/``*.yml`` files, read when the package is loaded.
+
+        >>> lint(PackageFiles.from_directory(Path("examples/edge-package")))
+        []
+        """
         if not isinstance(directory, os.PathLike):
             raise TypeError(f"from_directory takes a pathlib.Path (or another os.PathLike), not "
                             f"{type(directory).__name__}; for files in memory use PackageFiles.from_mapping")

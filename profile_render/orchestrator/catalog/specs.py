@@ -320,6 +320,12 @@ class Catalog:
     syntax, unknown ``specSchema``); :func:`check_catalog` returns those plus
     the schema and cross-object findings. ``files`` lists every file read,
     ``checked_files`` those judged as catalog files (see :class:`CheckedFile`).
+
+    >>> catalog = load_catalog(Path("examples/edge-package"))
+    >>> catalog.package("edge-demo").version
+    '0.1.0'
+    >>> catalog.application("web-app").chart_name
+    'web-app'
     """
 
     applications: Dict[Tuple[Optional[str], Optional[str]], ApplicationSpec] = field(default_factory=dict)
@@ -333,7 +339,11 @@ class Catalog:
     checked_files: List[CheckedFile] = field(default_factory=list)
 
     def application(self, name: str, version: Optional[str] = None) -> Optional[ApplicationSpec]:
-        """The application ``name`` at ``version``; without a version, the only or else the highest version read."""
+        """The application ``name`` at ``version``; without a version, the only or else the highest version read.
+
+        >>> load_catalog(Path("examples/edge-package")).application("web-app", "0.1.0").profiles[0].name
+        'default'
+        """
         if version is not None:
             return self.applications.get((name, version))
         candidates = [app for (n, _v), app in self.applications.items() if n == name]
@@ -342,7 +352,11 @@ class Catalog:
         return max(candidates, key=lambda app: version_key(app.version))
 
     def package(self, name: str, version: Optional[str] = None) -> Optional[DeploymentPackageSpec]:
-        """The deployment package ``name`` (at ``version`` if given; else the highest version read)."""
+        """The deployment package ``name`` (at ``version`` if given; else the highest version read).
+
+        >>> load_catalog(Path("examples/edge-package")).package("edge-demo").default_profile_name
+        'default'
+        """
         candidates = [p for p in self.packages if p.name == name and (version is None or p.version == version)]
         if not candidates:
             return None
