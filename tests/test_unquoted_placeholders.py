@@ -198,7 +198,8 @@ def render_values_of(text, **context):
         root = write_chart(Path(folder) / "chart", "")
         path = Path(folder) / "profile.yaml"
         path.write_text(text)
-        return render(root, path, context=ctx(**context), registry=REGISTRY, validate_schema=False).values
+        return render(root, path, context=ctx(**context), registry=REGISTRY, validate_schema=False,
+                      fleet_globals=False).values
 
 
 @pytest.mark.parametrize("org, expected", [
@@ -220,7 +221,7 @@ def test_a_resolved_key_is_read_as_helm_reads_keys(org, key):
 
 def test_a_value_that_becomes_null_is_predicted_null_with_a_warning(chart, tmp_path):
     path = profile(tmp_path, "note: %OrgName%\n")
-    result = render(chart, path, context=ctx(org="null"), validate_schema=False)
+    result = render(chart, path, context=ctx(org="null"), validate_schema=False, fleet_globals=False)
     assert "note" not in result.values  # a null deletes the chart's default, as Helm does
     nulls = [w for w in result.warnings if "becomes 'null'" in w.message]
     assert len(nulls) == 1 and (nulls[0].line, nulls[0].column) == (1, 7)

@@ -436,9 +436,9 @@ def _load_file(catalog: Catalog, entry: _Entry, platform: bool,
         return  # a values file, or YAML the catalog ignores
     catalog.checked_files.append(checked)
     if not content.decoded:  # a decoded document was written by us, with every key and timestamp quoted
-        for problem, hint, line, column in validator_crashes(text):
+        for crash, hint, line, column in validator_crashes(text):
             catalog.findings.append(Finding(
-                "validator-crash", ERROR, f"{problem}; the catalog's schema validator crashes on it instead of "
+                "validator-crash", ERROR, f"{crash}; the catalog's schema validator crashes on it instead of "
                 "reporting (a reference defect), so the catalog never accepts this file", source, line, column,
                 None, hint))
     for parsed in documents:
