@@ -74,6 +74,15 @@ _EXPORTS.update({
 if TYPE_CHECKING:  # pragma: no cover - the static name of the block above (see the block at the end)
     from .orchestrator.catalog.memory import PackageFiles as PackageFiles
 
+_EXPORTS.update({
+    # what changed between two renders (profile-render diff)
+    "diff_renders": "diff",
+    "DiffResult": "diff",
+    "apply_changes": "diff",
+})
+if TYPE_CHECKING:  # pragma: no cover - the static names of the block above
+    from .diff import DiffResult as DiffResult, apply_changes as apply_changes, diff_renders as diff_renders
+
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 

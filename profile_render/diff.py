@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from profile_render.errors import resource_guard
+from profile_render.errors import ProfileRenderError, resource_guard
 from profile_render.orchestrator.model import MASK
 from profile_render.problems import format_path
 from profile_render.tree import copy_tree
@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # type names only: diffing two merges never loads the render 
     from profile_render.rendering import RenderResult
     from profile_render.values import MergeResult
 
-__all__ = ["ADDED", "REMOVED", "CHANGED", "Change", "ObjectChange", "DiffResult", "diff_renders", "apply_changes"]
+__all__ = ["ADDED", "REMOVED", "CHANGED", "Change", "ObjectChange", "DiffResult", "diff_renders", "apply_changes",
+           "ChangeNotApplicableError"]
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 ValuePath = Tuple[Any, ...]
@@ -37,6 +38,10 @@ Result = Union["RenderResult", "MergeResult"]
 #: The object lists of a render, by the name their changes carry (the keys of ``RenderResult.to_dict()``).
 OBJECT_LISTS = ("manifests", "preInstallManifests")
 _SECRET_FIELDS = ("data", "stringData")
+
+
+class ChangeNotApplicableError(ProfileRenderError, ValueError):
+    """A change cannot be applied to the values given: it is masked, or its parent path is not there."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,12 @@ def diff_renders(before: Result, after: Result, *, masked: bool = True, origins:
     values at a secret parameter's path on either side, and every Secret's
     ``data``/``stringData``, are ``****`` unless ``masked=False``.
     """
+    from profile_render.rendering import RenderResult
+    from profile_render.values import MergeResult
+
+    for side, result in (("before", before), ("after", after)):
+        if not isinstance(result, (RenderResult, MergeResult)):
+            raise TypeError(f"{side} must be a RenderResult or MergeResult, not {type(result).__name__}")
     changes: List[Change] = []
     for path, kind, old, new in tree_changes(before.values, after.values):
         secret = _is_secret(before, path) or _is_secret(after, path)
@@ -248,7 +259,8 @@ def _identity(obj: Any) -> Tuple[str, Optional[str], str]:
     """An object's kind, namespace and name, as objects are matched between the two sides."""
     if not isinstance(obj, dict):
         return "?", None, "?"
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    found = obj.get("metadata")
+    metadata: Dict[str, Any] = found if isinstance(found, dict) else {}
     namespace = metadata.get("namespace")
     return (str(obj.get("kind", "?")), str(namespace) if namespace is not None else None,
             str(metadata.get("name", "?")))
@@ -301,13 +313,19 @@ def apply_changes(values: Any, changes: Iterable[Change]) -> Any:
 
     Changed and added paths take the after value, removed ones are deleted
     (list items from the highest index down, so earlier indexes stay valid).
-    A masked change cannot be replayed and raises ``ValueError``, as does a
+    A masked change cannot be replayed and raises
+    :class:`ChangeNotApplicableError` (also a ``ValueError``), as does a
     change whose parent path does not exist in ``values``.
     """
-    out = copy_tree(values)
     changes = list(changes)
+    for change in changes:
+        if not isinstance(change, Change):
+            raise TypeError(f"changes must be Change objects (DiffResult.values), not {type(change).__name__}")
     if any(c.masked for c in changes):
-        raise ValueError("masked changes hide the values they would set; diff with masked=False to apply them")
+        raise ChangeNotApplicableError(
+            "masked changes hide the values they would set",
+            hint="diff with masked=False to get changes that can be applied")
+    out = copy_tree(values)
     ordered = ([c for c in changes if c.change == CHANGED] + [c for c in reversed(changes) if c.change == REMOVED]
                + [c for c in changes if c.change == ADDED])
     for change in ordered:
@@ -320,7 +338,8 @@ def apply_changes(values: Any, changes: Iterable[Change]) -> Any:
             del parent[key]
         elif isinstance(parent, list) and change.change == ADDED:
             if key != len(parent):
-                raise ValueError(f"cannot add {change.path_text}: the list has {len(parent)} items")
+                raise ChangeNotApplicableError(f"cannot add {change.path_text}: the list has {len(parent)} items",
+                                               hint="apply the changes of a diff of these values")
             parent.append(copy_tree(change.after))
         else:
             parent[key] = copy_tree(change.after)
@@ -328,13 +347,15 @@ def apply_changes(values: Any, changes: Iterable[Change]) -> Any:
 
 
 def _parent(tree: Any, path: ValuePath) -> Any:
-    """The container holding the last key of ``path`` in ``tree`` (ValueError when a parent is missing)."""
+    """The container holding the last key of ``path`` in ``tree`` (ChangeNotApplicableError when a parent is missing)."""
     node = tree
     for key in path[:-1]:
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
-            raise ValueError(f"cannot apply a change at {format_path(path)}: its parent is not in the values") from None
+            raise ChangeNotApplicableError(f"cannot apply a change at {format_path(path)}: its parent is not in the "
+                                           "values", hint="apply the changes of a diff of these values") from None
     if not isinstance(node, (dict, list)):
-        raise ValueError(f"cannot apply a change at {format_path(path)}: its parent is not a map or list")
+        raise ChangeNotApplicableError(f"cannot apply a change at {format_path(path)}: its parent is not a map or "
+                                       "list", hint="apply the changes of a diff of these values")
     return node
