@@ -341,3 +341,35 @@ def test_layer_mappings_normalise_before_diffing():
     a = merge_values(CHART, [Layer.from_mapping({"replicaCount": 2})])
     b = merge_values(CHART, [Layer.from_mapping({"replicaCount": 2.0})])
     assert diff_renders(a, b).equal
+
+
+def test_no_password_reaches_any_output_of_the_cli(capsys, password_files):
+    """Canary: the rotated passwords, and the Secret data made from them, appear in no output unless asked."""
+    base = ["diff", CHART, "--profile", PROFILE, "--app-version", "1.0.0", *common(password_files[0]),
+            "--after-registry-password-file", password_files[1]]
+    renders = [render(CHART, PROFILE, context=context(), registry=registry(c)) for c in CANARIES]
+    for extra in ([], ["-o", "json"]):
+        code, out, err = run([*base, *extra], capsys)
+        assert code == 1
+        for secret in secret_texts(*renders):
+            assert secret not in out and secret not in err
+
+
+def test_a_secret_given_where_its_file_belongs_is_never_echoed(capsys, password_files):
+    code, out, err = run(["diff", CHART, "--profile", PROFILE, "--app-version", "1.0.0", *common(password_files[0]),
+                          "--after-registry-password-file", CANARIES[1]], capsys)
+    assert code == 2 and out == ""
+    assert "the after render" in err and "--registry-password-file" in err and CANARIES[1] not in err
+
+
+def test_a_secret_moving_to_pre_install_is_removed_from_one_list_and_added_to_the_other():
+    plain = {"imagePullSecrets": [{"name": "%GeneratedDockerCredential%"}]}
+    hooked = {**plain, "hook": {"pullSecret": "%PreHookCredential%"}}
+    before = render(CHART, plain, context=context(), registry=registry())
+    after = render(CHART, hooked, context=context(), registry=registry())
+    result = diff_renders(before, after)
+    name = before.secret_name
+    assert [(o.list, o.kind, o.name, o.change) for o in result.objects] == [
+        ("manifests", "Secret", name, REMOVED), ("preInstallManifests", "Secret", name, ADDED)]
+    assert diff_text(result).splitlines()[-2:] == [f"- Secret/{name}", f"+ Secret/{name} (pre-install)"]
+    assert CANARIES[0] not in result.to_json()
