@@ -39,13 +39,13 @@ SIDED_OPTIONS = (
     ("--registry-ca-file", "FILE", "PEM file of the registry's CA certificates"),
 )
 
-#: Render options both sides share, with no side-specific form: option, metavar, help.
+#: Render options both sides share, with no side-specific form: option, metavar, required, help.
 SHARED_OPTIONS = (
-    ("--app-name", "NAME", "the application's name in the catalog (part of the generated Secret's name)"),
-    ("--deployment-name", "NAME", "the deployment's name (part of the generated Secret's name)"),
-    ("--namespace", "NS", "the application's namespace"),
-    ("--org", "ORG", "organization name (for %%OrgName%%)"),
-    ("--project", "PROJECT", "project name (for %%ProjectName%%)"),
+    ("--app-name", "NAME", True, "the application's name in the catalog (part of the generated Secret's name)"),
+    ("--deployment-name", "NAME", True, "the deployment's name (part of the generated Secret's name)"),
+    ("--namespace", "NS", True, "the application's namespace"),
+    ("--org", "ORG", False, "organization name (for %%OrgName%%)"),
+    ("--project", "PROJECT", False, "project name (for %%ProjectName%%)"),
 )
 
 #: Longest value shown in a text line; longer ones are cut (``-o json`` has them whole).
@@ -82,9 +82,8 @@ def add_diff_arguments(parser: argparse.ArgumentParser, set_options: Sequence[Se
         for option, metavar, _text in set_options:
             parser.add_argument(f"--{side}-{option[2:]}", dest=f"{side}_{set_dest(option)}", action="append",
                                 default=[], metavar=metavar, help=f"{option} for the {side} side only")
-    for option, metavar, text in SHARED_OPTIONS:
-        parser.add_argument(option, required=option in ("--app-name", "--deployment-name", "--namespace"),
-                            metavar=metavar, help=text)
+    for option, metavar, required, text in SHARED_OPTIONS:
+        parser.add_argument(option, required=required, metavar=metavar, help=text)
     parser.add_argument("--redeploy-after-update", action="store_true",
                         help="the app is redeployed after an update (its version joins the Secret's name)")
     parser.add_argument("--prehook-literal", action="store_true",
@@ -184,7 +183,7 @@ def diff_text(result: "DiffResult", *, colour: bool = False) -> str:
     """The diff as text: one line per value change, then per generated object (or field) and the Secret's name."""
     lines: List[str] = [_change_line(c, "", colour, True) for c in result.values]
     for obj in result.objects:
-        label = terminal_safe(f"{obj.kind}/{obj.name}{_LISTS.get(obj.list, '')}")
+        label = terminal_safe(f"{obj.kind}/{obj.name}{_LISTS.get(obj.list_name, '')}")
         if obj.change != "changed":
             line = f"{_SIGNS[obj.change]} {label}"
             lines.append(f"\033[{_COLOURS[obj.change]}m{line}\033[0m" if colour else line)

@@ -93,13 +93,13 @@ def origin_dict(origin: Optional["Origin"]) -> Optional[Dict[str, Any]]:
 class ObjectChange:
     """A generated object added, removed or changed between two renders.
 
-    Objects are matched by ``list`` (``manifests`` or ``preInstallManifests``),
+    Objects are matched by ``list_name`` (``manifests`` or ``preInstallManifests``),
     ``kind``, ``namespace`` and ``name``; ``before``/``after`` are the whole
     objects (Secret data masked unless asked otherwise; None where absent) and
     ``fields`` the field-level changes of a changed object.
     """
 
-    list: str
+    list_name: str
     kind: str
     namespace: Optional[str]
     name: str
@@ -111,7 +111,7 @@ class ObjectChange:
     def to_dict(self) -> Dict[str, Any]:
         """The object change record: list, kind, namespace, name, change, before, after, fields."""
         return {
-            "list": self.list,
+            "list": self.list_name,
             "kind": self.kind,
             "namespace": self.namespace,
             "name": self.name,

@@ -369,7 +369,7 @@ def test_a_secret_moving_to_pre_install_is_removed_from_one_list_and_added_to_th
     after = render(CHART, hooked, context=context(), registry=registry())
     result = diff_renders(before, after)
     name = before.secret_name
-    assert [(o.list, o.kind, o.name, o.change) for o in result.objects] == [
+    assert [(o.list_name, o.kind, o.name, o.change) for o in result.objects] == [
         ("manifests", "Secret", name, REMOVED), ("preInstallManifests", "Secret", name, ADDED)]
     assert diff_text(result).splitlines()[-2:] == [f"- Secret/{name}", f"+ Secret/{name} (pre-install)"]
     assert CANARIES[0] not in result.to_json()
