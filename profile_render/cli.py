@@ -697,11 +697,11 @@ def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentPars
 
 def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     """Render both sides and print their differences; exit 0 equal, 1 different, 2 trouble (as diff(1))."""
-    from profile_render.cli_diff import SIDES, render_side, side_arguments, write_diff
+    from profile_render.cli_diff import SIDES, check_stdin, render_side, side_arguments, write_diff
     from profile_render.diff import diff_renders
 
     sides = [side_arguments(args, side, _SET_OPTIONS, _set_dest, parser) for side in SIDES]
-    cli_inputs.one_stdin([name for side in sides for name in (side.profile, *side.files)], parser)
+    check_stdin(args, sides, parser)
     options = _fleet_globals_from_args(args, parser)
     results = []
     for name, side in zip(SIDES, sides):

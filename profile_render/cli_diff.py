@@ -115,6 +115,15 @@ def side_arguments(args: argparse.Namespace, side: str, set_options: Sequence[Se
     return argparse.Namespace(**options)
 
 
+def check_stdin(args: argparse.Namespace, sides: Sequence[argparse.Namespace],
+                parser: argparse.ArgumentParser) -> None:
+    """Usage errors for ``-`` (standard input) given where it would be read twice: shared, or more than once."""
+    if args.profile == "-" or "-" in args.files:
+        parser.error("a shared --profile or -f cannot be - (both sides would read the standard input, which is read "
+                     "once): give - to one side (--before-profile -, --after-values -) or save it to a file")
+    cli_inputs.one_stdin([name for side in sides for name in (side.profile, *side.files)], parser)
+
+
 def render_side(args: argparse.Namespace, side: argparse.Namespace, render_options: Dict[str, Any],
                 parser: argparse.ArgumentParser) -> "RenderResult":
     """Render one side: its chart, Profile and overrides, the shared context, its registry."""

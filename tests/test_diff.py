@@ -190,11 +190,24 @@ def test_side_values_and_set_come_after_the_shared_ones(capsys, password_files):
     (["--profile", PROFILE, "--app-version", "1"], "has no chart"),
     ([CHART, "--before-profile", PROFILE, "--app-version", "1"], "the after side has no Profile"),
     ([CHART, "--profile", PROFILE], "the before side has no app version"),
-    ([CHART, "--profile", "-", "--after-values", "-", "--app-version", "1"], "only one values file can be -"),
+    ([CHART, "--profile", "-", "--app-version", "1"], "a shared --profile or -f cannot be -"),
+    ([CHART, "--profile", PROFILE, "-f", "-", "--app-version", "1"], "a shared --profile or -f cannot be -"),
+    ([CHART, "--before-profile", "-", "--after-profile", PROFILE, "--after-values", "-", "--app-version", "1"],
+     "only one values file can be -"),
 ])
 def test_usage_errors_exit_2(argv, message, capsys, password_files):
     code, out, err = run(["diff", *argv, *common(password_files[0])], capsys)
     assert code == 2 and out == "" and message in err
+
+
+def test_one_side_reads_the_standard_input(monkeypatch, capsys, password_files):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(EDITED.read_bytes())))
+    code, out, _ = run(["diff", CHART, "--before-profile", PROFILE, "--after-profile", "-", "--app-version", "1.0.0",
+                        *common(password_files[0])], capsys)
+    assert code == 1 and "-> profile <stdin>:4:1)" in out.splitlines()[0]
 
 
 def test_a_bad_input_exits_2_naming_the_side_and_the_file(tmp_path, capsys, password_files):
