@@ -1,7 +1,8 @@
 """Command-line interface: a thin layer over the library.
 
 Exit codes, for every command: 0 success, 1 bad input (message on stderr, no
-traceback), 2 usage error. Only the requested output goes to stdout; warnings
+traceback), 2 usage error; ``diff`` follows diff(1): 0 the same, 1 different,
+2 usage error or bad input. Only the requested output goes to stdout; warnings
 and errors go to stderr. Each subcommand's parser names its handler
 (``set_defaults(handler=...)``); warnings and findings are written by
 :mod:`profile_render.report`.
@@ -697,7 +698,8 @@ def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentPars
 
 def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
     """Render both sides and print their differences; exit 0 equal, 1 different, 2 trouble (as diff(1))."""
-    from profile_render.cli_diff import SIDES, check_stdin, render_side, side_arguments, write_diff
+    from profile_render.cli_diff import (EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE, SIDES, check_stdin, render_side,
+                                         side_arguments, write_diff)
     from profile_render.diff import diff_renders
 
     sides = [side_arguments(args, side, _SET_OPTIONS, _set_dest, parser) for side in SIDES]
@@ -709,7 +711,7 @@ def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
             results.append(render_side(args, side, {**options, **_set_arguments(side)}, parser))
         except ProfileRenderError as exc:
             print(f"profile-render: error: the {name} render: {exc}", file=err)
-            return EXIT_USAGE
+            return EXIT_TROUBLE
     for name, result in zip(SIDES, results):
         _print_warnings(result.warnings, err, prefix=f"{name}: ")
     try:
@@ -718,8 +720,8 @@ def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
                    and not os.environ.get("NO_COLOR"))
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
-        return EXIT_USAGE
-    return EXIT_INPUT if changes else EXIT_OK
+        return EXIT_TROUBLE
+    return EXIT_DIFFERENT if changes else EXIT_SAME
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

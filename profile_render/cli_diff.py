@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # type names only
 
 SIDES = ("before", "after")
 
+#: diff's exit codes, as diff(1)'s: the same, different, a usage error or an input error (a render failed).
+EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
+
 #: Options that both sides share and each side may replace: option, metavar, help (for the shared form).
 SIDED_OPTIONS = (
     ("--profile", "FILE", "the Profile's chart values file (use - for stdin)"),
