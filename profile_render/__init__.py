@@ -127,6 +127,15 @@ if TYPE_CHECKING:  # pragma: no cover - the static names of the block above (see
         render_package as render_package,
     )
 
+_EXPORTS.update({
+    # what changed between two renders (profile-render diff)
+    "diff_renders": "diff",
+    "DiffResult": "diff",
+    "apply_changes": "diff",
+})
+if TYPE_CHECKING:  # pragma: no cover - the static names of the block above
+    from .diff import DiffResult as DiffResult, apply_changes as apply_changes, diff_renders as diff_renders
+
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 

@@ -1,7 +1,8 @@
 """Command-line interface: a thin layer over the library.
 
 Exit codes, for every command: 0 success, 1 bad input (message on stderr, no
-traceback), 2 usage error. Only the requested output goes to stdout; warnings
+traceback), 2 usage error; ``diff`` follows diff(1): 0 the same, 1 different,
+2 usage error or bad input. Only the requested output goes to stdout; warnings
 and errors go to stderr. Each subcommand's parser names its handler
 (``set_defaults(handler=...)``); warnings and findings are written by
 :mod:`profile_render.report`.
@@ -403,7 +404,28 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
     _add_format_option(check)
     check.set_defaults(handler=_cmd_check_manifests, command_parser=check)
+    _add_diff_parser(commands)
     return parser
+
+
+def _add_diff_parser(commands: "argparse._SubParsersAction[_Parser]") -> None:
+    """The ``diff`` command: two renders of one application, what changed path by path (profile_render/cli_diff.py)."""
+    from profile_render.cli_diff import add_diff_arguments
+
+    diff = commands.add_parser(
+        "diff",
+        help="render twice (before/after a Profile edit, chart upgrade or credential rotation) and show what changed",
+        description=(
+            "Render an application twice and print every value path added, removed or changed, with where each "
+            "side's value came from, plus changes in the generated Secret and ConfigMap (Secret data masked). "
+            "Options are shared by both sides; --before-X/--after-X give one side its own (see docs/diff.md). "
+            "Exit codes as diff(1): 0 no difference, 1 differences, 2 usage error or bad input."
+        ),
+    )
+    add_diff_arguments(diff, _SET_OPTIONS, _set_dest)
+    _add_set_options(diff)
+    _add_fleet_globals_options(diff)
+    diff.set_defaults(handler=_cmd_diff, command_parser=diff)
 
 
 def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix: str = "") -> None:
@@ -672,6 +694,34 @@ def _cmd_check_manifests(args: argparse.Namespace, parser: argparse.ArgumentPars
     if args.format == "text":
         print(f"{errors} error(s), {len(findings) - errors} other finding(s)", file=err)
     return EXIT_INPUT if errors else EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    """Render both sides and print their differences; exit 0 equal, 1 different, 2 trouble (as diff(1))."""
+    from profile_render.cli_diff import (EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE, SIDES, check_stdin, render_side,
+                                         side_arguments, write_diff)
+    from profile_render.diff import diff_renders
+
+    sides = [side_arguments(args, side, _SET_OPTIONS, _set_dest, parser) for side in SIDES]
+    check_stdin(args, sides, parser)
+    options = _fleet_globals_from_args(args, parser)
+    results = []
+    for name, side in zip(SIDES, sides):
+        try:
+            results.append(render_side(args, side, {**options, **_set_arguments(side)}, parser))
+        except ProfileRenderError as exc:
+            print(f"profile-render: error: the {name} render: {exc}", file=err)
+            return EXIT_TROUBLE
+    for name, result in zip(SIDES, results):
+        _print_warnings(result.warnings, err, prefix=f"{name}: ")
+    try:
+        changes = diff_renders(results[0], results[1], masked=not args.show_secrets)
+        write_diff(changes, args.output, out, colour=args.output == "text" and _is_terminal(out)
+                   and not os.environ.get("NO_COLOR"))
+    except ProfileRenderError as exc:
+        print(f"profile-render: error: {exc}", file=err)
+        return EXIT_TROUBLE
+    return EXIT_DIFFERENT if changes else EXIT_SAME
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

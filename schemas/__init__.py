@@ -7,6 +7,7 @@ under ``https://profile-render.invalid/schemas/``:
   ``check-manifests --format json`` print lists of them);
 - ``error``: one error (``ProfileRenderError.to_dict()``); it refers to
   ``diagnostic`` by relative ``$ref``;
+- ``diff``: ``diff -o json`` (``DiffResult.to_dict()``);
 - ``render-result`` and ``package-render``: ``render -o json`` and
   ``package render -o json``;
 - ``catalog-*``: the Edge Orchestrator catalog objects the catalog checks use.

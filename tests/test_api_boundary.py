@@ -309,6 +309,13 @@ CALLS: Tuple[Call, ...] = (
     Call("Layer.from_mapping", Layer.from_mapping, lambda f: {"values": {"a": 1}}, lambda f: {"values": list(TREES)}),
     Call("Layer.from_stream", Layer.from_stream, lambda f: {"stream": io.BytesIO(b"a: 1\n")},
          lambda f: {"stream": [io.BytesIO(b) for b in BYTES] + [io.StringIO(t) for t in TEXTS[:12]] + list(WRONG)}),
+    Call("diff_renders", profile_render.diff_renders,
+         lambda f: {"before": _merge_result(), "after": _render_result()},
+         lambda f: {"before": list(NOT_OBJECTS) + list(TEXTS[:8]), "after": list(NOT_OBJECTS) + list(TREES[:4])}),
+    Call("apply_changes", profile_render.apply_changes,
+         lambda f: {"values": _merge_result().values, "changes": list(profile_render.diff_renders(
+             _merge_result(), _render_result(), masked=False).values)},
+         lambda f: {"values": list(TREES) + list(WRONG), "changes": list(WRONG) + [[t] for t in TREES[:6]]}),
     # Beyond the package's exports: the other documented entry points.
     Call("check_manifests", check_manifests,
          lambda f: {"manifests": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"},
@@ -356,7 +363,7 @@ CALLS: Tuple[Call, ...] = (
 NOT_CALLED = frozenset({
     "ValuesSyntaxError", "ValuesTypeError", "LimitExceededError", "SetSyntaxError", "ChartError", "MergeError",
     "PathNotFoundError", "RegistryError", "ContextError", "PlaceholderError", "MergeResult", "RenderResult",
-    "LoadedValues", "Dependency", "CacheStats",
+    "LoadedValues", "Dependency", "CacheStats", "DiffResult",
     "PackageError", "UnknownApplicationError", "SchemaValidationError", "InvalidSchemaError",
     "PackageRender", "LintReport", "LintedFile", "Catalog", "SchemaViolation",
 })
