@@ -414,7 +414,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_export_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_export_parser(commands: "argparse._SubParsersAction[_Parser]") -> None:
     """``export fleet DIR PACKAGE`` and ``export argocd DIR PACKAGE``: a package render written for Fleet or Argo CD."""
     export = commands.add_parser("export", help="write a deployment as Fleet bundles or Argo CD Applications")
     export.set_defaults(handler=_cmd_export, command_parser=export, export_target=None)
