@@ -415,3 +415,20 @@ def test_single_render_export_and_value_flags_refused(tmp_path):
     flagged = render(chart, {"vm": {"image": "x/y:1"}}, context=context, set_values=["vm.cores=3"])
     with pytest.raises(ExportError, match="value flags"):
         single_application(flagged, name="vm-ephemeral", namespace="edge-vms", chart=reference)
+
+
+def test_ignored_resources_become_compare_patches(tmp_path, bundle_spec_schema):
+    package = _package_copy(tmp_path)
+    app_file = package / "vm-pv-app.yaml"
+    app_file.write_text(app_file.read_text() + "ignoredResources:\n  - {name: cfg, kind: ConfigMap}\n"
+                                               "  - {name: hooks, kind: MutatingWebhookConfiguration}\n")
+    apps = package_applications(_render(package, parameters={"web-app": {"db.password": "x"}}),
+                                deployment_name=DEPLOYMENT)
+    export_fleet(apps, tmp_path / "out")
+    config = _load(tmp_path / "out" / "vm-pv" / "fleet.yaml")
+    assert config["diff"] == {"comparePatches": [
+        {"kind": "ConfigMap", "apiVersion": "v1", "name": "cfg", "namespace": "edge-vms",
+         "operations": [{"op": "ignore"}, {"op": "remove", "path": "/metadata"}, {"op": "remove", "path": "/data"}]},
+        {"kind": "MutatingWebhookConfiguration", "apiVersion": "admissionregistration.k8s.io/v1", "name": "hooks",
+         "operations": [{"op": "ignore"}, {"op": "remove", "path": "/webhooks"}]}]}
+    _check_fleet_yaml(config, bundle_spec_schema)
