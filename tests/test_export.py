@@ -432,3 +432,31 @@ def test_ignored_resources_become_compare_patches(tmp_path, bundle_spec_schema):
         {"kind": "MutatingWebhookConfiguration", "apiVersion": "admissionregistration.k8s.io/v1", "name": "hooks",
          "operations": [{"op": "ignore"}, {"op": "remove", "path": "/webhooks"}]}]}
     _check_fleet_yaml(config, bundle_spec_schema)
+
+
+def test_without_fleet_globals_two_values_files(tmp_path):
+    apps = package_applications(_render(fleet_globals=False), deployment_name=DEPLOYMENT)
+    export_fleet(apps, tmp_path / "out")
+    config = _load(tmp_path / "out" / "web-app" / "fleet.yaml")
+    assert config["helm"]["valuesFiles"] == ["profile.yaml", "overrides.yaml"]
+    assert "deploymentGeneration" not in config["labels"]
+    assert not (tmp_path / "out" / "web-app" / "fleet-globals.yaml").exists()
+
+
+def test_missing_parent_and_a_failed_swap_keep_the_old_content(tmp_path, apps, monkeypatch):
+    with pytest.raises(ExportError, match="parent does not exist"):
+        export_fleet(apps, tmp_path / "no" / "such")
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "old.txt").write_text("old")
+    real_rename = os.rename
+
+    def failing_rename(src, dst):
+        if ".export-" in str(src):  # the new content's move into place
+            raise OSError(18, "Invalid cross-device link")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(writer.os, "rename", failing_rename)
+    with pytest.raises(ExportError, match="cross-device"):
+        export_fleet(apps, kept, force=True)
+    assert _files(kept) == ["old.txt"] and sorted(p.name for p in tmp_path.iterdir()) == ["kept"]

@@ -116,8 +116,8 @@ def write_export(directory: Union[str, "os.PathLike[str]"], files: Mapping[str, 
             os.rename(target, old / "content")
         try:
             os.rename(fresh, target)
-        except OSError:
-            if old is not None:
+        except BaseException:  # an OSError or an interrupt between the two renames: put the old content back
+            if old is not None and not os.path.lexists(target):
                 os.rename(old / "content", target)
             raise
     except OSError as exc:
