@@ -24,6 +24,7 @@ from profile_render.report import FORMATS, format_text, report
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
     from profile_render.cli_summary import SummaryStyle
+    from profile_render.orchestrator.package import PackageRender
     from profile_render.problems import Diagnostic, Rule
     from profile_render.rendering import RenderResult
     from profile_render.values import Layer, MergeResult
@@ -239,6 +240,31 @@ def _fleet_globals_from_args(args: argparse.Namespace,
     return out
 
 
+def _add_package_inputs(parser: argparse.ArgumentParser, package_metavar: str = "DIR") -> None:
+    """The inputs of ``package render`` (the package folder, charts, registries, deployment, fleet globals)."""
+    parser.add_argument("directory", metavar=package_metavar, help="folder with the package's catalog YAML files")
+    parser.add_argument("--deployment-profile", metavar="NAME", help="deployment profile (default: the package's default)")
+    parser.add_argument("--app", dest="apps", action="append", default=[], metavar="NAME",
+                        help="render only this application (repeatable)")
+    parser.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH", required=True,
+                        help="the chart of an application: a directory or .tgz (repeat for each application)")
+    parser.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
+                        help="a catalog file of Registry objects not in the package (e.g. platform registries)")
+    parser.add_argument("--registry-ca-file", metavar="FILE",
+                        help="PEM file of the orchestrator's gateway certificate (tls.crt of Secret tls-orch in "
+                             "orch-gateway): the CA of registries whose caCerts is use-dynamic-cacert")
+    parser.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
+                        help="a parameter template value for an application")
+    parser.add_argument("--deployment-name", required=True, metavar="NAME",
+                        help="the deployment's name (part of each generated Secret's name; the namespace of "
+                             "applications without a default namespace)")
+    parser.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
+    parser.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
+    parser.add_argument("--redeploy-after-update", action="store_true",
+                        help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
+    _add_fleet_globals_options(parser)
+
+
 def _add_output_options(parser: argparse.ArgumentParser, *, explain: bool, summary: bool = False) -> None:
     """-o, --explain (where the command explains values), --show-secrets (where it summarises) and --strict."""
     if summary:
@@ -346,30 +372,12 @@ def _build_parser() -> argparse.ArgumentParser:
             "credentials from the Registry objects. Charts are local paths given with --chart."
         ),
     )
-    prender.add_argument("directory", metavar="DIR", help="folder with the package's catalog YAML files")
-    prender.add_argument("--deployment-profile", metavar="NAME", help="deployment profile (default: the package's default)")
-    prender.add_argument("--app", dest="apps", action="append", default=[], metavar="NAME",
-                         help="render only this application (repeatable)")
-    prender.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH", required=True,
-                         help="the chart of an application: a directory or .tgz (repeat for each application)")
-    prender.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
-                         help="a catalog file of Registry objects not in the package (e.g. platform registries)")
-    prender.add_argument("--registry-ca-file", metavar="FILE",
-                         help="PEM file of the orchestrator's gateway certificate (tls.crt of Secret tls-orch in "
-                              "orch-gateway): the CA of registries whose caCerts is use-dynamic-cacert")
-    prender.add_argument("--set", dest="parameters", action="append", default=[], metavar="APP:PATH=VALUE",
-                         help="a parameter template value for an application")
-    prender.add_argument("--deployment-name", required=True, metavar="NAME",
-                         help="the deployment's name (part of each generated Secret's name; the namespace of "
-                              "applications without a default namespace)")
-    prender.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
-    prender.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
-    prender.add_argument("--redeploy-after-update", action="store_true",
-                         help="ADM runs with REDEPLOY_AFTER_UPDATE (the package's version joins each Secret's name)")
+    _add_package_inputs(prender)
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
-    _add_fleet_globals_options(prender)
     _add_output_options(prender, explain=False, summary=True)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
+
+    _add_export_parser(commands)
 
     lint = commands.add_parser(
         "lint",
@@ -426,6 +434,57 @@ def _add_diff_parser(commands: "argparse._SubParsersAction[_Parser]") -> None:
     _add_set_options(diff)
     _add_fleet_globals_options(diff)
     diff.set_defaults(handler=_cmd_diff, command_parser=diff)
+
+def _add_export_parser(commands: "argparse._SubParsersAction[_Parser]") -> None:
+    """``export fleet DIR PACKAGE`` and ``export argocd DIR PACKAGE``: a package render written for Fleet or Argo CD."""
+    export = commands.add_parser("export", help="write a deployment as Fleet bundles or Argo CD Applications")
+    export.set_defaults(handler=_cmd_export, command_parser=export, export_target=None)
+    targets = export.add_subparsers(dest="export_target", metavar="TARGET", parser_class=_Parser)
+    descriptions = {
+        "fleet": ("the Fleet bundles the orchestrator writes for the deployment",
+                  "Write one Fleet bundle folder per application as the Edge Orchestrator lays it out (fleet.yaml, "
+                  "profile.yaml, overrides.yaml, fleet-globals.yaml, the pre-install Secret bundle), into a new or "
+                  "empty DIR, all or nothing; Secrets are mode 0600. See docs/export.md."),
+        "argocd": ("an Argo CD Application per application, with the generated objects",
+                   "Write an Argo CD Application per application (the chart and its merged values) and the generated "
+                   "Secret and ConfigMap as their own manifests, with sync waves, into a new or empty DIR, all or "
+                   "nothing; Secrets are mode 0600. See docs/export.md."),
+    }
+    for target, (summary, description) in descriptions.items():
+        sub = targets.add_parser(target, help=summary, description=description)
+        sub.add_argument("output", metavar="DIR", help="the directory to write (new or empty, unless --force)")
+        _add_package_inputs(sub, package_metavar="PACKAGE")
+        sub.add_argument("--force", action="store_true",
+                         help="replace DIR's content when it is not empty (only once the new content is complete)")
+        if target == "argocd":
+            sub.add_argument("--server", default="https://kubernetes.default.svc", metavar="URL",
+                             help="spec.destination.server of each Application (default: the cluster Argo CD runs in)")
+            sub.add_argument("--argocd-project", default="default", metavar="NAME",
+                             help="spec.project of each Application (default: default)")
+            sub.add_argument("--argocd-namespace", default="argocd", metavar="NS",
+                             help="the namespace the Applications are created in (default: argocd)")
+        sub.add_argument("--strict", action="store_true", help="treat every warning as an error")
+        sub.set_defaults(handler=_cmd_export, command_parser=sub)
+
+
+def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    if args.export_target is None:
+        parser.error("export needs a target: fleet or argocd")
+    from profile_render.export import export_argocd, export_fleet, package_applications
+
+    result = _render_package_from_args(args, parser, _fleet_globals_from_args(args, parser))
+    _print_warnings(result.findings, err)
+    for name, app_result in result.applications.items():
+        _print_warnings(app_result.warnings, err, prefix=f"{name}: ")
+    apps = package_applications(result, deployment_name=args.deployment_name,
+                                redeploy_after_update=args.redeploy_after_update)
+    if args.export_target == "fleet":
+        written = export_fleet(apps, args.output, force=args.force)
+    else:
+        written = export_argocd(apps, args.output, force=args.force, server=args.server,
+                                project=args.argocd_project, argocd_namespace=args.argocd_namespace)
+    err.write(f"wrote {len(written)} file(s) for {len(apps)} application(s) into {_printable(args.output, 200)}\n")
+    return EXIT_OK
 
 
 def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix: str = "") -> None:
@@ -548,19 +607,19 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
-def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+def _render_package_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                              fleet_globals: "dict[str, object]") -> "PackageRender":
+    """Run ``render_package`` on the inputs :func:`_add_package_inputs` defined (errors as ``package render`` reports them)."""
     from profile_render.orchestrator.package import UnknownApplicationError, render_package
     from profile_render.orchestrator.params import parse_parameter_assignment
 
-    fleet_globals = _fleet_globals_from_args(args, parser)
-    fmt = _output_format(args, parser, out)
     parameters: "dict[str, dict[str, str]]" = {}
     for item in args.parameters:
         app, path, value = parse_parameter_assignment(item)
         parameters.setdefault(app, {})[path] = value
     charts = cli_inputs.chart_map(args.charts, parser)
     try:
-        result = render_package(
+        return render_package(
             Path(args.directory), charts=charts, deployment_name=args.deployment_name,
             registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
             applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
@@ -574,6 +633,12 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
         parser.error(f"{option}: {exc.problem}; {exc.hint}")
     except ProfileRenderError as exc:
         raise _package_errors(exc, args, charts) from None
+
+
+def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    fleet_globals = _fleet_globals_from_args(args, parser)
+    fmt = _output_format(args, parser, out)
+    result = _render_package_from_args(args, parser, fleet_globals)
     if fmt == "summary":  # the warnings are part of the summary
         from profile_render.cli_summary import package_summary
 

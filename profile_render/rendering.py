@@ -95,6 +95,16 @@ class RenderResult:
         #: What each placeholder used resolved to (names without the % signs), e.g. for a summary.
         self.placeholder_values: Dict[str, str] = dict(placeholder_values or {})
 
+    @property
+    def layers(self) -> Tuple[Layer, ...]:
+        """The user layers as they merged (Profile, overrides, parameter templates, fleet globals), resolved."""
+        return self._merge.layers
+
+    @property
+    def uses_value_flags(self) -> bool:
+        """Whether ``--set``-style value flags applied after the layers (they are in no layer)."""
+        return self._merge.uses_value_flags
+
     def is_secret(self, path: Sequence[Any]) -> bool:
         """Whether the value at ``path`` is, or holds, a secret parameter's value."""
         path = tuple(path)

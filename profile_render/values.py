@@ -242,6 +242,17 @@ class MergeResult:
         self._lock = threading.Lock()
         self._exotic_floats = exotic_floats
 
+    # -- inputs -----------------------------------------------------------
+    @property
+    def layers(self) -> Tuple[Layer, ...]:
+        """The user layers as they merged, lowest precedence first (the value flags apply after them)."""
+        return tuple(self._replay.layers) if self._replay is not None else ()
+
+    @property
+    def uses_value_flags(self) -> bool:
+        """Whether ``--set``-style value flags applied after the layers."""
+        return self._replay is not None and bool(self._replay.sets)
+
     # -- output -----------------------------------------------------------
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         """The values as JSON, formatted as Helm's toJson formats numbers.

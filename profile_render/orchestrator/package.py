@@ -121,6 +121,8 @@ class PackageRender:
     namespaces: Dict[str, str] = field(default_factory=dict)  # app → namespace
     # The fleet-globals.yaml layer's inputs ({"deploymentGeneration", "clusterLabels"}); None: layer left out.
     fleet_globals: Optional[Dict[str, Any]] = None
+    # The catalog read, for what a render does not hold (charts' registries, dependencies): export uses it.
+    catalog: Optional[Catalog] = field(default=None, repr=False, compare=False)
 
     def _application(self, name: str, masked: bool) -> Dict[str, Any]:
         result = self.applications[name]
@@ -325,7 +327,7 @@ def render_package(
         for name in names:
             if name not in app_names:
                 raise UnknownApplicationError(name, argument, str(package.name), app_names)
-    result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR])
+    result = PackageRender(package, chosen, findings=[f for f in findings if f.severity != ERROR], catalog=catalog)
     if not fleet_globals and (deployment_generation is not None or cluster_labels is not None):
         raise TypeError("deployment_generation and cluster_labels belong to the fleet-globals layer; "
                         "they cannot be given with fleet_globals=False")
