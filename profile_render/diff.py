@@ -128,6 +128,11 @@ class DiffResult:
 
     ``secret_name`` is ``(before, after)`` when the name changed, else None.
     A result is true when anything differs (``equal`` says the opposite).
+
+    >>> chart = Path("examples/hello-chart")
+    >>> result = diff_renders(merge_values(chart), merge_values(chart, [{"replicaCount": 2}]))
+    >>> result.equal, [change.path_text for change in result.values]
+    (False, ['replicaCount'])
     """
 
     values: Tuple[Change, ...]
@@ -225,6 +230,12 @@ def diff_renders(before: Result, after: Result, *, masked: bool = True, origins:
     (``origins=False`` skips provenance, which replays each merge once);
     values at a secret parameter's path on either side, and every Secret's
     ``data``/``stringData``, are ``****`` unless ``masked=False``.
+
+    >>> chart = Path("examples/hello-chart")
+    >>> before = merge_values(chart, [{"replicaCount": 2}])
+    >>> after = merge_values(chart, [{"replicaCount": 3, "extra": True}])
+    >>> [(c.path_text, c.change, c.before, c.after) for c in diff_renders(before, after).values]
+    [('replicaCount', 'changed', 2, 3), ('extra', 'added', None, True)]
     """
     from profile_render.rendering import RenderResult
     from profile_render.values import MergeResult
@@ -316,6 +327,11 @@ def apply_changes(values: Any, changes: Iterable[Change]) -> Any:
     A masked change cannot be replayed and raises
     :class:`ChangeNotApplicableError` (also a ``ValueError``), as does a
     change whose parent path does not exist in ``values``.
+
+    >>> chart = Path("examples/hello-chart")
+    >>> before, after = merge_values(chart), merge_values(chart, [{"replicaCount": 5}])
+    >>> apply_changes(before.values, diff_renders(before, after).values) == after.values
+    True
     """
     changes = list(changes)
     for change in changes:
