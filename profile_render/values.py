@@ -23,7 +23,7 @@ from profile_render.helm.coalesce import coalesce_values
 from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
 from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
 from profile_render.helm.valueflags import FlagArgument, SetFiles, SetFileValues, apply_flags, flag_arguments
-from profile_render.tree import check_tree, iter_leaves, merge_layers, walk
+from profile_render.tree import check_tree, copy_tree, iter_leaves, merge_layers, walk
 
 __all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "check_layer", "merge_values"]
 
@@ -196,7 +196,17 @@ class _SourceInfo:
 
 
 class MergeResult:
-    """The values Helm's templates see, the warnings met on the way, and their provenance."""
+    """The values Helm's templates see, the warnings met on the way, and their provenance.
+
+    The merge shares every chart default no user value reaches with the chart
+    (copy-on-write, see ``helm/coalesce.py``), so holding many results costs
+    little beyond what each render changed. ``values`` is the caller's own
+    tree: a deep copy made on first access (once, under the result's lock),
+    which the caller may change without touching the chart. ``to_json``,
+    ``to_yaml``, ``value``, ``origin`` and schema validation read the
+    shared tree and copy nothing; :meth:`read_only_values` gives it to
+    callers who only read.
+    """
 
     def __init__(
         self,
@@ -207,7 +217,8 @@ class MergeResult:
         _replay: "Optional[_Replay]" = None,
         exotic_floats: Optional[bool] = None,
     ) -> None:
-        self.values = values
+        self._shared = values
+        self._own: Optional[ValuesDict] = None
         self.warnings = warnings
         self.chart = chart
         self._replay = _replay
@@ -215,13 +226,36 @@ class MergeResult:
         self._lock = threading.Lock()
         self._exotic_floats = exotic_floats
 
+    @property
+    def values(self) -> ValuesDict:
+        """The final values as the caller's own tree (copied from the shared one on first access)."""
+        own = self._own
+        if own is None:
+            with self._lock:
+                if self._own is None:
+                    try:
+                        self._own = copy_tree(self._shared)
+                    except RecursionError:
+                        raise _too_deep("copied") from None
+                own = self._own
+        return own
+
+    @values.setter
+    def values(self, values: ValuesDict) -> None:
+        self._own = values
+
+    def read_only_values(self) -> ValuesDict:
+        """The final values without a copy: never change what this returns (its untouched parts are the chart's)."""
+        own = self._own
+        return self._shared if own is None else own
+
     # -- output -----------------------------------------------------------
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         """The values as JSON, formatted as Helm's toJson formats numbers."""
         from profile_render.emit import to_json
 
         try:
-            return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
+            return to_json(self.read_only_values(), indent=indent, exotic_floats=self._exotic_floats)
         except RecursionError:
             raise _too_deep("written") from None
 
@@ -230,7 +264,9 @@ class MergeResult:
         from profile_render.emit import to_yaml
 
         try:
-            return to_yaml(self.values)
+            # A private copy: the shared tree may hold one default table in two places (globals, aliases),
+            # which a YAML writer would turn into an anchor and an alias.
+            return to_yaml(self._own if self._own is not None else copy_tree(self._shared))
         except RecursionError:
             raise _too_deep("written") from None
 
@@ -242,12 +278,15 @@ class MergeResult:
             return self._traced
 
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
-        """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError."""
+        """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError.
+
+        Before ``values`` was first read, a table or list comes back as a copy of its own.
+        """
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
-        found, value = walk(self.values, parts)
+        found, value = walk(self.read_only_values(), parts)
         if not found:
             raise self._not_found(parts)
-        return value
+        return value if self._own is not None else copy_tree(value)
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         """Every source that contributed to the value at ``path``, highest precedence first."""
@@ -258,7 +297,7 @@ class MergeResult:
 
     def _origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
-        found, _ = walk(self.values, parts)
+        found, _ = walk(self.read_only_values(), parts)
         if not found:
             raise self._not_found(parts)
         replay = self._replay
@@ -287,7 +326,7 @@ class MergeResult:
         return found[0] if found else None
 
     def _not_found(self, parts: ValuePath) -> PathNotFoundError:
-        parent_found, parent = walk(self.values, parts[:-1])
+        parent_found, parent = walk(self.read_only_values(), parts[:-1])
         hint = "list the values with `profile-render merge` to see which paths exist"
         if parent_found and isinstance(parent, dict) and parts and isinstance(parts[-1], str):
             close = difflib.get_close_matches(parts[-1], [str(k) for k in parent], n=1)
@@ -449,7 +488,7 @@ def merge_values(
     if validate_schema and any(sub.schema is not None for _prefix, sub in result.chart.walk()):
         from profile_render.helm.schema import validate_values  # loads jsonschema: only for charts with a schema
 
-        validate_values(result.chart, result.values, cache=schema_cache, origin=result.origin,
+        validate_values(result.chart, result.read_only_values(), cache=schema_cache, origin=result.origin,
                         local_refs=schema_refs)
     return result
 

@@ -256,7 +256,8 @@ def import_values(chart: Chart) -> Chart:
     chart = chart.with_changes(dependencies=deps) if deps != chart.dependencies else chart
     if chart.declared is None:
         return chart
-    cvals = coalesce_values(chart, {}, merge=True, check=False)  # private: may be changed through sharing below
+    # A private copy: the imports below change it through sharing, and coalescing shares the chart's defaults.
+    cvals = copy_tree(coalesce_values(chart, {}, merge=True, check=False))
     imported: ValuesDict = {}
     for dep in chart.declared:
         for spec in dep.import_values:
