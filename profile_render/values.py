@@ -249,6 +249,18 @@ class MergeResult:
         own = self._own
         return self._shared if own is None else own
 
+    def __getstate__(self) -> Dict[str, Any]:
+        """What a pickle keeps: everything but the lock and the provenance trace (recomputed when asked)."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_traced"] = None
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        """Restore a pickled result with a lock of its own."""
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # -- output -----------------------------------------------------------
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         """The values as JSON, formatted as Helm's toJson formats numbers."""
