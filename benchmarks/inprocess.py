@@ -45,6 +45,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+from compare_revisions import RENDER_PROFILE  # noqa: E402
 import yaml  # noqa: E402
 
 from profile_render import (  # noqa: E402
@@ -63,15 +64,7 @@ TARGET_RENDER_SHARE = 0.02
 TARGET_RESULTS_MIB = 20.0
 TARGET_ORIGIN_SECONDS = 1.0
 
-PROFILE = """\
-imagePullSecrets:
-  - name: '%GeneratedDockerCredential%'
-image:
-  registry: '%ImageRegistryURL%'
-labels:
-  org: '%OrgName%'
-  project: '%ProjectName%'
-"""
+PROFILE = RENDER_PROFILE  # the small Profile compare_revisions.py renders: placeholders and a pull Secret
 REGISTRY = ImageRegistry(name="harbor-docker-oci", root_url="oci://registry.example.com/catalog-apps-acme-edge",
                          username="robot", password=Secret("bench-token"))
 

@@ -21,7 +21,7 @@ from tests.helm_oracle import Subchart, helm_binary, helm_values, write_chart
 from profile_render import DeploymentContext, Placeholders, load_chart, merge_values, render
 from profile_render import rendering
 from profile_render.orchestrator.placeholders import PlaceholderError
-from profile_render.tree import copy_tree
+from tests.test_thread_safety import _scribble, _snapshot  # one definition of "a careless caller"
 
 PARENT = """\
 global:
@@ -59,28 +59,6 @@ SUBCHARTS = {"first": Subchart(FIRST), "second": Subchart(SECOND)}
 def _context() -> DeploymentContext:
     return DeploymentContext(app_name="app", app_version="1.0.0", deployment_name="deployment-abc12",
                              namespace="apps", org="acme", project="edge")
-
-
-def _snapshot(chart: Any) -> List[Any]:
-    return [copy_tree(sub.values) for _, sub in chart.walk()]
-
-
-def _scribble(tree: Any) -> None:
-    """Change every container of a tree in place."""
-    if isinstance(tree, dict):
-        for key in list(tree):
-            if isinstance(tree[key], (dict, list)):
-                _scribble(tree[key])
-            else:
-                tree[key] = "changed"
-        tree["added"] = 1
-    elif isinstance(tree, list):
-        for index, item in enumerate(tree):
-            if isinstance(item, (dict, list)):
-                _scribble(item)
-            else:
-                tree[index] = "changed"
-        tree.append("added")
 
 
 @pytest.fixture()
@@ -121,7 +99,7 @@ def test_changing_values_value_and_forms_never_reaches_the_chart(chart_dir: Path
     assert result.to_json() == expected and _snapshot(chart) == before
     _scribble(result.values)
     assert _snapshot(chart) == before
-    assert json.loads(result.to_json())["untouched"]["added"] == 1  # the result now shows the caller's changes
+    assert json.loads(result.to_json())["untouched"]["added-key"] == {"x": 1}  # the result now shows the caller's changes
     assert merge_values(chart, [yaml.safe_load(USER)]).to_json() == expected
 
 
