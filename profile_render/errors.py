@@ -201,7 +201,7 @@ class ProfileRenderError(Exception):
         return {}
 
 
-def _rebuilt_error(cls: type, args: Tuple[Any, ...], fields: Dict[str, Any]) -> "ProfileRenderError":
+def _rebuilt_error(cls: "type[ProfileRenderError]", args: Tuple[Any, ...], fields: Dict[str, Any]) -> "ProfileRenderError":
     """An error of class ``cls`` with the given ``args`` and fields, its constructor not called (see ``__reduce__``)."""
     error = cls.__new__(cls)
     error.args = args
