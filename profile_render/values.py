@@ -389,7 +389,7 @@ class _Replay:
 
         apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
-        return coalesce_values(effective, user, copy=False)
+        return coalesce_values(effective, user, copy=False, share_defaults=True)
 
     def _trace_chart(self, chart: Chart, index: Dict[int, int]) -> Chart:
         return chart.with_changes(
@@ -530,7 +530,7 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument],
 
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
-    final = coalesce_values(effective, user, warn=warn, copy=False)
+    final = coalesce_values(effective, user, warn=warn, copy=False, share_defaults=True)
     result = MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits, files))
     for index in range(first_merge_warning, len(warnings)):
         warnings[index] = _located_warning(result, warnings[index])

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from profile_render.errors import MergeError, ValuesWarning, describe_value, format_path
 from profile_render.helm.chart import Chart
-from profile_render.tree import ValuesDict, check_tree
+from profile_render.tree import ValuesDict, check_tree, copy_tree
 from profile_render.yamlio.limits import DEFAULT_LIMITS
 
 __all__ = ["GLOBAL", "WarnFn", "coalesce_values"]
@@ -251,6 +251,7 @@ def coalesce_values(
     merge: bool = False,
     copy: bool = True,
     check: bool = True,
+    share_defaults: bool = False,
 ) -> ValuesDict:
     """Coalesce user values with the chart's defaults (and subcharts'), as Helm's CoalesceValues.
 
@@ -258,8 +259,10 @@ def coalesce_values(
     values are first checked against the default :class:`~profile_render.Limits`
     (depth, nodes, numbers); ``check=False`` skips that for values already checked.
 
-    The result shares the chart's untouched default subtrees (see the module's
-    docstring): treat it as read-only, or ``copy_tree`` it before changing it.
+    The result is a tree of the caller's own. With ``share_defaults=True`` it
+    shares the chart's untouched default tables instead (see the module's
+    docstring), which costs only what ``values`` reaches: the caller must then
+    treat it as read-only (or ``copy_tree`` it) to keep the chart unchanged.
     With ``copy=False``, ``values`` is consumed and must share nothing with
     the chart.
     """
@@ -273,4 +276,5 @@ def coalesce_values(
     else:
         dest = values
         coalescer.adopt(dest)
-    return coalescer.coalesce(chart, dest, (), True)
+    out = coalescer.coalesce(chart, dest, (), True)
+    return out if share_defaults else copy_tree(out)
