@@ -154,3 +154,16 @@ def test_the_defaults_are_scanned_once_per_chart_and_checked_for_each_placeholde
     assert len(scans) == 2  # the other placeholder sets used the same scan
     assert render(chart.with_changes(), None, context=_context()).values["plain"] == {"a": "b"}
     assert len(scans) == 3  # a changed chart is a new chart: scanned again (its top only; the subchart is the same)
+
+
+def test_coalesce_values_gives_a_tree_of_the_callers_own_unless_asked_to_share(chart_dir: Path) -> None:
+    from profile_render import coalesce_values
+
+    chart = load_chart(chart_dir)
+    before = _snapshot(chart)
+    own = coalesce_values(chart, {"image": {"tag": "3.0"}})
+    shared = coalesce_values(chart, {"image": {"tag": "3.0"}}, share_defaults=True)
+    assert own == shared and own["image"]["tag"] == "3.0"
+    assert own["untouched"] is not chart.values["untouched"] and shared["untouched"] is chart.values["untouched"]
+    _scribble(own)
+    assert _snapshot(chart) == before
