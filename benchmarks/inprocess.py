@@ -323,7 +323,11 @@ def batch(out: Path, charts: int, deployments: int, workers: int) -> Dict[str, A
     requests = [RenderRequest(dirs[n % charts], _context(n), profile, [{"replicaCount": n}], REGISTRY, key=n)
                 for n in range(deployments)]
     rows: Dict[str, float] = {}
-    rows["none, results kept"] = _timed(lambda: render_many(requests))
+    kept: List[Any] = []
+    rows["none, results kept"] = _timed(lambda: kept.extend(render_many(requests)))
+    failed = [o.error for o in kept if not o.ok]
+    if failed:  # a batch of errors measures nothing
+        raise SystemExit(f"render_many: {len(failed)} requests failed, the first: {failed[0]}")
     rows["none, masked JSON"] = _timed(lambda: render_many(requests, transform=masked_json))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         rows[f"{workers} threads, masked JSON"] = _timed(lambda: render_many(requests, pool, transform=masked_json))
