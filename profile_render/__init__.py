@@ -66,6 +66,9 @@ _EXPORTS = {
     # render
     "render": "rendering",
     "RenderResult": "rendering",
+    "render_many": "batch",
+    "RenderRequest": "batch",
+    "RenderOutcome": "batch",
     "ImageRegistry": "orchestrator.model",
     "DeploymentContext": "orchestrator.model",
     "Secret": "orchestrator.model",
@@ -209,6 +212,11 @@ if TYPE_CHECKING:  # pragma: no cover - static names for type checkers and IDEs
     from .rendering import (
         RenderResult as RenderResult,
         render as render,
+    )
+    from .batch import (
+        RenderOutcome as RenderOutcome,
+        RenderRequest as RenderRequest,
+        render_many as render_many,
     )
     from .orchestrator.placeholders import (
         Placeholder as Placeholder,

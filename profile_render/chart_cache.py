@@ -15,8 +15,11 @@ evicts the least recently used chart first. It is thread-safe: one lock
 guards the table, and threads asking for the same missing chart wait for the
 one that loads it (a failed load is not cached; each waiter then tries
 itself). Charts are immutable by contract (``render`` and ``merge_values``
-never change a chart; every stage copies first), so one cached chart serves
-concurrent renders. A caller must not change a chart's ``values`` either.
+never change a chart: coalescing copies a default table before writing into
+it, and results share the tables it does not write), so one cached chart
+serves concurrent renders. A caller must not change a chart's ``values``
+either. What is derived from a chart alone is kept in its ``memo``, so a
+cached chart also saves that work for every later render.
 """
 
 from __future__ import annotations

@@ -165,6 +165,14 @@ class ProfileRenderError(Exception):
     def _render(self) -> str:
         return error_text(self.diagnostic)
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickle as the same class with the same record and extras (render_many's process workers send errors back).
+
+        A subclass's constructor may take other arguments than the text, so
+        unpickling restores the fields instead of calling it.
+        """
+        return (_rebuilt_error, (type(self), self.args, dict(self.__dict__)))
+
     def __str__(self) -> str:
         return self._render()
 
@@ -202,6 +210,14 @@ class ProfileRenderError(Exception):
         Every key a subclass adds must be declared in ``schemas/error.schema.json``.
         """
         return {}
+
+
+def _rebuilt_error(cls: "type[ProfileRenderError]", args: Tuple[Any, ...], fields: Dict[str, Any]) -> "ProfileRenderError":
+    """An error of class ``cls`` with the given ``args`` and fields, its constructor not called (see ``__reduce__``)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 class ValuesSyntaxError(ProfileRenderError):

@@ -44,10 +44,9 @@ from profile_render.orchestrator.placeholders import (
     Resolution,
     ResolveContext,
     ValueSite,
-    find_placeholders,
     resolve_tree,
 )
-from profile_render.tree import copy_tree, walk
+from profile_render.tree import copy_tree, iter_strings, walk
 from profile_render.values import Layer, LayerLike, MergeResult, as_layer, merge_values
 
 __all__ = ["render", "RenderResult"]
@@ -84,7 +83,6 @@ class RenderResult:
                  parameters: Optional[Dict[Tuple[Any, ...], Any]] = None,
                  placeholder_values: Optional[Mapping[str, str]] = None) -> None:
         self._merge = merge
-        self.values: ValuesDict = merge.values
         self.manifests = manifests
         self.pre_install_manifests = pre_install_manifests
         self.secret_name = secret_name
@@ -105,6 +103,19 @@ class RenderResult:
         """Whether ``--set``-style value flags applied after the layers (they are in no layer)."""
         return self._merge.uses_value_flags
 
+    @property
+    def values(self) -> ValuesDict:
+        """The final values as the caller's own tree (see :attr:`MergeResult.values`; the same dict)."""
+        return self._merge.values
+
+    @values.setter
+    def values(self, values: ValuesDict) -> None:
+        self._merge.values = values
+
+    def read_only_values(self) -> ValuesDict:
+        """The final values without a copy (see :meth:`MergeResult.read_only_values`): never change them."""
+        return self._merge.read_only_values()
+
     def is_secret(self, path: Sequence[Any]) -> bool:
         """Whether the value at ``path`` is, or holds, a secret parameter's value."""
         path = tuple(path)
@@ -120,7 +131,11 @@ class RenderResult:
         """
         if not self.secret_paths:
             return self.values
-        out = copy_tree(self.values)
+        return self._masked_copy()
+
+    def _masked_copy(self) -> ValuesDict:
+        """A new tree of the values with every secret parameter replaced by ``****``."""
+        out = copy_tree(self._merge.read_only_values())
         for path in self.secret_paths:
             # A secret path absent from the final values has nothing to hide.
             found, _ = walk(out, path)
@@ -167,8 +182,12 @@ class RenderResult:
         >>> sorted(result.to_dict())
         ['manifests', 'preInstallManifests', 'secretName', 'values', 'warnings']
         """
+        return self._form(self.values)
+
+    def _form(self, values: ValuesDict) -> Dict[str, Any]:
+        """The plain form around the given values tree."""
         return {
-            "values": self.values,
+            "values": values,
             "manifests": self.manifests,
             "preInstallManifests": self.pre_install_manifests,
             "secretName": self.secret_name,
@@ -184,14 +203,17 @@ class RenderResult:
         >>> result.masked()["manifests"][0]["data"]
         {'.dockerconfigjson': '****', 'accessKeyId': '****', 'secretKey': '****'}
         """
-        out = self.to_dict()
-        out["values"] = self.masked_values()
+        return self._masked_form(self.masked_values())
+
+    def _masked_form(self, values: ValuesDict) -> Dict[str, Any]:
+        """The masked form around the given (already masked) values tree."""
+        out = self._form(values)
         out["manifests"] = [_mask_object(m) for m in self.manifests]
         out["preInstallManifests"] = [_mask_object(m) for m in self.pre_install_manifests]
         return out
 
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
-        """The plain (or masked) form as JSON, numbers formatted as Helm formats them.
+        """The plain (or masked) form as JSON, numbers formatted as Helm formats them (copies no values).
 
         >>> registry = ImageRegistry("harbor", "oci://registry.example.com/edge", "robot", Secret("example-token"))
         >>> result = render(Path("examples/hello-chart"), Path("examples/profile-values.yaml"), registry=registry,
@@ -201,7 +223,10 @@ class RenderResult:
         """
         from profile_render.emit import to_json
 
-        return to_json(self.masked() if masked else self.to_dict(), indent=indent)
+        if not masked:
+            return to_json(self._form(self.read_only_values()), indent=indent)
+        values = self._masked_copy() if self.secret_paths else self.read_only_values()
+        return to_json(self._masked_form(values), indent=indent)
 
     def to_yaml(self, *, masked: bool = False) -> str:
         """The plain (or masked) form as YAML.
@@ -249,7 +274,7 @@ def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cach
     from profile_render.helm.schema import SchemaValidationError, validate_values
 
     try:
-        validate_values(merged.chart, merged.values, cache=cache, origin=merged.origin, local_refs=refs)
+        validate_values(merged.chart, merged.read_only_values(), cache=cache, origin=merged.origin, local_refs=refs)
     except SchemaValidationError as exc:
         secrets = [tuple(p) for p in secret_paths]
         if not secrets:
@@ -263,10 +288,19 @@ def _validate(merged: MergeResult, secret_paths: Iterable[Tuple[Any, ...]], cach
         raise SchemaValidationError(cleaned, complete=exc.complete) from None
 
 
+def _percent_strings(chart: Chart) -> Tuple[Tuple[Tuple[Any, ...], str, bool], ...]:
+    """Every string key and value of a chart's own defaults that holds a ``%``, found once per chart."""
+    return chart.memo.get("percent-strings", lambda: tuple(hit for hit in iter_strings(chart.values) if "%" in hit[1]))
+
+
 def _check_chart_defaults(chart: Chart, placeholders: Placeholders) -> None:
     """Placeholders belong in the Profile: any in a chart's own defaults is an error."""
+    # Only strings with a % can hold a placeholder or a near miss; which of them do depends on the
+    # placeholder set, so the per-chart scan keeps them all and each render tests the few it found.
     for _prefix, sub in chart.walk():
-        for path, text, in_key in find_placeholders(sub.values, placeholders):
+        for path, text, in_key in _percent_strings(sub):
+            if not placeholders.contains(text):
+                continue
             loaded = sub.values_source
             source = loaded.source if loaded is not None else sub.source
             where = ValueSite(source, path, loaded.locate if loaded is not None else None)

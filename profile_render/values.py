@@ -23,7 +23,7 @@ from profile_render.helm.coalesce import coalesce_values
 from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
 from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
 from profile_render.helm.valueflags import FlagArgument, SetFiles, SetFileValues, apply_flags, flag_arguments
-from profile_render.tree import check_tree, iter_leaves, merge_layers, walk
+from profile_render.tree import check_tree, copy_tree, iter_leaves, merge_layers, walk
 
 __all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "check_layer", "merge_values"]
 
@@ -217,6 +217,15 @@ class _SourceInfo:
 class MergeResult:
     """The values Helm's templates see, the warnings met on the way, and their provenance.
 
+    The merge shares every chart default no user value reaches with the chart
+    (copy-on-write, see ``helm/coalesce.py``), so holding many results costs
+    little beyond what each render changed. ``values`` is the caller's own
+    tree: a deep copy made on first access (once, under the result's lock),
+    which the caller may change without touching the chart. ``to_json``,
+    ``to_yaml``, ``value``, ``origin`` and schema validation read the
+    shared tree and copy nothing; :meth:`read_only_values` gives it to
+    callers who only read.
+
     >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")],
     ...                       set_values=["service.port=9091"])
     >>> merged.value("service.port"), merged.origin("service.port").layer, merged.warnings
@@ -234,13 +243,49 @@ class MergeResult:
         _replay: "Optional[_Replay]" = None,
         exotic_floats: Optional[bool] = None,
     ) -> None:
-        self.values = values
+        self._shared = values
+        self._own: Optional[ValuesDict] = None
         self.warnings = warnings
         self.chart = chart
         self._replay = _replay
         self._traced: Any = None
         self._lock = threading.Lock()
         self._exotic_floats = exotic_floats
+
+    @property
+    def values(self) -> ValuesDict:
+        """The final values as the caller's own tree (copied from the shared one on first access)."""
+        own = self._own
+        if own is None:
+            with self._lock:
+                if self._own is None:
+                    try:
+                        self._own = copy_tree(self._shared)
+                    except RecursionError:
+                        raise _too_deep("copied") from None
+                own = self._own
+        return own
+
+    @values.setter
+    def values(self, values: ValuesDict) -> None:
+        self._own = values
+
+    def read_only_values(self) -> ValuesDict:
+        """The final values without a copy: never change what this returns (its untouched parts are the chart's)."""
+        own = self._own
+        return self._shared if own is None else own
+
+    def __getstate__(self) -> Dict[str, Any]:
+        """What a pickle keeps: everything but the lock and the provenance trace (recomputed when asked)."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_traced"] = None
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        """Restore a pickled result with a lock of its own."""
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     # -- inputs -----------------------------------------------------------
     @property
@@ -264,7 +309,7 @@ class MergeResult:
         from profile_render.emit import to_json
 
         try:
-            return to_json(self.values, indent=indent, exotic_floats=self._exotic_floats)
+            return to_json(self.read_only_values(), indent=indent, exotic_floats=self._exotic_floats)
         except RecursionError:
             raise _too_deep("written") from None
 
@@ -278,7 +323,9 @@ class MergeResult:
         from profile_render.emit import to_yaml
 
         try:
-            return to_yaml(self.values)
+            # A private copy: the shared tree may hold one default table in two places (globals, aliases),
+            # which a YAML writer would turn into an anchor and an alias.
+            return to_yaml(self._own if self._own is not None else copy_tree(self._shared))
         except RecursionError:
             raise _too_deep("written") from None
 
@@ -292,15 +339,17 @@ class MergeResult:
     def value(self, path: Union[str, Sequence[Any]]) -> Any:
         """The final value at a path (``"a.b[0]"`` or a tuple); raises PathNotFoundError.
 
+        Before ``values`` was first read, a table or list comes back as a copy of its own.
+
         >>> merged = merge_values(load_chart(Path("examples/hello-chart")), [Path("examples/overrides.yaml")])
         >>> merged.value("service.port"), merged.value(("image", "pullPolicy"))
         (9090, 'IfNotPresent')
         """
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
-        found, value = walk(self.values, parts)
+        found, value = walk(self.read_only_values(), parts)
         if not found:
             raise self._not_found(parts)
-        return value
+        return value if self._own is not None else copy_tree(value)
 
     def origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         """Every source that contributed to the value at ``path``, highest precedence first.
@@ -316,7 +365,7 @@ class MergeResult:
 
     def _origins(self, path: Union[str, Sequence[Any]]) -> List[Origin]:
         parts = parse_value_path(path) if isinstance(path, str) else tuple(path)
-        found, _ = walk(self.values, parts)
+        found, _ = walk(self.read_only_values(), parts)
         if not found:
             raise self._not_found(parts)
         replay = self._replay
@@ -350,7 +399,7 @@ class MergeResult:
         return found[0] if found else None
 
     def _not_found(self, parts: ValuePath) -> PathNotFoundError:
-        parent_found, parent = walk(self.values, parts[:-1])
+        parent_found, parent = walk(self.read_only_values(), parts[:-1])
         hint = "list the values with `profile-render merge` to see which paths exist"
         if parent_found and isinstance(parent, dict) and parts and isinstance(parts[-1], str):
             close = difflib.get_close_matches(parts[-1], [str(k) for k in parent], n=1)
@@ -401,7 +450,7 @@ class _Replay:
 
         apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
-        return coalesce_values(effective, user, copy=False)
+        return coalesce_values(effective, user, copy=False, share_defaults=True)
 
     def _trace_chart(self, chart: Chart, index: Dict[int, int]) -> Chart:
         return chart.with_changes(
@@ -512,7 +561,7 @@ def merge_values(
     if validate_schema and any(sub.schema is not None for _prefix, sub in result.chart.walk()):
         from profile_render.helm.schema import validate_values  # loads jsonschema: only for charts with a schema
 
-        validate_values(result.chart, result.values, cache=schema_cache, origin=result.origin,
+        validate_values(result.chart, result.read_only_values(), cache=schema_cache, origin=result.origin,
                         local_refs=schema_refs)
     return result
 
@@ -542,7 +591,7 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument],
 
     plan = plan_dependencies(chart, user, warn=warn)
     effective = import_values(apply_dependency_plan(chart, plan))
-    final = coalesce_values(effective, user, warn=warn, copy=False)
+    final = coalesce_values(effective, user, warn=warn, copy=False, share_defaults=True)
     result = MergeResult(final, warnings, effective, _replay=_Replay(chart, user_layers, sets, plan, limits, files))
     for index in range(first_merge_warning, len(warnings)):
         warnings[index] = _located_warning(result, warnings[index])

@@ -164,6 +164,14 @@ def _render_result() -> Any:
     return profile_render.render(CHART, PROFILE, context=_context(), registry=_registry())
 
 
+def _outcome_or_raise(outcomes: Any) -> Any:
+    """render_many returns each request's error: raise it, so the boundary checks what it is."""
+    (outcome,) = outcomes
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.result
+
+
 @dataclass
 class Call:
     """One public callable: a call of it that works, and the hostile values to put in place of each argument."""
@@ -255,6 +263,16 @@ CALLS: Tuple[Call, ...] = (
                     "application": _texts_and_wrong(f), "context": list(NOT_OBJECTS),
                     "registry": list(NOT_OBJECTS[1:]), "limits": list(NOT_OBJECTS[1:]),
                     "placeholders": list(NOT_OBJECTS[1:])}),
+    Call("render_many", lambda chart, profile, overrides, context, registry: _outcome_or_raise(
+        profile_render.render_many([profile_render.RenderRequest(chart, context, profile, overrides, registry)])),
+         lambda f: {"chart": CHART, "profile": PROFILE, "overrides": [], "context": _context(),
+                    "registry": _registry()},
+         lambda f: {"chart": _paths(f) + list(BYTES) + list(TREES[2:]), "profile": _paths(f) + list(TREES),
+                    "overrides": _layers(f), "context": list(NOT_OBJECTS), "registry": list(NOT_OBJECTS[1:])}),
+    Call("RenderRequest", profile_render.RenderRequest,
+         lambda f: {"chart": CHART, "context": _context()},
+         lambda f: {"chart": list(WRONG), "context": list(NOT_OBJECTS), "registry": list(NOT_OBJECTS[1:]),
+                    "options": [{"set_values": ["a=1"], "nonsense": 1}, {"context": 1}] + list(WRONG)}),
     Call("DeploymentContext", DeploymentContext, lambda f: dict(
         app_name="a", app_version="1", deployment_name="d", namespace="n"),
          lambda f: {name: _texts_and_wrong(f) for name in ("app_name", "app_version", "deployment_name", "namespace",
@@ -363,7 +381,7 @@ CALLS: Tuple[Call, ...] = (
 NOT_CALLED = frozenset({
     "ValuesSyntaxError", "ValuesTypeError", "LimitExceededError", "SetSyntaxError", "ChartError", "MergeError",
     "PathNotFoundError", "RegistryError", "ContextError", "PlaceholderError", "MergeResult", "RenderResult",
-    "LoadedValues", "Dependency", "CacheStats", "DiffResult",
+    "LoadedValues", "Dependency", "CacheStats", "DiffResult", "RenderOutcome",
     "PackageError", "UnknownApplicationError", "SchemaValidationError", "InvalidSchemaError",
     "PackageRender", "LintReport", "LintedFile", "Catalog", "SchemaViolation",
 })

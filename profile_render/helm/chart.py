@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 import stat
+import threading
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,13 +68,43 @@ class Dependency:
         return self.alias or self.name
 
 
+class ChartMemo:
+    """What is derived from one chart's own fields, computed on first use and kept with the chart (thread-safe).
+
+    A chart is immutable, so anything computed from it alone (e.g. the strings
+    of its defaults that hold a ``%``) stays true: each key is computed once,
+    under a lock, however many threads ask. A changed chart (``with_changes``)
+    starts with an empty memo; a pickled chart travels without it.
+    """
+
+    __slots__ = ("_lock", "_entries")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: Dict[str, Any] = {}
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, computing it with ``compute()`` the first time."""
+        try:
+            return self._entries[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = compute()
+            return self._entries[key]
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (ChartMemo, ())
+
+
 @dataclass(frozen=True)
 class Chart:
     """A chart as far as values are concerned.
 
-    ``values`` are the defaults from ``values.yaml`` and must not be mutated;
-    every stage copies before it changes anything, so one loaded chart can
-    serve many concurrent renders.
+    ``values`` are the defaults from ``values.yaml`` and must not be mutated:
+    renders share their untouched subtrees (copy-on-write, see
+    ``helm/coalesce.py``), so one loaded chart can serve many concurrent renders.
 
     >>> chart = Chart.from_files({
     ...     "Chart.yaml": "apiVersion: v2\\nname: web\\nversion: 0.1.0\\n",
@@ -95,6 +126,8 @@ class Chart:
     chart_type: str = ""  # Chart.yaml's type: "", "application" or "library"
     # (name, text) of each file under templates/; None when not known (a bare values file)
     templates: Optional[Tuple[Tuple[str, str], ...]] = field(default=None, repr=False, compare=False)
+    # Facts derived from this chart once, for every render that uses it (not a constructor argument).
+    memo: ChartMemo = field(default_factory=ChartMemo, init=False, repr=False, compare=False)
 
     @classmethod
     def from_archive(cls, archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *,

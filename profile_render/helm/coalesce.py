@@ -13,13 +13,22 @@ coalescing, in :mod:`profile_render.helm.dependencies`.
 
 Leaves are only ever asked "is it a table? is it null?", so provenance tokens
 standing in for scalars (``origin.py``) coalesce exactly like the scalars.
-Functions here never mutate their inputs unless ``copy=False`` says so; chart
-defaults shared between renders stay untouched.
+
+Copy-on-write: the result shares every subtree of the chart defaults that no
+user value reaches (a default table the user does not touch is the chart's own
+dict, not a copy); a table is copied, one level at a time, only when a value
+must be written into it. A pass knows which tables it may change (the ones it
+made or was given to consume) and copies any other before changing it, so the
+chart defaults, shared between renders and threads, are never changed. A table
+the pass owns is held in one place of the result only; when ``global`` carries
+one into a subchart's section, it stops being owned and is copied on its next
+write, like a default. Functions here never mutate their inputs unless
+``copy=False`` says so.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from profile_render.errors import MergeError, ValuesWarning, describe_value, format_path
 from profile_render.helm.chart import Chart
@@ -42,12 +51,58 @@ def _is_table(value: Any) -> bool:
 
 
 class _Coalescer:
-    """One coalescing pass (CoalesceValues or, with merge=True, MergeValues)."""
+    """One coalescing pass (CoalesceValues or, with merge=True, MergeValues), copy-on-write."""
 
     def __init__(self, warn: Optional[WarnFn], merge: bool) -> None:
         """Set up a pass that reports warnings to ``warn`` and keeps nulls when ``merge``."""
         self.warn = warn
         self.merge = merge
+        # The tables this pass may change in place, by id (the value keeps each alive, so no id is reused).
+        self.owned: Dict[int, ValuesDict] = {}
+
+    def adopt(self, tree: Any) -> None:
+        """Record every table of a tree nobody else holds (the user values to fill) as this pass's own."""
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                self.owned[id(node)] = node
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+            elif isinstance(node, list):
+                stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+    def copy_owned(self, tree: Any) -> Any:
+        """A copy of a caller's tree whose tables are this pass's own."""
+        if isinstance(tree, dict):
+            out = {k: (self.copy_owned(v) if isinstance(v, (dict, list)) else v) for k, v in tree.items()}
+            self.owned[id(out)] = out
+            return out
+        if isinstance(tree, list):
+            return [self.copy_owned(v) if isinstance(v, (dict, list)) else v for v in tree]
+        return tree
+
+    def own(self, parent: ValuesDict, key: Any) -> ValuesDict:
+        """The table at ``parent[key]``, made this pass's own first (a shallow copy) when it is shared."""
+        table = parent[key]
+        if id(table) not in self.owned:
+            table = parent[key] = dict(table)
+            self.owned[id(table)] = table
+        return table
+
+    def fresh(self, table: ValuesDict) -> ValuesDict:
+        """A shallow copy of a table, owned by this pass (its subtrees stay shared)."""
+        out = dict(table)
+        self.owned[id(out)] = out
+        return out
+
+    def disown(self, table: ValuesDict) -> None:
+        """Stop owning a table and its owned subtables: they are about to be held in a second place."""
+        stack = [table]
+        while stack:
+            node = stack.pop()
+            if self.owned.pop(id(node), None) is not None:
+                # An unowned table never holds an owned one, so the walk stops at shared tables.
+                stack.extend(v for v in node.values() if isinstance(v, dict))
 
     def _warn(self, code: str, message: str, path: Path, hint: str) -> None:
         """Report one warning at a value path, if the caller asked for warnings."""
@@ -64,13 +119,15 @@ class _Coalescer:
         for sub in chart.dependencies:
             section = dest.get(sub.name, _MISSING)
             if section is _MISSING:
-                section = dest[sub.name] = {}
+                section = dest[sub.name] = self.fresh({})
             elif not _is_table(section):
                 raise MergeError(
                     f"the values for subchart {sub.name!r} must be a table, not {describe_value(section)}",
                     path=path + (sub.name,),
                     hint=f"set {format_path(path + (sub.name,))} to a mapping of the subchart's values (or remove it)",
                 )
+            else:
+                section = self.own(dest, sub.name)
             self.coalesce_globals(section, dest, path + (sub.name,))
             dest[sub.name] = self.coalesce(sub, section, path + (sub.name,), False)
         return dest
@@ -79,11 +136,13 @@ class _Coalescer:
         """Copy the parent's ``global`` into a subchart's section; the parent's keys win."""
         dg = dest.get(GLOBAL, _MISSING)
         if dg is _MISSING:
-            dg = {}
+            dg = self.fresh({})
         elif not _is_table(dg):
             self._warn("global-not-table", "the subchart's global is not a table; globals are not passed down",
                        path + (GLOBAL,), "make global a mapping")
             return
+        else:
+            dg = self.own(dest, GLOBAL)
         sg = src.get(GLOBAL, _MISSING)
         if sg is _MISSING:
             sg = {}
@@ -93,7 +152,8 @@ class _Coalescer:
             return
         for key, value in sg.items():
             if _is_table(value):
-                mine = copy_tree(value)
+                self.disown(value)  # now also reachable from this subchart's global
+                mine = self.fresh(value)
                 current = dg.get(key, _MISSING)
                 if current is _MISSING:
                     dg[key] = mine
@@ -137,7 +197,7 @@ class _Coalescer:
                             )
                     else:
                         child_merge = merge or key in sub_names
-                        self.coalesce_tables(value, copy_tree(default), path + (key,), child_merge)
+                        self.coalesce_tables(self.own(dest, key), default, path + (key,), child_merge)
                 elif _is_table(default) and value is not None:
                     self._warn(
                         "table-conflict",
@@ -146,10 +206,14 @@ class _Coalescer:
                         "set individual keys of the table instead, or null to remove it",
                     )
             else:
-                dest[key] = copy_tree(default) if isinstance(default, (dict, list)) else default
+                dest[key] = default  # shared with the chart: copied only if a later write lands in it
 
     def coalesce_tables(self, dst: ValuesDict, src: ValuesDict, path: Path, merge: bool) -> ValuesDict:
-        """Merge a lower-precedence table ``src`` into ``dst``; ``dst`` wins. ``src`` is private."""
+        """Merge a lower-precedence table ``src`` into ``dst`` (owned by this pass); ``dst`` wins.
+
+        ``src`` is only read; its subtrees missing from ``dst`` are put there
+        as they are (shared), so ``src``'s owner must not change them later.
+        """
         for key, value in src.items():
             if key not in dst:
                 dst[key] = value
@@ -161,7 +225,7 @@ class _Coalescer:
                 continue
             if _is_table(value):
                 if _is_table(current):
-                    self.coalesce_tables(current, value, path + (key,), merge)
+                    self.coalesce_tables(self.own(dst, key), value, path + (key,), merge)
                 else:
                     self._warn(
                         "table-conflict",
@@ -187,12 +251,20 @@ def coalesce_values(
     merge: bool = False,
     copy: bool = True,
     check: bool = True,
+    share_defaults: bool = False,
 ) -> ValuesDict:
     """Coalesce user values with the chart's defaults (and subcharts'), as Helm's CoalesceValues.
 
     ``merge=True`` gives Helm's MergeValues instead (nulls are kept). Copied
     values are first checked against the default :class:`~profile_render.Limits`
     (depth, nodes, numbers); ``check=False`` skips that for values already checked.
+
+    The result is a tree of the caller's own. With ``share_defaults=True`` it
+    shares the chart's untouched default tables instead (see the module's
+    docstring), which costs only what ``values`` reaches: the caller must then
+    treat it as read-only (or ``copy_tree`` it) to keep the chart unchanged.
+    With ``copy=False``, ``values`` is consumed and must share nothing with
+    the chart.
 
     >>> values = coalesce_values(load_chart(Path("examples/hello-chart")), {"replicaCount": 3, "debug": None})
     >>> values["replicaCount"], "debug" in values, values["service"]
@@ -202,5 +274,11 @@ def coalesce_values(
         # A caller's tree: refuse what the coalescer could not walk (too deep, cyclic, too big).
         check_tree(values, max_depth=DEFAULT_LIMITS.max_depth, max_nodes=DEFAULT_LIMITS.max_nodes,
                    source="<coalesce_values>")
-    dest = copy_tree(values) if copy else values
-    return _Coalescer(warn, merge).coalesce(chart, dest, (), True)
+    coalescer = _Coalescer(warn, merge)
+    if copy:
+        dest = coalescer.copy_owned(values)
+    else:
+        dest = values
+        coalescer.adopt(dest)
+    out = coalescer.coalesce(chart, dest, (), True)
+    return out if share_defaults else copy_tree(out)

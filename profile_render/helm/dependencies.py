@@ -159,7 +159,8 @@ def _plan(chart: Chart, values: ValuesDict, prefix: str, where: Tuple[str, ...],
         return
     candidates = _candidates(chart)
     staged = chart.with_changes(dependencies=tuple(sub.with_changes(name=name) for sub, name, _ in candidates))
-    cvals = coalesce_values(staged, values, check=False)  # values the pipeline already checked
+    # values the pipeline already checked; only read here, so the chart's defaults are shared, not copied
+    cvals = coalesce_values(staged, values, check=False, share_defaults=True)
     disabled: Set[str] = set()
     tags = cvals.get("tags")
     for dep in chart.declared:
