@@ -350,7 +350,10 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
     for app in applications:
         for warning in getattr(app.result, "warnings", ()):
             app.add_finding(warning, app.target_of(warning.path))
-    for index, finding in enumerate([*getattr(subject, "findings", ()), *findings]):
+    given = [*getattr(subject, "findings", ()), *findings]
+    # A package render's own findings are lint's too: each finding is shown once.
+    unique = list(dict.fromkeys(given))
+    for index, finding in enumerate(unique):
         placed = False
         if finding.kind is None and finding.path:
             for app in applications:
