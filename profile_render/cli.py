@@ -654,7 +654,7 @@ def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentPars
 
 
 def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
-    from profile_render.report_html import report_html
+    from profile_render.html_report import report_html
 
     if args.report_mode == "render":
         result = _render_from_args(args, parser)

@@ -1,4 +1,4 @@
-"""The HTML provenance report (profile_render/report_html.py): its HTML, and the page in a real headless browser.
+"""The HTML provenance report (profile_render/html_report.py): its HTML, and the page in a real headless browser.
 
 The unit tests parse the page with html.parser; the browser tests open it in
 Debian's chromium (``--headless --dump-dom``, after the page's script ran) and
@@ -26,7 +26,7 @@ from profile_render.orchestrator.model import DeploymentContext, ImageRegistry, 
 from profile_render.orchestrator.package import render_package
 from profile_render.problems import Diagnostic, format_path
 from profile_render.rendering import render
-from profile_render.report_html import ReportLimits, report_html, value_anchor
+from profile_render.html_report import ReportLimits, report_html, value_anchor
 from profile_render.values import merge_values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -500,3 +500,32 @@ def test_in_the_browser_a_link_opens_the_value_it_points_to(tmp_path: Path) -> N
     root = dump_dom(tmp_path, page, "#" + target)
     opened = [d for d in root.find("details") if "open" in d.attrs]
     assert len(opened) == 1 and opened[0].parent is not None and opened[0].parent.attrs["data-path"] == "group7"
+
+
+# -- provenance at scale --------------------------------------------------------------------------
+
+def _all_paths(tree: Any, path: tuple = ()) -> Iterator[tuple]:
+    """Every path of a values tree, containers and leaves."""
+    items = tree.items() if isinstance(tree, dict) else enumerate(tree) if isinstance(tree, list) else ()
+    for key, value in items:
+        yield path + (key,)
+        yield from _all_paths(value, path + (key,))
+
+
+@pytest.mark.parametrize("placeholders", [(), ("ImageRegistryURL",)])
+def test_positions_read_all_at_once_are_the_positions_found_one_by_one(placeholders: tuple) -> None:
+    from profile_render.yamlio.load import load_values, locate_in_text
+
+    groups = "".join(f"g{g}:\n  list:\n" + "".join(f"    - name: n{i}\n      v: {i}\n" for i in range(4))
+                     + f"  flow: {{a: 1, b: [1, 2]}}\n  dup: 1\n  dup: 2\n  'quoted key': x\n" for g in range(8))
+    text = ("first: 1\nimage: %ImageRegistryURL%/app\n" if placeholders else "first: 1\n") + groups + \
+        "---\ng3:\n  list: [replaced]\nlast: true\n"
+    loaded = load_values(text, source="v.yaml", placeholders=placeholders)
+    paths = list(_all_paths(loaded.data))
+    assert len(paths) > 100
+    marking = loaded._marking  # noqa: SLF001 - the marked text locate reads, to compare with one lookup each
+    marked, marker = (marking.text, marking.marker) if marking is not None else (text, None)
+    expected = [locate_in_text(marked, "v.yaml", path, marker=marker) for path in paths]
+    assert all(spot is not None for spot in expected)
+    assert [loaded.locate(path) for path in paths] == expected
+    assert loaded.locate(("g3", "list", 0)) == (text.count("\n", 0, text.index("list: [replaced]")) + 1, 10)

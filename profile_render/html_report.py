@@ -116,13 +116,9 @@ class _Application:
     def __init__(self, index: int, name: str, result: Any, limits: ReportLimits, *,
                  namespace: Optional[str] = None, profile: Optional[str] = None, profile_known: bool = False) -> None:
         """Collect what the page shows of ``result`` (a RenderResult or MergeResult) for application ``name``."""
-        self.index = index
-        self.name = name
-        self.result = result
-        self.limits = limits
-        self.namespace = namespace
-        self.profile = profile
-        self.profile_known = profile_known
+        self.index, self.name, self.result, self.limits = index, name, result, limits
+        # What a package render says about the application (shown as given).
+        self.about = {"namespace": namespace, "profile": profile, "profile_known": profile_known}
         masked_values = getattr(result, "masked_values", None)
         self.values: Dict[str, Any] = masked_values() if masked_values is not None else result.values
         self.secret_name: Optional[str] = getattr(result, "secret_name", None)
@@ -238,8 +234,7 @@ class _Application:
 
     def context(self) -> Dict[str, Any]:
         """What the template reads for this application."""
-        return {"index": self.index, "name": self.name, "namespace": self.namespace, "profile": self.profile,
-                "profile_known": self.profile_known, "secret_name": self.secret_name, "tree": self.tree,
+        return {"index": self.index, "name": self.name, **self.about, "secret_name": self.secret_name, "tree": self.tree,
                 "placeholders": self.placeholders(), "objects": self.objects(), "findings": self.findings,
                 "cut": self.cut_notes(), "shown": self.limits.leaves - self.budget.leaves}
 
@@ -363,12 +358,13 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
                     placed = True
         if not placed:
             general.append(_finding_record(finding, f"g-{index}"))
-    environment = Environment(loader=PackageLoader("profile_render", "templates"), autoescape=True,
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    loader = PackageLoader("profile_render", "templates")
+    environment = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True)
     template = environment.get_template("report.html.j2")
     # The page's one script is the package's own file, never user text; the page's Content-Security-Policy
     # allows exactly it (by digest), so no injected script or event handler could run even if escaping failed.
-    script = environment.loader.get_source(environment, "report.js")[0]  # type: ignore[union-attr]
+    script = loader.get_source(environment, "report.js")[0]
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return template.render(
         script=Markup(script), script_hash=script_hash,
