@@ -228,7 +228,8 @@ class Session:
                   for segment in line.split("|") if segment.split()[:1] == ["profile-render"]]
         assert usages, f"{block.where}: a synopsis shows at least one profile-render command"
         for words in usages:
-            command = words[1:3] if words[1] == "package" else words[1:2]
+            # A lower-case word after the command is its own command (package render, report package ...).
+            command = words[1:3] if len(words) > 2 and re.fullmatch(r"[a-z][a-z-]*", words[2]) else words[1:2]
             proc = subprocess.run([sys.executable, "-m", "profile_render", *command, "--help"], cwd=ROOT,
                                   env=self.env(), capture_output=True, text=True, timeout=60, check=False)
             assert proc.returncode == 0, f"{block.where}: profile-render {' '.join(command)} --help: {proc.stderr}"
