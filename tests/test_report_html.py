@@ -406,6 +406,15 @@ def test_cli_usage_and_write_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
         main(["report", "render", "chart", "--profile", "p.yaml", "--app-name", "a", "--app-version", "1",
               "--deployment-name", "d", "--namespace", "n", "--explain", "a"])
     assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["report", "render", "--help"])
+    shown = capsys.readouterr().out
+    assert info.value.code == 0 and shown.startswith("usage: profile-render report render")
+    assert "--registry-password-file" in shown and "--explain" not in shown and "--show-secrets" not in shown
+    charts = [f"--chart={name}={path}" for name, path in CHARTS.items()]
+    with pytest.raises(SystemExit) as info:
+        main(["report", "package", str(EXAMPLE), *charts, "--deployment-name", "demo", "--app", "nope"])
+    assert info.value.code == 2 and "--app:" in capsys.readouterr().err
     code = main(["report", "render", *hello_arguments(tmp_path), "-o", str(tmp_path / "missing" / "r.html")])
     err = capsys.readouterr().err
     assert code == 1 and "cannot write the report" in err and "Traceback" not in err
