@@ -126,6 +126,7 @@ class _Application:
         self._by_anchor: Dict[str, _Node] = {}
         self.budget = _Budget(limits.leaves)
         self.tree = self._children(self.values, (), 0)
+        self.objects = self._objects()
 
     # -- the values tree ------------------------------------------------------------------------
     def _children(self, node: Any, path: ValuePath, depth: int) -> List[_Node]:
@@ -203,12 +204,15 @@ class _Application:
         return None
 
     def add_finding(self, finding: Diagnostic, target: Optional[Tuple[str, str]]) -> None:
-        """Record ``finding`` in this application's list, linked both ways with the value it concerns."""
+        """Record ``finding`` in this application's list, linked both ways with the value or object it concerns."""
         anchor = f"f{self.index}-{len(self.findings)}"
         record = _finding_record(finding, anchor)
         if target is not None:
             record["target"], record["target_path"] = target
-            self._by_anchor[target[0]].findings.append((anchor, finding.severity))
+            node = self._by_anchor.get(target[0])
+            badges = node.findings if node is not None else next(
+                obj["findings"] for obj in self.objects if obj["anchor"] == target[0])
+            badges.append((anchor, finding.severity))
         self.findings.append(record)
 
     # -- the rest of the section ----------------------------------------------------------------
@@ -217,25 +221,30 @@ class _Application:
         values: Mapping[str, str] = getattr(self.result, "placeholder_values", {}) or {}
         return [(f"%{name}%", _capped(str(values[name]), self.limits.value_chars)[0]) for name in sorted(values)]
 
-    def objects(self) -> List[Dict[str, Any]]:
-        """The generated objects as masked YAML: pre-install objects first."""
+    def _objects(self) -> List[Dict[str, Any]]:
+        """The generated objects as masked YAML, pre-install objects first, each with its own anchor."""
         masked = getattr(self.result, "masked", None)
         if masked is None:
             return []
         form = masked()
-        out = []
+        out: List[Dict[str, Any]] = []
         for objects, pre_install in ((form.get("preInstallManifests") or [], True), (form.get("manifests") or [], False)):
             for obj in objects:
                 metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-                label = f"{obj.get('kind', '?')}/{metadata.get('name', '?')}"
+                kind, name = str(obj.get("kind", "?")), str(metadata.get("name", "?"))
                 text, _ = _capped(to_yaml(obj), 20 * self.limits.value_chars)
-                out.append({"label": label, "pre_install": pre_install, "yaml": text})
+                out.append({"label": f"{kind}/{name}", "kind": kind, "name": name, "pre_install": pre_install,
+                            "yaml": text, "anchor": f"o{self.index}-{len(out)}", "findings": []})
         return out
+
+    def object_of(self, finding: Diagnostic) -> Optional[Dict[str, Any]]:
+        """The generated object a manifest finding names (by kind and name), or None."""
+        return next((obj for obj in self.objects if finding.kind == obj["kind"] and finding.name == obj["name"]), None)
 
     def context(self) -> Dict[str, Any]:
         """What the template reads for this application."""
         return {"index": self.index, "name": self.name, **self.about, "secret_name": self.secret_name, "tree": self.tree,
-                "placeholders": self.placeholders(), "objects": self.objects(), "findings": self.findings,
+                "placeholders": self.placeholders(), "objects": self.objects, "findings": self.findings,
                 "cut": self.cut_notes(), "shown": self.limits.leaves - self.budget.leaves}
 
 
@@ -350,12 +359,17 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
     unique = list(dict.fromkeys(given))
     for index, finding in enumerate(unique):
         placed = False
-        if finding.kind is None and finding.path:
-            for app in applications:
-                target = app.target_of(finding.path)
-                if target is not None and _from_source(app, finding.source, target[0]):
-                    app.add_finding(finding, target)
+        for app in applications:
+            if finding.kind is not None:  # a manifest finding: about a generated object, when one is named
+                obj = app.object_of(finding)
+                if obj is not None:
+                    app.add_finding(finding, (obj["anchor"], obj["label"]))
                     placed = True
+                continue
+            target = app.target_of(finding.path)
+            if target is not None and _from_source(app, finding.source, target[0]):
+                app.add_finding(finding, target)
+                placed = True
         if not placed:
             general.append(_finding_record(finding, f"g-{index}"))
     loader = PackageLoader("profile_render", "templates")

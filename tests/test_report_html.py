@@ -283,7 +283,14 @@ def test_findings_that_concern_no_value_are_listed_for_the_page(tmp_path: Path) 
                            column=1, path=("spec", "template"), kind="Deployment", name="web")
     on_value = Diagnostic("other-rule", "error", "bad image", source=str(tmp_path / "profile.yaml"), line=2, column=3,
                           path=("image", "repository"))
-    root = parse(report_html(result, findings=[elsewhere, on_value, on_value]))
+    on_secret = Diagnostic("secret-rule", "warning", "the Secret is not used", source="manifests.yaml", document=0,
+                           kind="Secret", name=result.secret_name)
+    root = parse(report_html(result, findings=[elsewhere, on_value, on_value, on_secret]))
+    about_secret = [li for li in by_id(root, "app-0").find("li") if "secret-rule" in li.text()]
+    assert len(about_secret) == 1 and f"(Secret/{result.secret_name}, document 0)" in about_secret[0].text()
+    obj = by_id(root, about_secret[0].find("a")[0].attrs["href"][1:])
+    assert obj.tag == "details" and obj.find("summary")[0].text().startswith(f"Secret/{result.secret_name}")
+    assert [a.attrs["href"] for a in obj.find("a", "badge")] == ["#" + about_secret[0].attrs["id"]]
     general = [li for li in root.find("li") if "some-rule" in li.text()]
     assert len(general) == 1 and "(Deployment/web)" in general[0].text() and PAYLOADS["img"] in general[0].text()
     linked = [li for li in by_id(root, "app-0").find("li") if "other-rule" in li.text()]
