@@ -566,9 +566,38 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     return EXIT_OK
 
 
+def _render_package_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                              fleet_globals: "dict[str, object]") -> "PackageRender":
+    """Run ``render_package`` on the inputs :func:`_add_package_inputs` defined (errors as ``package render`` reports them)."""
+    from profile_render.orchestrator.package import UnknownApplicationError, render_package
+    from profile_render.orchestrator.params import parse_parameter_assignment
+
+    parameters: "dict[str, dict[str, str]]" = {}
+    for item in args.parameters:
+        app, path, value = parse_parameter_assignment(item)
+        parameters.setdefault(app, {})[path] = value
+    charts = cli_inputs.chart_map(args.charts, parser)
+    try:
+        return render_package(
+            Path(args.directory), charts=charts, deployment_name=args.deployment_name,
+            registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
+            applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
+            strict=args.strict, redeploy_after_update=args.redeploy_after_update,
+            gateway_ca=(cli_inputs.read_small_text_file(args.registry_ca_file, "registry CA file")
+                        if args.registry_ca_file else None),
+            **fleet_globals,  # type: ignore[arg-type]
+        )
+    except UnknownApplicationError as exc:  # a name given on the command line: a usage error
+        option = {"charts": "--chart", "applications": "--app", "parameters": "--set"}[exc.argument]
+        parser.error(f"{option}: {exc.problem}; {exc.hint}")
+    except ProfileRenderError as exc:
+        raise _package_errors(exc, args, charts) from None
+
+
 def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    fleet_globals = _fleet_globals_from_args(args, parser)
     fmt = _output_format(args, parser, out)
-    result = _package_render_from_args(args, parser)
+    result = _render_package_from_args(args, parser, fleet_globals)
     if fmt == "summary":  # the warnings are part of the summary
         from profile_render.cli_summary import package_summary
 
@@ -590,35 +619,6 @@ def _cmd_package_render(args: argparse.Namespace, parser: argparse.ArgumentParse
     data = result.to_dict()
     out.write(to_json(data) + "\n" if fmt == "json" else to_yaml(data))
     return EXIT_OK
-
-
-def _package_render_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "PackageRender":
-    """The package render the arguments of ``package render`` (or ``report package``) describe."""
-    from profile_render.orchestrator.package import UnknownApplicationError, render_package
-    from profile_render.orchestrator.params import parse_parameter_assignment
-
-    fleet_globals = _fleet_globals_from_args(args, parser)
-    parameters: "dict[str, dict[str, str]]" = {}
-    for item in args.parameters:
-        app, path, value = parse_parameter_assignment(item)
-        parameters.setdefault(app, {})[path] = value
-    charts = cli_inputs.chart_map(args.charts, parser)
-    try:
-        result = render_package(
-            Path(args.directory), charts=charts, deployment_name=args.deployment_name,
-            registry_files=[Path(p) for p in args.registries], deployment_profile=args.deployment_profile,
-            applications=args.apps or None, parameters=parameters, org=args.org, project=args.project,
-            strict=args.strict, redeploy_after_update=args.redeploy_after_update,
-            gateway_ca=(cli_inputs.read_small_text_file(args.registry_ca_file, "registry CA file")
-                        if args.registry_ca_file else None),
-            **fleet_globals,  # type: ignore[arg-type]
-        )
-    except UnknownApplicationError as exc:  # a name given on the command line: a usage error
-        option = {"charts": "--chart", "applications": "--app", "parameters": "--set"}[exc.argument]
-        parser.error(f"{option}: {exc.problem}; {exc.hint}")
-    except ProfileRenderError as exc:
-        raise _package_errors(exc, args, charts) from None
-    return result
 
 
 def _package_errors(exc: ProfileRenderError, args: argparse.Namespace,
@@ -663,7 +663,7 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     else:
         from profile_render.orchestrator.lint import lint
 
-        rendered = _package_render_from_args(args, parser)
+        rendered = _render_package_from_args(args, parser, _fleet_globals_from_args(args, parser))
         found = lint(Path(args.directory), charts=cli_inputs.chart_map(args.charts, parser),
                      registry_files=[Path(p) for p in args.registries])
         page = report_html(rendered, findings=found,
