@@ -104,15 +104,15 @@ class LoadedValues:
         """The 1-based (line, column) where ``path`` is set in this document, or None.
 
         The first call finds where each top-level entry is, so each later
-        call reads one entry, not the whole text; once many paths have been
-        asked for (a report of every value), the whole text is read once with
-        every position, so each further call is a look-up.
+        call reads one entry, not the whole text.
         """
         if self.text is None:
             return None
         path = tuple(path)
         marking = self._marking
         text, marker = (marking.text, marking.marker) if marking is not None else (self.text, None)
+        # Once many paths have been asked for (a report of every value), the whole text is read once with every
+        # position, so each further call is a look-up instead of a parse of its top-level entry.
         self._located += 1
         if self._located > _LOCATE_ONE_BY_ONE and path:
             if self._documents is None:
