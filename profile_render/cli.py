@@ -264,6 +264,39 @@ def _add_format_option(parser: argparse.ArgumentParser) -> None:
                         help="text lines (default), a JSON list, or a SARIF 2.1.0 log for CI annotations")
 
 
+#: The options of render and package render that choose what they write: report writes HTML instead.
+_REPORT_LEAVES_OUT = frozenset({"help", "output", "explain", "output_dir", "show_secrets"})
+
+
+def _add_report_parser(commands: "argparse._SubParsersAction[_Parser]", *, render: argparse.ArgumentParser,
+                       package_render: argparse.ArgumentParser) -> None:
+    """``report render`` and ``report package``: the inputs of ``render`` / ``package render``, an HTML page out.
+
+    The input options are the very argument definitions of those two commands
+    (shared, not copied), less the ones that choose their output.
+    """
+    report_parser = commands.add_parser(
+        "report", help="write a self-contained HTML page: values with their provenance, placeholders, findings",
+        description=("Write one self-contained HTML page (no network; secrets always masked) showing every final "
+                     "value with the layer and file:line it came from, the placeholders and what they resolved to, "
+                     "the generated Secret and ConfigMap, and every finding linked to its value. `report render` "
+                     "takes the inputs of `render`; `report package` those of `package render` and adds lint's "
+                     "findings."))
+    report_parser.set_defaults(handler=_cmd_package_missing, command_parser=report_parser)
+    modes = report_parser.add_subparsers(dest="report_command", metavar="COMMAND", parser_class=_Parser)
+    for name, source, text in (("render", render, "report on one application, as `render` renders it"),
+                               ("package", package_render,
+                                "report on a deployment package, as `package render` renders it")):
+        mode = modes.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}: one HTML page.")
+        for action in source._actions:  # noqa: SLF001 - argparse has no public way to share arguments
+            if action.dest not in _REPORT_LEAVES_OUT:
+                mode._add_action(action)  # noqa: SLF001
+        mode.add_argument("-o", "--output", metavar="FILE", default="-",
+                          help="the HTML file to write (default -: standard output)")
+        mode.add_argument("--title", metavar="TEXT", help="the page's title (default: what the page shows)")
+        mode.set_defaults(handler=_cmd_report, command_parser=mode, report_mode=name)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="profile-render",
@@ -370,6 +403,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_fleet_globals_options(prender)
     _add_output_options(prender, explain=False, summary=True)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
+    _add_report_parser(commands, render=render, package_render=prender)
 
     lint = commands.add_parser(
         "lint",
@@ -404,41 +438,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
     _add_format_option(check)
     check.set_defaults(handler=_cmd_check_manifests, command_parser=check)
-    _add_report_parser(commands, render=render, package_render=prender)
     return parser
 
-
-#: The options of render and package render that choose what they write: report writes HTML instead.
-_REPORT_LEAVES_OUT = frozenset({"help", "output", "explain", "output_dir", "show_secrets"})
-
-
-def _add_report_parser(commands: "argparse._SubParsersAction[_Parser]", *, render: argparse.ArgumentParser,
-                       package_render: argparse.ArgumentParser) -> None:
-    """``report render`` and ``report package``: the inputs of ``render`` / ``package render``, an HTML page out.
-
-    The input options are the very argument definitions of those two commands
-    (shared, not copied), less the ones that choose their output.
-    """
-    report_parser = commands.add_parser(
-        "report", help="write a self-contained HTML page: values with their provenance, placeholders, findings",
-        description=("Write one self-contained HTML page (no network; secrets always masked) showing every final "
-                     "value with the layer and file:line it came from, the placeholders and what they resolved to, "
-                     "the generated Secret and ConfigMap, and every finding linked to its value. `report render` "
-                     "takes the inputs of `render`; `report package` those of `package render` and adds lint's "
-                     "findings."))
-    report_parser.set_defaults(handler=_cmd_package_missing, command_parser=report_parser)
-    modes = report_parser.add_subparsers(dest="report_command", metavar="COMMAND", parser_class=_Parser)
-    for name, source, text in (("render", render, "report on one application, as `render` renders it"),
-                               ("package", package_render,
-                                "report on a deployment package, as `package render` renders it")):
-        mode = modes.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}: one HTML page.")
-        for action in source._actions:  # noqa: SLF001 - argparse has no public way to share arguments
-            if action.dest not in _REPORT_LEAVES_OUT:
-                mode._add_action(action)  # noqa: SLF001
-        mode.add_argument("-o", "--output", metavar="FILE", default="-",
-                          help="the HTML file to write (default -: standard output)")
-        mode.add_argument("--title", metavar="TEXT", help="the page's title (default: what the page shows)")
-        mode.set_defaults(handler=_cmd_report, command_parser=mode, report_mode=name)
 
 
 def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix: str = "") -> None:
