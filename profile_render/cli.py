@@ -441,7 +441,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
 def _print_warnings(warnings: "Sequence[Diagnostic]", stream: TextIO, *, prefix: str = "") -> None:
     stream.write(format_text(warnings, prefix=prefix))
 
