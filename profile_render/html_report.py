@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # type names only: the report loads the render modules only w
     from profile_render.rendering import RenderResult
     from profile_render.values import MergeResult
 
-__all__ = ["report_html", "ReportLimits", "value_anchor"]
+__all__ = ["report_html", "ReportLimits", "change_records", "value_anchor"]
 
 Reportable = Union["RenderResult", "MergeResult", "PackageRender"]
 ValuePath = Tuple[Any, ...]
@@ -285,6 +285,13 @@ def _origin_text(origin: Any) -> str:
     return f"{origin.get('layer') or ''} {where}".strip()
 
 
+def change_records(changes: Any) -> List[Mapping[str, Any]]:
+    """Change records as mappings: given as mappings, as objects with ``to_dict()``, or as a diff with ``.values``."""
+    values = getattr(changes, "values", None)
+    items = values if not isinstance(changes, (list, tuple)) and isinstance(values, (list, tuple)) else changes
+    return [item.to_dict() if callable(getattr(item, "to_dict", None)) else item for item in items]
+
+
 def _change_rows(changes: Sequence[Mapping[str, Any]], applications: Sequence[_Application],
                  limits: ReportLimits) -> List[Dict[str, Any]]:
     """The diff section's rows from change records; secret ones always masked, links when one application is shown."""
@@ -330,7 +337,7 @@ def _applications(subject: Reportable, limits: ReportLimits) -> Tuple[List[_Appl
 
 
 def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
-                changes: Optional[Sequence[Mapping[str, Any]]] = None, title: str = "profile-render report",
+                changes: Any = None, title: str = "profile-render report",
                 limits: Optional[ReportLimits] = None, application: Optional[str] = None) -> str:
     """One self-contained HTML page showing ``subject``'s values with their provenance, findings and changes.
 
@@ -339,7 +346,9 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
     package render's, the manifest checks') are attached to the application
     and value they concern when a value of an application came from the
     finding's file and the values hold its path, else listed for the whole
-    page. ``changes`` are change records (see ``diff_renders``). Secrets are
+    page. ``changes`` are change records: mappings, objects with
+    ``to_dict()`` (a diff's value changes), or a diff result whose ``values``
+    are those (see ``diff_renders``); None leaves the section out. Secrets are
     always masked. ``application`` names the single application of a
     RenderResult (default ``values``).
     """
@@ -347,6 +356,7 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
     from markupsafe import Markup
 
     limits = limits or ReportLimits()
+    records = None if changes is None else change_records(changes)
     applications, head = _applications(subject, limits)
     if application is not None and not head:
         applications[0].name = application
@@ -383,8 +393,8 @@ def report_html(subject: Reportable, *, findings: Iterable[Diagnostic] = (),
     return template.render(
         script=Markup(script), script_hash=script_hash,
         title=title, head=head, applications=[app.context() for app in applications], general=general,
-        changes=None if changes is None else _change_rows(changes, applications, limits),
-        changes_cut=max(0, len(changes) - limits.changes) if changes is not None else 0, mask=MASK)
+        changes=None if records is None else _change_rows(records, applications, limits),
+        changes_cut=max(0, len(records) - limits.changes) if records is not None else 0, mask=MASK)
 
 
 def _from_source(app: _Application, source: Optional[str], anchor: str) -> bool:

@@ -344,6 +344,19 @@ def test_the_diff_section_shows_change_records(tmp_path: Path) -> None:
     assert rows[0].find("a")[0].attrs["href"] == "#" + value_anchor(0, ("image", "repository"))
     assert not rows[2].find("a")  # not in the values: no link
     assert_inert(root)
+    class Change:  # a diff's value change: its change record is to_dict()
+        def __init__(self, record: Dict[str, Any]) -> None:
+            self.record = record
+
+        def to_dict(self) -> Dict[str, Any]:
+            return self.record
+
+    class Diff:  # a diff result: its value changes are .values
+        values = [Change(record) for record in changes]
+
+    for given in ([Change(record) for record in changes], Diff()):
+        again = parse(report_html(result, changes=given))
+        assert [[c.text() for c in r.find("td")] for r in again.find("tr", "change")] == cells
     empty = parse(report_html(result, changes=[]))
     assert "no changes" in by_id(empty, "changes").text()
     assert not parse(report_html(result)).find("section", "changes")
