@@ -290,6 +290,39 @@ def _add_format_option(parser: argparse.ArgumentParser) -> None:
                         help="text lines (default), a JSON list, or a SARIF 2.1.0 log for CI annotations")
 
 
+#: The options of render and package render that choose what they write: report writes HTML instead.
+_REPORT_LEAVES_OUT = frozenset({"help", "output", "explain", "output_dir", "show_secrets"})
+
+
+def _add_report_parser(commands: "argparse._SubParsersAction[_Parser]", *, render: argparse.ArgumentParser,
+                       package_render: argparse.ArgumentParser) -> None:
+    """``report render`` and ``report package``: the inputs of ``render`` / ``package render``, an HTML page out.
+
+    The input options are the very argument definitions of those two commands
+    (shared, not copied), less the ones that choose their output.
+    """
+    report_parser = commands.add_parser(
+        "report", help="write a self-contained HTML page: values with their provenance, placeholders, findings",
+        description=("Write one self-contained HTML page (no network; secrets always masked) showing every final "
+                     "value with the layer and file:line it came from, the placeholders and what they resolved to, "
+                     "the generated Secret and ConfigMap, and every finding linked to its value. `report render` "
+                     "takes the inputs of `render`; `report package` those of `package render` and adds lint's "
+                     "findings."))
+    report_parser.set_defaults(handler=_cmd_package_missing, command_parser=report_parser)
+    modes = report_parser.add_subparsers(dest="report_command", metavar="COMMAND", parser_class=_Parser)
+    for name, source, text in (("render", render, "report on one application, as `render` renders it"),
+                               ("package", package_render,
+                                "report on a deployment package, as `package render` renders it")):
+        mode = modes.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}: one HTML page.")
+        for action in source._actions:  # noqa: SLF001 - argparse has no public way to share arguments
+            if action.dest not in _REPORT_LEAVES_OUT:
+                mode._add_action(action)  # noqa: SLF001
+        mode.add_argument("-o", "--output", metavar="FILE", default="-",
+                          help="the HTML file to write (default -: standard output)")
+        mode.add_argument("--title", metavar="TEXT", help="the page's title (default: what the page shows)")
+        mode.set_defaults(handler=_cmd_report, command_parser=mode, report_mode=name)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="profile-render",
@@ -376,6 +409,7 @@ def _build_parser() -> argparse.ArgumentParser:
     prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
     _add_output_options(prender, explain=False, summary=True)
     prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
+    _add_report_parser(commands, render=render, package_render=prender)
 
     _add_export_parser(commands)
 
@@ -566,7 +600,8 @@ def _write_result_files(directory: str, files: "Dict[str, str]", err: TextIO, wh
     print(f"profile-render: wrote {what} to {directory}", file=err)
 
 
-def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+def _render_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> "RenderResult":
+    """The render the arguments of ``render`` (or ``report render``) describe."""
     from profile_render.orchestrator.model import DeploymentContext
     from profile_render.rendering import render
 
@@ -578,14 +613,18 @@ def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         redeploy_after_update=args.redeploy_after_update,
     )
     cli_inputs.one_stdin([args.profile, *args.files], parser)
-    fmt = _output_format(args, parser, out)
     profile = cli_inputs.layer_argument(args.profile, "profile", args.strict)
     overrides = [cli_inputs.layer_argument(name, "overrides", args.strict) for name in args.files]
-    result = render(
+    return render(
         Path(args.chart), profile, overrides, context=context, registry=registry,
         **_set_arguments(args),
         prehook_literal=args.prehook_literal, strict=args.strict, **fleet_globals,  # type: ignore[arg-type]
     )
+
+
+def _cmd_render(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    fmt = _output_format(args, parser, out)
+    result = _render_from_args(args, parser)
     if args.explain:
         return _explain_command(result, args.explain, args.output, out, err)
     if args.output_dir:
@@ -691,7 +730,36 @@ def _package_errors(exc: ProfileRenderError, args: argparse.Namespace,
 
 def _cmd_package_missing(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO,
                          err: TextIO) -> NoReturn:
-    parser.error("package needs a command: render")
+    parser.error(f"{args.command} needs a command: {'render or package' if args.command == 'report' else 'render'}")
+
+
+def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO, err: TextIO) -> int:
+    from profile_render.html_report import report_html
+
+    if args.report_mode == "render":
+        result = _render_from_args(args, parser)
+        page = report_html(result, title=args.title or f"{args.app_name} {args.app_version}", application=args.app_name)
+        warnings = len(result.warnings)
+    else:
+        from profile_render.orchestrator.lint import lint
+
+        rendered = _render_package_from_args(args, parser, _fleet_globals_from_args(args, parser))
+        found = lint(Path(args.directory), charts=cli_inputs.chart_map(args.charts, parser),
+                     registry_files=[Path(p) for p in args.registries])
+        page = report_html(rendered, findings=found,
+                           title=args.title or f"{rendered.package.name} {rendered.package.version}")
+        warnings = len(set(found) | set(rendered.findings)) + sum(len(r.warnings) for r in rendered.applications.values())
+    if args.output == "-":
+        out.write(page)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(page)
+        except OSError as exc:
+            raise ProfileRenderError(f"cannot write the report: {exc.strerror}", source=args.output,
+                                     hint="check the path, free space and permissions") from None
+        print(f"profile-render: wrote the report to {args.output} ({warnings} finding(s) in it)", file=err)
+    return EXIT_OK
 
 
 def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO, run: "Callable[[], _Checked]") -> "_Checked":

@@ -22,6 +22,22 @@ else
   echo "test.sh: Helm oracle unavailable here; tests marked 'helm' will be skipped" >&2
 fi
 
+# The HTML report's tests open it in a real headless browser: Debian's chromium, installed when missing
+# (nothing downloads a browser build of its own).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test.sh: installing chromium for the report's browser tests"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+    >/tmp/profile-render-chromium-install.log 2>&1 || true
+fi
+if command -v chromium >/dev/null 2>&1; then
+  echo "browser: $(chromium --version 2>/dev/null | head -n 1)"
+elif [ "${CI:-}" = "true" ]; then
+  echo "test.sh: could not install chromium (see /tmp/profile-render-chromium-install.log); CI must run the report's browser tests" >&2
+  exit 1
+else
+  echo "test.sh: chromium unavailable here; the report's browser tests will be skipped" >&2
+fi
+
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 status=$?

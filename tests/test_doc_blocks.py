@@ -228,7 +228,7 @@ class Session:
                   for segment in line.split("|") if segment.split()[:1] == ["profile-render"]]
         assert usages, f"{block.where}: a synopsis shows at least one profile-render command"
         for words in usages:
-            command = words[1:3] if words[1] in ("package", "export") else words[1:2]  # commands of two words
+            command = words[1:3] if words[1] in ("package", "export", "report") else words[1:2]  # commands of two words
             proc = subprocess.run([sys.executable, "-m", "profile_render", *command, "--help"], cwd=ROOT,
                                   env=self.env(), capture_output=True, text=True, timeout=60, check=False)
             assert proc.returncode == 0, f"{block.where}: profile-render {' '.join(command)} --help: {proc.stderr}"

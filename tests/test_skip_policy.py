@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
     "Helm oracle binary not fetched (scripts/fetch-helm.sh)",
     "the Helm binary is not cached (scripts/fetch-helm.sh)",
     "kubectl oracle not fetched (scripts/fetch-helm.sh)",
+    "needs chromium (scripts/test.sh installs Debian's package)",
 ])
 def test_a_missing_oracle_may_skip_except_under_ci(reason: str) -> None:
     assert skip_policy_violation(reason, ci=False) is None

@@ -103,6 +103,9 @@ class LoadedValues:
     unquoted: Tuple[UnquotedScalar, ...] = field(default=(), repr=False)
     # The text with the placeholders' % marked, read in its place to follow value paths (see yamlio/unquoted.py).
     _marking: Optional[Marking] = field(default=None, repr=False, compare=False)
+    # How many paths were located; past _LOCATE_ONE_BY_ONE, every position of the text, read once (False: unreadable).
+    _located: int = field(default=0, init=False, repr=False, compare=False)
+    _documents: Any = field(default=None, init=False, repr=False, compare=False)
 
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
         """The 1-based (line, column) where ``path`` is set in this document, or None.
@@ -118,6 +121,14 @@ class LoadedValues:
         path = tuple(path)
         marking = self._marking
         text, marker = (marking.text, marking.marker) if marking is not None else (self.text, None)
+        # Once many paths have been asked for (a report of every value), the whole text is read once with every
+        # position, so each further call is a look-up instead of a parse of its top-level entry.
+        self._located += 1
+        if self._located > _LOCATE_ONE_BY_ONE and path:
+            if self._documents is None:
+                self._documents = _positioned_documents(text, self.source, marker) or False
+            if self._documents:
+                return _position_in(self._documents, path)
         if self._entries is None:
             self._entries = _index_pieces(text, self.source, marker) or False
         if self._entries and path and isinstance(path[0], str):
@@ -487,11 +498,25 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
                 pass
             except yaml.YAMLError:
                 return None
+    documents = _positioned_documents(text, source, marker)
+    return _position_in(documents, path) if documents is not None else None
+
+
+#: How many paths of one values text are located one by one before the whole text is read with every position.
+_LOCATE_ONE_BY_ONE = 32
+
+
+def _positioned_documents(text: str, source: str, marker: Optional[str]) -> Optional[List[Document]]:
+    """Every piece of a values text read with the positions of all its keys and items (None when unreadable)."""
     rules = VALUES_RULES if marker is None else _marked_rules(Marking(text, marker), None)
     try:
-        documents = _read_values(text, source, limits, [], positions=True, rules=rules)
+        return _read_values(text, source, Limits(max_bytes=2**62), [], positions=True, rules=rules)
     except ProfileRenderError:
         return None
+
+
+def _position_in(documents: List[Document], path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
+    """Where the last document holding ``path`` sets it (later documents win, as in :func:`load_values`)."""
     for document in reversed(documents):
         if path and document.positions is not None and _holds(document.value, path):
             return document.positions.get(path)
