@@ -20,6 +20,7 @@ from profile_render import __version__, cli_inputs
 from profile_render.cli_inputs import PASSWORD_ENV
 from profile_render.errors import ProfileRenderError
 from profile_render.report import FORMATS, format_text, report
+from profile_render.yamlio.collector import collector_paused
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
     from profile_render.cli_summary import SummaryStyle
@@ -686,7 +687,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out, err = sys.stdout, sys.stderr
     handler: Handler = args.handler
     try:
-        return handler(args, args.command_parser, out, err)
+        # A command builds its trees in bulk and makes no garbage worth a cyclic collection before it ends.
+        with collector_paused():
+            return handler(args, args.command_parser, out, err)
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
         return EXIT_INPUT

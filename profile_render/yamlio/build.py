@@ -37,6 +37,7 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 
 from profile_render.errors import ProfileRenderError
+from profile_render.yamlio.collector import collector_paused
 from profile_render.yamlio.limits import Limits, NodeBudget
 from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, ErrorClasses, yaml_error
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
@@ -119,11 +120,13 @@ def read_documents(
     ``line_offset`` of it (0-based). ``budget`` is the nodes still allowed
     when several texts share ``limits.max_nodes``; ``shallow`` that the
     depth guard already passed a text holding this one. Every problem raises
-    one of ``rules.errors``, located.
+    one of ``rules.errors``, located. The cyclic garbage collector is paused
+    while the documents are built (:mod:`~profile_render.yamlio.collector`).
     """
     if budget is None:
         budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
-    return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
+    with collector_paused():  # building allocates in bulk and makes no cycles (see yamlio/collector.py)
+        return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
 
 
 def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
