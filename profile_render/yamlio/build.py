@@ -43,7 +43,7 @@ from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, E
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
 from profile_render.yamlio.policy import CATALOG, HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, Refused, read_streamed
+from profile_render.yamlio.stream import Fallback, Refused, may_define_anchor, read_streamed
 
 __all__ = ["Path", "DuplicateKey", "Document", "ReadRules", "VALUES_RULES", "CATALOG_RULES", "read_documents"]
 
@@ -157,7 +157,7 @@ def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: 
 def _streamed(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
               use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> Optional[List[Document]]:
     """The documents as the streaming builders read them, or None when they hand the text to the full builder."""
-    anchors = "&" in text and ANCHOR_LIKE.search(text) is not None
+    anchors = may_define_anchor(text)
     parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
     try:
         streamed, built, used = read_streamed(

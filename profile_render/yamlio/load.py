@@ -57,7 +57,7 @@ from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, TopLevel, index_top_level, locate_streamed
+from profile_render.yamlio.stream import Fallback, TopLevel, index_top_level, locate_streamed, may_define_anchor
 from profile_render.yamlio.unquoted import (
     MarkedEvents,
     Marking,
@@ -184,7 +184,7 @@ def _one_stream(text: str) -> bool:
     differs from libyaml, needs each piece on its own.
     """
     return (not _DOCUMENT_END_OR_DIRECTIVE.search(text) and "\\/" not in text and "\\'" not in text
-            and "\ufeff" not in text and ("&" not in text or not ANCHOR_LIKE.search(text)))
+            and "\ufeff" not in text and not may_define_anchor(text))
 
 
 def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
@@ -451,7 +451,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
     if not path:
         return None
     limits = Limits(max_bytes=2**62)
-    if "&" not in text or not ANCHOR_LIKE.search(text):
+    if not may_define_anchor(text):
         # Follow the path through the events of each piece, last piece first, building nothing.
         pieces = _pieces_or_none(text, source)
         if pieces is not None:
@@ -491,7 +491,7 @@ def _index_pieces(text: str, source: str, marker: Optional[str] = None) -> Optio
     level, a key not at column 0, directives, byte order marks) or cannot be
     read: then paths are looked up in the whole text.
     """
-    if ("&" in text and ANCHOR_LIKE.search(text)) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+    if may_define_anchor(text) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
         return None
     pieces = _pieces_or_none(text, source)
     if pieces is None:
