@@ -41,7 +41,7 @@ import re
 
 import yaml
 from dataclasses import dataclass, field
-from typing import Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import (
     LimitExceededError,
@@ -58,16 +58,9 @@ from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, che
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
 from profile_render.yamlio.stream import Fallback, TopLevel, index_top_level, locate_streamed, may_define_anchor
-from profile_render.yamlio.unquoted import (
-    MarkedEvents,
-    Marking,
-    Site,
-    UnquotedScalar,
-    clean_text,
-    double_quoted,
-    mark_placeholders,
-    unflag,
-)
+
+if TYPE_CHECKING:  # names for annotations: the unquoted-placeholder machinery is imported when a text needs it
+    from profile_render.yamlio.unquoted import MarkedEvents, Marking, Site, UnquotedScalar
 
 __all__ = [
     "Limits",
@@ -274,7 +267,11 @@ def load_values(
         split = False
     text = decode_yaml(data, source=source, subject="the file is", hint="save the file as UTF-8",
                        error=ValuesSyntaxError)
-    marking = mark_placeholders(text, placeholders) if placeholders else None
+    marking = None
+    if placeholders:
+        from profile_render.yamlio.unquoted import mark_placeholders
+
+        marking = mark_placeholders(text, placeholders)
     if marking is not None:
         return _load_marked(text, marking, source, limits, strict, use_libyaml, split, keep_text)
     warnings: List[ValuesWarning] = []
@@ -305,6 +302,8 @@ def _merged(text: str, source: str, limits: Limits, warnings: List[ValuesWarning
 
 def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
     """The values rules reading a marked text: scalars flagged into ``sites``, or (None) just read as written."""
+    from profile_render.yamlio.unquoted import MarkedEvents
+
     marker = marking.marker
 
     def events(parser: Any, line_offset: int) -> MarkedEvents:
@@ -315,6 +314,8 @@ def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
 
 def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
     """``error`` as the original text would show it: no flag or marker in its message, hint or path."""
+    from profile_render.yamlio.unquoted import clean_text
+
     diagnostic = error.diagnostic
     path = diagnostic.path
     if path is not None:
@@ -331,6 +332,8 @@ def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
 
 def _unquoted_warning(scalar: UnquotedScalar, source: str) -> ValuesWarning:
     """The warning for a scalar that starts with an unquoted placeholder (Helm alone could not read it)."""
+    from profile_render.yamlio.unquoted import double_quoted
+
     name = scalar.text[:scalar.text.index("%", 1) + 1]
     what = "key" if scalar.in_key else "value"
     quoted = double_quoted(scalar.text)
@@ -356,6 +359,8 @@ UNQUOTED_WARNINGS = 100
 def _load_marked(text: str, marking: Marking, source: str, limits: Limits, strict: bool, use_libyaml: bool,
                  split: bool, keep_text: bool) -> LoadedValues:
     """:func:`load_values` for a text holding placeholder tokens: the marked text read, the flags then removed."""
+    from profile_render.yamlio.unquoted import clean_text, unflag
+
     sites: List[Site] = []
     read: List[ValuesWarning] = []
     try:
@@ -437,7 +442,11 @@ def load_values_file(
 def _path_events(chunk: str, marker: Optional[str], line_offset: int = 0) -> Any:
     """Events to follow value paths through ``chunk``; in a marked text (``marker``), scalars read as written."""
     parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
-    return parser if marker is None else MarkedEvents(parser, marker, line_offset, None)
+    if marker is None:
+        return parser
+    from profile_render.yamlio.unquoted import MarkedEvents
+
+    return MarkedEvents(parser, marker, line_offset, None)
 
 
 def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optional[str] = None
@@ -470,7 +479,12 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
                 pass
             except yaml.YAMLError:
                 return None
-    rules = VALUES_RULES if marker is None else _marked_rules(Marking(text, marker), None)
+    if marker is None:
+        rules = VALUES_RULES
+    else:
+        from profile_render.yamlio.unquoted import Marking
+
+        rules = _marked_rules(Marking(text, marker), None)
     try:
         documents = _read_values(text, source, limits, [], positions=True, rules=rules)
     except ProfileRenderError:
