@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import uuid
 from typing import Any, Callable, Dict, Optional
 
 from profile_render.errors import ProfileRenderError
@@ -52,6 +51,8 @@ def bundle_name(context: DeploymentContext, *, version: Optional[str] = None) ->
         token += context.app_version if version is None else version
     token += context.deployment_name
     digest = hashlib.sha1(token.encode("utf-8")).hexdigest()
+    import uuid  # here: uuid imports platform, a few ms of every render's start-up for this one line
+
     return "b-" + str(uuid.uuid5(uuid.UUID(int=0), digest))[:16]
 
 
