@@ -17,6 +17,8 @@ Rows (see benchmarks/README.md for details):
                         ``python -c`` doing the floor work (both write JSON to /dev/null);
                         (c') the CLI without a bytecode cache, (c-) ``python -c pass`` (info)
 (d) helm template       ``helm template bench CHART -f profile`` (Helm 4.1.4)
+(f) versus helm         ``merge -o json`` and ``render -o json`` against ``helm template`` printing the
+                        same values, on the dense chart and the monitoring stack (benchmarks/versus_helm.py)
 (e) memory              tracemalloc peak in-process; max RSS of each whole process
                         (``/usr/bin/time -f %M``, falling back to wait4)
 
@@ -217,6 +219,8 @@ def py_env(bytecode_cache: bool = True) -> Dict[str, str]:
     """
     env = dict(os.environ)
     env.pop("PYTHONPYCACHEPREFIX", None)
+    # This tree's package first, also when the interpreter's environment has another checkout installed.
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
@@ -720,6 +724,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report["cprofile_iterations"] = args.profile_iterations
 
     text = render(report, s)
+    if not args.no_processes and not args.no_helm and helm_binary() is not None:
+        import versus_helm  # benchmarks/versus_helm.py
+
+        print("measuring whole processes against helm template (merge and render, both inputs) ...", file=sys.stderr)
+        versus, report["versus_helm"] = versus_helm.run(python, helm_binary(), args.proc_runs)  # type: ignore[arg-type]
+        text += "\n### Whole process against `helm template` (merge and render, two inputs)\n\n" + versus + "\n"
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n")
