@@ -51,6 +51,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+import versus_helm  # noqa: E402  (benchmarks/versus_helm.py)
+from versus_helm import helm_binary, helm_env  # noqa: E402
 
 TARGET_INPROC = 1.3
 TARGET_PROCESS = 1.5
@@ -227,20 +229,6 @@ def py_env(bytecode_cache: bool = True) -> Dict[str, str]:
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
-
-
-def helm_env(tmp: Path) -> Dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp),
-            "HELM_CACHE_HOME": str(tmp / "cache"), "HELM_CONFIG_HOME": str(tmp / "config"),
-            "HELM_DATA_HOME": str(tmp / "data")}
-
-
-def helm_binary() -> Optional[Path]:
-    env = os.environ.get("PROFILE_RENDER_HELM")
-    if env:
-        return Path(env)
-    cached = ROOT / ".cache" / "tools" / "helm"
-    return cached if cached.is_file() and os.access(cached, os.X_OK) else None
 
 
 def cli_path(python: str) -> List[str]:
@@ -725,8 +713,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     text = render(report, s)
     if not args.no_processes and not args.no_helm and helm_binary() is not None:
-        import versus_helm  # benchmarks/versus_helm.py
-
         print("measuring whole processes against helm template (merge and render, both inputs) ...", file=sys.stderr)
         versus, report["versus_helm"] = versus_helm.run(python, helm_binary(), args.proc_runs)  # type: ignore[arg-type]
         text += "\n### Whole process against `helm template` (merge and render, two inputs)\n\n" + versus + "\n"

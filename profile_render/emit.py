@@ -270,32 +270,22 @@ class _JsonWriter:
         write, scalar = self.write, self.scalar
         deeper = level + 1
         start = len(out) + 1
-        if cls is dict:
-            out.append("{")
-            for key, child in sorted(value.items()):
+        keyed = cls is dict
+        out.append("{" if keyed else "[")
+        for key, child in sorted(value.items()) if keyed else enumerate(value):
+            if keyed:
                 out += (separator, _encode_string(key), key_separator)
-                kind = child.__class__
-                if kind is str:
-                    out.append(_encode_string(child))
-                elif kind is dict or kind is list:
-                    write(child, deeper)
-                else:
-                    out.append(scalar(child))
-            out[start] = first
-            out += (close, "}")
-        else:
-            out.append("[")
-            for child in value:
+            else:
                 out.append(separator)
-                kind = child.__class__
-                if kind is str:
-                    out.append(_encode_string(child))
-                elif kind is dict or kind is list:
-                    write(child, deeper)
-                else:
-                    out.append(scalar(child))
-            out[start] = first
-            out += (close, "]")
+            kind = child.__class__
+            if kind is str:
+                out.append(_encode_string(child))
+            elif kind is dict or kind is list:
+                write(child, deeper)
+            else:
+                out.append(scalar(child))
+        out[start] = first
+        out += (close, "}" if keyed else "]")
 
     @staticmethod
     def scalar(value: Any) -> str:
@@ -303,18 +293,16 @@ class _JsonWriter:
         cls = value.__class__
         if cls is str:
             return _encode_string(value)
-        if value is None:
-            return "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
         if cls is int:
             return int.__repr__(value)
         if cls is float:
             if not math.isfinite(value):
                 raise _non_finite(value)
             return go_float(value) if _exotic(value) else float.__repr__(value)
+        if cls is bool:
+            return "true" if value else "false"
+        if value is None:
+            return "null"
         raise _Unusual
 
 
