@@ -24,13 +24,12 @@ from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats", "refuse_non_finite"]
 
-try:  # json's C encoder and string encoder (CPython's _json)
-    from json.encoder import c_encode_basestring as _c_encode_string
-    from json.encoder import c_make_encoder as _c_make_encoder
+try:  # json's C encoder and string encoder (CPython's _json, which json.encoder uses when it is there)
+    from _json import encode_basestring as _encode_string
+    from _json import make_encoder as _c_make_encoder
 except ImportError:  # pragma: no cover - an interpreter without _json: json.dumps does it all
-    _c_make_encoder = None
-    _c_encode_string = None
-_encode_string = _c_encode_string or json.encoder.encode_basestring
+    _c_make_encoder = None  # type: ignore[assignment, misc]
+    _encode_string = json.encoder.py_encode_basestring
 
 
 def go_float(value: float) -> str:
@@ -272,7 +271,8 @@ class _JsonWriter:
         start = len(out) + 1
         keyed = cls is dict
         out.append("{" if keyed else "[")
-        for key, child in sorted(value.items()) if keyed else enumerate(value):
+        items: Any = sorted(value.items()) if keyed else enumerate(value)
+        for key, child in items:
             if keyed:
                 out += (separator, _encode_string(key), key_separator)
             else:
