@@ -187,8 +187,8 @@ def table(rows: Sequence[Row], checks: Dict[str, Any], rounds: int) -> str:
     lines = [f"Whole process, {rounds} interleaved rounds after a warm-up round; wall-clock ms "
              "(CPU: user+sys, Helm's on several threads).", "",
              "| input | command | helm median | ours median | ours / helm (medians) | per-round median | "
-             "mins | CPU | same values |" + (" base median | ours / base |" if based else ""),
-             "|---|---|---:|---:|---:|---:|---:|---:|---|" + ("---:|---:|" if based else "")]
+             "mins | CPU | same values |" + (" base median | ours / base | CPU |" if based else ""),
+             "|---|---|---:|---:|---:|---:|---:|---:|---|" + ("---:|---:|---:|" if based else "")]
     for label in checks:
         for command, check in (("merge", "merge equals helm"), ("render", "render values equal helm")):
             helm, ours = by_name[f"{label}: helm {command}"], by_name[f"{label}: ours {command}"]
@@ -199,7 +199,8 @@ def table(rows: Sequence[Row], checks: Dict[str, Any], rounds: int) -> str:
             if based:
                 base = by_name[f"{label}: base {command}"]
                 line += (f" {statistics.median(base.wall) * 1000:.1f} | "
-                         f"{statistics.median(ours.wall) / statistics.median(base.wall):.2f}x |")
+                         f"{statistics.median(ours.wall) / statistics.median(base.wall):.2f}x | "
+                         f"{statistics.median(ours.cpu) / statistics.median(base.cpu):.2f}x |")
             lines.append(line)
     return "\n".join(lines)
 
