@@ -8,6 +8,8 @@ byte-identical files. Output goes under ``benchmarks/.data/`` (git-ignored):
     benchmarks/.data/chart/values.yaml             # the big chart defaults
     benchmarks/.data/chart/templates/values.yaml   # "# {{ toJson .Values }}" (for helm template)
     benchmarks/.data/profile.yaml                  # a few hundred lines of overrides, some nulls
+    benchmarks/.data/stack-chart/...               # a monitoring stack shaped like kube-prometheus-stack
+    benchmarks/.data/stack-profile.yaml            # its profile
 
 The chart defaults look like an umbrella chart's values: ``global``, a block of
 anchored shared settings (resources, security contexts, probes, tolerations),
@@ -477,6 +479,139 @@ def profile_values(rng: random.Random, names: List[str]) -> Dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
+# A monitoring-stack chart shaped like kube-prometheus-stack's values: about 200 KB and 6,000 lines, more than
+# half of them comments (documentation, commented-out examples, "&&" and quotes in the prose), few values per
+# line, many empty {} and [] defaults, nesting 7 deep. The content is invented; only the shape is modelled.
+
+STACK_PARTS = ("alertmanager", "grafana", "prometheus", "operator", "nodeExporter", "stateMetrics", "thanosRuler",
+               "kubeApiServer", "kubelet", "controllerManager", "coreDns", "etcd", "scheduler", "kubeProxy")
+PROSE = ("the", "value", "must", "be", "set", "when", "enabled", "see", "docs", "for", "details", "this", "is",
+         "used", "by", "rules", "scrape", "interval", "default", "only", "if", "namespace", "selector", "labels",
+         "override", "service", "monitor", "endpoint", "relabeling", "TLS", "config", "secret", "name", "of")
+CONDITIONS = (">0 && <=86400 (one day) if sessionAffinity is \"ClientIP\"", "A && B both need the 'team' label",
+              "set both (&& not ||) or neither", "use &anchors in your own files, not here", "don't quote 'this'",
+              "ref: https://example.com/docs/operator/api.md#monitoring.example.com/v1.ServiceMonitor")
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(PROSE) for _ in range(words)).capitalize()
+
+
+def _doc_comment(rng: random.Random, pad: str) -> str:
+    """Two to six lines of documentation, sometimes a condition with && or quotes, sometimes an example."""
+    lines = [f"{pad}## {_sentence(rng, rng.randint(4, 10))}" for _ in range(rng.randint(1, 3))]
+    if rng.random() < 0.12:
+        lines.append(f"{pad}## {rng.choice(CONDITIONS)}")
+    if rng.random() < 0.15:
+        lines.append(f"{pad}# example:")
+        lines.append(f"{pad}#   - name: {rng.choice(PROSE)}-{rng.randint(1, 99)}")
+        lines.append(f"{pad}#     value: \"{rng.choice(PROSE)}\"")
+    return "\n".join(lines) + "\n"
+
+
+def _stack_leaf(rng: random.Random, depth: int) -> Any:
+    r = rng.random()
+    if r < 0.14:
+        return {}
+    if r < 0.22:
+        return []
+    if r < 0.42:
+        return rng.random() < 0.5
+    if r < 0.55:
+        return rng.choice([1, 2, 3, 30, 60, 120, 443, 8080, 9090, 65534])
+    if r < 0.6:
+        return None
+    if r < 0.66:
+        return Quoted(f"{rng.randint(0, 9)}.{rng.randint(0, 60)}.{rng.randint(0, 9)}")
+    return rng.choice([f"{rng.randint(5, 60)}s", "ClusterIP", "IfNotPresent", "RuntimeDefault", "/metrics", "http",
+                       f"{rng.choice(PROSE)}-{rng.choice(PROSE)}", "registry.example.com", f"{rng.randint(1, 30)}d"])
+
+
+def _stack_map(rng: random.Random, depth: int, keys: int) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for k in range(keys):
+        key = f"{rng.choice(PROSE)}{rng.choice(('Config', 'Spec', 'Selector', 'Enabled', 'Labels', 'Rules', 'Port'))}{k}"
+        if depth < 6 and rng.random() < (0.4 if depth < 3 else 0.15):
+            out[key] = _stack_map(rng, depth + 1, rng.randint(2, 5))
+        elif depth < 6 and rng.random() < 0.08:
+            out[key] = [_stack_map(rng, depth + 2, rng.randint(1, 3)) for _ in range(rng.randint(1, 2))]
+        else:
+            out[key] = _stack_leaf(rng, depth)
+    return out
+
+
+def _dump_commented(doc: Dict[str, Any], rng: random.Random) -> str:
+    """Block YAML for ``doc`` with a documentation comment before most keys (see :func:`_doc_comment`)."""
+    out: List[str] = []
+
+    def mapping(value: Dict[str, Any], indent: int) -> None:
+        pad = " " * indent
+        for key, v in value.items():
+            if rng.random() < 0.8:
+                out.append(_doc_comment(rng, pad))
+            if isinstance(v, dict) and v:
+                out.append(f"{pad}{key}:\n")
+                mapping(v, indent + 2)
+            elif isinstance(v, list) and v:
+                out.append(f"{pad}{key}:\n")
+                write_list(v, out, indent + 2)
+            else:
+                _write_entry(f"{pad}{key}:", v, out, indent)
+            if rng.random() < 0.15:
+                out.append("\n")
+
+    out.append("# Default values for a generated monitoring stack (shaped like a large real-world chart).\n")
+    out.append("# This is a YAML-formatted file. Declare variables to be passed into your templates.\n\n")
+    mapping(doc, 0)
+    return "".join(out)
+
+
+def stack_values(rng: random.Random) -> Tuple[Dict[str, Any], List[str]]:
+    doc: Dict[str, Any] = {"nameOverride": "", "fullnameOverride": "",
+                           "commonLabels": {}, "global": {"rbac": {"create": True}, "imagePullSecrets": []}}
+    for part in STACK_PARTS:
+        doc[part] = _stack_map(rng, 1, rng.randint(12, 18))
+        doc[part]["enabled"] = True
+    return doc, list(STACK_PARTS)
+
+
+def _override_like(rng: random.Random, default: Any) -> Any:
+    """A new value of the default's kind: a table with one key changed, a list replaced, a scalar replaced."""
+    if isinstance(default, dict) and default:
+        key = rng.choice(sorted(default))
+        return {key: _override_like(rng, default[key])}
+    if isinstance(default, list):
+        return [f"{rng.choice(PROSE)}-{i}" for i in range(rng.randint(1, 3))]
+    if isinstance(default, dict):
+        return {"added": True}
+    while True:
+        value = _stack_leaf(rng, 3)
+        if not isinstance(value, (dict, list)):
+            return value
+
+
+def stack_profile(rng: random.Random, doc: Dict[str, Any]) -> Dict[str, Any]:
+    """Overrides for about a third of each part's top-level keys, a part turned off, labels added."""
+    out: Dict[str, Any] = {"commonLabels": {"environment": "production", "team": "platform"}}
+    for part in STACK_PARTS:
+        keys = [k for k in doc[part] if k != "enabled"]
+        override: Dict[str, Any] = {}
+        for key in rng.sample(keys, k=max(1, len(keys) // 3)):
+            override[key] = _override_like(rng, doc[part][key])
+        out[part] = override
+    out["thanosRuler"]["enabled"] = False
+    return out
+
+
+def stack_text(seed: int) -> Tuple[str, str]:
+    """The monitoring-stack chart's values text and its profile's text."""
+    rng = random.Random(seed + 1)
+    doc, _ = stack_values(rng)
+    return _dump_commented(doc, rng), "# Profile: production settings for the monitoring stack.\n" + dump(
+        stack_profile(rng, doc))
+
+
+# ---------------------------------------------------------------------------
 
 
 def count_events(text: str) -> int:
@@ -492,11 +627,17 @@ def generate(out: Path, components: int = DEFAULT_COMPONENTS, seed: int = SEED) 
     values_text = dump(values_doc)
     profile_text = dump(profile_values(rng, names))
     chart = out / "chart"
+    stack_values_text, stack_profile_text = stack_text(seed)
+    stack = out / "stack-chart"
     files = {
         chart / "Chart.yaml": CHART_YAML,
         chart / "values.yaml": values_text,
         chart / "templates" / "values.yaml": TEMPLATE,
         out / "profile.yaml": profile_text,
+        stack / "Chart.yaml": CHART_YAML.replace("name: bench", "name: stack"),
+        stack / "values.yaml": stack_values_text,
+        stack / "templates" / "values.yaml": TEMPLATE,
+        out / "stack-profile.yaml": stack_profile_text,
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -517,6 +658,15 @@ def generate(out: Path, components: int = DEFAULT_COMPONENTS, seed: int = SEED) 
         "profile_lines": profile_text.count("\n"),
         "profile_events": count_events(profile_text),
         "profile_sha256": hashlib.sha256(profile_text.encode()).hexdigest(),
+        "stack_chart": str(stack),
+        "stack_values": str(stack / "values.yaml"),
+        "stack_profile": str(out / "stack-profile.yaml"),
+        "stack_values_bytes": len(stack_values_text.encode()),
+        "stack_values_lines": stack_values_text.count("\n"),
+        "stack_comment_lines": sum(1 for line in stack_values_text.split("\n") if line.lstrip().startswith("#")),
+        "stack_values_events": count_events(stack_values_text),
+        "stack_profile_bytes": len(stack_profile_text.encode()),
+        "stack_profile_lines": stack_profile_text.count("\n"),
     }
     return stats
 
@@ -532,6 +682,9 @@ def main(argv: Optional[List[str]] = None) -> int:
           f"{stats['values_events']:,} YAML events  sha256 {stats['values_sha256'][:16]}")
     print(f"profile:        {stats['profile']}  {stats['profile_bytes']:,} bytes, {stats['profile_lines']:,} lines, "
           f"{stats['profile_events']:,} YAML events  sha256 {stats['profile_sha256'][:16]}")
+    print(f"stack chart:    {stats['stack_values']}  {stats['stack_values_bytes']:,} bytes, "
+          f"{stats['stack_values_lines']:,} lines ({stats['stack_comment_lines']:,} comments), "
+          f"{stats['stack_values_events']:,} YAML events; profile {stats['stack_profile_lines']:,} lines")
     if stats["values_bytes"] < MIN_BYTES or stats["values_events"] < MIN_EVENTS:
         print(f"generate: the chart defaults are smaller than required ({MIN_BYTES:,} bytes / {MIN_EVENTS:,} events)",
               file=sys.stderr)

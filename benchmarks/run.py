@@ -17,6 +17,8 @@ Rows (see benchmarks/README.md for details):
                         ``python -c`` doing the floor work (both write JSON to /dev/null);
                         (c') the CLI without a bytecode cache, (c-) ``python -c pass`` (info)
 (d) helm template       ``helm template bench CHART -f profile`` (Helm 4.1.4)
+(f) versus helm         ``merge -o json`` and ``render -o json`` against ``helm template`` printing the
+                        same values, on the dense chart and the monitoring stack (benchmarks/versus_helm.py)
 (e) memory              tracemalloc peak in-process; max RSS of each whole process
                         (``/usr/bin/time -f %M``, falling back to wait4)
 
@@ -49,6 +51,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+import versus_helm  # noqa: E402  (benchmarks/versus_helm.py)
+from versus_helm import helm_binary, helm_env  # noqa: E402
 
 TARGET_INPROC = 1.3
 TARGET_PROCESS = 1.5
@@ -217,26 +221,14 @@ def py_env(bytecode_cache: bool = True) -> Dict[str, str]:
     """
     env = dict(os.environ)
     env.pop("PYTHONPYCACHEPREFIX", None)
+    # This tree's package first, also when the interpreter's environment has another checkout installed.
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
-
-
-def helm_env(tmp: Path) -> Dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp),
-            "HELM_CACHE_HOME": str(tmp / "cache"), "HELM_CONFIG_HOME": str(tmp / "config"),
-            "HELM_DATA_HOME": str(tmp / "data")}
-
-
-def helm_binary() -> Optional[Path]:
-    env = os.environ.get("PROFILE_RENDER_HELM")
-    if env:
-        return Path(env)
-    cached = ROOT / ".cache" / "tools" / "helm"
-    return cached if cached.is_file() and os.access(cached, os.X_OK) else None
 
 
 def cli_path(python: str) -> List[str]:
@@ -720,6 +712,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report["cprofile_iterations"] = args.profile_iterations
 
     text = render(report, s)
+    if not args.no_processes and not args.no_helm and helm_binary() is not None:
+        print("measuring whole processes against helm template (merge and render, both inputs) ...", file=sys.stderr)
+        versus, report["versus_helm"] = versus_helm.run(python, helm_binary(), args.proc_runs)  # type: ignore[arg-type]
+        text += "\n### Whole process against `helm template` (merge and render, two inputs)\n\n" + versus + "\n"
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n")

@@ -21,6 +21,7 @@ from profile_render import __version__, cli_inputs
 from profile_render.cli_inputs import PASSWORD_ENV
 from profile_render.errors import ProfileRenderError
 from profile_render.report import FORMATS, format_text, report
+from profile_render.yamlio.collector import collector_paused
 
 if TYPE_CHECKING:  # type names only: the merge path must not import the render modules
     from profile_render.cli_summary import SummaryStyle
@@ -39,6 +40,33 @@ Handler = Callable[[argparse.Namespace, argparse.ArgumentParser, TextIO, TextIO]
 _SECRET_WORDS = ("passw", "token", "secret", "credential")
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size()`` reads it: $COLUMNS, else stdout's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, the width found without importing shutil.
+
+    argparse makes a formatter for every option added, and its own way to the
+    width imports shutil (with zlib, bz2 and lzma) in every run of every command.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: Optional[int] = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on stderr and exit code 2, as documented.
 
@@ -51,6 +79,7 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
@@ -874,7 +903,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out, err = sys.stdout, sys.stderr
     handler: Handler = args.handler
     try:
-        return handler(args, args.command_parser, out, err)
+        # A command builds its trees in bulk and makes no garbage worth a cyclic collection before it ends.
+        with collector_paused():
+            return handler(args, args.command_parser, out, err)
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
         return EXIT_INPUT

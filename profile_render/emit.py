@@ -15,8 +15,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from decimal import Decimal
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -24,6 +23,13 @@ from profile_render.errors import LimitExceededError, ValuesTypeError
 from profile_render.yamlio.scalars import plain_kind
 
 __all__ = ["go_float", "to_json", "to_yaml", "has_exotic_floats", "refuse_non_finite"]
+
+try:  # json's C encoder and string encoder (CPython's _json, which json.encoder uses when it is there)
+    from _json import encode_basestring as _encode_string
+    from _json import make_encoder as _c_make_encoder
+except ImportError:  # pragma: no cover - an interpreter without _json: json.dumps does it all
+    _c_make_encoder = None  # type: ignore[assignment, misc]
+    _encode_string = json.encoder.py_encode_basestring
 
 
 def go_float(value: float) -> str:
@@ -39,6 +45,8 @@ def go_float(value: float) -> str:
         if sign == "-" and len(digits) == 1:
             return f"{mantissa}e-{digits}"
         return f"{mantissa}e{sign}{digits.zfill(2)}"
+    from decimal import Decimal  # only for floats Python writes unlike Go: keeps _decimal off the import path
+
     text = format(Decimal(repr(value)), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -145,10 +153,15 @@ def _write_json(value: Any, out: list, indent: Optional[int], level: int) -> Non
 def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[bool] = None) -> str:
     """Serialise values as JSON with sorted keys and Go's float formatting.
 
-    ``exotic_floats`` lets a caller that already knows whether the tree has
-    floats Python formats differently skip the scan (False) or force the exact
-    writer (True); None scans. A tree nested too deeply for Python's
-    recursion limit (deeper than any reader lets values nest) raises
+    The text is exactly ``json.dumps(values, sort_keys=True, indent=indent,
+    ensure_ascii=False)`` (compact separators without ``indent``), but for
+    floats, which are written as Go writes them. ``exotic_floats=True``
+    forces the plain exact writer; otherwise a values tree (dicts with string
+    keys, lists, str, int, float, bool, None) is written by
+    :class:`_JsonWriter`, which finds the floats Python would write unlike Go
+    as it goes, and anything else takes the exact writer after a scan. A
+    tree nested too deeply for Python's recursion limit (deeper than any
+    reader lets values nest) raises
     :class:`~profile_render.errors.LimitExceededError`; a NaN or an infinity
     (which no JSON can hold) :class:`~profile_render.errors.ValuesTypeError`
     naming its value path.
@@ -156,9 +169,14 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
     >>> print(to_json({"replicas": 2.0, "tags": ["a"]}, indent=None))
     {"replicas":2,"tags":["a"]}
     """
-    if exotic_floats is None:
-        exotic_floats = has_exotic_floats(values)
     try:
+        if not exotic_floats and _c_make_encoder is not None:
+            try:
+                return _JsonWriter(indent).text(values)
+            except (_Unusual, TypeError):
+                pass  # not a plain values tree: json's own rules for it below
+        if exotic_floats is None:
+            exotic_floats = has_exotic_floats(values)
         if not exotic_floats:
             if indent is None:
                 return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -171,6 +189,124 @@ def to_json(values: Any, *, indent: Optional[int] = 2, exotic_floats: Optional[b
     except (ValueError, ValuesTypeError):  # json's "Out of range float values are not JSON compliant", or ours
         refuse_non_finite(values)
         raise
+
+
+class _Unusual(Exception):
+    """A value :class:`_JsonWriter` leaves to ``json.dumps`` (another type, or a key that is not a string)."""
+
+
+def _refuse_other(value: Any) -> Any:
+    """json's ``default`` for :class:`_JsonWriter`'s C encoders, which only ever see scalars of known types."""
+    raise _Unusual
+
+
+_LEAVES = frozenset((str, int, bool, type(None)))  # written by json's C encoder as Go writes them
+_LEAVES_AND_FLOATS = _LEAVES | {float}
+
+
+def _is_float(value: Any) -> bool:
+    return value.__class__ is float
+
+
+class _JsonWriter:
+    """JSON of a values tree, as ``json.dumps(sort_keys=True, indent=...)`` lays it out, with Go's floats.
+
+    ``json.dumps`` with an indent runs CPython's pure-Python encoder, a few
+    generator calls per item. Here every container that holds only scalars
+    (most of a values tree: labels, resources, env entries, lists of
+    strings) goes to json's C encoder in one call, its item separator
+    carrying the newline and the indent of its level; only containers that
+    hold containers are walked in Python. A float whose ``repr`` differs
+    from Go's formatting (``1e+21``, ``100.0``, ``1e-07``: see
+    :func:`_exotic`) keeps its container out of the C encoder, and is written
+    by :func:`go_float`. Anything but a plain values tree raises
+    :class:`_Unusual`.
+    """
+
+    def __init__(self, indent: Optional[int]) -> None:
+        self.indent = indent
+        self.out: List[str] = []
+        # Per level: (json's C encoder for a container of scalars at that level, the text before its first
+        # item, the separator between items and between a key and its value, the text before its end).
+        self.levels: List[Tuple[Any, str, str, str, str]] = []
+
+    def text(self, values: Any) -> str:
+        """The JSON text of ``values``."""
+        if values.__class__ is dict or values.__class__ is list:
+            self.write(values, 0)
+            return "".join(self.out)
+        return self.scalar(values)
+
+    def level(self, level: int) -> Tuple[Any, str, str, str, str]:
+        """The encoder and separators of containers ``level`` deep (see ``levels``)."""
+        levels = self.levels
+        while len(levels) <= level:
+            depth = len(levels)
+            if self.indent is None:
+                first, separator, key_separator, close = "", ",", ":", ""
+            else:
+                first = "\n" + " " * (self.indent * (depth + 1))
+                separator, key_separator, close = "," + first, ": ", "\n" + " " * (self.indent * depth)
+            encoder = _c_make_encoder(None, _refuse_other, _encode_string, None, key_separator, separator, True,
+                                      False, False)
+            levels.append((encoder, first, separator, key_separator, close))
+        return levels[level]
+
+    def write(self, value: Any, level: int) -> None:
+        """Append the JSON of ``value``, a container ``level`` deep, to the output."""
+        out = self.out
+        cls = value.__class__
+        if not value:
+            out.append("{}" if cls is dict else "[]")
+            return
+        children: Any = value.values() if cls is dict else value
+        encoder, first, separator, key_separator, close = self.level(level)
+        kinds = set(map(type, children))
+        if kinds <= _LEAVES or (kinds <= _LEAVES_AND_FLOATS and not any(map(_exotic, filter(_is_float, children)))):
+            text = "".join(encoder(value, 0))
+            if first:
+                out += (text[0], first, text[1:-1], close, text[-1])
+            else:
+                out.append(text)
+            return
+        write, scalar = self.write, self.scalar
+        deeper = level + 1
+        start = len(out) + 1
+        keyed = cls is dict
+        out.append("{" if keyed else "[")
+        items: Any = sorted(value.items()) if keyed else enumerate(value)
+        for key, child in items:
+            if keyed:
+                out += (separator, _encode_string(key), key_separator)
+            else:
+                out.append(separator)
+            kind = child.__class__
+            if kind is str:
+                out.append(_encode_string(child))
+            elif kind is dict or kind is list:
+                write(child, deeper)
+            else:
+                out.append(scalar(child))
+        out[start] = first
+        out += (close, "}" if keyed else "]")
+
+    @staticmethod
+    def scalar(value: Any) -> str:
+        """The JSON of one scalar: a string, a number (floats as Go writes them), a boolean or null."""
+        cls = value.__class__
+        if cls is str:
+            return _encode_string(value)
+        if cls is int:
+            return int.__repr__(value)
+        if cls is float:
+            if not math.isfinite(value):
+                raise _non_finite(value)
+            return go_float(value) if _exotic(value) else float.__repr__(value)
+        if cls is bool:
+            return "true" if value else "false"
+        if value is None:
+            return "null"
+        raise _Unusual
 
 
 def _too_deep() -> LimitExceededError:

@@ -11,7 +11,6 @@ agree: values, positions, repeated keys, and the error when there is one.
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from typing import Any, Iterator, Tuple
 from unittest import mock
@@ -30,8 +29,12 @@ from profile_render.yamlio.load import load_values, locate_in_text
 from profile_render.yamlio.scalars import SPECIAL_START, _SPECIAL
 from tests.test_load import _flow, _growing_texts, _small_limits
 
-_EVERYTHING = re.compile("")
-_NOTHING = re.compile("(?!)")
+def _always(text: str) -> bool:
+    return True  # every text may hold anchors: the builder for anchors reads it
+
+
+def _never(text: str) -> bool:
+    return False  # no text holds anchors: the streaming builder meets them and gives up
 _RULES = {"values": VALUES_RULES, "catalog": CATALOG_RULES, "manifests": MANIFEST_RULES}
 
 
@@ -89,9 +92,9 @@ _limits = st.one_of(st.just(Limits()), _small_limits)
 def test_the_streaming_builders_read_as_the_full_builder(text: str, reader: str, limits: Limits, positions: bool):
     with _patched(build, "read_streamed", _give_up):
         full = _read(text, _RULES[reader], limits, positions)
-    with _patched(build, "ANCHOR_LIKE", _NOTHING):
+    with _patched(build, "may_define_anchor", _never):
         assert _read(text, _RULES[reader], limits, positions) == full  # anchors make it give up
-    with _patched(build, "ANCHOR_LIKE", _EVERYTHING):
+    with _patched(build, "may_define_anchor", _always):
         assert _read(text, _RULES[reader], limits, positions) == full  # the builder for anchors
 
 
@@ -124,7 +127,7 @@ def test_the_builder_for_anchors_reads_as_the_full_builder(text: str, reader: st
                                                             positions: bool):
     with _patched(build, "read_streamed", _give_up):
         full = _read(text, _RULES[reader], limits, positions)
-    with _patched(build, "ANCHOR_LIKE", _EVERYTHING):
+    with _patched(build, "may_define_anchor", _always):
         assert _read(text, _RULES[reader], limits, positions) == full
 
 
@@ -220,7 +223,7 @@ def test_every_way_to_locate_a_path_finds_the_same_spot(text: str):
         return
     paths = list(_paths(loaded.data))[:40] + [("missing",), ("a", 7), (0,)]
     for path in paths:
-        with _patched(load, "ANCHOR_LIKE", _EVERYTHING):
+        with _patched(load, "may_define_anchor", _always):
             whole = locate_in_text(text, "s", path)  # positions of the full builder
         assert locate_in_text(text, "s", path) == whole
         assert loaded.locate(path) == whole  # through the top-level index

@@ -690,7 +690,7 @@ def test_without_a_cache_each_call_compiles_into_its_own(tmp_path, monkeypatch):
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(module, "ValidatorCache", Recording)
+    monkeypatch.setattr(cache_module, "ValidatorCache", Recording)  # validate imports it when a schema is met
     result = _merged(tmp_path, schema(props(port={"type": "integer", "minimum": 12345})))
     messages = []
     for _ in range(2):

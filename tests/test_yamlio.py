@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 import profile_render.yamlio.parse as parse_module
 from profile_render.checks.read import ManifestError, ManifestLimitError, read_manifests
@@ -15,6 +16,7 @@ from profile_render.yamlio.build import CATALOG_RULES, VALUES_RULES, read_docume
 from profile_render.yamlio.limits import CATALOG_LIMITS, Limits, deep_nesting_suspected
 from profile_render.yamlio.load import load_values, load_yaml_document
 from profile_render.yamlio.policy import CATALOG, HELM, KUBERNETES
+from profile_render.yamlio.stream import may_define_anchor
 from profile_render.yamlio.scalars import as_kubernetes_number, format_float32_key, format_go_float, plain_kind
 
 DEEP_FLOW = "a: " + "[" * 50_000  # crashes the libyaml of PyYAML 6.0.3 when composed
@@ -340,3 +342,68 @@ def test_manifest_limit_errors_are_both_kinds():
     assert issubclass(ManifestLimitError, ManifestError) and issubclass(ManifestLimitError, LimitExceededError)
     with pytest.raises(ManifestLimitError):
         read_stream(LAUGHS)
+
+
+# -- which texts may define anchors (the choice of builder) -----------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "## The value must be >0 && <=86400 if ServiceAffinity == \"ClientIP\"\na: 1\n",
+    "a: 1  # see &anchors && aliases\n",
+    "#&x\na: 1\n",
+    "a: \"x &y\"\n",
+    "a: 'x &y'\n",
+    "a: 'it''s &x'\n",
+    "l: [\"&a\", '&b']\n",
+    "a: b&c\n",
+    "cmd: make&&make install\n",
+])
+def test_ampersands_in_comments_quoted_text_or_plain_text_are_no_anchors(text):
+    assert not may_define_anchor(text)
+    assert read_values(text).data == yaml.load(text, Loader=yaml.CSafeLoader)  # and the text reads as YAML does
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: &x 1\nb: *x\n", {"a": 1, "b": 1}),
+    ("&k key: 1\nv: *k\n", {"key": 1, "v": "key"}),
+    ("- &a x\n- *a\n", None),
+    ("a: [1, &b 2, *b]\n", {"a": [1, 2, 2]}),
+    ("a: !!str &c 3\nb: *c\n", {"a": "3", "b": "3"}),
+    ("a: {k: &d v}\nb: *d\n", {"a": {"k": "v"}, "b": "v"}),
+    ("x: \"q\" # a comment\nw: &e 1\nz: *e\n", {"x": "q", "w": 1, "z": 1}),
+    ("a: &x 1\nb: &x 2\nc: *x\n", {"a": 1, "b": 2, "c": 2}),  # defined again: the later one counts
+    ("a: &x 1 # && in the comment after it\nb: *x\n", {"a": 1, "b": 1}),
+    ("a: 'q' # c\nb: &y [1]\nc: *y\n", {"a": "q", "b": [1], "c": [1]}),
+])
+def test_real_anchors_are_seen_and_read_by_the_builder_for_anchors(text, expected, monkeypatch):
+    assert may_define_anchor(text)
+    from profile_render.yamlio import anchored
+
+    used = []
+    real = anchored.anchored_document
+    monkeypatch.setattr(anchored, "anchored_document", lambda *args: used.append(1) or real(*args))
+    documents = read_documents(text, rules=VALUES_RULES, source="v.yaml", limits=Limits())
+    if expected is not None:
+        assert documents[0].value == expected
+    assert used  # the streaming builder for anchors read it, not the full builder after a false start
+
+
+def test_a_comment_with_ampersands_keeps_the_text_on_the_fast_paths(monkeypatch):
+    from profile_render.yamlio import anchored
+
+    text = "".join(f"# >0 && <=86400 ({i})\nk{i}:\n  v: {i}\n" for i in range(50))
+    monkeypatch.setattr(anchored, "anchored_document", lambda *args: pytest.fail("read as if it held anchors"))
+    loaded = load_values(text + "---\nk0:\n  w: 1\n")
+    assert loaded.data["k49"] == {"v": 49} and loaded.data["k0"] == {"v": 0, "w": 1}
+    assert loaded.locate(("k49", "v")) == (150, 3)
+
+
+def test_a_text_full_of_ampersands_is_looked_at_once():
+    import time
+
+    text = "# " + "&x " * 300_000 + "\n" + "a: '&y'\n" * 1000
+    start = time.perf_counter()
+    assert not may_define_anchor(text)
+    assert may_define_anchor("- " + "&&" * 500_000)  # might be an anchor named "&&&..."
+    assert may_define_anchor(text + "b: &z 1\n")
+    assert time.perf_counter() - start < 5  # one pass per line; quadratic would take minutes

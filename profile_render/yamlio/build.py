@@ -37,12 +37,13 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 
 from profile_render.errors import ProfileRenderError
+from profile_render.yamlio.collector import collector_paused
 from profile_render.yamlio.limits import Limits, NodeBudget
 from profile_render.yamlio.located import UNDEFINED_ALIAS_HINT, VALUES_ERRORS, ErrorClasses, yaml_error
 from profile_render.yamlio.parse import DocumentEvents, event_parser, iter_documents
 from profile_render.yamlio.policy import CATALOG, HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, Refused, read_streamed
+from profile_render.yamlio.stream import Fallback, Refused, may_define_anchor, read_streamed
 
 __all__ = ["Path", "DuplicateKey", "Document", "ReadRules", "VALUES_RULES", "CATALOG_RULES", "read_documents"]
 
@@ -119,11 +120,13 @@ def read_documents(
     ``line_offset`` of it (0-based). ``budget`` is the nodes still allowed
     when several texts share ``limits.max_nodes``; ``shallow`` that the
     depth guard already passed a text holding this one. Every problem raises
-    one of ``rules.errors``, located.
+    one of ``rules.errors``, located. The cyclic garbage collector is paused
+    while the documents are built (:mod:`~profile_render.yamlio.collector`).
     """
     if budget is None:
         budget = NodeBudget(limits.max_nodes, limits.max_alias_bytes)
-    return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
+    with collector_paused():  # building allocates in bulk and makes no cycles (see yamlio/collector.py)
+        return _read(text, rules, source, limits, first_only, positions, use_libyaml, line_offset, budget, shallow)
 
 
 def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
@@ -154,7 +157,7 @@ def _read(text: str, rules: ReadRules, source: str, limits: Limits, first_only: 
 def _streamed(text: str, rules: ReadRules, source: str, limits: Limits, first_only: bool, positions: bool,
               use_libyaml: bool, line_offset: int, budget: NodeBudget, shallow: bool) -> Optional[List[Document]]:
     """The documents as the streaming builders read them, or None when they hand the text to the full builder."""
-    anchors = "&" in text and ANCHOR_LIKE.search(text) is not None
+    anchors = may_define_anchor(text)
     parser = _parser(text, rules, source, limits, use_libyaml, line_offset, shallow)
     try:
         streamed, built, used = read_streamed(

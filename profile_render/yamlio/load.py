@@ -41,7 +41,7 @@ import re
 
 import yaml
 from dataclasses import dataclass, field
-from typing import Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import (
     LimitExceededError,
@@ -57,17 +57,10 @@ from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
-from profile_render.yamlio.stream import ANCHOR_LIKE, Fallback, TopLevel, index_top_level, locate_streamed
-from profile_render.yamlio.unquoted import (
-    MarkedEvents,
-    Marking,
-    Site,
-    UnquotedScalar,
-    clean_text,
-    double_quoted,
-    mark_placeholders,
-    unflag,
-)
+from profile_render.yamlio.stream import Fallback, TopLevel, index_top_level, locate_streamed, may_define_anchor
+
+if TYPE_CHECKING:  # names for annotations: the unquoted-placeholder machinery is imported when a text needs it
+    from profile_render.yamlio.unquoted import MarkedEvents, Marking, Site, UnquotedScalar
 
 __all__ = [
     "Limits",
@@ -205,7 +198,7 @@ def _one_stream(text: str) -> bool:
     differs from libyaml, needs each piece on its own.
     """
     return (not _DOCUMENT_END_OR_DIRECTIVE.search(text) and "\\/" not in text and "\\'" not in text
-            and "\ufeff" not in text and ("&" not in text or not ANCHOR_LIKE.search(text)))
+            and "\ufeff" not in text and not may_define_anchor(text))
 
 
 def _duplicate_warning(duplicate: DuplicateKey, source: str) -> ValuesWarning:
@@ -299,7 +292,11 @@ def load_values(
         split = False
     text = decode_yaml(data, source=source, subject="the file is", hint="save the file as UTF-8",
                        error=ValuesSyntaxError)
-    marking = mark_placeholders(text, placeholders) if placeholders else None
+    marking = None
+    if placeholders:
+        from profile_render.yamlio.unquoted import mark_placeholders
+
+        marking = mark_placeholders(text, placeholders)
     if marking is not None:
         return _load_marked(text, marking, source, limits, strict, use_libyaml, split, keep_text)
     warnings: List[ValuesWarning] = []
@@ -330,6 +327,8 @@ def _merged(text: str, source: str, limits: Limits, warnings: List[ValuesWarning
 
 def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
     """The values rules reading a marked text: scalars flagged into ``sites``, or (None) just read as written."""
+    from profile_render.yamlio.unquoted import MarkedEvents
+
     marker = marking.marker
 
     def events(parser: Any, line_offset: int) -> MarkedEvents:
@@ -340,6 +339,8 @@ def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
 
 def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
     """``error`` as the original text would show it: no flag or marker in its message, hint or path."""
+    from profile_render.yamlio.unquoted import clean_text
+
     diagnostic = error.diagnostic
     path = diagnostic.path
     if path is not None:
@@ -356,6 +357,8 @@ def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
 
 def _unquoted_warning(scalar: UnquotedScalar, source: str) -> ValuesWarning:
     """The warning for a scalar that starts with an unquoted placeholder (Helm alone could not read it)."""
+    from profile_render.yamlio.unquoted import double_quoted
+
     name = scalar.text[:scalar.text.index("%", 1) + 1]
     what = "key" if scalar.in_key else "value"
     quoted = double_quoted(scalar.text)
@@ -381,6 +384,8 @@ UNQUOTED_WARNINGS = 100
 def _load_marked(text: str, marking: Marking, source: str, limits: Limits, strict: bool, use_libyaml: bool,
                  split: bool, keep_text: bool) -> LoadedValues:
     """:func:`load_values` for a text holding placeholder tokens: the marked text read, the flags then removed."""
+    from profile_render.yamlio.unquoted import clean_text, unflag
+
     sites: List[Site] = []
     read: List[ValuesWarning] = []
     try:
@@ -465,7 +470,11 @@ def load_values_file(
 def _path_events(chunk: str, marker: Optional[str], line_offset: int = 0) -> Any:
     """Events to follow value paths through ``chunk``; in a marked text (``marker``), scalars read as written."""
     parser = event_parser(chunk, go_v2=True, use_libyaml=True, max_depth=DEFAULT_LIMITS.max_depth)
-    return parser if marker is None else MarkedEvents(parser, marker, line_offset, None)
+    if marker is None:
+        return parser
+    from profile_render.yamlio.unquoted import MarkedEvents
+
+    return MarkedEvents(parser, marker, line_offset, None)
 
 
 def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optional[str] = None
@@ -479,7 +488,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
     if not path:
         return None
     limits = Limits(max_bytes=2**62)
-    if "&" not in text or not ANCHOR_LIKE.search(text):
+    if not may_define_anchor(text):
         # Follow the path through the events of each piece, last piece first, building nothing.
         pieces = _pieces_or_none(text, source)
         if pieces is not None:
@@ -508,7 +517,12 @@ _LOCATE_ONE_BY_ONE = 32
 
 def _positioned_documents(text: str, source: str, marker: Optional[str]) -> Optional[List[Document]]:
     """Every piece of a values text read with the positions of all its keys and items (None when unreadable)."""
-    rules = VALUES_RULES if marker is None else _marked_rules(Marking(text, marker), None)
+    if marker is None:
+        rules = VALUES_RULES
+    else:
+        from profile_render.yamlio.unquoted import Marking
+
+        rules = _marked_rules(Marking(text, marker), None)
     try:
         return _read_values(text, source, Limits(max_bytes=2**62), [], positions=True, rules=rules)
     except ProfileRenderError:
@@ -533,7 +547,7 @@ def _index_pieces(text: str, source: str, marker: Optional[str] = None) -> Optio
     level, a key not at column 0, directives, byte order marks) or cannot be
     read: then paths are looked up in the whole text.
     """
-    if ("&" in text and ANCHOR_LIKE.search(text)) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+    if may_define_anchor(text) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
         return None
     pieces = _pieces_or_none(text, source)
     if pieces is None:

@@ -20,7 +20,6 @@ import codecs
 import math
 import re
 import struct
-from decimal import Decimal
 from typing import Any, Dict, Optional, Tuple, Union
 
 __all__ = [
@@ -308,6 +307,8 @@ def format_go_float(value: float, bits: int) -> str:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
     if bits == 64:
         # Python's repr is the shortest text that reads back to the same float64
+        from decimal import Decimal  # imported here: only Chart.yaml numbers and float keys need it, rarely
+
         sign_bit, digit_tuple, exp = Decimal(repr(value)).as_tuple()
         sign = "-" if sign_bit else ""
         all_digits = "".join(map(str, digit_tuple))

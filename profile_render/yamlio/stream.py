@@ -36,13 +36,49 @@ from yaml.events import SequenceStartEvent, StreamEndEvent
 from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import SPECIAL_START, Reject
 
-__all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "StreamedDocument", "TopLevel", "read_streamed", "locate_streamed",
-           "index_top_level"]
+__all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "may_define_anchor", "StreamedDocument", "TopLevel", "read_streamed",
+           "locate_streamed", "index_top_level"]
 
 Path = Tuple[Any, ...]
 
-#: Text that might define an anchor (``&name`` at the start of a node); false alarms only cost speed.
-ANCHOR_LIKE = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
+#: Text that might define an anchor (``&name`` at the start of a node: first in the text or after whitespace or
+#: an indicator); false alarms only cost speed. The ``&`` comes first so that a search skips to each ``&`` at
+#: once; the lookbehind then looks at the character before it.
+ANCHOR_LIKE = re.compile(r"&(?<![^\s\[\]{},:?-]&)[^\s\[\]{},]")
+
+# On one line: a comment, or a quoted scalar opening where a node may start (what they hold is never an anchor).
+_COMMENT_OR_QUOTED = re.compile(
+    r"""(?:^|(?<=[ \t]))#.*|(?:^|(?<=[\s\[{,:?-]))(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')""")
+
+
+def may_define_anchor(text: str) -> bool:
+    """Whether ``text`` might define an anchor: an :data:`ANCHOR_LIKE` ``&`` outside comments and quoted scalars.
+
+    Comments and quoted scalars are recognised on the line of each ``&``
+    alone, each line looked at once (so a text full of ``&`` costs one pass):
+    ``&&`` in a comment (``## >0 && <=86400``) or ``"a &b"`` is no anchor.
+    The answer only chooses a reader's way, never its result: a missed
+    anchor (inside a quoted scalar that began on an earlier line, say) makes
+    the streaming builder meet it and hand the text to the full builder,
+    and a false alarm (an ``&`` in a block scalar's text) takes the builder
+    for anchors, which reads any text as the others do.
+    """
+    if "&" not in text:
+        return False
+    search = ANCHOR_LIKE.search
+    position = 0
+    while True:
+        match = search(text, position)
+        if match is None:
+            return False
+        ampersand = match.start()
+        line_start = text.rfind("\n", 0, ampersand) + 1
+        line_end = text.find("\n", ampersand)
+        if line_end < 0:
+            line_end = len(text)
+        if search(_COMMENT_OR_QUOTED.sub(" ", text[line_start:line_end])):
+            return True
+        position = line_end
 
 #: One document read: value, 1-based line and column of its root, key positions, repeated keys
 #: (each as value path, 1-based line and column, and the line that set the key before).

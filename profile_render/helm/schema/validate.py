@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import posixpath
 from types import MappingProxyType
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional
 
 from profile_render.errors import ProfileRenderError, describe_value
-from profile_render.helm.schema.cache import ValidatorCache
-from profile_render.helm.schema.compiler import compile_schema
 from profile_render.helm.schema.errors import SchemaValidationError, SchemaViolation, ValuePath, path_key
 from profile_render.helm.schema.instances import wrap
 from profile_render.helm.schema.limits import DEFAULT_SCHEMA_LIMITS, SchemaLimits, objects_error, program_error
-from profile_render.helm.schema.runs import Spent
+
+if TYPE_CHECKING:  # the compiler, the cache and the runs load when a chart has a schema (render imports this always)
+    from profile_render.helm.schema.cache import ValidatorCache
 
 __all__ = ["validate_values"]
 
@@ -73,13 +73,16 @@ def validate_values(
     """
     if limits is not None and not isinstance(limits, SchemaLimits):
         raise TypeError("limits must be a SchemaLimits")
+    if not _has_schema(chart):
+        return
+    from profile_render.helm.schema.cache import ValidatorCache
+
     cache = ValidatorCache(limits=limits or DEFAULT_SCHEMA_LIMITS) if cache is None else cache
     limits = limits or cache.limits
     refs = local_refs if local_refs else _NO_REFS
     found: List[SchemaViolation] = []
-    if _has_schema(chart):
-        # one copy of the values whose reprs are bounded, so no error message copies a large value
-        _validate_chart(chart, wrap(values), (), chart.name, _Budget(cache, refs, limits), found)
+    # one copy of the values whose reprs are bounded, so no error message copies a large value
+    _validate_chart(chart, wrap(values), (), chart.name, _Budget(cache, refs, limits), found)
     if not found:
         return
     if origin is not None:
@@ -118,6 +121,8 @@ class _Budget:
     """One validation's cache, references and limits, and the schema objects used so far."""
 
     def __init__(self, cache: ValidatorCache, refs: Mapping[str, Any], limits: SchemaLimits) -> None:
+        from profile_render.helm.schema.runs import Spent
+
         self.cache = cache
         self.refs = refs
         self.limits = limits
@@ -128,6 +133,8 @@ class _Budget:
 
     def compiled(self, schema_bytes: bytes, source: str) -> Any:
         """The compiled schema, its objects and pattern programs counted against ``SchemaLimits``."""
+        from profile_render.helm.schema.compiler import compile_schema
+
         limits = self.limits
         left = limits.max_schema_objects - self.objects
         program = limits.max_pattern_program - self.program

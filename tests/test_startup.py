@@ -1,0 +1,70 @@
+"""Start-up: what a command loads, and the shortcuts that keep modules off its path compute what they replace."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from profile_render.orchestrator.credentials import bundle_name
+from profile_render.orchestrator.model import DeploymentContext
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_PROBE = """
+import contextlib, io, json, sys
+from profile_render.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _modules_of(tmp_path: Path, *argv: str) -> set:
+    """The modules one CLI run loads, in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=ROOT,
+                          check=True, timeout=120)
+    result = json.loads(done.stdout)
+    assert result["code"] == 0, done.stderr
+    return set(result["modules"])
+
+
+def _chart(tmp_path: Path) -> Path:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("## >0 && <=86400\nimage:\n  registry: r\nratio: 0.5\n")
+    return chart
+
+
+def test_merge_and_render_load_only_what_they_use(tmp_path: Path):
+    chart = _chart(tmp_path)
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("image:\n  registry: '%ImageRegistryURL%'\nname: '%OrgName%'\n")
+    password = tmp_path / "password"
+    password.write_text("token\n")
+    never = {"shutil", "uuid", "platform", "decimal", "jsonschema", "jinja2", "profile_render.helm.schema.compiler"}
+    merged = _modules_of(tmp_path, "merge", str(chart), "-o", "json")
+    assert not merged & (never | {"profile_render.yamlio.unquoted"})
+    rendered = _modules_of(tmp_path, "render", str(chart), "--profile", str(profile), "--app-name", "a",
+                           "--app-version", "1", "--deployment-name", "d", "--namespace", "n", "--org", "o",
+                           "--registry-url", "oci://registry.example.com/x", "--registry-username", "u",
+                           "--registry-password-file", str(password), "-o", "json")
+    assert "profile_render.rendering" in rendered and not rendered & never
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=10), st.text(min_size=1, max_size=20),
+       st.booleans())
+def test_the_bundle_name_is_the_start_of_a_version_5_uuid(app: str, version: str, deployment: str, redeploy: bool):
+    import hashlib
+
+    context = DeploymentContext(app, version, deployment, "ns", redeploy_after_update=redeploy)
+    token = app + (version if redeploy else "") + deployment
+    digest = hashlib.sha1(token.encode("utf-8")).hexdigest()
+    assert bundle_name(context) == "b-" + str(uuid.uuid5(uuid.UUID(int=0), digest))[:16]
