@@ -781,14 +781,19 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
     if args.output == "-":
         out.write(page)
     else:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        except OSError as exc:
-            raise ProfileRenderError(f"cannot write the report: {exc.strerror}", source=args.output,
-                                     hint="check the path, free space and permissions") from None
+        _write_page(page, args.output)
         print(f"profile-render: wrote the report to {args.output} ({warnings} finding(s) in it)", file=err)
     return EXIT_OK
+
+
+def _write_page(page: str, path: str) -> None:
+    """Write an HTML report to ``path``; a failure is a located error."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+    except OSError as exc:
+        raise ProfileRenderError(f"cannot write the report: {exc.strerror}", source=path,
+                                 hint="check the path, free space and permissions") from None
 
 
 def _reported(fmt: str, rules: "Sequence[Rule]", out: TextIO, run: "Callable[[], _Checked]") -> "_Checked":
@@ -880,6 +885,12 @@ def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
         changes = diff_renders(results[0], results[1], masked=not args.show_secrets)
         write_diff(changes, args.output, out, colour=args.output == "text" and _is_terminal(out)
                    and not os.environ.get("NO_COLOR"))
+        if args.html:
+            from profile_render.html_report import report_html
+
+            page = report_html(results[1], changes=diff_renders(results[0], results[1], masked=True),
+                               title=f"{args.app_name}: before -> after", application=args.app_name)
+            _write_page(page, args.html)
     except ProfileRenderError as exc:
         print(f"profile-render: error: {exc}", file=err)
         return EXIT_TROUBLE

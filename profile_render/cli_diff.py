@@ -93,6 +93,9 @@ def add_diff_arguments(parser: argparse.ArgumentParser, set_options: Sequence[Se
                         help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
     parser.add_argument("-o", "--output", choices=("text", "json"), default="text",
                         help="one line per change (default), or a JSON document (schemas/diff.schema.json)")
+    parser.add_argument("--html", metavar="FILE",
+                        help="also write the HTML report of the after render with a section of these changes "
+                             "(secrets always masked there; see docs/report.md)")
     parser.add_argument("--show-secrets", action="store_true",
                         help="show secret parameter values and Secret data instead of ****")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")

@@ -386,3 +386,19 @@ def test_a_secret_moving_to_pre_install_is_removed_from_one_list_and_added_to_th
         ("manifests", "Secret", name, REMOVED), ("preInstallManifests", "Secret", name, ADDED)]
     assert diff_text(result).splitlines()[-2:] == [f"- Secret/{name}", f"+ Secret/{name} (pre-install)"]
     assert CANARIES[0] not in result.to_json()
+
+
+def test_html_writes_the_after_report_with_the_changes_and_no_secret(capsys, password_files, tmp_path):
+    page_path = tmp_path / "diff.html"
+    code, out, err = run(["diff", CHART, "--before-profile", PROFILE, "--after-profile", EDITED, "--app-version",
+                          "1.0.0", *common(password_files[0]), "--after-registry-password-file", password_files[1],
+                          "--show-secrets", "--html", page_path], capsys)
+    assert code == 1
+    page = page_path.read_text(encoding="utf-8")
+    assert "replicaCount" in page and "NodePort" in page and "profile-edited.yaml" in page
+    for secret in secret_texts(render(CHART, PROFILE, context=context(), registry=registry(CANARIES[0])),
+                               render(CHART, EDITED, context=context(), registry=registry(CANARIES[1]))):
+        assert secret not in page  # masked in the page even with --show-secrets on the terminal
+    code, _, err = run(["diff", CHART, "--profile", PROFILE, "--app-version", "1.0.0", *common(password_files[0]),
+                        "--html", tmp_path / "missing" / "x.html"], capsys)
+    assert code == 2 and "cannot write the report" in err
