@@ -19,11 +19,13 @@ user value reaches (a default table the user does not touch is the chart's own
 dict, not a copy); a table is copied, one level at a time, only when a value
 must be written into it. A pass knows which tables it may change (the ones it
 made or was given to consume) and copies any other before changing it, so the
-chart defaults, shared between renders and threads, are never changed. A table
-the pass owns is held in one place of the result only; when ``global`` carries
-one into a subchart's section, it stops being owned and is copied on its next
-write, like a default. Functions here never mutate their inputs unless
-``copy=False`` says so.
+chart defaults, shared between renders and threads, are never changed. One
+sharing is Helm's own: the tables below the top level of each table of the
+parent's ``global`` are held by the parent and by each subchart's ``global``
+(Helm's ``copyMap`` copies one level), so what a subchart merges into them
+shows in the parent and in later subcharts, as in Helm; those tables are made
+the pass's own before they are shared. Functions here never mutate their
+inputs unless ``copy=False`` says so.
 """
 
 from __future__ import annotations
@@ -95,14 +97,14 @@ class _Coalescer:
         self.owned[id(out)] = out
         return out
 
-    def disown(self, table: ValuesDict) -> None:
-        """Stop owning a table and its owned subtables: they are about to be held in a second place."""
+    def own_below(self, table: ValuesDict) -> None:
+        """Make every table below an owned table this pass's own (copying the shared ones, one level at a time)."""
         stack = [table]
         while stack:
             node = stack.pop()
-            if self.owned.pop(id(node), None) is not None:
-                # An unowned table never holds an owned one, so the walk stops at shared tables.
-                stack.extend(v for v in node.values() if isinstance(v, dict))
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    stack.append(self.own(node, key))
 
     def _warn(self, code: str, message: str, path: Path, hint: str) -> None:
         """Report one warning at a value path, if the caller asked for warnings."""
@@ -150,9 +152,17 @@ class _Coalescer:
             self._warn("global-not-table", "global is not a table; globals are not passed down",
                        path[:-1] + (GLOBAL,), "make global a mapping")
             return
-        for key, value in sg.items():
+        else:
+            sg = self.own(src, GLOBAL)
+        for key in list(sg):
+            value = sg[key]
             if _is_table(value):
-                self.disown(value)  # now also reachable from this subchart's global
+                # As Helm's copyMap: only the top level is copied. The tables below it stay the parent's own
+                # objects, shared with this subchart's global, so what the subchart merges into them (its
+                # global defaults, its user globals) shows in the parent's global and in later subcharts too,
+                # as it does in Helm. They are made this pass's own first, so no chart default is ever changed.
+                value = self.own(sg, key)
+                self.own_below(value)
                 mine = self.fresh(value)
                 current = dg.get(key, _MISSING)
                 if current is _MISSING:
