@@ -22,7 +22,8 @@ stack shaped like kube-prometheus-stack's values, four commands each:
   generated; its JSON holds the values, the manifests and the Secret's name;
 - ``helm render``: ``helm template`` with the same profile, its placeholders
   replaced by what the Edge Orchestrator puts there (read from one run of
-  ours): the values Helm gets from the orchestrator.
+  ours), then the ``fleet-globals.yaml`` the orchestrator adds (generation 1):
+  the values Helm gets from the orchestrator.
 
 All commands of one input run interleaved, the order rotating each round,
 after a warm-up round; Python children get a bytecode cache, as after
@@ -145,10 +146,14 @@ def prepare(python: str, helm: Path, inputs: Dict[str, Tuple[Path, Path]], work:
             resolved_text = resolved_text.replace(placeholder, str(_at(rendered["values"]["deployment"], path)))
         resolved = work / f"{label}-resolved-profile.yaml"
         resolved.write_text(resolved_text, encoding="utf-8")
+        # The third values file the orchestrator hands Fleet, which render adds as ADM does (a new deployment).
+        fleet_globals = work / "fleet-globals.yaml"
+        fleet_globals.write_text("global:\n  fleet:\n    deploymentGeneration: 1\n    clusterLabels: {}\n",
+                                 encoding="utf-8")
         helm_merge = Row(f"{label}: helm merge", [str(helm), "template", "bench", str(chart), "-f", str(profile)],
                          henv, work)
-        helm_render = Row(f"{label}: helm render", [str(helm), "template", "bench", str(chart), "-f", str(resolved)],
-                          henv, work)
+        helm_render = Row(f"{label}: helm render", [str(helm), "template", "bench", str(chart), "-f", str(resolved),
+                                                    "-f", str(fleet_globals)], henv, work)
         checks[label] = {
             "merge equals helm": json.loads(merge.output()) == _helm_values(helm_merge.output()),
             "render values equal helm": rendered["values"] == _helm_values(helm_render.output()),
