@@ -15,7 +15,6 @@ import base64
 import copy
 import importlib.util
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -525,20 +524,3 @@ def test_a_secret_package_parameter_never_reaches_a_package_render_error(tmp_pat
                                            parameters={"svc": {"token": PARAMETER}}))
     ERROR_SCHEMA.validate(error.to_dict())
     _assert_never_shown(error, PARAMETER, ADM_TOKEN)
-
-
-def test_the_json_output_page_examples_print_what_it_says(monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    import profile_render
-
-    monkeypatch.setattr(profile_render, "schemas", _worktree_schemas_module(monkeypatch), raising=False)
-    page = (ROOT / "docs" / "json-output.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```(?:\n\nprints\n\n(?:<!--[^\n]*-->\n)?```[a-z]*\n(.*?)```)?", page, re.S)
-    assert len(blocks) == 3 and sum(1 for _, shown in blocks if shown) == 2
-    for code, shown in blocks:
-        exec(compile(code, "docs/json-output.md", "exec"), {})
-        printed = capsys.readouterr().out
-        if shown:
-            assert printed == shown
-        else:
-            assert "diagnostic" in printed
