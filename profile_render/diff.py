@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import ProfileRenderError, resource_guard
+from profile_render.orchestrator.credentials import SECRET_DATA_FIELDS, mask_secret_data
 from profile_render.orchestrator.model import MASK
 from profile_render.problems import format_path
 from profile_render.tree import copy_tree
@@ -37,7 +38,6 @@ ValuePath = Tuple[Any, ...]
 Result = Union["RenderResult", "MergeResult"]
 #: The object lists of a render, by the name their changes carry (the keys of ``RenderResult.to_dict()``).
 OBJECT_LISTS = ("manifests", "preInstallManifests")
-_SECRET_FIELDS = ("data", "stringData")
 
 
 class ChangeNotApplicableError(ProfileRenderError, ValueError):
@@ -281,25 +281,14 @@ def _secret_field(obj: Any, path: ValuePath) -> bool:
     """Whether ``path`` inside ``obj`` is, or holds, a Secret's data."""
     if not isinstance(obj, dict) or obj.get("kind") != "Secret":
         return False
-    return not path or path[0] in _SECRET_FIELDS
-
-
-def mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
-    """A copy of ``obj`` with a Secret's ``data``/``stringData`` values replaced by ``****`` (others as they are)."""
-    if not isinstance(obj, dict) or obj.get("kind") != "Secret":
-        return obj
-    out = dict(obj)
-    for field in _SECRET_FIELDS:
-        if isinstance(out.get(field), dict):
-            out[field] = {key: MASK for key in out[field]}
-    return out
+    return not path or path[0] in SECRET_DATA_FIELDS
 
 
 def object_changes(before: Mapping[str, Sequence[Dict[str, Any]]], after: Mapping[str, Sequence[Dict[str, Any]]],
                    *, masked: bool = True) -> List[ObjectChange]:
     """The generated objects added, removed or changed between two renders' object lists (by list name)."""
     out: List[ObjectChange] = []
-    show = mask_object if masked else (lambda obj: obj)
+    show = mask_secret_data if masked else (lambda obj: obj)
     for list_name in OBJECT_LISTS:
         old = {_identity(obj): obj for obj in before.get(list_name, ())}
         new = {_identity(obj): obj for obj in after.get(list_name, ())}

@@ -22,6 +22,7 @@ from profile_render.orchestrator.credentials import (
     ca_config_map_manifest,
     ca_config_map_name,
     check_object_name,
+    mask_secret_data,
     pull_secret_manifest,
 )
 from profile_render.errors import ProfileRenderError, StrictModeError, ValuesWarning, resource_guard
@@ -208,8 +209,8 @@ class RenderResult:
     def _masked_form(self, values: ValuesDict) -> Dict[str, Any]:
         """The masked form around the given (already masked) values tree."""
         out = self._form(values)
-        out["manifests"] = [_mask_object(m) for m in self.manifests]
-        out["preInstallManifests"] = [_mask_object(m) for m in self.pre_install_manifests]
+        out["manifests"] = [mask_secret_data(m) for m in self.manifests]
+        out["preInstallManifests"] = [mask_secret_data(m) for m in self.pre_install_manifests]
         return out
 
     def to_json(self, *, indent: Optional[int] = 2, masked: bool = False) -> str:
@@ -244,16 +245,6 @@ class RenderResult:
     def __repr__(self) -> str:
         return (f"RenderResult(secret_name={self.secret_name!r}, manifests={len(self.manifests)}, "
                 f"pre_install_manifests={len(self.pre_install_manifests)}, warnings={len(self.warnings)})")
-
-
-def _mask_object(obj: Dict[str, Any]) -> Dict[str, Any]:
-    if obj.get("kind") != "Secret":
-        return obj
-    masked = copy_tree(obj)
-    for field in ("data", "stringData"):
-        if isinstance(masked.get(field), dict):
-            masked[field] = {k: MASK for k in masked[field]}
-    return masked
 
 
 def _labels(context: DeploymentContext) -> Dict[str, str]:

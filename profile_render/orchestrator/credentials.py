@@ -17,7 +17,7 @@ import re
 from typing import Any, Callable, Dict, Optional
 
 from profile_render.errors import ProfileRenderError
-from profile_render.orchestrator.model import DeploymentContext, ImageRegistry
+from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
 
 __all__ = [
     "bundle_name",
@@ -146,3 +146,22 @@ def ca_config_map_manifest(registry: ImageRegistry, name: str, namespace: str,
         "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
         "data": {"ca.crt": "\n".join(registry.certificates()) + "\n"},
     }
+
+
+#: The fields of a Secret manifest that hold its data.
+SECRET_DATA_FIELDS = ("data", "stringData")
+
+
+def mask_secret_data(obj: Any) -> Any:
+    """A copy of a manifest with a Secret's ``data``/``stringData`` values replaced by ``****``; other objects as they are.
+
+    >>> mask_secret_data({"kind": "Secret", "data": {"secretKey": "czNjcmV0"}})["data"]
+    {'secretKey': '****'}
+    """
+    if not isinstance(obj, dict) or obj.get("kind") != "Secret":
+        return obj
+    out = dict(obj)  # only the data fields are replaced; the rest is shared, as in the result's other forms
+    for field in SECRET_DATA_FIELDS:
+        if isinstance(out.get(field), dict):
+            out[field] = {key: MASK for key in out[field]}
+    return out
