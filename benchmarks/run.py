@@ -53,6 +53,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
 import versus_helm  # noqa: E402  (benchmarks/versus_helm.py)
 from versus_helm import helm_binary, helm_env  # noqa: E402
+from installed import installed_python  # noqa: E402  (benchmarks/installed.py)
 
 TARGET_INPROC = 1.3
 TARGET_PROCESS = 1.5
@@ -638,7 +639,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--json", type=Path, help="write raw samples and results as JSON to this file")
     args = ap.parse_args(argv)
 
-    python = sys.executable
+    python = installed_python()  # the child processes start as after a plain pip install
     sys.path.insert(0, str(ROOT))
     stats = generate.generate(generate.DEFAULT_OUT, args.components)
     chart, values, profile = Path(stats["chart"]), Path(stats["values"]), Path(stats["profile"])

@@ -26,8 +26,9 @@ stack shaped like kube-prometheus-stack's values, four commands each:
   the values Helm gets from the orchestrator.
 
 All commands of one input run interleaved, the order rotating each round,
-after a warm-up round; Python children get a bytecode cache, as after
-``pip install``. Correctness: the values each of ours prints equal the
+after a warm-up round; Python children get a bytecode cache and start as
+after a plain ``pip install`` (``benchmarks/installed.py``: no finder of the
+editable install). Correctness: the values each of ours prints equal the
 values Helm prints (parsed JSON).
 """
 
@@ -49,6 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+from installed import installed_python  # noqa: E402  (benchmarks/installed.py)
 
 # Appended to a profile for the render rows: one of each placeholder the orchestrator fills in.
 RENDER_BLOCK = """
@@ -248,7 +250,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if helm is None:
         print("versus_helm: no helm binary (scripts/fetch-helm.sh, or set PROFILE_RENDER_HELM)", file=sys.stderr)
         return 2
-    text, raw = run(sys.executable, helm, args.rounds, args.base_tree)
+    text, raw = run(installed_python(), helm, args.rounds, args.base_tree)
     print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     print(text)
     if args.markdown:
