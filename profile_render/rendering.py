@@ -34,9 +34,7 @@ from profile_render.orchestrator.fleet_globals import (
     overridden_fleet_globals,
 )
 from profile_render.orchestrator.model import MASK, DeploymentContext, ImageRegistry
-from profile_render.origin import Origin
 from profile_render.orchestrator.profile_text import apply_text_only_placeholders
-from profile_render.orchestrator.params import ParameterTemplate, apply_parameter_templates, process_override_values
 from profile_render.orchestrator.placeholders import (
     GENERATED_DOCKER_CREDENTIAL,
     PRE_HOOK_CREDENTIAL,
@@ -55,6 +53,8 @@ __all__ = ["render", "RenderResult"]
 if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when used
     from profile_render.helm.schema.cache import ValidatorCache
     from profile_render.helm.valueflags import SetFileValues
+    from profile_render.orchestrator.params import ParameterTemplate
+    from profile_render.origin import Origin
 
 ValuesDict = Dict[str, Any]
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
@@ -431,6 +431,8 @@ def render(
         locate = layer.loaded.locate if layer.loaded is not None else None
         values = layer.values
         if kind == "overrides":  # the reference trims strings in maps and deletes the empty ones
+            from profile_render.orchestrator.params import process_override_values
+
             values = process_override_values(values)
         resolved = resolve_tree(values, resolution, source=layer.source, locate=locate,
                                 unquoted=layer.loaded.unquoted if layer.loaded is not None else ())
@@ -442,6 +444,8 @@ def render(
     secret_paths: set = set()
     explained: Dict[Tuple[Any, ...], Any] = {}
     if parameter_templates or parameters:
+        from profile_render.orchestrator.params import apply_parameter_templates
+
         profile_values = layers[0].values if layers and layers[0].kind == "profile" else {}
         applied = apply_parameter_templates(parameter_templates, parameters,
                                             application=application or context.app_name,
@@ -491,8 +495,8 @@ def render(
                           set_literal_values=set_literal_values, strict=strict, limits=limits,
                           transform_set_value=transform, validate_schema=False)  # validated below, secrets masked
 
-    if validate_schema:
-        _validate(merged, secret_paths, schema_cache, schema_refs)
+    if validate_schema and any(sub.schema is not None for _prefix, sub in merged.chart.walk()):
+        _validate(merged, secret_paths, schema_cache, schema_refs)  # loads the validator: charts with a schema only
 
     manifests: List[Dict[str, Any]] = []
     pre_install: List[Dict[str, Any]] = []

@@ -7,9 +7,8 @@ beyond reading the paths it is given) and safe to call from many threads.
 
 from __future__ import annotations
 
-import difflib
 import os
-import threading
+from _thread import allocate_lock
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
@@ -22,13 +21,13 @@ from profile_render.yamlio.load import Limits, LoadedValues, load_values, load_v
 from profile_render.helm.coalesce import coalesce_values
 from profile_render.helm.dependencies import apply_dependency_plan, import_values, plan_dependencies
 from profile_render.origin import Origin, PathNotFoundError, TracedLeaf, parse_value_path, trace_tree
-from profile_render.helm.valueflags import FlagArgument, SetFiles, SetFileValues, apply_flags, flag_arguments
 from profile_render.tree import check_tree, copy_tree, iter_leaves, merge_layers, walk
 
 __all__ = ["Layer", "LayerLike", "MergeResult", "as_layer", "check_layer", "merge_values"]
 
 if TYPE_CHECKING:  # pragma: no cover - schema validation loads only when a chart has a schema
     from profile_render.helm.schema.cache import ValidatorCache
+    from profile_render.helm.valueflags import FlagArgument, SetFiles, SetFileValues
 
 ValuesDict = Dict[str, Any]
 ValuePath = Tuple[Any, ...]
@@ -249,7 +248,7 @@ class MergeResult:
         self.chart = chart
         self._replay = _replay
         self._traced: Any = None
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._exotic_floats = exotic_floats
 
     @property
@@ -285,7 +284,7 @@ class MergeResult:
     def __setstate__(self, state: Dict[str, Any]) -> None:
         """Restore a pickled result with a lock of its own."""
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     # -- inputs -----------------------------------------------------------
     @property
@@ -402,7 +401,9 @@ class MergeResult:
         parent_found, parent = walk(self.read_only_values(), parts[:-1])
         hint = "list the values with `profile-render merge` to see which paths exist"
         if parent_found and isinstance(parent, dict) and parts and isinstance(parts[-1], str):
-            close = difflib.get_close_matches(parts[-1], [str(k) for k in parent], n=1)
+            from difflib import get_close_matches  # only for this message
+
+            close = get_close_matches(parts[-1], [str(k) for k in parent], n=1)
             if close:
                 hint = f"did you mean {format_path(parts[:-1] + (close[0],))}?"
         elif not parent_found:
@@ -419,7 +420,7 @@ class _Replay:
     """Everything needed to replay a merge with traced leaves (see profile_render.origin)."""
 
     def __init__(self, chart: Chart, layers: Sequence[Layer], sets: Sequence[FlagArgument], plan: Any,
-                 limits: Limits, files: SetFiles) -> None:
+                 limits: Limits, files: Optional[SetFiles]) -> None:
         self.chart = chart
         self.layers = layers
         self.sets = sets
@@ -448,7 +449,10 @@ class _Replay:
             sources.append(_SourceInfo(argument.flag, argument.source, None, None))
             return lambda value: TracedLeaf(index, (), value)
 
-        apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
+        if self.sets:
+            from profile_render.helm.valueflags import apply_flags
+
+            apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
         return coalesce_values(effective, user, copy=False, share_defaults=True)
 
@@ -551,9 +555,13 @@ def merge_values(
             warnings.extend(layer.loaded.warnings)
     if strict and warnings:
         raise StrictModeError(warnings[0])
-    sets = flag_arguments(set_values=set_values, set_string_values=set_string_values,
-                          set_json_values=set_json_values, set_file_values=set_file_values,
-                          set_literal_values=set_literal_values)
+    sets: Sequence[FlagArgument] = ()
+    if set_values or set_string_values or set_json_values or set_file_values or set_literal_values:
+        from profile_render.helm.valueflags import flag_arguments  # only merges given value flags load them
+
+        sets = flag_arguments(set_values=set_values, set_string_values=set_string_values,
+                              set_json_values=set_json_values, set_file_values=set_file_values,
+                              set_literal_values=set_literal_values)
     try:
         result = _merge(chart, user_layers, sets, warnings, strict, limits, transform_set_value)
     except RecursionError:
@@ -570,14 +578,18 @@ def _merge(chart: Chart, user_layers: List[Layer], sets: Sequence[FlagArgument],
            strict: bool, limits: Limits, transform_set_value: Optional[Callable[[Any, str], Any]]) -> MergeResult:
     """The body of :func:`merge_values`, once its inputs are read and checked."""
     user = merge_layers([layer.values for layer in user_layers], copy=True, check=False)  # checked above
-    files = SetFiles(limits)  # each --set-file file read once; the provenance replay reads the same text
+    files: Optional[SetFiles] = None
+    if sets:
+        from profile_render.helm.valueflags import SetFiles, apply_flags
 
-    def transformer(argument: FlagArgument) -> Optional[Callable[[Any], Any]]:
-        if transform_set_value is None:
-            return None
-        return lambda value: transform_set_value(value, argument.source)
+        files = SetFiles(limits)  # each --set-file file read once; the provenance replay reads the same text
 
-    apply_flags(sets, user, limits=limits, files=files, leaf_for=transformer)
+        def transformer(argument: FlagArgument) -> Optional[Callable[[Any], Any]]:
+            if transform_set_value is None:
+                return None
+            return lambda value: transform_set_value(value, argument.source)
+
+        apply_flags(sets, user, limits=limits, files=files, leaf_for=transformer)
 
     seen = set()
     first_merge_warning = len(warnings)

@@ -22,7 +22,6 @@ validates it (version is SemVer, alias characters, duplicate dependencies ...).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -520,16 +519,27 @@ class PreparedChart:
     archive's bytes; a directory's or mapping's file names and values-deciding
     contents), so equal digests build equal charts; ``size`` is the bytes
     read. :class:`~profile_render.chart_cache.ChartCache` keys on the digest
-    and calls :meth:`build` only on a miss.
+    and calls :meth:`build` only on a miss. The digest may be given as a
+    function: it is then computed on first use, so a plain load that never
+    asks for it neither hashes the files nor imports :mod:`hashlib`.
     """
 
-    __slots__ = ("kind", "digest", "size", "_build")
+    __slots__ = ("kind", "_digest", "size", "_build")
 
-    def __init__(self, kind: str, digest: str, size: int, build: Callable[[], Chart]) -> None:
+    def __init__(self, kind: str, digest: Union[str, Callable[[], str]], size: int,
+                 build: Callable[[], Chart]) -> None:
         self.kind = kind
-        self.digest = digest
+        self._digest = digest
         self.size = size
         self._build = build
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 (hex) of what decides the chart, computed once (a race computes the same text twice)."""
+        digest = self._digest
+        if not isinstance(digest, str):
+            digest = self._digest = digest()
+        return digest
 
     def build(self) -> Chart:
         """Parse and build the chart (call it once: the read was charged to this load's budget)."""
@@ -538,16 +548,18 @@ class PreparedChart:
 
 def _bytes_digest(kind: str, data: bytes) -> str:
     """The SHA-256 (hex) of one input's bytes, with its kind so an archive and a values file never share one."""
-    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
+    from hashlib import sha256  # only a cache asks for a digest
+
+    return sha256(kind.encode() + b"\0" + data).hexdigest()
 
 
 def _archive_chart(kind: str, data: bytes, label: str, limits: Optional[Limits], budget: ChartBudget) -> PreparedChart:
-    return PreparedChart(kind, _bytes_digest(kind, data), len(data),
+    return PreparedChart(kind, lambda: _bytes_digest(kind, data), len(data),
                          lambda: _load_tree(read_chart_archive(data, label, budget), limits, budget))
 
 
 def _files_chart(kind: str, files: ChartFiles, limits: Optional[Limits], budget: ChartBudget) -> PreparedChart:
-    return PreparedChart(kind, files.digest(), files.size(), lambda: _load_tree(files, limits, budget))
+    return PreparedChart(kind, files.digest, files.size(), lambda: _load_tree(files, limits, budget))
 
 
 def prepare_archive(archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *, source: str = "<chart archive>",

@@ -22,7 +22,6 @@ digest load to equal charts.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -57,7 +56,9 @@ class ChartFiles:
 
     def digest(self) -> str:
         """The SHA-256 (hex) of what decides the chart: every name, and each values-deciding file's bytes."""
-        hasher = hashlib.sha256(b"profile-render chart files\0")
+        from hashlib import sha256  # only a cache asks for a digest
+
+        hasher = sha256(b"profile-render chart files\0")
         for name in sorted(self.names):
             encoded = name.encode("utf-8", "surrogatepass")  # a directory's undecodable names are escapes
             data = self.files.get(name)

@@ -23,7 +23,6 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from profile_render.errors import ChartError, ValuesWarning
 from profile_render.helm.chart import Chart, Dependency
 from profile_render.helm.coalesce import WarnFn, coalesce_values
-from profile_render.helm.semver import is_compatible_range
 from profile_render.tree import ValuesDict, copy_tree
 from profile_render.yamlio.scalars import format_go_float
 
@@ -105,6 +104,10 @@ def _path_value(values: ValuesDict, dotted: str) -> Tuple[bool, Any]:
 def _candidates(chart: Chart) -> List[Tuple[Chart, str, Optional[Dependency]]]:
     """Helm's dependency list before conditions: undeclared charts, then declared ones (aliased)."""
     declared = chart.declared or ()
+    if not chart.dependencies:
+        return []
+    from profile_render.helm.semver import is_compatible_range  # only charts with subcharts compare versions
+
     # A chart under charts/ is the declared dependency only when its version is in the
     # dependency's range (an empty range matches nothing), as Helm's IsCompatibleRange decides.
     out: List[Tuple[Chart, str, Optional[Dependency]]] = [

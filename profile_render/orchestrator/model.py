@@ -7,7 +7,6 @@ Secrets (registry passwords and tokens) are held in :class:`Secret`, whose
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Tuple
@@ -170,7 +169,9 @@ def _parse_root_url(url: str, name: str) -> Tuple[str, str, str]:
     host = hostname
     if ":" in hostname:  # IPv6 literal
         try:
-            ipaddress.IPv6Address(hostname.split("%", 1)[0])
+            from ipaddress import IPv6Address  # only for a bracketed host
+
+            IPv6Address(hostname.split("%", 1)[0])
         except ValueError:
             raise RegistryError(f"the root URL of {where} has an invalid IPv6 host",
                                 hint="write IPv6 hosts in brackets: oci://[2001:db8::1]:5000/path") from None

@@ -22,15 +22,16 @@ would not stay one plain scalar there is a located error naming both readings
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from profile_render.errors import ProfileRenderError, ValuesWarning
 from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentContext, ImageRegistry
 from profile_render.tree import iter_strings
-from profile_render.yamlio.unquoted import UnquotedProblem, UnquotedScalar, double_quoted, read_unquoted
+
+if TYPE_CHECKING:  # pragma: no cover - read only when a Profile holds unquoted placeholders
+    from profile_render.yamlio.unquoted import UnquotedScalar
 
 __all__ = [
     "Placeholder",
@@ -283,7 +284,9 @@ class Placeholders:
             return self._lower[lowered]
         if len(word) < 5:
             return None
-        close = difflib.get_close_matches(word, list(self._table), n=1, cutoff=0.85)
+        from difflib import get_close_matches  # only for a misspelt placeholder
+
+        close = get_close_matches(word, list(self._table), n=1, cutoff=0.85)
         return close[0] if close else None
 
     def scan(self, text: str) -> Iterator[PlaceholderHit]:
@@ -408,6 +411,8 @@ class Resolution:
         deploys) with a warning; text the reference would not read as one
         plain scalar of that text is an error naming both readings.
         """
+        from profile_render.yamlio.unquoted import UnquotedProblem, double_quoted, read_unquoted  # unquoted only
+
         resolved, inserted = self._substitute(text, where)
         what = "key" if scalar.in_key else "value"
         try:
