@@ -352,7 +352,34 @@ def _add_report_parser(commands: "argparse._SubParsersAction[_Parser]", *, rende
         mode.set_defaults(handler=_cmd_report, command_parser=mode, report_mode=name)
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> Optional[str]:
+    """The command ``argv`` names, when it names one: the first argument not starting with ``-``.
+
+    The top-level parser's only options (``--help``, ``--version``) take no
+    value, so that argument is the command argparse will pick.
+    """
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in _COMMANDS else None
+    return None
+
+
+_COMMANDS = ("merge", "render", "package", "report", "export", "lint", "check-manifests", "diff")
+
+
+def _build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The CLI's parser; with ``only``, the top level and that command alone (argparse's work for the rest is skipped).
+
+    Building every command's options costs a few milliseconds at every start;
+    a run that names its command needs that command's parser only (``report``
+    copies the options of ``render`` and ``package render``, so it builds them
+    too). Help for the whole CLI, and a command argparse must reject, get the
+    full parser.
+    """
+
+    def wanted(*names: str) -> bool:
+        return only is None or only in names
+
     parser = _Parser(
         prog="profile-render",
         description="Turn Helm chart values plus an Edge Orchestrator profile into the exact values Helm renders.",
@@ -360,122 +387,133 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    merge = commands.add_parser(
-        "merge",
-        help="print the values Helm's templates see (.Values) for a chart and values layers",
-        description=(
-            "Print the values Helm's templates see for CHART (a chart directory, a .tgz archive, or a "
-            "values file standing for chart defaults) with values files and --set options applied as "
-            "`helm template` applies them. Placeholders pass through as text."
-        ),
-    )
-    merge.add_argument("chart", metavar="CHART", help=_CHART_HELP)
-    merge.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="FILE",
-                       help="a values file; repeat for more, later files win (use - for stdin)")
-    _add_set_options(merge)
-    merge.add_argument("--skip-schema-validation", action="store_true",
-                       help="do not validate the values against the charts' values.schema.json (as helm's flag)")
-    _add_output_options(merge, explain=True)
-    merge.set_defaults(handler=_cmd_merge, command_parser=merge)
+    if wanted("merge"):
+        merge = commands.add_parser(
+            "merge",
+            help="print the values Helm's templates see (.Values) for a chart and values layers",
+            description=(
+                "Print the values Helm's templates see for CHART (a chart directory, a .tgz archive, or a "
+                "values file standing for chart defaults) with values files and --set options applied as "
+                "`helm template` applies them. Placeholders pass through as text."
+            ),
+        )
+        merge.add_argument("chart", metavar="CHART", help=_CHART_HELP)
+        merge.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="FILE",
+                           help="a values file; repeat for more, later files win (use - for stdin)")
+        _add_set_options(merge)
+        merge.add_argument("--skip-schema-validation", action="store_true",
+                           help="do not validate the values against the charts' values.schema.json (as helm's flag)")
+        _add_output_options(merge, explain=True)
+        merge.set_defaults(handler=_cmd_merge, command_parser=merge)
 
-    render = commands.add_parser(
-        "render",
-        help="resolve a Profile's placeholders, merge, and generate the pull Secret and CA ConfigMap",
-        description=(
-            "Render an application as the Edge Orchestrator deploys it: resolve placeholders in the Profile "
-            "and override values, merge with the chart like Helm, and generate the image-pull Secret and "
-            "registry-CA ConfigMap the values refer to. Registry passwords are never taken on the command line."
-        ),
-    )
-    render.add_argument("chart", metavar="CHART", help=_CHART_HELP)
-    render.add_argument("--profile", required=True, metavar="FILE",
-                        help="the Profile's chart values file (use - for stdin)")
-    render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
-                        help="a deployment override values file; repeat for more, later files win (use - for stdin)")
-    _add_set_options(render)
-    render.add_argument("--app-name", required=True, metavar="NAME",
-                        help="the application's name in the catalog (part of the generated Secret's name)")
-    render.add_argument("--app-version", required=True, metavar="VERSION",
-                        help="the application's version (a label on the generated objects; part of the Secret's "
-                             "name with --redeploy-after-update)")
-    render.add_argument("--deployment-name", required=True, metavar="NAME",
-                        help="the deployment's name (part of the generated Secret's name)")
-    render.add_argument("--namespace", required=True, metavar="NS", help="the application's namespace")
-    render.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
-    render.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
-    render.add_argument("--redeploy-after-update", action="store_true",
-                        help="the app is redeployed after an update (its version joins the Secret's name)")
-    render.add_argument("--registry-url", metavar="URL", help="image registry root URL (oci://, https://, http://)")
-    render.add_argument("--registry-username", metavar="USER",
-                        help="the registry user (needs a password: --registry-password-file or "
-                             "PROFILE_RENDER_REGISTRY_PASSWORD)")
-    render.add_argument("--registry-password-file", metavar="FILE",
-                        help="file holding the registry password or token (one trailing newline is dropped); "
-                             "or set PROFILE_RENDER_REGISTRY_PASSWORD")
-    render.add_argument("--registry-ca-file", metavar="FILE", help="PEM file of the registry's CA certificates")
-    render.add_argument("--prehook-literal", action="store_true",
-                        help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
-    render.add_argument("--output-dir", metavar="DIR",
-                        help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
-    _add_fleet_globals_options(render)
-    _add_output_options(render, explain=True, summary=True)
-    render.set_defaults(handler=_cmd_render, command_parser=render)
+    render: Optional[argparse.ArgumentParser] = None
+    prender: Optional[argparse.ArgumentParser] = None
+    if wanted("render", "report"):
+        render = commands.add_parser(
+            "render",
+            help="resolve a Profile's placeholders, merge, and generate the pull Secret and CA ConfigMap",
+            description=(
+                "Render an application as the Edge Orchestrator deploys it: resolve placeholders in the Profile "
+                "and override values, merge with the chart like Helm, and generate the image-pull Secret and "
+                "registry-CA ConfigMap the values refer to. Registry passwords are never taken on the command line."
+            ),
+        )
+        render.add_argument("chart", metavar="CHART", help=_CHART_HELP)
+        render.add_argument("--profile", required=True, metavar="FILE",
+                            help="the Profile's chart values file (use - for stdin)")
+        render.add_argument("-f", "--values", dest="files", action="append", default=[], metavar="OVERRIDE",
+                            help="a deployment override values file; repeat for more, later files win (use - for stdin)")
+        _add_set_options(render)
+        render.add_argument("--app-name", required=True, metavar="NAME",
+                            help="the application's name in the catalog (part of the generated Secret's name)")
+        render.add_argument("--app-version", required=True, metavar="VERSION",
+                            help="the application's version (a label on the generated objects; part of the Secret's "
+                                 "name with --redeploy-after-update)")
+        render.add_argument("--deployment-name", required=True, metavar="NAME",
+                            help="the deployment's name (part of the generated Secret's name)")
+        render.add_argument("--namespace", required=True, metavar="NS", help="the application's namespace")
+        render.add_argument("--org", metavar="ORG", help="organization name (for %%OrgName%%)")
+        render.add_argument("--project", metavar="PROJECT", help="project name (for %%ProjectName%%)")
+        render.add_argument("--redeploy-after-update", action="store_true",
+                            help="the app is redeployed after an update (its version joins the Secret's name)")
+        render.add_argument("--registry-url", metavar="URL", help="image registry root URL (oci://, https://, http://)")
+        render.add_argument("--registry-username", metavar="USER",
+                            help="the registry user (needs a password: --registry-password-file or "
+                                 "PROFILE_RENDER_REGISTRY_PASSWORD)")
+        render.add_argument("--registry-password-file", metavar="FILE",
+                            help="file holding the registry password or token (one trailing newline is dropped); "
+                                 "or set PROFILE_RENDER_REGISTRY_PASSWORD")
+        render.add_argument("--registry-ca-file", metavar="FILE", help="PEM file of the registry's CA certificates")
+        render.add_argument("--prehook-literal", action="store_true",
+                            help="leave %%PreHookCredential%% as text, as the reference orchestrator does")
+        render.add_argument("--output-dir", metavar="DIR",
+                            help="write values.yaml, manifests.yaml and pre-install.yaml into DIR (all or nothing)")
+        _add_fleet_globals_options(render)
+        _add_output_options(render, explain=True, summary=True)
+        render.set_defaults(handler=_cmd_render, command_parser=render)
 
-    package = commands.add_parser("package", help="work with a whole deployment package")
-    # Without its own command, `package` is a usage error reported as the top-level parser always did.
-    package.set_defaults(handler=_cmd_package_missing, command_parser=parser)
-    package_commands = package.add_subparsers(dest="package_command", metavar="COMMAND", parser_class=_Parser)
-    prender = package_commands.add_parser(
-        "render",
-        help="render every application of a deployment package",
-        description=(
-            "Render each application of a deployment package with the profile its deployment profile picks, "
-            "its namespace from defaultNamespaces, its version from the Application file and its registry "
-            "credentials from the Registry objects. Charts are local paths given with --chart."
-        ),
-    )
-    _add_package_inputs(prender)
-    prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
-    _add_output_options(prender, explain=False, summary=True)
-    prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
-    _add_report_parser(commands, render=render, package_render=prender)
+    if wanted("package", "report"):
+        package = commands.add_parser("package", help="work with a whole deployment package")
+        # Without its own command, `package` is a usage error reported as the top-level parser always did.
+        package.set_defaults(handler=_cmd_package_missing, command_parser=parser)
+        package_commands = package.add_subparsers(dest="package_command", metavar="COMMAND", parser_class=_Parser)
+        prender = package_commands.add_parser(
+            "render",
+            help="render every application of a deployment package",
+            description=(
+                "Render each application of a deployment package with the profile its deployment profile picks, "
+                "its namespace from defaultNamespaces, its version from the Application file and its registry "
+                "credentials from the Registry objects. Charts are local paths given with --chart."
+            ),
+        )
+        _add_package_inputs(prender)
+        prender.add_argument("--output-dir", metavar="DIR", help="write one folder per application (all or nothing)")
+        _add_output_options(prender, explain=False, summary=True)
+        prender.set_defaults(handler=_cmd_package_render, command_parser=prender)
+    if wanted("report"):
+        assert render is not None and prender is not None  # built above for report
+        _add_report_parser(commands, render=render, package_render=prender)
 
-    _add_export_parser(commands)
+    if wanted("export"):
+        _add_export_parser(commands)
 
-    lint = commands.add_parser(
-        "lint",
-        help="check a deployment package: catalog schemas, references, placeholders, parameters, chart keys",
-        description="Report every problem found in a deployment package's files (see docs/lint-rules.md).",
-    )
-    lint.add_argument("paths", nargs="+", metavar="DIR|FILE",
-                      help="the package folder, or catalog YAML files (repeatable)")
-    lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
-                      help="an application's chart, to check placeholders and keys against it")
-    lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
-                      help="a catalog file of Registry objects not in the package (e.g. platform registries)")
-    _add_format_option(lint)
-    lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
-    lint.set_defaults(handler=_cmd_lint, command_parser=lint)
+    if wanted("lint"):
+        lint = commands.add_parser(
+            "lint",
+            help="check a deployment package: catalog schemas, references, placeholders, parameters, chart keys",
+            description="Report every problem found in a deployment package's files (see docs/lint-rules.md).",
+        )
+        lint.add_argument("paths", nargs="+", metavar="DIR|FILE",
+                          help="the package folder, or catalog YAML files (repeatable)")
+        lint.add_argument("--chart", dest="charts", action="append", default=[], metavar="APP=PATH",
+                          help="an application's chart, to check placeholders and keys against it")
+        lint.add_argument("--registry", dest="registries", action="append", default=[], metavar="FILE",
+                          help="a catalog file of Registry objects not in the package (e.g. platform registries)")
+        _add_format_option(lint)
+        lint.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+        lint.set_defaults(handler=_cmd_lint, command_parser=lint)
 
-    check = commands.add_parser(
-        "check-manifests",
-        help="check rendered manifests (helm template output) for pull-secret wiring mistakes",
-        description=("Check multi-document YAML such as `helm template` output for the ways an image pull secret "
-                     "is wired wrongly (see docs/manifest-checks.md). Exit 1 when there is an error."),
-    )
-    check.add_argument("file", metavar="FILE|-", help="the manifests (use - for stdin)")
-    check.add_argument("--private-registry", dest="private_registries", action="append", default=[], metavar="HOST",
-                       help="a registry host[:port] that needs a pull secret (repeatable)")
-    check.add_argument("--pull-secret", dest="pull_secrets", action="append", default=[], metavar="NAME",
-                       help="a pull secret that exists in the cluster (repeatable)")
-    check.add_argument("--external-config-map", dest="external_config_maps", action="append", default=[],
-                       metavar="NAME", help="a ConfigMap that exists in the cluster (repeatable)")
-    check.add_argument("--render-json", metavar="FILE",
-                       help="the JSON of `render -o json` or `package render -o json`: registry and secret names come from it")
-    check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
-    _add_format_option(check)
-    check.set_defaults(handler=_cmd_check_manifests, command_parser=check)
-    _add_diff_parser(commands)
+    if wanted("check-manifests"):
+        check = commands.add_parser(
+            "check-manifests",
+            help="check rendered manifests (helm template output) for pull-secret wiring mistakes",
+            description=("Check multi-document YAML such as `helm template` output for the ways an image pull secret "
+                         "is wired wrongly (see docs/manifest-checks.md). Exit 1 when there is an error."),
+        )
+        check.add_argument("file", metavar="FILE|-", help="the manifests (use - for stdin)")
+        check.add_argument("--private-registry", dest="private_registries", action="append", default=[], metavar="HOST",
+                           help="a registry host[:port] that needs a pull secret (repeatable)")
+        check.add_argument("--pull-secret", dest="pull_secrets", action="append", default=[], metavar="NAME",
+                           help="a pull secret that exists in the cluster (repeatable)")
+        check.add_argument("--external-config-map", dest="external_config_maps", action="append", default=[],
+                           metavar="NAME", help="a ConfigMap that exists in the cluster (repeatable)")
+        check.add_argument("--render-json", metavar="FILE",
+                           help="the JSON of `render -o json` or `package render -o json`: registry and secret names come from it")
+        check.add_argument("--namespace", metavar="NS", help="the release namespace (default: the generated Secret's)")
+        _add_format_option(check)
+        check.set_defaults(handler=_cmd_check_manifests, command_parser=check)
+    if wanted("diff"):
+        _add_diff_parser(commands)
     return parser
 
 
@@ -899,8 +937,9 @@ def _cmd_diff(args: argparse.Namespace, parser: argparse.ArgumentParser, out: Te
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code (also the console-script entry point)."""
-    parser = _build_parser()
-    args, extras = parser.parse_known_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _build_parser(_command_of(arguments))
+    args, extras = parser.parse_known_args(arguments)
     if getattr(args, "handler", None) is None:
         if extras:
             parser.error(_unrecognized(extras, parser))

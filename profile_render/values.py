@@ -452,6 +452,7 @@ class _Replay:
         if self.sets:
             from profile_render.helm.valueflags import apply_flags
 
+            assert self.files is not None  # the merge made them when it had value flags
             apply_flags(self.sets, user, limits=self.limits, files=self.files, leaf_for=tagger)
         effective = import_values(apply_dependency_plan(traced_chart, self.plan))
         return coalesce_values(effective, user, copy=False, share_defaults=True)

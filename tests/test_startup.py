@@ -71,3 +71,33 @@ def test_the_bundle_name_is_the_start_of_a_version_5_uuid(app: str, version: str
     token = app + (version if redeploy else "") + deployment
     digest = hashlib.sha1(token.encode("utf-8")).hexdigest()
     assert bundle_name(context) == "b-" + str(uuid.uuid5(uuid.UUID(int=0), digest))[:16]
+
+
+def _command_parsers(parser) -> dict:
+    """Every (sub)command parser under ``parser``, by its full prog."""
+    import argparse
+
+    found = {parser.prog: parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.update(_command_parsers(sub))
+    return found
+
+
+def test_a_named_command_gets_the_same_parser_as_the_full_cli():
+    from profile_render.cli import _COMMANDS, _build_parser, _command_of
+
+    full = _command_parsers(_build_parser())
+    assert {prog.split()[1] for prog in full if prog != "profile-render"} == set(_COMMANDS)
+    for command in _COMMANDS:
+        assert _command_of(["--version", command, "-o", "json"]) == command
+        only = _command_parsers(_build_parser(command))
+        mine = {prog: p for prog, p in only.items() if prog.split()[1:2] == [command]}
+        assert mine, command
+        for prog, parser in mine.items():  # help text and defaults are what the full CLI gives
+            assert parser.format_help() == full[prog].format_help(), prog
+            defaults = [(a.dest, a.default, a.required) for a in parser._actions], parser._defaults
+            assert repr(defaults) == repr(([(a.dest, a.default, a.required) for a in full[prog]._actions],
+                                           full[prog]._defaults)), prog
+    assert _command_of(["mrege"]) is None and _command_of(["--help"]) is None and _command_of([]) is None
