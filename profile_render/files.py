@@ -28,9 +28,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, List, Optional, Type, Union
+
+from profile_render.records import Record
 
 from profile_render.errors import LimitExceededError, ProfileRenderError
 
@@ -68,8 +69,7 @@ class OutsideRootError(FileError):
     """A file named by an input (a catalog's ``valuesFileName``) that resolves outside the directory it must stay in."""
 
 
-@dataclass(frozen=True)
-class Cap:
+class Cap(Record):
     """A byte limit on one read: the limit, the setting that holds it, and that setting's default.
 
     ``Cap(4_000_000, "Limits.max_bytes", 4_000_000)`` makes the error say
@@ -77,9 +77,16 @@ class Cap:
     ``name`` (the error then only says what the limit is).
     """
 
+    _fields = ("max_bytes", "name", "default")
     max_bytes: int
-    name: Optional[str] = None
-    default: Optional[int] = None
+    name: Optional[str]
+    default: Optional[int]
+
+    def __init__(self, max_bytes: int, name: Optional[str] = None, default: Optional[int] = None) -> None:
+        self._set("max_bytes", max_bytes)
+        self._set("name", name)
+        self._set("default", default)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.max_bytes < 0:

@@ -20,8 +20,9 @@ secret describes the value instead of quoting it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any, Dict, Optional, Sequence, Tuple
+
+from profile_render.records import Record
 
 __all__ = [
     "ERROR",
@@ -69,8 +70,7 @@ def _int_text(number: int) -> str:
         return f"<an integer of about {int(number.bit_length() * 0.30103):,} digits>"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Record):
     """A place in a source: a file (or other named input) and a 1-based line and column.
 
     >>> place = Location("values.yaml", 3, 5)
@@ -78,9 +78,15 @@ class Location:
     values.yaml:3:5
     """
 
+    _fields = ("source", "line", "column")
     source: str
-    line: Optional[int] = None
-    column: Optional[int] = None
+    line: Optional[int]
+    column: Optional[int]
+
+    def __init__(self, source: str, line: Optional[int] = None, column: Optional[int] = None) -> None:
+        self._set("source", source)
+        self._set("line", line)
+        self._set("column", column)
 
     def __str__(self) -> str:
         if self.line is None:
@@ -90,8 +96,7 @@ class Location:
         return f"{self.source}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """What a rule id stands for: its default severity and a one-line summary of what it finds.
 
     ``severity`` is None for a rule whose severity depends on the case (the
@@ -99,14 +104,20 @@ class Rule:
     Reporters list rules in SARIF's ``tool.driver.rules``.
     """
 
+    _fields = ("id", "severity", "summary", "description")
     id: str
     severity: Optional[str]
     summary: str
-    description: str = ""
+    description: str
+
+    def __init__(self, id: str, severity: Optional[str], summary: str, description: str = "") -> None:
+        self._set("id", id)
+        self._set("severity", severity)
+        self._set("summary", summary)
+        self._set("description", description)
 
 
-@dataclass(frozen=True, eq=False)
-class Diagnostic:
+class Diagnostic(Record):
     """One located problem: an error, a warning, a lint finding or a manifest finding.
 
     ``rule`` is a stable id (None for a plain input error); ``severity`` one of
@@ -128,32 +139,43 @@ class Diagnostic:
     'warning'
     """
 
+    _fields = ("rule", "severity", "message", "source", "line", "column", "path", "hint", "document", "kind",
+               "name", "related")
     rule: Optional[str]
     severity: str
     message: str
-    source: Optional[str] = None
-    line: Optional[int] = None
-    column: Optional[int] = None
-    path: Optional[Tuple[Any, ...]] = None
-    hint: Optional[str] = None
-    document: Optional[int] = None
-    kind: Optional[str] = None
-    name: Optional[str] = None
-    related: Tuple[Location, ...] = ()
+    source: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+    path: Optional[Tuple[Any, ...]]
+    hint: Optional[str]
+    document: Optional[int]
+    kind: Optional[str]
+    name: Optional[str]
+    related: Tuple[Location, ...]
 
-    def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
+    def __init__(self, rule: Optional[str], severity: str, message: str, source: Optional[str] = None,
+                 line: Optional[int] = None, column: Optional[int] = None, path: Optional[Tuple[Any, ...]] = None,
+                 hint: Optional[str] = None, document: Optional[int] = None, kind: Optional[str] = None,
+                 name: Optional[str] = None, related: Tuple[Location, ...] = ()) -> None:
+        if severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}")
+        set_field = self._set
+        set_field("rule", rule)
+        set_field("severity", severity)
+        set_field("message", message)
+        set_field("source", source)
+        set_field("line", line)
+        set_field("column", column)
         # Paths arrive as lists from some callers; a tuple keeps the record hashable.
-        if self.path is not None and not isinstance(self.path, tuple):
-            object.__setattr__(self, "path", tuple(self.path))
-        if not isinstance(self.related, tuple):
-            object.__setattr__(self, "related", tuple(self.related))
+        set_field("path", tuple(path) if path is not None and not isinstance(path, tuple) else path)
+        set_field("hint", hint)
+        set_field("document", document)
+        set_field("kind", kind)
+        set_field("name", name)
+        set_field("related", related if isinstance(related, tuple) else tuple(related))
 
-    def _key(self) -> Tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in fields(Diagnostic))
-
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> bool:  # any of the compatible constructors: equal by fields
         if not isinstance(other, Diagnostic):
             return NotImplemented
         return self._key() == other._key()
@@ -185,7 +207,7 @@ class Diagnostic:
 
     def evolve(self, **changes: Any) -> "Diagnostic":
         """A :class:`Diagnostic` with ``changes`` applied (``rule=``, ``severity=`` ...), whatever made this one."""
-        values: Dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(Diagnostic)}
+        values: Dict[str, Any] = {name: getattr(self, name) for name in Diagnostic._fields}
         values.update(changes)
         return Diagnostic(**values)
 

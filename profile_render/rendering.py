@@ -10,7 +10,6 @@ beyond reading the paths it is given.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -406,7 +405,7 @@ def render(
         raise TypeError("gateway_ca must be PEM text (str) or None")
     if registry is not None and registry.ca_is_dynamic and gateway_ca is not None:
         # The sentinel stands for the orchestrator's gateway certificate: the caller gave it.
-        registry = dataclasses.replace(registry, ca_certs=gateway_ca)
+        registry = registry._replace(ca_certs=gateway_ca)
     secret_name = check_object_name(secret_namer(context), "generated Secret")
     ca_name = ca_config_map_name(secret_name) if registry is not None and registry.ca_certs else None
     if ca_name is not None:

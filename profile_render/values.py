@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from _thread import allocate_lock
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
+from profile_render.records import MutableRecord, Record
 from profile_render.helm.chart import Chart, ChartLike, as_chart
 from profile_render.errors import LimitExceededError, ProfileRenderError, StrictModeError, ValuesWarning, format_path
 from profile_render.normalize import normalize_values
@@ -33,8 +33,7 @@ ValuesDict = Dict[str, Any]
 ValuePath = Tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(Record):
     """One user values layer (a ``-f`` file, a Profile's values, deployment overrides).
 
     Layers apply in the order given, later over earlier. ``kind`` names the
@@ -50,11 +49,22 @@ class Layer:
     {'replicas': 2}
     """
 
+    _fields = ("values", "source", "kind", "loaded", "normalized")
+    _repr_fields = ("values", "source", "kind")
+    _compare = ("values", "source", "kind")
     values: ValuesDict
-    source: str = "<values>"
-    kind: str = "values file"
-    loaded: Optional[LoadedValues] = field(default=None, repr=False, compare=False)
-    normalized: bool = field(default=False, repr=False, compare=False)
+    source: str
+    kind: str
+    loaded: Optional[LoadedValues]
+    normalized: bool
+
+    def __init__(self, values: ValuesDict, source: str = "<values>", kind: str = "values file",
+                 loaded: Optional[LoadedValues] = None, normalized: bool = False) -> None:
+        self._set("values", values)
+        self._set("source", source)
+        self._set("kind", kind)
+        self._set("loaded", loaded)
+        self._set("normalized", normalized)
 
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"], *, kind: str = "values file",
@@ -205,12 +215,18 @@ def _too_deep(what: str) -> LimitExceededError:
                                    "refused where they are read")
 
 
-@dataclass
-class _SourceInfo:
+class _SourceInfo(MutableRecord):
+    _fields = ("kind", "source", "loaded", "values")
     kind: str
     source: str
     loaded: Optional[LoadedValues]
     values: Any
+
+    def __init__(self, kind: str, source: str, loaded: Optional[LoadedValues], values: Any) -> None:
+        self._set("kind", kind)
+        self._set("source", source)
+        self._set("loaded", loaded)
+        self._set("values", values)
 
 
 class MergeResult:

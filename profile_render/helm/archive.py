@@ -34,8 +34,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zlib
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from profile_render.records import Record
 
 from profile_render.errors import ChartError, LimitExceededError
 
@@ -48,8 +49,7 @@ _BLOCK = 512
 _DRIVE_PATH = re.compile(r"[a-zA-Z]:/")
 
 
-@dataclass(frozen=True)
-class ArchiveLimits:
+class ArchiveLimits(Record):
     """Bounds on what one chart tree (a chart and all its subcharts) may hold; raise any of them if needed.
 
     * ``max_total_bytes`` (100 MiB, Helm's cap on one decompressed archive):
@@ -73,12 +73,24 @@ class ArchiveLimits:
     chart file 'Chart.yaml' is 163 bytes, more than the limit of 100
     """
 
-    max_total_bytes: int = 100 * 1024 * 1024
-    max_file_bytes: int = 5 * 1024 * 1024
-    max_members: int = 50_000
-    max_charts: int = 10_000
-    max_depth: int = 20
-    max_ignore_steps: int = 2_000_000
+    _fields = ("max_total_bytes", "max_file_bytes", "max_members", "max_charts", "max_depth", "max_ignore_steps")
+    max_total_bytes: int
+    max_file_bytes: int
+    max_members: int
+    max_charts: int
+    max_depth: int
+    max_ignore_steps: int
+
+    def __init__(self, max_total_bytes: int = 100 * 1024 * 1024, max_file_bytes: int = 5 * 1024 * 1024,
+                 max_members: int = 50_000, max_charts: int = 10_000, max_depth: int = 20,
+                 max_ignore_steps: int = 2_000_000) -> None:
+        self._set("max_total_bytes", max_total_bytes)
+        self._set("max_file_bytes", max_file_bytes)
+        self._set("max_members", max_members)
+        self._set("max_charts", max_charts)
+        self._set("max_depth", max_depth)
+        self._set("max_ignore_steps", max_ignore_steps)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("max_total_bytes", "max_file_bytes", "max_members", "max_charts", "max_depth",

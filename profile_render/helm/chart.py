@@ -28,10 +28,10 @@ import re
 import stat
 import threading
 from collections import deque
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Callable, Deque, Dict, List, Mapping, Optional, Tuple, Union
 
+from profile_render.records import Record
 from profile_render.errors import ChartError, LimitExceededError, describe_value
 from profile_render.files import Cap, RegularFile
 from profile_render.helm.archive import ArchiveLimits, ChartBudget, is_gzip
@@ -46,20 +46,29 @@ __all__ = ["Chart", "ChartLike", "Dependency", "PreparedChart", "as_chart", "loa
 ValuesDict = Dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(Record):
     """One entry of ``dependencies:`` in ``Chart.yaml``.
 
     >>> load_chart(Path("examples/web-chart")).declared
     (Dependency(name='redis', version='0.1.0', alias='', condition='', tags=(), import_values=()),)
     """
 
+    _fields = ("name", "version", "alias", "condition", "tags", "import_values")
     name: str
-    version: str = ""
-    alias: str = ""
-    condition: str = ""
-    tags: Tuple[str, ...] = ()
-    import_values: Tuple[Any, ...] = ()
+    version: str
+    alias: str
+    condition: str
+    tags: Tuple[str, ...]
+    import_values: Tuple[Any, ...]
+
+    def __init__(self, name: str, version: str = "", alias: str = "", condition: str = "",
+                 tags: Tuple[str, ...] = (), import_values: Tuple[Any, ...] = ()) -> None:
+        self._set("name", name)
+        self._set("version", version)
+        self._set("alias", alias)
+        self._set("condition", condition)
+        self._set("tags", tags)
+        self._set("import_values", import_values)
 
     @property
     def effective_name(self) -> str:
@@ -97,8 +106,7 @@ class ChartMemo:
         return (ChartMemo, ())
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(Record):
     """A chart as far as values are concerned.
 
     ``values`` are the defaults from ``values.yaml`` and must not be mutated:
@@ -113,20 +121,43 @@ class Chart:
     ('web', '0.1.0', {'replicaCount': 1})
     """
 
+    _fields = ("name", "values", "version", "dependencies", "declared", "source", "values_source", "schema", "warnings",
+               "chart_type", "templates")
+    _derived = ("memo",)
+    _repr_fields = ("name", "values", "version", "dependencies", "declared", "source", "chart_type")
+    _compare = ("name", "values", "version", "dependencies", "declared", "source", "chart_type")
     name: str
     values: ValuesDict
-    version: str = ""
-    dependencies: Tuple["Chart", ...] = ()
-    declared: Optional[Tuple[Dependency, ...]] = None
-    source: str = ""
-    values_source: Optional[LoadedValues] = field(default=None, repr=False, compare=False)
-    schema: Optional[bytes] = field(default=None, repr=False, compare=False)
-    warnings: Tuple[Any, ...] = field(default=(), repr=False, compare=False)
-    chart_type: str = ""  # Chart.yaml's type: "", "application" or "library"
+    version: str
+    dependencies: Tuple["Chart", ...]
+    declared: Optional[Tuple[Dependency, ...]]
+    source: str
+    values_source: Optional[LoadedValues]
+    schema: Optional[bytes]
+    warnings: Tuple[Any, ...]
+    chart_type: str  # Chart.yaml's type: "", "application" or "library"
     # (name, text) of each file under templates/; None when not known (a bare values file)
-    templates: Optional[Tuple[Tuple[str, str], ...]] = field(default=None, repr=False, compare=False)
+    templates: Optional[Tuple[Tuple[str, str], ...]]
     # Facts derived from this chart once, for every render that uses it (not a constructor argument).
-    memo: ChartMemo = field(default_factory=ChartMemo, init=False, repr=False, compare=False)
+    memo: ChartMemo
+
+    def __init__(self, name: str, values: ValuesDict, version: str = "", dependencies: Tuple["Chart", ...] = (),
+                 declared: Optional[Tuple[Dependency, ...]] = None, source: str = "",
+                 values_source: Optional[LoadedValues] = None, schema: Optional[bytes] = None,
+                 warnings: Tuple[Any, ...] = (), chart_type: str = "",
+                 templates: Optional[Tuple[Tuple[str, str], ...]] = None) -> None:
+        self._set("name", name)
+        self._set("values", values)
+        self._set("version", version)
+        self._set("dependencies", dependencies)
+        self._set("declared", declared)
+        self._set("source", source)
+        self._set("values_source", values_source)
+        self._set("schema", schema)
+        self._set("warnings", warnings)
+        self._set("chart_type", chart_type)
+        self._set("templates", templates)
+        self._set("memo", ChartMemo())
 
     @classmethod
     def from_archive(cls, archive: Union[bytes, bytearray, memoryview, "IO[bytes]"], *,
@@ -166,7 +197,7 @@ class Chart:
 
     def with_changes(self, **changes: Any) -> "Chart":
         """A copy of this chart with some fields replaced."""
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def walk(self, prefix: Tuple[str, ...] = ()) -> List[Tuple[Tuple[str, ...], "Chart"]]:
         """Every chart in this tree with the value path its values live under.

@@ -8,10 +8,10 @@ Secrets (registry passwords and tokens) are held in :class:`Secret`, whose
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Iterator, Optional, Tuple
 from urllib.parse import urlsplit
 
+from profile_render.records import Record
 from profile_render.errors import ProfileRenderError
 
 __all__ = ["Secret", "ImageRegistry", "DeploymentContext", "RegistryError", "ContextError",
@@ -189,8 +189,7 @@ DYNAMIC_CA_SENTINEL = "use-dynamic-cacert"
 certificate (``tls.crt`` of Secret ``tls-orch`` in namespace ``orch-gateway``) in its place."""
 
 
-@dataclass(frozen=True)
-class ImageRegistry:
+class ImageRegistry(Record):
     """An image registry the application pulls from.
 
     ``password`` holds the password or token. ``ca_certs`` is the PEM text of
@@ -208,15 +207,28 @@ class ImageRegistry:
     Secret('****')
     """
 
+    _fields = ("name", "root_url", "username", "password", "ca_certs")
+    _derived = ("scheme", "host", "path", "_certificates")
+    _repr_fields = ("name", "root_url", "username")
     name: str
     root_url: str
-    username: Optional[str] = None
-    password: Optional[Secret] = field(default=None, repr=False)
-    ca_certs: Optional[str] = field(default=None, repr=False)
-    scheme: str = field(init=False, repr=False, compare=False)
-    host: str = field(init=False, repr=False, compare=False)
-    path: str = field(init=False, repr=False, compare=False)
-    _certificates: Optional[Tuple[str, ...]] = field(init=False, repr=False, compare=False, default=None)
+    username: Optional[str]
+    password: Optional[Secret]
+    ca_certs: Optional[str]
+    scheme: str
+    host: str
+    path: str
+    _certificates: Optional[Tuple[str, ...]]
+
+    def __init__(self, name: str, root_url: str, username: Optional[str] = None, password: Optional[Secret] = None,
+                 ca_certs: Optional[str] = None) -> None:
+        self._set("name", name)
+        self._set("root_url", root_url)
+        self._set("username", username)
+        self._set("password", password)
+        self._set("ca_certs", ca_certs)
+        self._set("_certificates", None)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("name", "root_url", "username", "ca_certs"):
@@ -303,8 +315,7 @@ class ImageRegistry:
     __str__ = __repr__
 
 
-@dataclass(frozen=True)
-class DeploymentContext:
+class DeploymentContext(Record):
     """Who is deploying what, where: the facts placeholders and secret names come from.
 
     >>> context = DeploymentContext(app_name="hello-world", app_version="1.0.0",
@@ -313,13 +324,26 @@ class DeploymentContext:
     'b-0a3669a2-6cbc-50'
     """
 
+    _fields = ("app_name", "app_version", "deployment_name", "namespace", "org", "project", "redeploy_after_update")
     app_name: str
     app_version: str
     deployment_name: str
     namespace: str
-    org: Optional[str] = None
-    project: Optional[str] = None
-    redeploy_after_update: bool = False
+    org: Optional[str]
+    project: Optional[str]
+    redeploy_after_update: bool
+
+    def __init__(self, app_name: str, app_version: str, deployment_name: str, namespace: str,
+                 org: Optional[str] = None, project: Optional[str] = None,
+                 redeploy_after_update: bool = False) -> None:
+        self._set("app_name", app_name)
+        self._set("app_version", app_version)
+        self._set("deployment_name", deployment_name)
+        self._set("namespace", namespace)
+        self._set("org", org)
+        self._set("project", project)
+        self._set("redeploy_after_update", redeploy_after_update)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("app_name", "app_version", "deployment_name", "namespace", "org", "project"):

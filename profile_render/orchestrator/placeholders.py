@@ -23,9 +23,9 @@ would not stay one plain scalar there is a located error naming both readings
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from profile_render.records import MutableRecord, Record
 from profile_render.errors import ProfileRenderError, ValuesWarning
 from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentContext, ImageRegistry
 from profile_render.tree import iter_strings
@@ -81,22 +81,30 @@ class PlaceholderKeyCollisionError(PlaceholderError):
     """Two keys of one mapping become the same key once their placeholders are resolved."""
 
 
-@dataclass(frozen=True)
-class ResolveContext:
+class ResolveContext(Record):
     """What a placeholder resolver may use."""
 
+    _fields = ("context", "registry", "secret_name", "ca_config_map_name", "prehook_literal")
     context: Optional[DeploymentContext]
     registry: Optional[ImageRegistry]
     secret_name: Optional[str]
     ca_config_map_name: Optional[str]
-    prehook_literal: bool = False
+    prehook_literal: bool
+
+    def __init__(self, context: Optional[DeploymentContext], registry: Optional[ImageRegistry],
+                 secret_name: Optional[str], ca_config_map_name: Optional[str],
+                 prehook_literal: bool = False) -> None:
+        self._set("context", context)
+        self._set("registry", registry)
+        self._set("secret_name", secret_name)
+        self._set("ca_config_map_name", ca_config_map_name)
+        self._set("prehook_literal", prehook_literal)
 
 
 Resolver = Callable[[ResolveContext], str]
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(Record):
     """A named placeholder and how to resolve it.
 
     >>> builtin = Placeholders().get("ImageRegistryURL")
@@ -104,10 +112,18 @@ class Placeholder:
     ('ImageRegistryURL', True, "the image registry's host[:port]/path, without scheme")
     """
 
+    _fields = ("name", "resolver", "description", "builtin")
+    _repr_fields = ("name", "description", "builtin")
     name: str
-    resolver: Resolver = field(repr=False)
-    description: str = ""
-    builtin: bool = False
+    resolver: Resolver
+    description: str
+    builtin: bool
+
+    def __init__(self, name: str, resolver: Resolver, description: str = "", builtin: bool = False) -> None:
+        self._set("name", name)
+        self._set("resolver", resolver)
+        self._set("description", description)
+        self._set("builtin", builtin)
 
 
 def _need_credentials(ctx: ResolveContext, name: str) -> None:
@@ -186,8 +202,7 @@ BUILTIN_PLACEHOLDERS: Tuple[Placeholder, ...] = (
 BUILTIN_NAMES: Tuple[str, ...] = tuple(p.name for p in BUILTIN_PLACEHOLDERS)
 
 
-@dataclass(frozen=True)
-class PlaceholderHit:
+class PlaceholderHit(Record):
     """One placeholder or near miss found in a string by :meth:`Placeholders.scan`.
 
     ``start``/``end`` delimit it in the string, ``name`` is the word between
@@ -195,11 +210,19 @@ class PlaceholderHit:
     near miss carries the ``suggestion`` it was probably meant to be.
     """
 
+    _fields = ("start", "end", "name", "known", "suggestion")
     start: int
     end: int
     name: str
     known: bool
-    suggestion: Optional[str] = None
+    suggestion: Optional[str]
+
+    def __init__(self, start: int, end: int, name: str, known: bool, suggestion: Optional[str] = None) -> None:
+        self._set("start", start)
+        self._set("end", end)
+        self._set("name", name)
+        self._set("known", known)
+        self._set("suggestion", suggestion)
 
 
 class Placeholders:
@@ -433,19 +456,28 @@ class Resolution:
         return value
 
 
-@dataclass
-class ValueSite:
+class ValueSite(MutableRecord):
     """Where a string sits (source, value path, and a way to find its line), for error messages.
 
     ``locate`` maps a value path to a 1-based (line, column) in ``source``
     when the source was read from YAML (``LoadedValues.locate``).
     """
 
+    _fields = ("source", "path", "locate", "layer", "spot")
     source: str
     path: Tuple[Any, ...]
-    locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None
-    layer: str = ""
-    spot: Optional[Tuple[int, int]] = None  # the string's own (line, column), when the reader recorded it
+    locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]]
+    layer: str
+    spot: Optional[Tuple[int, int]]  # the string's own (line, column), when the reader recorded it
+
+    def __init__(self, source: str, path: Tuple[Any, ...],
+                 locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None, layer: str = "",
+                 spot: Optional[Tuple[int, int]] = None) -> None:
+        self._set("source", source)
+        self._set("path", path)
+        self._set("locate", locate)
+        self._set("layer", layer)
+        self._set("spot", spot)
 
     def position(self) -> Tuple[Optional[int], Optional[int]]:
         """The 1-based (line, column) of this site, or (None, None) when it cannot be found."""

@@ -30,12 +30,12 @@ builder here, which then raises the located error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import yaml
 from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 
+from profile_render.records import MutableRecord, Record
 from profile_render.errors import ProfileRenderError
 from profile_render.yamlio.collector import collector_paused
 from profile_render.yamlio.limits import Limits, NodeBudget
@@ -59,19 +59,26 @@ class DuplicateKey(NamedTuple):
     first_line: int
 
 
-@dataclass
-class Document:
+class Document(MutableRecord):
     """One YAML document read: its value, where its root starts (1-based), key positions and repeated keys."""
 
+    _fields = ("value", "line", "column", "positions", "duplicates")
     value: Any
     line: int
     column: int
     positions: Optional[Dict[Path, Tuple[int, int]]]
     duplicates: List[DuplicateKey]
 
+    def __init__(self, value: Any, line: int, column: int, positions: Optional[Dict[Path, Tuple[int, int]]],
+                 duplicates: List[DuplicateKey]) -> None:
+        self._set("value", value)
+        self._set("line", line)
+        self._set("column", column)
+        self._set("positions", positions)
+        self._set("duplicates", duplicates)
 
-@dataclass(frozen=True)
-class ReadRules:
+
+class ReadRules(Record):
     """Everything that differs between readers: the scalar policy, error classes and wording.
 
     ``subject`` starts messages about the whole input ("values are nested
@@ -83,13 +90,25 @@ class ReadRules:
     placeholders (:class:`~profile_render.yamlio.unquoted.MarkedEvents`).
     """
 
+    _fields = ("policy", "errors", "subject", "tree_hint", "tunable", "placeholder_hint", "events")
     policy: ScalarPolicy
     errors: ErrorClasses
     subject: str
     tree_hint: str
-    tunable: bool = False
-    placeholder_hint: bool = False
-    events: Optional[Callable[[Any, int], Any]] = None
+    tunable: bool
+    placeholder_hint: bool
+    events: Optional[Callable[[Any, int], Any]]
+
+    def __init__(self, policy: ScalarPolicy, errors: ErrorClasses, subject: str, tree_hint: str,
+                 tunable: bool = False, placeholder_hint: bool = False,
+                 events: Optional[Callable[[Any, int], Any]] = None) -> None:
+        self._set("policy", policy)
+        self._set("errors", errors)
+        self._set("subject", subject)
+        self._set("tree_hint", tree_hint)
+        self._set("tunable", tunable)
+        self._set("placeholder_hint", placeholder_hint)
+        self._set("events", events)
 
     def limit_hint(self, fix: str, field: str) -> str:
         """``fix``, and where the caller may tune limits, raising ``Limits.<field>`` as the other way out."""

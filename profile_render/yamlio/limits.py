@@ -16,8 +16,9 @@ builder could be driven to exhaust memory or the stack:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional, Type
+
+from profile_render.records import Record
 
 from profile_render.errors import ProfileRenderError
 
@@ -25,8 +26,7 @@ __all__ = ["Limits", "DEFAULT_LIMITS", "CATALOG_LIMITS", "MANIFEST_LIMITS", "Nod
            "deep_nesting_suspected"]
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Record):
     """Resource limits applied while reading one YAML text, and to the values a call builds from other sources.
 
     ``max_bytes`` defaults to the catalog's 4,000,000-byte cap on chart values;
@@ -48,12 +48,24 @@ class Limits:
     {'a': {'b': 1}}
     """
 
-    max_bytes: int = 4_000_000
-    max_depth: int = 200
-    max_alias_expansion: int = 100_000
-    max_nodes: int = 5_000_000
-    max_alias_bytes: int = 4_000_000
-    max_set_nodes: int = 1_000_000
+    _fields = ("max_bytes", "max_depth", "max_alias_expansion", "max_nodes", "max_alias_bytes", "max_set_nodes")
+    max_bytes: int
+    max_depth: int
+    max_alias_expansion: int
+    max_nodes: int
+    max_alias_bytes: int
+    max_set_nodes: int
+
+    def __init__(self, max_bytes: int = 4_000_000, max_depth: int = 200, max_alias_expansion: int = 100_000,
+                 max_nodes: int = 5_000_000, max_alias_bytes: int = 4_000_000,
+                 max_set_nodes: int = 1_000_000) -> None:
+        self._set("max_bytes", max_bytes)
+        self._set("max_depth", max_depth)
+        self._set("max_alias_expansion", max_alias_expansion)
+        self._set("max_nodes", max_nodes)
+        self._set("max_alias_bytes", max_alias_bytes)
+        self._set("max_set_nodes", max_set_nodes)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_depth", "max_alias_expansion", "max_nodes", "max_alias_bytes",

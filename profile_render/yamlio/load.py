@@ -334,7 +334,7 @@ def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
     def events(parser: Any, line_offset: int) -> MarkedEvents:
         return MarkedEvents(parser, marker, line_offset, sites)
 
-    return dataclasses.replace(VALUES_RULES, events=events)
+    return VALUES_RULES._replace(events=events)
 
 
 def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:

@@ -7,11 +7,11 @@ PyYAML or libyaml error (both raise :class:`yaml.YAMLError`) to the first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Type
 
 import yaml
 
+from profile_render.records import Record
 from profile_render.errors import LimitExceededError, ProfileRenderError, ValuesSyntaxError, ValuesTypeError
 
 __all__ = ["ErrorClasses", "VALUES_ERRORS", "yaml_error", "UNDEFINED_ALIAS_HINT"]
@@ -24,13 +24,19 @@ _INDENTATION_PROBLEMS = ("did not find expected key", "expected <block end>", "d
                          "could not find expected ':'")
 
 
-@dataclass(frozen=True)
-class ErrorClasses:
+class ErrorClasses(Record):
     """The error classes one reader raises: bad syntax, refused values, limits."""
 
+    _fields = ("syntax", "type", "limit")
     syntax: Type[ProfileRenderError]
     type: Type[ProfileRenderError]
     limit: Type[ProfileRenderError]
+
+    def __init__(self, syntax: Type[ProfileRenderError], type: Type[ProfileRenderError],
+                 limit: Type[ProfileRenderError]) -> None:
+        self._set("syntax", syntax)
+        self._set("type", type)
+        self._set("limit", limit)
 
 
 VALUES_ERRORS = ErrorClasses(ValuesSyntaxError, ValuesTypeError, LimitExceededError)

@@ -27,11 +27,11 @@ the start, spaces at either end, a line break, empty) is a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Collection, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from yaml.events import MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 
+from profile_render.records import Record
 from profile_render.yamlio.policy import HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
 
@@ -44,12 +44,16 @@ Path = Tuple[Any, ...]
 _PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
 
 
-@dataclass(frozen=True)
-class Marking:
+class Marking(Record):
     """A text with the ``%`` opening each known placeholder token replaced by ``marker`` (same length)."""
 
+    _fields = ("text", "marker")
     text: str
     marker: str
+
+    def __init__(self, text: str, marker: str) -> None:
+        self._set("text", text)
+        self._set("marker", marker)
 
 
 def _spare_character(text: str) -> str:
@@ -96,8 +100,7 @@ class Site(NamedTuple):
     leading: bool
 
 
-@dataclass(frozen=True)
-class UnquotedScalar:
+class UnquotedScalar(Record):
     """A value or key of the built values that was an unquoted scalar holding a placeholder.
 
     ``path`` is the value path (keys as written); ``in_key`` says the key at
@@ -107,6 +110,7 @@ class UnquotedScalar:
     (folded, placeholders unresolved).
     """
 
+    _fields = ("path", "in_key", "line", "column", "tag", "flow", "leading", "text")
     path: Path
     in_key: bool
     line: int
@@ -115,6 +119,17 @@ class UnquotedScalar:
     flow: bool
     leading: bool
     text: str
+
+    def __init__(self, path: Path, in_key: bool, line: int, column: int, tag: Optional[str], flow: bool,
+                 leading: bool, text: str) -> None:
+        self._set("path", path)
+        self._set("in_key", in_key)
+        self._set("line", line)
+        self._set("column", column)
+        self._set("tag", tag)
+        self._set("flow", flow)
+        self._set("leading", leading)
+        self._set("text", text)
 
 
 class MarkedEvents:
