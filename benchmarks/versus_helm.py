@@ -25,6 +25,13 @@ stack shaped like kube-prometheus-stack's values, four commands each:
   ours), then the ``fleet-globals.yaml`` the orchestrator adds (generation 1):
   the values Helm gets from the orchestrator.
 
+Three floors run in the same rounds, to show where a Python process's time
+goes (``python -c``, with the interpreter ours uses): ``start`` (``pass``),
+``import yaml`` (``import yaml, json``), and ``PyYAML load`` (the chart's
+values and the profile loaded with PyYAML's C loader and the values printed
+with ``json.dumps``: what any PyYAML program pays for the same work, with no
+checks, merge or provenance).
+
 All commands of one input run interleaved, the order rotating each round,
 after a warm-up round; Python children get a bytecode cache and start as
 after a plain ``pip install`` (``benchmarks/installed.py``: no finder of the
@@ -115,6 +122,16 @@ class Row:
                               check=True).stdout
 
 
+FLOORS = {
+    "start": "pass",
+    "import yaml": "import yaml, json",
+    "PyYAML load": ("import json, sys, yaml\n"
+                    "values = yaml.load(open(sys.argv[1], 'rb').read(), Loader=yaml.CSafeLoader)\n"
+                    "profile = yaml.load(open(sys.argv[2], 'rb').read(), Loader=yaml.CSafeLoader)\n"
+                    "sys.stdout.write(json.dumps(values, sort_keys=True, indent=2, ensure_ascii=False))\n"),
+}
+
+
 def _helm_values(text: str) -> Any:
     line = next(ln for ln in text.splitlines() if ln.startswith("# {"))
     return json.loads(line[2:])
@@ -161,6 +178,8 @@ def prepare(python: str, helm: Path, inputs: Dict[str, Tuple[Path, Path]], work:
             "render values equal helm": rendered["values"] == _helm_values(helm_render.output()),
         }
         rows += [helm_merge, merge, helm_render, render]
+        rows += [Row(f"{label}: floor {name}", [python, "-c", code, str(chart / "values.yaml"), str(profile)],
+                     env, work) for name, code in FLOORS.items()]
         if base is not None:  # the same commands with another checkout's package: before and after a change
             rows += [Row(row.name.replace(": ours ", ": base "), row.cmd, py_env(base), work)
                      for row in (merge, render)]
@@ -209,6 +228,15 @@ def table(rows: Sequence[Row], checks: Dict[str, Any], rounds: int) -> str:
                          f"{statistics.median(ours.wall) / statistics.median(base.wall):.2f}x | "
                          f"{statistics.median(ours.cpu) / statistics.median(base.cpu):.2f}x |")
             lines.append(line)
+    lines += ["", "Floors in the same rounds (Python processes doing part of the work; median wall ms, and over "
+              "Helm's merge):", "", "| input | " + " | ".join(FLOORS) + " | helm merge |",
+              "|---|" + "---:|" * (len(FLOORS) + 1)]
+    for label in checks:
+        helm = by_name[f"{label}: helm merge"]
+        cells = [f"{statistics.median(by_name[f'{label}: floor {name}'].wall) * 1000:.1f} "
+                 f"({statistics.median(by_name[f'{label}: floor {name}'].wall) / statistics.median(helm.wall):.2f}x)"
+                 for name in FLOORS]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {statistics.median(helm.wall) * 1000:.1f} |")
     return "\n".join(lines)
 
 

@@ -23,7 +23,6 @@ that may be secret must describe the value, not quote it.
 
 from __future__ import annotations
 
-import copy
 
 import functools
 from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
@@ -157,7 +156,9 @@ class ProfileRenderError(Exception):
         problem is (or that a position means nothing to its reader) raises
         the copy instead.
         """
-        clone = copy.copy(self)
+        from copy import copy  # only errors that are relocated need it
+
+        clone = copy(self)
         clone._diagnostic = self._diagnostic.evolve(**changes)
         clone.args = (clone._render(),)
         return clone

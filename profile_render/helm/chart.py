@@ -26,7 +26,7 @@ import os
 import posixpath
 import re
 import stat
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading at start-up
 from collections import deque
 from pathlib import Path
 from typing import IO, Any, Callable, Deque, Dict, List, Mapping, Optional, Tuple, Union
@@ -88,7 +88,7 @@ class ChartMemo:
     __slots__ = ("_lock", "_entries")
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._entries: Dict[str, Any] = {}
 
     def get(self, key: str, compute: Callable[[], Any]) -> Any:

@@ -20,7 +20,7 @@ gets it set back to what it was when the first pause began.
 from __future__ import annotations
 
 import gc
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading at start-up
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -31,7 +31,7 @@ class _Pauses:
     """How many pauses are running, and whether the collector was enabled when the first of them began."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = allocate_lock()
         self.running = 0
         self.resume = False
 
