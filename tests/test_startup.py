@@ -86,7 +86,8 @@ def _command_parsers(parser) -> dict:
 
 
 def test_a_named_command_gets_the_same_parser_as_the_full_cli():
-    from profile_render.cli import _COMMANDS, _build_parser, _command_of
+    from profile_render.cli import _build_parser
+    from profile_render.cli_parser import COMMANDS as _COMMANDS, command_of as _command_of
 
     full = _command_parsers(_build_parser())
     assert {prog.split()[1] for prog in full if prog != "profile-render"} == set(_COMMANDS)

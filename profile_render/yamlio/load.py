@@ -35,7 +35,6 @@ other number is a ``float``.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 
