@@ -42,6 +42,15 @@ def test_layer_holds_generation_and_empty_cluster_labels_by_default():
     assert layer.values == {"global": {"fleet": {"clusterLabels": {}, "deploymentGeneration": 1}}}
 
 
+@pytest.mark.parametrize("generation", [1, 2, 987654321, 2**63 - 1])
+def test_the_layer_text_is_what_the_emitter_writes(generation):
+    """Without cluster labels the layer's text is written directly: the same bytes as to_yaml of the document."""
+    layer = fleet_globals_layer(generation)
+    document = {"global": {"fleet": {"deploymentGeneration": generation, "clusterLabels": {}}}}
+    assert layer.loaded.text == to_yaml(document)
+    assert layer.loaded.locate(("global", "fleet", "deploymentGeneration")) == (4, 5)
+
+
 def test_cluster_labels_are_filled_as_fleet_fills_them():
     layer = fleet_globals_layer(4, {CLUSTER: "edge-1", "other": "x"})
     labels = layer.values["global"]["fleet"]["clusterLabels"]

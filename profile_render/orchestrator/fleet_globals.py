@@ -126,7 +126,6 @@ def fleet_globals_layer(deployment_generation: int = NEW_DEPLOYMENT_GENERATION,
     as ADM writes it). The layer is read back through the values reader, so
     provenance has lines and columns in the text ADM would write.
     """
-    from profile_render.emit import to_yaml
     from profile_render.yamlio.load import load_values
 
     generation = check_deployment_generation(deployment_generation)
@@ -135,8 +134,14 @@ def fleet_globals_layer(deployment_generation: int = NEW_DEPLOYMENT_GENERATION,
     if cluster_labels is not None:
         labels = check_cluster_labels(cluster_labels)
         written = dict(_ADM_CLUSTER_LABELS)
-    document = {"global": {"fleet": {"deploymentGeneration": generation, "clusterLabels": written}}}
-    loaded = load_values(to_yaml(document), source=FLEET_GLOBALS_SOURCE)
+    if written:
+        document = {"global": {"fleet": {"deploymentGeneration": generation, "clusterLabels": written}}}
+        from profile_render.emit import to_yaml
+
+        text = to_yaml(document)
+    else:  # what to_yaml writes for that document (a test compares them), without the emitter's cost per render
+        text = f"global:\n  fleet:\n    clusterLabels: {{}}\n    deploymentGeneration: {int(generation)}\n"
+    loaded = load_values(text, source=FLEET_GLOBALS_SOURCE)
     return Layer(fill_cluster_label_references(loaded.data, labels), FLEET_GLOBALS_SOURCE, FLEET_GLOBALS_KIND, loaded)
 
 
