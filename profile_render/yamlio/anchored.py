@@ -11,9 +11,24 @@ path, and the positions inside it are recorded again under that path.
 The full builder measures aliases in one pass before building (undefined
 and recursive aliases, the alias bomb, nodes and bytes of text expanded);
 the same measures are kept here, event by event, in the same order, and
-anything they would refuse, a merge key, or an alias too deep to expand
-gives up (:class:`~profile_render.yamlio.stream.Fallback`): the full builder
-then raises the located error.
+anything they would refuse, or an alias too deep to expand gives up
+(:class:`~profile_render.yamlio.stream.Fallback`): the full builder then
+raises the located error.
+
+Merge keys (``<<``) are applied where they stand, as go-yaml v2 (the
+full builder with a policy whose ``merge_in_place`` is set) applies them:
+the value is an alias of a mapping, or a list of such aliases merged last
+to first (so an earlier one wins); each mapping's keys are set into the
+mapping holding the ``<<`` in its order, replacing what an earlier key or
+merge set there, and an explicit key after it replaces them in turn, never
+reported as a repeat (only explicit keys are). The full builder builds the
+merged mapping again at the path of the mapping holding the ``<<``, so its
+repeated keys are reported again there and its positions recorded again
+there, in the same order. Everything else about a merge key gives up: an
+inline mapping or list item that is not an alias (``<<: {a: 1}``), an
+alias of a list or a scalar, a ``<<`` key that is an alias or has an
+anchor, an anchor or a tag on the list, and yaml.v3's merging (catalog
+files).
 """
 
 from __future__ import annotations
@@ -163,7 +178,8 @@ class _Builder:
         for container, slot, marker in self.later:
             # A repeated key may have put a later value in the slot since: the last one written wins.
             if container[slot] is marker:
-                container[slot] = _copy(marker.anchor.value)
+                source = marker.source
+                container[slot] = _copy(source if marker.key is NO_KEY else source[marker.key])
         if self.positions is not None:
             _replay(self.log, self.positions)
         line, column = self.spot(root)
@@ -243,7 +259,10 @@ class _Builder:
         if key.__class__ is ScalarProblem:
             self.refuse(key, event, stack_path(stack))
         if key is MERGE:
-            raise Fallback
+            if not opens or event.anchor is not None or not self.policy.merge_in_place:
+                raise Fallback  # an aliased or anchored ``<<``, or yaml.v3's merging: unusual, left to the full builder
+            self.merge(top)
+            return
         line, column = self.spot(event)
         lines = top[_LINES]
         first = lines.get(key)
@@ -314,7 +333,7 @@ class _Builder:
         if anchor.value is None and anchor.event.__class__ is ScalarEvent:
             value = self.scalar(anchor.event, anchor.event)  # an anchored key, now a value
         elif isinstance(anchor.value, (dict, list)):
-            value = _Later(anchor)  # copied once the whole document has passed the measures
+            value = _Later(anchor.value, NO_KEY)  # copied once the whole document has passed the measures
         else:
             value = anchor.value
         cut = len(anchor.path)
@@ -323,6 +342,73 @@ class _Builder:
         if self.positions is not None and anchor.positions:
             self.log.append((path, anchor))  # its positions again, under this path
         return value, anchor.height
+
+    # -- merge keys (go-yaml v2: in place) ---------------------------------------------------------------------
+    def merge(self, top: List[Any]) -> None:
+        """Apply the value of a ``<<`` key (its next event on) to the mapping of frame ``top``, as the full builder does."""
+        event = self.get_event()
+        cls = event.__class__
+        depth = len(self.stack)  # where the full builder builds each merged mapping: the depth of top's values
+        if cls is AliasEvent:
+            sources = [self.merged(event, depth)]
+        elif cls is SequenceStartEvent and event.anchor is None and event.tag is None:
+            sources = self.merged_list(depth)
+        else:  # an inline mapping, a scalar (refused), an anchored or tagged list: the full builder's
+            raise Fallback
+        path = top[_PATH]
+        into = top[_CONTAINER]
+        later = self.later
+        for anchor in sources:
+            if anchor.height > top[_HEIGHT]:
+                top[_HEIGHT] = anchor.height
+            cut = len(anchor.path)
+            for duplicate_path, line, column, first in anchor.duplicates:
+                self.duplicates.append((path + duplicate_path[cut:], line, column, first))
+            if self.positions is not None and anchor.positions:
+                self.log.append((path, anchor))  # its positions again, under the merging mapping's path
+            source = anchor.value
+            for key, value in source.items():
+                if value.__class__ is dict or value.__class__ is list or value.__class__ is _Later:
+                    marker = _Later(source, key)  # copied once the document has passed the measures
+                    into[key] = marker
+                    later.append((into, key, marker))
+                else:
+                    into[key] = value
+
+    def merged(self, alias: Any, depth: int) -> _Anchor:
+        """The mapping an alias in a merge key's value names, measured as an alias; anything else gives up."""
+        anchor = self.anchored(alias)
+        if anchor.event.__class__ is not MappingStartEvent:
+            raise Fallback  # a list (its items would merge) or a scalar (refused): the full builder's
+        if depth + anchor.height > self.max_depth:
+            raise Fallback  # the full builder finds where the merged mapping passes the depth limit
+        self.count(anchor.size, anchor.nbytes, False)
+        return anchor
+
+    def merged_list(self, depth: int) -> List[_Anchor]:
+        """The mappings a merge key's list of aliases names, last first (the order they merge in)."""
+        if depth >= self.max_depth:
+            raise Fallback  # the depth guard cuts the list short: the full builder says where
+        self.unique += 1
+        self.built += 1
+        if self.built > self.budgets.nodes:
+            raise Fallback
+        # A frame for the list alone, so that its aliases are measured in it as the full builder measures them.
+        frame = [None, False, None, None, None, None, 1, 0, 0, None]
+        self.stack.append(frame)
+        sources = []
+        while True:
+            event = self.get_event()
+            cls = event.__class__
+            if cls is SequenceEndEvent:
+                break
+            if cls is not AliasEvent:
+                raise Fallback  # an inline item, or a nested list: the full builder's
+            sources.append(self.merged(event, depth))
+        self.stack.pop()
+        self.grow(frame[_SIZE], frame[_BYTES])
+        sources.reverse()
+        return sources
 
 
 def _replay(log: List[Tuple[Path, Any]], positions: Dict[Path, Spot]) -> None:
@@ -343,12 +429,18 @@ def _replay(log: List[Tuple[Path, Any]], positions: Dict[Path, Spot]) -> None:
 
 
 class _Later:
-    """Where an alias's copy goes, until the document has passed every measure (an alias bomb builds nothing)."""
+    """Where a copy goes until the document has passed every measure (an alias bomb builds nothing).
 
-    __slots__ = ("anchor",)
+    The copy is of ``source`` (an alias's anchored value), or, for a merged
+    entry, of ``source[key]`` as it stands then (itself copied in by then,
+    if it was waiting too: the markers are replaced in document order).
+    """
 
-    def __init__(self, anchor: _Anchor) -> None:
-        self.anchor = anchor
+    __slots__ = ("source", "key")
+
+    def __init__(self, source: Any, key: Any) -> None:
+        self.source = source
+        self.key = key
 
 
 def _copy(value: Any) -> Any:
