@@ -150,7 +150,7 @@ class _Builder:
 
     # -- building -------------------------------------------------------------------------------------------
     def run(self) -> Tuple[StreamedDocument, int, int]:
-        """Build the document; plain keys and untagged scalars without anchors inline (the hot path)."""
+        """Build the document; plain keys, untagged scalars and collections without anchors inline (the hot path)."""
         get_event = self.get_event
         stack = self.stack
         plain = self.policy.plain
@@ -160,46 +160,34 @@ class _Builder:
         later = self.later
         key_cache = self.key_cache
         offset = self.offset
+        max_depth = self.max_depth
         event = root = get_event()
         while True:
             cls = event.__class__
             if stack:
                 top = stack[-1]
-                if top[_IS_MAP] and top[_KEY] is NO_KEY:
-                    if cls is MappingEndEvent:
-                        value, height = self.end()
-                        if not stack:
-                            return self.document(root, value)
-                        top = stack[-1]
-                        if height > top[_HEIGHT]:
-                            top[_HEIGHT] = height
-                        if top[_IS_MAP]:
-                            top[_CONTAINER][top[_KEY]] = value
-                            top[_KEY] = NO_KEY
-                        else:
-                            top[_CONTAINER].append(value)
-                    else:
-                        key: Any = None
-                        if cls is ScalarEvent and event.anchor is None and event.tag is None and event.implicit[0]:
-                            text = event.value
-                            key = text if text and text[0] not in SPECIAL_START else key_cache.get(text)
-                        if key.__class__ is not str:
-                            self.key(event, cls)
-                            event = get_event()
-                            continue
-                        # A plain key that is its own text, or was read as text before: the hot path.
-                        self.unique += 1
-                        self.text += len(text)
-                        mark = event.start_mark
-                        line = mark.line + offset + 1
-                        lines = top[_LINES]
-                        first = lines.get(key)
-                        if first is not None:
-                            duplicates.append((top[_PATH] + (key,), line, mark.column + 1, first))
-                        lines[key] = line
-                        if positions is not None:
-                            log.append((top[_PATH] + (key,), (line, mark.column + 1)))
-                        top[_KEY] = key
+                if top[_IS_MAP] and top[_KEY] is NO_KEY and cls is not MappingEndEvent:
+                    key: Any = None
+                    if cls is ScalarEvent and event.anchor is None and event.tag is None and event.implicit[0]:
+                        text = event.value
+                        key = text if text and text[0] not in SPECIAL_START else key_cache.get(text)
+                    if key.__class__ is not str:
+                        self.key(event, cls)
+                        event = get_event()
+                        continue
+                    # A plain key that is its own text, or was read as text before: the hot path.
+                    self.unique += 1
+                    self.text += len(text)
+                    mark = event.start_mark
+                    line = mark.line + offset + 1
+                    lines = top[_LINES]
+                    first = lines.get(key)
+                    if first is not None:
+                        duplicates.append((top[_PATH] + (key,), line, mark.column + 1, first))
+                    lines[key] = line
+                    if positions is not None:
+                        log.append((top[_PATH] + (key,), (line, mark.column + 1)))
+                    top[_KEY] = key
                     event = get_event()
                     continue
             height = 0
@@ -217,11 +205,35 @@ class _Builder:
                 if positions is not None and stack and not stack[-1][_IS_MAP]:
                     log.append((stack[-1][_PATH] + (len(stack[-1][_CONTAINER]),), self.spot(event)))
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                self.start(event, cls)
+                if event.anchor is not None or not stack or len(stack) >= max_depth:
+                    self.start(event, cls)
+                else:  # the common collection: inline
+                    top = stack[-1]
+                    if top[_IS_MAP]:
+                        slot = top[_KEY]
+                    else:
+                        slot = len(top[_CONTAINER])
+                        if positions is not None:
+                            log.append((top[_PATH] + (slot,), self.spot(event)))
+                    self.unique += 1
+                    if cls is MappingStartEvent:
+                        stack.append([{}, True, NO_KEY, slot, top[_PATH] + (slot,), {}, self.unique, self.added,
+                                      self.text, self.repeated, 0, None])
+                    else:
+                        stack.append([[], False, None, slot, top[_PATH] + (slot,), None, self.unique, self.added,
+                                      self.text, self.repeated, 0, None])
                 event = get_event()
                 continue
-            elif cls is SequenceEndEvent:
-                value, height = self.end()
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                value = frame[_CONTAINER]
+                height = frame[_HEIGHT] + 1
+                if frame[_ANCHOR] is not None:
+                    self.ended(frame, height)
+                if stack and self.added != frame[_ADDED]:
+                    # Aliases inside made it larger: the full builder checks the collection holding it again
+                    # here (without them, that collection measures what it measured when last checked).
+                    self.check_expansion(stack[-1])
             else:  # an alias
                 value, height = self.alias(event)
             if not stack:
@@ -344,6 +356,7 @@ class _Builder:
         return anchor
 
     def start(self, event: Any, cls: Any) -> None:
+        """Open a collection that is the root, has an anchor or meets the depth guard (:meth:`run` opens the rest)."""
         stack = self.stack
         slot: Any = None
         path: Path = ()
@@ -369,22 +382,14 @@ class _Builder:
             # The depth guard stops reading here, as the full builder's does; nothing before was refused.
             raise Refused(None, event, path)
 
-    def end(self) -> Tuple[Any, int]:
-        frame = self.stack.pop()
-        height = frame[_HEIGHT] + 1
-        anchor = frame[_ANCHOR]
-        if anchor is not None:
-            name, duplicates, logged, event = anchor
-            if self.anchors.get(name) is frame:  # not defined again inside (the later definition counts then)
-                size = 1 + self.unique - frame[_UNIQUE] + self.added - frame[_ADDED]
-                nbytes = self.text - frame[_TEXT] + self.repeated - frame[_REPEATED]
-                self.anchors[name] = _Anchor(frame[_CONTAINER], size, nbytes, height, event, frame[_PATH],
-                                             self.duplicates[duplicates:], self.log[logged:])
-        if self.stack and self.added != frame[_ADDED]:
-            # Aliases inside made it larger: the full builder checks the collection holding it again here
-            # (without them, the collection holding it measures what it measured when last checked).
-            self.check_expansion(self.stack[-1])
-        return frame[_CONTAINER], height
+    def ended(self, frame: List[Any], height: int) -> None:
+        """An anchored collection's frame has closed: record what its anchor marks (unless defined again inside)."""
+        name, duplicates, logged, event = frame[_ANCHOR]
+        if self.anchors.get(name) is frame:  # not defined again inside (the later definition counts then)
+            size = 1 + self.unique - frame[_UNIQUE] + self.added - frame[_ADDED]
+            nbytes = self.text - frame[_TEXT] + self.repeated - frame[_REPEATED]
+            self.anchors[name] = _Anchor(frame[_CONTAINER], size, nbytes, height, event, frame[_PATH],
+                                         self.duplicates[duplicates:], self.log[logged:])
 
     def alias(self, event: Any) -> Tuple[Any, int]:
         """An alias as a value: a copy of what its anchor built, and what building it recorded, again."""
