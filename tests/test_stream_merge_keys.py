@@ -33,23 +33,11 @@ from profile_render.yamlio.build import CATALOG_RULES, VALUES_RULES, read_docume
 from profile_render.yamlio.limits import Limits
 from profile_render.yamlio.load import load_values
 from profile_render.yamlio.stream import reading_path
+from tests.test_reader_paths import _give_up
+from tests.test_reader_paths import _read as _outcome  # everything read_documents returns, comparably
 
 ROOT = Path(__file__).resolve().parents[1]
 _RULES = {"values": VALUES_RULES, "catalog": CATALOG_RULES, "manifests": MANIFEST_RULES}
-
-
-def _give_up(*args: Any, **kwargs: Any) -> Any:
-    raise build.Fallback
-
-
-def _outcome(text: str, rules: Any, limits: Limits, positions: bool) -> Tuple[Any, ...]:
-    """Everything read_documents returns for ``text``, comparably: documents, or the error's class and text."""
-    try:
-        documents = read_documents(text, rules=rules, source="s.yaml", limits=limits, positions=positions)
-    except ProfileRenderError as exc:
-        return ("error", type(exc).__name__, str(exc))
-    return ("ok", [(repr(d.value), d.line, d.column, sorted((d.positions or {}).items(), key=repr), d.duplicates)
-                   for d in documents])
 
 
 def _both(text: str, rules: Any = VALUES_RULES, limits: Limits = Limits(), positions: bool = True
