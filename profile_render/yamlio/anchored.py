@@ -10,8 +10,9 @@ path, and the positions inside it are recorded again under that path.
 
 The full builder measures aliases in one pass before building (undefined
 and recursive aliases, the alias bomb, nodes and bytes of text expanded);
-the same measures are kept here, event by event, in the same order, and
-anything they would refuse, or an alias too deep to expand gives up
+the same measures are kept here as the events come, with the same outcome
+(each is checked where it can change), and anything they would refuse, or
+an alias too deep to expand gives up
 (:class:`~profile_render.yamlio.stream.Fallback`): the full builder then
 raises the located error.
 
