@@ -37,7 +37,7 @@ from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import SPECIAL_START, Reject
 
 __all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "may_define_anchor", "StreamedDocument", "TopLevel", "read_streamed",
-           "locate_streamed", "index_top_level"]
+           "reading_path", "locate_streamed", "index_top_level"]
 
 Path = Tuple[Any, ...]
 
@@ -136,6 +136,39 @@ def read_streamed(parser: Any, *, policy: ScalarPolicy, max_depth: int, first_on
         if first_only:
             break
     return documents, built, used
+
+
+def reading_path(text: str, *, policy: ScalarPolicy, limits: Any, positions: bool = False) -> str:
+    """Which builder reads every document of ``text`` (with libyaml, ``limits`` a :class:`~profile_render.yamlio.limits.Limits`).
+
+    ``"stream"``: this module's builder (no anchor in the text);
+    ``"anchored"``: the builder for anchors; ``"full"``: a streaming builder
+    gave up (:class:`Fallback`) and the full builder reads the text again.
+    A text they refuse, or that does not parse, is theirs: they raise its
+    error. For measuring and testing; it reads the text once, as
+    :func:`profile_render.yamlio.build.read_documents` would.
+    """
+    from yaml import YAMLError
+
+    from profile_render.yamlio.parse import event_parser
+
+    anchors = may_define_anchor(text)
+    path = "anchored" if anchors else "stream"
+    try:
+        parser = event_parser(text, go_v2=policy.go_v2_scanner, use_libyaml=True, max_depth=limits.max_depth)
+    except YAMLError:
+        return path  # refused before any builder runs
+    try:
+        read_streamed(parser, policy=policy, max_depth=limits.max_depth, first_only=False, positions=positions,
+                      line_offset=0, nodes_left=limits.max_nodes, anchors=anchors, alias_bytes=limits.max_alias_bytes,
+                      expansion=limits.max_alias_expansion)
+    except Fallback:
+        return "full"
+    except (Refused, YAMLError):
+        pass  # raised by the streaming builder itself
+    finally:
+        parser.dispose()
+    return path
 
 
 def _document(get_event: Callable[[], Any], policy: ScalarPolicy, max_depth: int, with_positions: bool,
