@@ -89,9 +89,9 @@ class _Outline:
 
     def __init__(self) -> None:
         self.kinds = bytearray()
-        self.lines = array("l")
-        self.columns = array("l")
-        self.ends = array("l")
+        self.lines = array("i")  # 4 bytes a number: lines and nodes of a text within Limits stay far below 2**31
+        self.columns = array("i")
+        self.ends = array("i")
         self.keys: List[Any] = []
         self.aliases: Dict[int, Tuple[str, int]] = {}
         self.anchors: Dict[int, int] = {}
@@ -102,19 +102,26 @@ class _Outline:
 
 
 def _key(policy: ScalarPolicy, event: Any, cache: Dict[str, Any]) -> Any:
-    """The policy's key for a key scalar (plain texts resolved once), or the :class:`ScalarProblem` refusing it."""
+    """The policy's key for a key scalar, or the :class:`ScalarProblem` refusing it.
+
+    Plain keys are resolved once per text through ``cache``, which also
+    hands out one string object for every key written alike (outlines hold
+    many repeated keys).
+    """
     text = event.value
-    if event.tag is None and event.implicit[0]:
-        if text and text[0] not in SPECIAL_START:
-            return text
+    plain = event.tag is None and event.implicit[0]
+    if plain:
         key = cache.get(text, _NOT_A_KEY)
         if key is not _NOT_A_KEY:
             return key
+        if text and text[0] not in SPECIAL_START:
+            cache[text] = text
+            return text
     try:
         key = policy.key(event)
     except ScalarProblem as problem:
         return problem
-    if event.tag is None and event.implicit[0]:
+    if plain:
         cache[text] = key
     return key
 
@@ -211,6 +218,7 @@ class PositionIndex:
         self.pieces = pieces
         self.policy = policy
         self.outlines: Dict[Tuple[int, int], _Outline] = {}  # (piece number, entry start) -> its outline
+        self.keys: Dict[str, Any] = {}  # plain key text -> key, shared by the outlines (see _key)
 
     def locate(self, path: Path, events: EventSource) -> Optional[Spot]:
         """The 1-based (line, column) where ``path`` is set last, or None when the values do not hold it.
@@ -243,22 +251,21 @@ class PositionIndex:
             start, end, line = span
             parser = events(piece.text[start:end])
             try:
-                outline = _outline(parser, self.policy, piece.offset + line, start)
+                outline = _outline(parser, self.policy, piece.offset + line, start, self.keys)
             finally:
                 parser.dispose()
             self.outlines[key] = outline
         return outline
 
 
-def _outline(parser: Any, policy: ScalarPolicy, line_offset: int, start: int) -> _Outline:
-    """Outline the first document of ``parser``'s text, whose first line is ``line_offset`` (0-based) of the source
-    and whose first character is at ``start`` in its piece."""
+def _outline(parser: Any, policy: ScalarPolicy, line_offset: int, start: int, cache: Dict[str, Any]) -> _Outline:
+    """Outline the first document of ``parser``'s text (an entry starting at ``start`` in its piece, on 0-based line
+    ``line_offset`` of the source); ``cache`` resolves plain keys (see :func:`_key`)."""
     get_event = parser.get_event
     get_event()  # StreamStartEvent
     get_event()  # DocumentStartEvent (an entry is never empty)
     outline = _Outline()
     kinds, lines, columns, ends, keys = outline.kinds, outline.lines, outline.columns, outline.ends, outline.keys
-    cache: Dict[str, Any] = {}
     stack: List[List[Any]] = []  # per open collection: [its node, is a mapping, the next node is a key]
     while True:
         event = get_event()
