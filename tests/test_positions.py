@@ -42,7 +42,7 @@ class _Writer:
     def choose(self, options: List[Any]) -> Any:
         return self.draw(st.sampled_from(options))
 
-    def anchor(self, kind: str) -> Tuple[str, Optional[str]]:
+    def anchor(self) -> Tuple[str, Optional[str]]:
         """An anchor to put before a node (or none), and its name."""
         if not self.draw(st.booleans()):
             return "", None
@@ -63,12 +63,12 @@ class _Writer:
                 return f" {alias}"
             shape = "scalar"
         if shape == "scalar":
-            prefix, name = self.anchor("scalar")
+            prefix, name = self.anchor()
             text = f" {prefix}{self.choose(['1', 'x', 'on', 'text with spaces', '~'])}"
             self.define(name, "scalar")
             return text
         if shape == "flow":
-            prefix, name = self.anchor("map")
+            prefix, name = self.anchor()
             alias = self.alias(("map", "seq", "scalar"))
             inner = self.choose(_ATOMS)
             if alias is not None and self.draw(st.booleans()):
@@ -76,7 +76,7 @@ class _Writer:
             text = f" {prefix}{inner}"
             self.define(name, "map" if inner.startswith("{") else "seq" if inner.startswith("[") else "scalar")
             return text
-        prefix, name = self.anchor(shape)
+        prefix, name = self.anchor()
         pad = " " * (indent + 2)
         lines = []
         if shape == "map":
@@ -244,7 +244,8 @@ def _big_values() -> str:
              "  ports:\n    - {{name: http, port: 8080}}\n  env:\n    - name: SLOT\n      value: \"{i}\"\n")
     # Every 16th entry (and the last) uses the anchors: more would pass the alias-bomb measure of the loader.
     probed = (entry.replace("  enabled: true\n", "  enabled: true\n  <<: *labels\n")
-              .replace("  ports:\n", "  livenessProbe: *probe\n  ports:\n").replace("8080}}\n", "8080}}\n    - *probe\n"))
+              .replace("  ports:\n", "  livenessProbe: *probe\n  ports:\n")
+              .replace("8080}}\n", "8080}}\n    - *probe\n"))
     parts = [head]
     size = len(head)
     i = 0

@@ -57,7 +57,7 @@ from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
-from profile_render.yamlio.positions import PositionIndex, index_positions
+from profile_render.yamlio.positions import EventSource, PositionIndex, index_positions
 from profile_render.yamlio.stream import Fallback, locate_streamed, may_define_anchor
 
 if TYPE_CHECKING:  # names for annotations: the unquoted-placeholder machinery is imported when a text needs it
@@ -127,8 +127,8 @@ class LoadedValues:
                 return self._entries.locate(path, events)
             except (Fallback, yaml.YAMLError):
                 pass  # what only the whole text can answer
-        # Once many paths have been asked for (a report of every value), the whole text is read once with every
-        # position, so each further call is a look-up instead of a parse of the text.
+        # A text the index does not cover: once many paths have been asked for (a report of every value), the whole
+        # text is read once with every position, so each further call is a look-up instead of a parse of the text.
         self._located += 1
         if self._located > _LOCATE_ONE_BY_ONE and path:
             if self._documents is None:
@@ -517,7 +517,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
     return _position_in(documents, path) if documents is not None else None
 
 
-#: How many paths of one values text are located one by one before the whole text is read with every position.
+#: For a text the index cannot cover: how many paths are located one by one before it is read whole with every position.
 _LOCATE_ONE_BY_ONE = 32
 
 
@@ -543,7 +543,7 @@ def _position_in(documents: List[Document], path: Tuple[Any, ...]) -> Optional[T
     return None
 
 
-def _index(text: str, source: str, events: Any) -> Optional[PositionIndex]:
+def _index(text: str, source: str, events: EventSource) -> Optional[PositionIndex]:
     """The position index of a values text (:func:`~profile_render.yamlio.positions.index_positions`), or None.
 
     None when a piece cannot be indexed or read, or the text holds what

@@ -45,7 +45,7 @@ from profile_render.yamlio.policy import HELM, MERGE, ScalarPolicy, ScalarProble
 from profile_render.yamlio.scalars import SPECIAL_START
 from profile_render.yamlio.stream import Fallback
 
-__all__ = ["PositionIndex", "index_positions"]
+__all__ = ["EventSource", "PositionIndex", "index_positions"]
 
 Path = Tuple[Any, ...]
 Spot = Tuple[int, int]
