@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from profile_render import Layer, load_chart, merge_values
 from profile_render.errors import ProfileRenderError
-from profile_render.yamlio import load, positions
+from profile_render.yamlio import load, parse, positions
 from profile_render.yamlio.load import load_values, locate_in_text
 from profile_render.yamlio.positions import PositionIndex
 
@@ -214,6 +214,29 @@ def test_each_entry_is_read_once_for_all_the_lookups_that_go_through_it():
         assert loaded.locate(("c3", "v")) == (14, 3)
         assert loaded.locate(("c299", "v")) == (902, 3)
     assert read == [len("c3:\n  <<: *s\n  v: 3\n")]  # c3 read once; the anchor's and c299's entries were kept
+
+
+def test_entries_read_by_the_pure_python_parser_match_the_index_read_by_libyaml():
+    # Over PURE_PYTHON_MAX, the whole text's escapes (\\') send it to libyaml, mended; each short entry goes to
+    # the pure-Python parser: both must place the anchors alike.
+    body = "".join(f"k{i}:\n  v: \"it\\'s {i}\"\n  w: [1, 2, 3, 4, 5, 6, 7, 8]\n"
+                   + ("  <<: *m\n  l: [*s, *m]\n" if i % 20 == 0 else "") for i in range(8000))
+    text = "base: &m\n  a: 1\n  b: &s [x, y]\n" + body
+    assert len(text) > parse.PURE_PYTHON_MAX
+    loaded = load_values(text)
+    paths = [("k0", "a"), ("k7980", "b", 1), ("k500", "l", 0), ("k500", "l", 1, "a"), ("k3", "v"), ("base", "b", 0)]
+    expected = [_slow(text, path) for path in paths]
+    entries: List[int] = []
+
+    class Counting(parse.GoV2EventParser):
+        def __init__(self, text: str) -> None:
+            entries.append(len(text))
+            super().__init__(text)
+
+    with _index_only(), mock.patch.object(parse, "GoV2EventParser", Counting):
+        assert [loaded.locate(path) for path in paths] == expected
+    assert entries and max(entries) < 200  # the entries went to the pure-Python parser, the whole text did not
+    assert expected[2] == (3, 6) and loaded.data["k3"]["v"] == "it's 3"
 
 
 def test_threads_locating_at_once_agree():

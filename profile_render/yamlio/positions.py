@@ -82,7 +82,8 @@ class _Outline:
     the whole source; ``ends[n]``, the node after it and everything inside
     it; ``keys[n]``, the policy's key when the node stands as a mapping key
     (None otherwise). ``aliases``: alias node -> (anchor name, index in the
-    piece); ``anchors``: index in the piece of an anchored node -> node.
+    piece); ``anchors``: (anchor name, index in the piece) of an anchored
+    node -> the node.
     """
 
     __slots__ = ("kinds", "lines", "columns", "ends", "keys", "aliases", "anchors")
@@ -94,7 +95,7 @@ class _Outline:
         self.ends = array("i")
         self.keys: List[Any] = []
         self.aliases: Dict[int, Tuple[str, int]] = {}
-        self.anchors: Dict[int, int] = {}
+        self.anchors: Dict[Tuple[str, int], int] = {}
 
     def spot(self, node: int) -> Spot:
         """The node's 1-based (line, column)."""
@@ -129,7 +130,7 @@ def _key(policy: ScalarPolicy, event: Any, cache: Dict[str, Any]) -> Any:
 def _index_piece(parser: Any, offset: int, text: str, policy: ScalarPolicy) -> Optional[_Piece]:
     """The entries and anchors of the first document of ``parser``'s text, or None when it cannot be indexed.
 
-    Only a block mapping whose keys are plain scalars at column 0, without
+    Only a block mapping whose keys are scalars at column 0, without
     an anchor, an alias or a merge key at the top level, is indexed: then an
     entry's span, from its key to the next top-level key, is a document of
     its own that sets the entry's paths at the same columns.
@@ -303,7 +304,7 @@ def _outline(parser: Any, policy: ScalarPolicy, line_offset: int, start: int, ca
         else:  # the document ended at a scalar root: not an entry
             raise Fallback
         if event.anchor is not None:
-            outline.anchors[start + mark.index] = node
+            outline.anchors[(event.anchor, start + mark.index)] = node
         if not stack:
             raise Fallback  # a scalar root: not an entry
 
@@ -355,7 +356,7 @@ class _Lookup:
         if which < 0:
             raise Fallback
         target = self.index.outline(self.number, spans[which], self.events)
-        anchored = target.anchors.get(indexes[which])
+        anchored = target.anchors.get((name, indexes[which]))
         if anchored is None:
             raise Fallback
         return target, anchored
