@@ -186,6 +186,18 @@ def test_what_the_index_does_not_cover_is_found_in_the_whole_text(text: str):
         assert loaded.locate(path) == _slow(text, path)
 
 
+def test_a_text_the_index_does_not_cover_is_read_whole_once_for_many_lookups(monkeypatch):
+    text = "{" + ", ".join(f"k{i}: {{v: {i}}}" for i in range(100)) + "}\n"  # a flow top level
+    loaded = load_values(text)
+    paths = [(f"k{i}", "v") for i in range(100)]
+    expected = [_slow(text, path) for path in paths]
+    whole: List[int] = []
+    real = load._positioned_documents
+    monkeypatch.setattr(load, "_positioned_documents", lambda *args: whole.append(1) or real(*args))
+    assert [loaded.locate(path) for path in paths] == expected
+    assert loaded._entries is False and len(whole) == 1  # past the first 32 paths, one reading with every position
+
+
 def test_a_hostile_chain_of_merges_falls_back_to_the_whole_text(monkeypatch):
     text = "e0: &m0 {k: 0}\n" + "".join(f"e{i}: &m{i}\n  <<: *m{i - 1}\n" for i in range(1, 60))
     loaded = load_values(text)
