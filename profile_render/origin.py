@@ -5,8 +5,10 @@ the merge is replayed once on *traced* copies of the layers, in which every
 scalar is replaced by a :class:`TracedLeaf` token naming its layer and path.
 The merge and coalesce code only ever asks "is it a table? is it null?", so the
 replay takes exactly the same decisions, and the final traced tree says where
-every leaf came from. Source positions are found by re-reading the one file
-involved, again only on demand.
+every leaf came from. Source positions are found in the one file involved,
+again only on demand: its first lookup indexes where its top-level entries
+and anchors are, and each lookup then reads only the entries its path goes
+through (see :mod:`profile_render.yamlio.positions`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, List, Optional, Tuple
 
 from profile_render.errors import ProfileRenderError, format_path
+from profile_render.yamlio.collector import collector_paused
 
 __all__ = ["Origin", "parse_value_path", "PathNotFoundError", "TracedLeaf", "trace_tree"]
 
@@ -69,6 +72,9 @@ class Origin:
         return f"{self.location} ({self.layer}, {format_path(self.source_path)})"
 
 
+_WHOLE = object()  # a TracedLeaf's key when its parent path is the whole path
+
+
 class TracedLeaf:
     """A traced scalar: stands in for a value during the replayed merge.
 
@@ -77,13 +83,22 @@ class TracedLeaf:
     value's path inside that source, ``value`` the scalar itself.
     """
 
-    __slots__ = ("layer", "path", "value")
+    # The path is kept as its parent's path and the last part (``key``; _WHOLE: ``parent`` is the whole path):
+    # a traced tree then shares one tuple per container instead of making one per leaf.
+    __slots__ = ("layer", "parent", "key", "value")
 
-    def __init__(self, layer: int, path: ValuePath, value: Any) -> None:
-        """Stand in for ``value``, found at ``path`` of source number ``layer``."""
+    def __init__(self, layer: int, path: ValuePath, value: Any, key: Any = _WHOLE) -> None:
+        """Stand in for ``value``, found at ``path`` of source number ``layer`` (at ``path + (key,)`` given ``key``)."""
         self.layer = layer
-        self.path = path
+        self.parent = path
+        self.key = key
         self.value = value
+
+    @property
+    def path(self) -> ValuePath:
+        """The value's path inside its source."""
+        key = self.key
+        return self.parent if key is _WHOLE else self.parent + (key,)
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"TracedLeaf({self.layer}, {self.path!r})"
@@ -93,17 +108,40 @@ def trace_tree(value: Any, layer: int, path: ValuePath = ()) -> Any:
     """Copy a values tree replacing every non-null scalar with a :class:`TracedLeaf` of source ``layer``.
 
     Nulls stay nulls so that coalescing still sees them as deletions; the
-    replay finds their origin by searching the sources instead.
+    replay finds their origin by searching the sources instead. The cyclic
+    garbage collector is paused meanwhile, as while reading values (the copy
+    allocates in bulk and makes no cycles; see :mod:`profile_render.yamlio.collector`).
     """
-    if isinstance(value, dict):
-        return {k: (trace_tree(v, layer, path + (k,)) if isinstance(v, (dict, list)) else
-                    None if v is None else TracedLeaf(layer, path + (k,), v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [trace_tree(v, layer, path + (i,)) if isinstance(v, (dict, list)) else
-                None if v is None else TracedLeaf(layer, path + (i,), v) for i, v in enumerate(value)]
     if value is None:
         return None
-    return TracedLeaf(layer, path, value)
+    if not isinstance(value, (dict, list)):
+        return TracedLeaf(layer, path, value)
+    with collector_paused():
+        return _traced(value, layer, path)
+
+
+def _traced(value: Any, layer: int, path: ValuePath) -> Any:
+    """:func:`trace_tree` of a dict or list."""
+    if isinstance(value, dict):
+        out: Any = {}
+        for key, item in value.items():
+            if item is None:
+                out[key] = None
+            elif isinstance(item, (dict, list)):
+                out[key] = _traced(item, layer, path + (key,))
+            else:
+                out[key] = TracedLeaf(layer, path, item, key)
+        return out
+    out = []
+    append = out.append
+    for index, item in enumerate(value):
+        if item is None:
+            append(None)
+        elif isinstance(item, (dict, list)):
+            append(_traced(item, layer, path + (index,)))
+        else:
+            append(TracedLeaf(layer, path, item, index))
+    return out
 
 
 def parse_value_path(text: str) -> ValuePath:

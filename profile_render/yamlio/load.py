@@ -56,7 +56,8 @@ from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
 from profile_render.yamlio.parse import GUARD_FLOOR, event_parser
 from profile_render.yamlio.policy import HELM
-from profile_render.yamlio.stream import Fallback, TopLevel, index_top_level, locate_streamed, may_define_anchor
+from profile_render.yamlio.positions import EventSource, PositionIndex, index_positions
+from profile_render.yamlio.stream import Fallback, locate_streamed, may_define_anchor
 
 if TYPE_CHECKING:  # names for annotations: the unquoted-placeholder machinery is imported when a text needs it
     from profile_render.yamlio.unquoted import MarkedEvents, Marking, Site, UnquotedScalar
@@ -89,7 +90,7 @@ class LoadedValues:
     source: str
     warnings: List[ValuesWarning] = field(default_factory=list)
     text: Optional[str] = field(default=None, repr=False)
-    # Where each piece's top-level entries are (see _index_pieces), found on the first locate(); False: none.
+    # Where each piece's top-level entries and anchors are (a PositionIndex), read on the first locate(); False: none.
     _entries: Any = field(default=None, init=False, repr=False, compare=False)
     #: The values and keys that were unquoted scalars holding a placeholder (read with ``placeholders=``).
     unquoted: Tuple[UnquotedScalar, ...] = field(default=(), repr=False)
@@ -102,8 +103,9 @@ class LoadedValues:
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
         """The 1-based (line, column) where ``path`` is set in this document, or None.
 
-        The first call finds where each top-level entry is, so each later
-        call reads one entry, not the whole text.
+        The first call reads the text once to find where each top-level entry
+        and each anchor is (:mod:`~profile_render.yamlio.positions`), so each
+        later call reads only the entries its path goes through, once.
 
         >>> load_values("ports:\\n  - 80\\n").locate(("ports", 0))
         (2, 5)
@@ -113,21 +115,25 @@ class LoadedValues:
         path = tuple(path)
         marking = self._marking
         text, marker = (marking.text, marking.marker) if marking is not None else (self.text, None)
-        # Once many paths have been asked for (a report of every value), the whole text is read once with every
-        # position, so each further call is a look-up instead of a parse of its top-level entry.
+
+        def events(chunk: str) -> Any:
+            return _path_events(chunk, marker)
+
+        if self._entries is None:
+            self._entries = _index(text, self.source, events) or False
+        if self._entries and path:
+            try:
+                return self._entries.locate(path, events)
+            except (Fallback, yaml.YAMLError):
+                pass  # what only the whole text can answer
+        # A text the index does not cover: once many paths have been asked for (a report of every value), the whole
+        # text is read once with every position, so each further call is a look-up instead of a parse of the text.
         self._located += 1
         if self._located > _LOCATE_ONE_BY_ONE and path:
             if self._documents is None:
                 self._documents = _positioned_documents(text, self.source, marker) or False
             if self._documents:
                 return _position_in(self._documents, path)
-        if self._entries is None:
-            self._entries = _index_pieces(text, self.source, marker) or False
-        if self._entries and path and isinstance(path[0], str):
-            try:
-                return _locate_in_entries(self._entries, path, marker)
-            except (Fallback, yaml.YAMLError):
-                pass  # the entry holds what only the whole text can answer
         return locate_in_text(text, self.source, path, marker=marker)
 
 
@@ -510,7 +516,7 @@ def locate_in_text(text: str, source: str, path: Sequence[Any], *, marker: Optio
     return _position_in(documents, path) if documents is not None else None
 
 
-#: How many paths of one values text are located one by one before the whole text is read with every position.
+#: For a text the index cannot cover: how many paths are located one by one before it is read whole with every position.
 _LOCATE_ONE_BY_ONE = 32
 
 
@@ -536,56 +542,22 @@ def _position_in(documents: List[Document], path: Tuple[Any, ...]) -> Optional[T
     return None
 
 
-_Pieces = List[Tuple[int, str, TopLevel]]
+def _index(text: str, source: str, events: EventSource) -> Optional[PositionIndex]:
+    """The position index of a values text (:func:`~profile_render.yamlio.positions.index_positions`), or None.
 
-
-def _index_pieces(text: str, source: str, marker: Optional[str] = None) -> Optional[_Pieces]:
-    """Each piece's line offset, text and top-level entries (:func:`~profile_render.yamlio.stream.index_top_level`).
-
-    None when a piece cannot be indexed (anchors, a flow or non-mapping top
-    level, a key not at column 0, directives, byte order marks) or cannot be
-    read: then paths are looked up in the whole text.
+    None when a piece cannot be indexed or read, or the text holds what
+    only a whole reading places exactly (directives, byte order marks): then
+    paths are looked up in the whole text.
     """
-    if may_define_anchor(text) or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+    if "\ufeff" in text or text.startswith("%") or "\n%" in text:
         return None
     pieces = _pieces_or_none(text, source)
     if pieces is None:
         return None
-    indexed: _Pieces = []
-    for offset, chunk in pieces:
-        parser = _path_events(chunk, marker)
-        try:
-            entries = index_top_level(parser, policy=HELM)
-        except yaml.YAMLError:
-            return None
-        finally:
-            parser.dispose()
-        if entries is None:
-            return None
-        indexed.append((offset, chunk, entries))
-    return indexed
-
-
-def _locate_in_entries(pieces: _Pieces, path: Tuple[Any, ...], marker: Optional[str] = None
-                       ) -> Optional[Tuple[int, int]]:
-    """:func:`locate_in_text` reading only the top-level entry ``path`` starts with, in each piece that sets it.
-
-    Raises :class:`~profile_render.yamlio.stream.Fallback` (or a parser error) when the entry alone cannot say.
-    """
-    for offset, chunk, entries in reversed(pieces):
-        entry = entries.get(path[0])
-        if entry is None:
-            continue
-        start, end, line = entry
-        parser = _path_events(chunk[start:end], marker)
-        try:
-            spot = locate_streamed(parser, policy=HELM, path=path, line_offset=offset + line,
-                                   max_depth=DEFAULT_LIMITS.max_depth)
-        finally:
-            parser.dispose()
-        if spot is not None:
-            return spot
-    return None
+    try:
+        return index_positions(pieces, events)
+    except yaml.YAMLError:
+        return None
 
 
 def _holds(value: Any, path: Tuple[Any, ...]) -> bool:
