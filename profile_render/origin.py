@@ -13,9 +13,9 @@ through (see :mod:`profile_render.yamlio.positions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, List, Optional, Tuple
 
+from profile_render.records import Record
 from profile_render.errors import ProfileRenderError, format_path
 from profile_render.yamlio.collector import collector_paused
 
@@ -39,8 +39,7 @@ class PathNotFoundError(ProfileRenderError, KeyError):
         return self._render()
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Record):
     """Where a value came from.
 
     ``layer`` is the kind of layer (``chart defaults``, ``subchart defaults``,
@@ -55,11 +54,20 @@ class Origin:
     ('values file', 'examples/profile-values.yaml', 6)
     """
 
+    _fields = ("layer", "source", "line", "column", "source_path")
     layer: str
     source: str
-    line: Optional[int] = None
-    column: Optional[int] = None
-    source_path: ValuePath = ()
+    line: Optional[int]
+    column: Optional[int]
+    source_path: ValuePath
+
+    def __init__(self, layer: str, source: str, line: Optional[int] = None, column: Optional[int] = None,
+                 source_path: ValuePath = ()) -> None:
+        self._set("layer", layer)
+        self._set("source", source)
+        self._set("line", line)
+        self._set("column", column)
+        self._set("source_path", source_path)
 
     @property
     def location(self) -> str:

@@ -36,7 +36,7 @@ RECORDS = _record_classes()
 def test_the_records_on_the_start_up_path_are_records() -> None:
     names = {cls.__qualname__ for cls in RECORDS}
     assert {"Limits", "ArchiveLimits", "Cap", "Chart", "Dependency", "Layer", "Location", "Rule", "Diagnostic",
-            "ImageRegistry", "DeploymentContext", "Placeholder", "ReadRules"} <= names
+            "ImageRegistry", "DeploymentContext", "Placeholder", "ReadRules", "Origin", "LoadedValues"} <= names
 
 
 @pytest.mark.parametrize("cls", [c for c in RECORDS if "_fields" in c.__dict__], ids=lambda c: c.__qualname__)

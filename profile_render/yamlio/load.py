@@ -39,7 +39,6 @@ import os
 import re
 
 import yaml
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
 
 from profile_render.errors import (
@@ -51,6 +50,7 @@ from profile_render.errors import (
     ValuesWarning,
 )
 from profile_render.files import Cap, read_file
+from profile_render.records import MutableRecord
 from profile_render.yamlio.build import VALUES_RULES, Document, DuplicateKey, ReadRules, read_documents
 from profile_render.yamlio.decode import UTF16_BOMS, decode_yaml
 from profile_render.yamlio.limits import DEFAULT_LIMITS, Limits, NodeBudget, check_size, deep_nesting_suspected
@@ -75,8 +75,7 @@ __all__ = [
 ValuesDict = Dict[str, Any]
 
 
-@dataclass
-class LoadedValues:
+class LoadedValues(MutableRecord):
     """One parsed values document: the data Helm sees plus what we noticed reading it.
 
     >>> loaded = load_values("image:\\n  tag: '1.0'\\n", source="values.yaml")
@@ -86,19 +85,37 @@ class LoadedValues:
     (2, 3)
     """
 
+    _fields = ("data", "source", "warnings", "text", "unquoted", "_marking")
+    _derived = ("_entries", "_located", "_documents")
+    _repr_fields = ("data", "source", "warnings")
+    _compare = ("data", "source", "warnings", "text", "unquoted")
     data: ValuesDict
     source: str
-    warnings: List[ValuesWarning] = field(default_factory=list)
-    text: Optional[str] = field(default=None, repr=False)
+    warnings: List[ValuesWarning]
+    text: Optional[str]
     # Where each piece's top-level entries and anchors are (a PositionIndex), read on the first locate(); False: none.
-    _entries: Any = field(default=None, init=False, repr=False, compare=False)
+    _entries: Any
     #: The values and keys that were unquoted scalars holding a placeholder (read with ``placeholders=``).
-    unquoted: Tuple[UnquotedScalar, ...] = field(default=(), repr=False)
+    unquoted: Tuple[UnquotedScalar, ...]
     # The text with the placeholders' % marked, read in its place to follow value paths (see yamlio/unquoted.py).
-    _marking: Optional[Marking] = field(default=None, repr=False, compare=False)
+    _marking: Optional[Marking]
     # How many paths were located; past _LOCATE_ONE_BY_ONE, every position of the text, read once (False: unreadable).
-    _located: int = field(default=0, init=False, repr=False, compare=False)
-    _documents: Any = field(default=None, init=False, repr=False, compare=False)
+    _located: int
+    _documents: Any
+
+    def __init__(self, data: ValuesDict, source: str, warnings: Optional[List[ValuesWarning]] = None,
+                 text: Optional[str] = None, unquoted: Tuple[UnquotedScalar, ...] = (),
+                 _marking: Optional[Marking] = None) -> None:
+        set_field = self._set
+        set_field("data", data)
+        set_field("source", source)
+        set_field("warnings", [] if warnings is None else warnings)
+        set_field("text", text)
+        set_field("unquoted", unquoted)
+        set_field("_marking", _marking)
+        set_field("_entries", None)
+        set_field("_located", 0)
+        set_field("_documents", None)
 
     def locate(self, path: Tuple[Any, ...]) -> Optional[Tuple[int, int]]:
         """The 1-based (line, column) where ``path`` is set in this document, or None.

@@ -21,8 +21,8 @@ reason to give up: both builders pull the same events in the same order, so
 the error met here is the one the full builder would meet, and the caller
 maps it.
 
-:func:`locate_streamed` and :func:`index_top_level` follow value paths
-through a text's events for provenance, building nothing.
+:func:`locate_streamed` follows a value path through a text's events for
+provenance, building nothing.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from yaml.events import SequenceStartEvent, StreamEndEvent
 from profile_render.yamlio.policy import MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import SPECIAL_START, Reject
 
-__all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "may_define_anchor", "StreamedDocument", "TopLevel", "read_streamed",
-           "reading_path", "locate_streamed", "index_top_level"]
+__all__ = ["Fallback", "Refused", "ANCHOR_LIKE", "may_define_anchor", "StreamedDocument", "read_streamed",
+           "reading_path", "locate_streamed"]
 
 Path = Tuple[Any, ...]
 
@@ -433,63 +433,3 @@ def _spot(event: Any, offset: int) -> Tuple[int, int]:
     """``event``'s 1-based (line, column) in the whole source."""
     mark = event.start_mark
     return mark.line + offset + 1, mark.column + 1
-
-
-#: Where each top-level key of a document is set last: key -> (index of the key, index after its value, its line).
-TopLevel = Dict[str, Tuple[int, int, int]]
-
-
-def index_top_level(parser: Any, *, policy: ScalarPolicy) -> Optional[TopLevel]:
-    """The text span of every top-level entry of the first document, for looking paths up in one entry alone.
-
-    Only a block mapping whose keys all start a line (column 0), without
-    anchors, aliases or merge keys, is indexed (None otherwise): then an
-    entry's span, from its key to the next top-level key, is a document of
-    its own that sets the entry's paths at the same lines and columns.
-    """
-    get_event = parser.get_event
-    get_event()  # StreamStartEvent
-    if get_event().__class__ is StreamEndEvent:
-        return {}
-    root = get_event()
-    if root.__class__ is not MappingStartEvent or root.anchor is not None or root.flow_style:
-        return None
-    entries: TopLevel = {}
-    key: Any = None
-    start = line = 0
-    depth = 1
-    want_key = True
-    while True:
-        event = get_event()
-        cls = event.__class__
-        if depth == 1:
-            if want_key:
-                if key is not None:
-                    entries[key] = (start, event.start_mark.index, line)
-                if cls is MappingEndEvent:
-                    return entries
-                mark = event.start_mark
-                if cls is not ScalarEvent or event.anchor is not None or mark.column != 0:
-                    return None
-                text = event.value
-                if event.tag is None and event.implicit[0] and text and text[0] not in SPECIAL_START:
-                    key = text
-                else:
-                    key = key_of(policy.key, event)
-                    if key is MERGE or key.__class__ is ScalarProblem:
-                        return None
-                start, line = mark.index, mark.line
-                want_key = False
-                continue
-            want_key = True  # the entry's value
-        if cls is ScalarEvent:
-            if event.anchor is not None:
-                return None
-        elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            if event.anchor is not None:
-                return None
-            depth += 1
-        elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            depth -= 1
-        else:  # an alias
-            return None
