@@ -1,0 +1,28 @@
+"""How catalog findings name places: a field's label, an object's place, where an object is defined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from profile_render.errors import format_path
+from profile_render.orchestrator.catalog.specs import FieldPath
+
+
+def field_label(path: FieldPath, kind: str) -> str:
+    """The field named in a message: the last key with any list indexes after it (``suggestedValues[2]``)."""
+    if not path:
+        return kind
+    start = len(path) - 1
+    while start > 0 and isinstance(path[start], int):
+        start -= 1
+    return format_path(path[start:])
+
+
+def object_place(path: FieldPath, kind: str) -> str:
+    """The object a message names: the kind, followed by the field path when the object is nested."""
+    return f"{kind} {format_path(path)}" if path else kind
+
+
+def defined_at(spec: Any) -> str:
+    """Where an object is defined: ``file:line``, or the file alone for an already-decoded document."""
+    return f"{spec.source}:{spec.line}" if spec.line is not None else str(spec.source)
