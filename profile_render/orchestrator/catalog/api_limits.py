@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Dict, List, Tuple
 
+from profile_render.checks.tree import expand
 from profile_render.findings import WARNING, Finding
 from profile_render.orchestrator.catalog.bundled_schemas import bundled_schemas
 from profile_render.orchestrator.catalog.go_text import first_category_c
-from profile_render.orchestrator.catalog.places import field_label
+from profile_render.orchestrator.catalog.wording import field_label
 from profile_render.orchestrator.catalog.read import reveal
 from profile_render.orchestrator.catalog.schema_findings import validation_findings
 from profile_render.orchestrator.catalog.specs import CatalogDocument, FieldPath
@@ -23,20 +24,6 @@ API_HINT = ("the upload accepts it, but the catalog's API (the web UI, and every
              "object through the API) refuses it")
 
 
-def _places(data: Any, pattern: FieldPath, path: FieldPath = ()) -> Iterator[Tuple[FieldPath, Any]]:
-    """(path, value) for every place in ``data`` matching ``pattern`` (``"*"`` = every list item)."""
-    if not pattern:
-        yield path, data
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _places(item, rest, path + (index,))
-    elif isinstance(data, dict) and head in data:
-        yield from _places(data[head], rest, path + (head,))
-
-
 def api_limits(doc: CatalogDocument) -> List[Finding]:
     """What the file schema and the upload accept but the catalog's API request validation refuses (warnings)."""
     out: List[Finding] = []
@@ -46,12 +33,12 @@ def api_limits(doc: CatalogDocument) -> List[Finding]:
         out.append(doc.finding("api-limit", WARNING, message, path, hint))
 
     for pattern in _API_PLAIN_TEXT:
-        for path, value in _places(data, pattern):
+        for path, value in expand(data, pattern):
             spot = first_category_c(value) if isinstance(value, str) else None
             if spot is not None:
                 warn(f"{field_label(path, doc.kind)} holds {spot[1]} at character {spot[0]}; the catalog's API wants "
                      "no control, format, private-use or surrogate characters there (^\\PC*$)", path)
-    for path, values in _places(data, ("profiles", "*", "parameterTemplates", "*", "suggestedValues")):
+    for path, values in expand(data, ("profiles", "*", "parameterTemplates", "*", "suggestedValues")):
         if not isinstance(values, list):
             continue
         first: Dict[str, int] = {}
@@ -64,7 +51,7 @@ def api_limits(doc: CatalogDocument) -> List[Finding]:
                      "list each value once: " + API_HINT)
             else:
                 first.setdefault(value, index)
-    for path, item in _places(data, ("profiles", "*", "deploymentRequirements", "*")):
+    for path, item in expand(data, ("profiles", "*", "deploymentRequirements", "*")):
         for finding in validation_findings(doc, bundled_schemas().requirement, reveal(item), path):
             out.append(finding.evolve(rule="api-limit", severity=WARNING,
                                       message=finding.message + " (the API's rule for a deployment requirement)",

@@ -7,7 +7,7 @@ from typing import List
 
 from profile_render.errors import format_path
 from profile_render.findings import ERROR, WARNING, Finding
-from profile_render.orchestrator.catalog.places import defined_at
+from profile_render.orchestrator.catalog.wording import defined_at, unknown_default
 from profile_render.orchestrator.catalog.specs import (
     PLATFORM_REGISTRIES, ApplicationSpec, Catalog, CatalogDocument, ProfileSpec,
 )
@@ -18,12 +18,10 @@ def check_application(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
     out: List[Finding] = []
     app: ApplicationSpec = doc.spec
     names = list(dict.fromkeys(p.name for p in app.profiles if p.name is not None))
-    if app.default_profile_name is not None and app.default_profile_name not in names:
-        out.append(doc.finding(
-            "unknown-profile", ERROR,
-            f"defaultProfile {app.default_profile_name!r} is not a profile of application {app.name!r} "
-            f"(profiles: {', '.join(names) or 'none'})",
-            ("defaultProfile",), "name one of the application's profiles, or drop defaultProfile to use the first"))
+    unknown = unknown_default(doc, "unknown-profile", app.default_profile_name, names, "profile",
+                              f"application {app.name!r}", "the application's profiles")
+    if unknown is not None:
+        out.append(unknown)
     for field_name, wanted in (("helmRegistry", "HELM"), ("imageRegistry", "IMAGE")):
         name = doc.data.get(field_name)
         if not isinstance(name, str) or not name:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Tuple
 from profile_render.errors import format_path
 from profile_render.findings import ERROR, WARNING, Finding
 from profile_render.orchestrator.catalog.load import indexed_dicts, scalar_text
-from profile_render.orchestrator.catalog.places import defined_at
+from profile_render.orchestrator.catalog.wording import defined_at
 from profile_render.orchestrator.catalog.specs import Catalog, CatalogDocument, FieldPath
 
 

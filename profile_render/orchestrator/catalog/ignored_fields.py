@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 from typing import Any, List, Tuple
 
+from profile_render.checks.tree import get_path
 from profile_render.findings import WARNING, Finding
 from profile_render.orchestrator.catalog.bundled_schemas import SCHEMA_BASE, SCHEMA_FILES, bundled_schemas
 from profile_render.orchestrator.catalog.load import indexed_dicts
-from profile_render.orchestrator.catalog.places import object_place
+from profile_render.orchestrator.catalog.wording import object_place
 from profile_render.orchestrator.catalog.specs import CatalogDocument, FieldPath
 
 
@@ -32,7 +33,7 @@ def ignored_fields(doc: CatalogDocument) -> List[Finding]:
     places += [("deploymentProfiles", i) for i, _ in indexed_dicts(doc.data.get("deploymentProfiles"))] \
         if doc.kind == "DeploymentPackage" else []
     for place in places:
-        obj = _get(doc.data, place)
+        obj = get_path(doc.data, place)
         for name, (message, hint) in _IGNORED.items():
             if isinstance(obj, dict) and name in obj:
                 if name in ("deploymentRequirement", "chartValues") and place[:1] != ("profiles",):
@@ -91,15 +92,3 @@ def _extra_key(doc: CatalogDocument, path: FieldPath, key: str, known: List[str]
     return doc.finding("ignored-field", WARNING,
                        f"{key!r} in {where} is not a field the catalog knows; the object is open, so the catalog "
                        "accepts it and ignores it", path + (key,), hint)
-
-
-def _get(data: Any, path: FieldPath) -> Any:
-    """The value at ``path`` in ``data``, or None when the path leads nowhere."""
-    for part in path:
-        if isinstance(data, dict) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.catalog.load import indexed_dicts, scalar_text
 from profile_render.orchestrator.catalog.specs import Catalog, CatalogDocument, DeploymentPackageSpec, FieldPath
+from profile_render.orchestrator.catalog.wording import unknown_default
 
 
 def check_package(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
@@ -68,12 +69,10 @@ def check_package(catalog: Catalog, doc: CatalogDocument) -> List[Finding]:
                     f"deployment profile {dprofile.get('name')!r} selects profile {profile_name!r} of application "
                     f"{name!r} {version!r}, which has no such profile (profiles: {available})",
                     base + ("profile",), f"use one of: {available}"))
-    if pkg.default_profile_name is not None and pkg.default_profile_name not in profile_names:
-        out.append(doc.finding(
-            "unknown-deployment-profile", ERROR,
-            f"defaultProfile {pkg.default_profile_name!r} is not a deployment profile of package {pkg.name!r} "
-            f"(deployment profiles: {', '.join(profile_names) or 'none'})",
-            ("defaultProfile",), "name one of the deploymentProfiles, or drop defaultProfile to use the first"))
+    unknown = unknown_default(doc, "unknown-deployment-profile", pkg.default_profile_name, profile_names,
+                              "deployment profile", f"package {pkg.name!r}", "the deploymentProfiles")
+    if unknown is not None:
+        out.append(unknown)
     out.extend(_check_dependencies(doc, members))
     namespaces = data.get("defaultNamespaces")
     if isinstance(namespaces, dict):

@@ -9,7 +9,7 @@ from profile_render.errors import describe_value
 from profile_render.findings import ERROR, Finding
 from profile_render.orchestrator.catalog.bundled_schemas import bundled_schemas
 from profile_render.orchestrator.catalog.go_text import CATEGORY_C_PATTERN, escape_category_c, first_category_c
-from profile_render.orchestrator.catalog.places import field_label, object_place
+from profile_render.orchestrator.catalog.wording import field_label, object_place
 from profile_render.orchestrator.catalog.read import reveal
 from profile_render.orchestrator.catalog.specs import SECRET_KEYS, CatalogDocument, FieldPath, redact_url, show_value
 
