@@ -374,6 +374,7 @@ def test_values_file_without_spec_schema_is_ignored(sample: Sample) -> None:
 def test_non_yaml_files(sample: Sample) -> None:
     folder = sample.folder
     (folder / "README.md").write_text("# not read: only *.yaml and *.yml files are\n")
+    (folder / "bad.yaml").write_text("key: also: key\n")
     (folder / "junk.yaml").write_text("this: is: not yaml\n")
     (folder / "logo.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (folder / "photo.yaml").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
@@ -381,15 +382,17 @@ def test_non_yaml_files(sample: Sample) -> None:
     (folder / "sub" / "broken.yaml").write_text("specSchema: [\n")  # not read: directories are not recursive
     catalog, findings = check(folder)
     assert rows(findings) == [
+        ("yaml-syntax", "warning", "bad.yaml", 1, None),
         ("yaml-syntax", "warning", "junk.yaml", 1, None),
         ("yaml-syntax", "warning", "logo.yaml", 1, None),
         ("yaml-syntax", "warning", "photo.yaml", 1, None),
     ]
-    assert findings[0].column == 9
-    assert findings[0].message.startswith("mapping values are not allowed")  # libyaml's or PyYAML's words
-    assert findings[0].message.endswith("(the catalog upload skips YAML files it cannot parse)")
-    assert findings[1].message.startswith("the file is not valid UTF-8 text (byte 0x89)")
-    assert findings[2].message.startswith("the file is not valid UTF-8 text (byte 0xff)")
+    assert [f.column for f in findings[:2]] == [10, 9]  # at the second ': '
+    for finding in findings[:2]:
+        assert finding.message.startswith("mapping values are not allowed")  # libyaml's or PyYAML's words
+        assert finding.message.endswith("(the catalog upload skips YAML files it cannot parse)")
+    assert findings[2].message.startswith("the file is not valid UTF-8 text (byte 0x89)")
+    assert findings[3].message.startswith("the file is not valid UTF-8 text (byte 0xff)")
     assert folder / "README.md" not in catalog.files
     assert not any(p.parent.name == "sub" for p in catalog.files)
 
