@@ -106,6 +106,12 @@ SCALARS = {
                    check=lambda v: [v[k] for k in "abcdefghij"] == [493, 15, 31, 31, 5, 3, -31, 12, -3, 15]),
     "int-underscores": K("a: 1_000\nb: 0b1_0\nc: 0x_1F\nd: 1__0\ne: _1\nf: 1_\ng: 1_000.5\nh: 0_7\n",
                          check=is_("e", "_1")),
+    # go-yaml v2's fallback branch for "0b": strconv.ParseInt of the rest, base 2, which takes a sign there
+    "signed-binary-after-0b": K("a: 0b-101\nb: 0b+1\nc: 0b-0\nd: 0b+1_0\ne: -0b-1\nf: 0B-1\ng: 0b-2\nh: 0b--1\n"
+                                "i: 0b+" + "1" * 63 + "\nj: 0b+" + "1" * 64 + "\nk: 0b-1" + "0" * 63 + "\n"
+                                "l: 0b-" + "0" * 80 + "1\n0b-11: key\n",
+                                check=lambda v: [v[k] for k in "abcd"] == [-5, 1, 0, 2] and v["e"] == "-0b-1"
+                                and v["l"] == -1 and v["-3"] == "key"),
     "int-lookalikes": K("a: 08\nb: 09.5\nc: 0x\nd: 0o\ne: 1:30\nf: 0x1G\ng: 12abc\nh: --1\ni: +-1\n",
                         check=is_("e", "1:30")),
     "floats-plain": K("a: 1.5\nb: 1e3\nc: 1E3\nd: 1e+3\ne: .5\nf: -.5\ng: +.5\nh: 1.\ni: 3.14159265358979323846\nj: 1.0\n"

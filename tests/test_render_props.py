@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from profile_render.emit import to_json, to_yaml
@@ -118,6 +118,7 @@ def _fresh_chart() -> Path:
 @pytest.mark.skipif(helm_binary() is None, reason="Helm oracle binary not fetched (scripts/fetch-helm.sh)")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=_values, org=_tenant, project=_tenant)
+@example(values={"0": None, "0b-0": []}, org="acme", project="edge")  # "0b-0" is the int 0 to go-yaml v2: quoted
 def test_helm_reads_rendered_values_unchanged(values, org, project):
     context = DeploymentContext("app", "1.0", "d", "ns", org=org, project=project)
     reg = ImageRegistry("r", "oci://reg.example.com/p", "u", Secret("p"))

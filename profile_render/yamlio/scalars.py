@@ -77,6 +77,9 @@ _NUMBER_START = frozenset("+-0123456789")
 SPECIAL_START = frozenset("yYnNtTfFoO~.+-0123456789<")
 # Go's strconv.ParseInt(s, 0, 64) syntax (underscores already removed).
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
+# go-yaml v2's own "0b" branch, tried after ParseInt, ParseUint and the float syntax fail: the text after "0b"
+# through strconv.ParseInt(rest, 2, 64), which takes a sign there ("0b-101" is -5, "0b+1" is 1).
+_SIGNED_AFTER_0B = re.compile(r"0b[-+][01]+\Z")
 _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")
 _TIMESTAMP_PREFIX = re.compile(r"[0-9]{4}-")
@@ -173,7 +176,21 @@ def _resolve_number(text: str) -> Any:
     if _GO_FLOAT.match(plain):
         f = float(plain)
         return text if math.isinf(f) else as_float64(f)
-    return text
+    signed = _signed_after_0b(plain)
+    return text if signed is None else as_float64(signed)
+
+
+def _signed_after_0b(plain: str) -> Optional[int]:
+    """The int go-yaml v2 reads from ``0b`` and a signed binary number (``0b-101``), or None (Go: not an int).
+
+    Only go-yaml's fallback branch reads these: Go's base-0 ParseInt wants
+    the sign before the prefix. The value must fit an int64 (ParseUint, the
+    branch's second try, takes no sign).
+    """
+    if not _SIGNED_AFTER_0B.match(plain):
+        return None
+    value = int(plain[2:], 2)  # linear in the length for base 2 (no digit limit applies)
+    return value if _INT64_MIN <= value <= _INT64_MAX else None
 
 
 def resolve_plain_scalar(text: str) -> Any:
@@ -265,6 +282,9 @@ def resolve_exact(text: str, tag: str = "") -> Tuple[str, Any]:
         f = float(plain)
         if not math.isinf(f):
             return "float", f
+    signed = _signed_after_0b(plain)
+    if signed is not None:
+        return "int", signed
     return "str", text
 
 
