@@ -272,7 +272,8 @@ _FLOW_INDICATORS = frozenset(",[]{}?")
 _BREAKS = frozenset("\n\r\x85\u2028\u2029")
 # What YAML (and go-yaml v2) does not let a document hold, line breaks included: the complement of its printable
 # characters, a small class (the printable class itself took milliseconds to compile at every start).
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Compiled on first use (re caches it): only an unquoted placeholder's re-read needs it, not every Profile read.
+_NOT_PRINTABLE = "[\x00-\x08\x0a-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 _START_READINGS = {
     "#": "a comment, so an empty (null) value", "&": "an anchor", "*": "an alias", "!": "a tag",
     "|": "a block scalar", ">": "a block scalar", "'": "a quoted scalar", '"': "a quoted scalar",
@@ -287,7 +288,7 @@ def _structure(text: str, inserted: Sequence[str], *, leading: bool, in_key: boo
     for value in inserted:
         if any(c in _BREAKS for c in value):
             raise UnquotedProblem("text over several lines (another structure, or a YAML error)")
-        if _NOT_PRINTABLE.search(value):
+        if re.search(_NOT_PRINTABLE, value):
             raise UnquotedProblem("a YAML error (a control character)")
         if flow and any(c in _FLOW_INDICATORS for c in value):
             raise UnquotedProblem("a flow indicator (',', '?', brackets or braces) that ends the scalar, "
