@@ -434,11 +434,13 @@ def render(
 
             values = process_override_values(values)
         resolved = resolve_tree(values, resolution, source=layer.source, locate=locate,
-                                unquoted=layer.loaded.unquoted if layer.loaded is not None else ())
+                                unquoted=layer.loaded.unquoted if layer.loaded is not None else (),
+                                escaped=layer.loaded.escaped if layer.loaded is not None else ())
         layers.append(Layer(resolved, layer.source, layer.kind, layer.loaded, True))
         if kind == "profile" and layer.loaded is not None:  # the reference also reads the text's comments
             resolution.warnings.extend(
-                apply_text_only_placeholders(layer.loaded.text, layer.loaded.data, resolution, layer.source))
+                apply_text_only_placeholders(layer.loaded.text, layer.loaded.data, resolution, layer.source,
+                                             layer.loaded.escaped))
 
     secret_paths: set = set()
     explained: Dict[Tuple[Any, ...], Any] = {}

@@ -74,6 +74,9 @@ _CATALOG_SUMMARIES: Dict[str, str] = {
     "validator-crash": "a key or value the catalog's validator crashes on (a non-string key, an unquoted timestamp)",
 }
 
+# The reader's own warnings about placeholders in a profile's text, reported under their rule (others: duplicate-key).
+_READER_RULES = frozenset({"unquoted-placeholder", "escaped-placeholder"})
+
 # Lint's own rules: id -> (severity, what it finds).
 _OWN: Dict[str, Tuple[str, str]] = {
     "values-invalid": (ERROR, "a profile values file Helm cannot read"),
@@ -82,6 +85,8 @@ _OWN: Dict[str, Tuple[str, str]] = {
                                       "replaces it before parsing; quoting is safer)"),
     "placeholder-in-comment": (WARNING, "a placeholder in a comment of a profile values file, which still takes "
                                         "effect (the Edge Orchestrator replaces the text, comments included)"),
+    "escaped-placeholder": (WARNING, "a placeholder spelt with YAML escapes in a profile values file, which the Edge "
+                                     "Orchestrator does not replace (it replaces the text before parsing)"),
     "placeholder-typo": (ERROR, "a near miss of a placeholder"),
     "placeholder-key-collision": (ERROR, "two keys of one mapping that become the same key once their "
                                          "placeholders are resolved"),
@@ -148,7 +153,7 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
             else:
                 used.add(hit.name)
     in_comments: Dict[str, Tuple[int, int]] = {}
-    for name, line, column in text_only_placeholders(loaded.text or "", loaded.data):
+    for name, line, column in text_only_placeholders(loaded.text or "", loaded.data, loaded.escaped):
         in_comments[name] = (line, column)
         used.add(name)
         out.append(Finding("placeholder-in-comment", WARNING,
@@ -652,7 +657,7 @@ def lint_report(
                     if known is not None:
                         known = known.for_values(loaded.data)
                     if key not in seen_files:
-                        findings.extend(w if w.rule == "unquoted-placeholder" else w.evolve(rule="duplicate-key")
+                        findings.extend(w if w.rule in _READER_RULES else w.evolve(rule="duplicate-key")
                                         for w in loaded.warnings)
                         findings.extend(_placeholder_findings(loaded, app, catalog, placeholders))
                         if known is not None:

@@ -23,7 +23,8 @@ would not stay one plain scalar there is a located error naming both readings
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (TYPE_CHECKING, Any, Callable, Collection, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set,
+                    Tuple)
 
 from profile_render.records import MutableRecord, Record
 from profile_render.errors import ProfileRenderError, ValuesWarning
@@ -31,7 +32,7 @@ from profile_render.orchestrator.model import DYNAMIC_CA_SENTINEL, DeploymentCon
 from profile_render.tree import iter_strings
 
 if TYPE_CHECKING:  # pragma: no cover - read only when a Profile holds unquoted placeholders
-    from profile_render.yamlio.unquoted import UnquotedScalar
+    from profile_render.yamlio.unquoted import EscapedToken, UnquotedScalar
 
 __all__ = [
     "Placeholder",
@@ -402,17 +403,21 @@ class Resolution:
         self.used.add(name)
         return self.values[name]
 
-    def substitute(self, text: str, where: "ValueSite") -> str:
-        """Substitute every placeholder in one string, single pass; raise on near misses."""
-        return self._substitute(text, where)[0]
+    def substitute(self, text: str, where: "ValueSite", keep: Collection[int] = ()) -> str:
+        """Substitute every placeholder in one string, single pass; raise on near misses.
 
-    def _substitute(self, text: str, where: "ValueSite") -> Tuple[str, List[str]]:
+        Tokens starting at an offset in ``keep`` stay as written: YAML escapes
+        spelt them, so the reference's text replacement never saw them.
+        """
+        return self._substitute(text, where, keep)[0]
+
+    def _substitute(self, text: str, where: "ValueSite", keep: Collection[int] = ()) -> Tuple[str, List[str]]:
         """:meth:`substitute`, and the texts the placeholders became, in order."""
         out: List[str] = []
         inserted: List[str] = []
         last = 0
         for hit in sorted(self.placeholders.scan(text), key=lambda h: h.start):
-            if hit.start < last:
+            if hit.start < last or hit.start in keep:
                 continue
             if not hit.known:
                 raise where.error(
@@ -509,6 +514,7 @@ def resolve_tree(
     locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]] = None,
     path: Tuple[Any, ...] = (),
     unquoted: Sequence[UnquotedScalar] = (),
+    escaped: Sequence[EscapedToken] = (),
 ) -> Any:
     """A copy of a values tree with placeholders substituted in string values and mapping keys.
 
@@ -518,23 +524,27 @@ def resolve_tree(
     locations) use the keys as written in the source. ``unquoted`` lists the
     values and keys that were unquoted scalars (``LoadedValues.unquoted``):
     their resolved text is read as Helm reads a plain scalar
-    (:meth:`Resolution.reread`).
+    (:meth:`Resolution.reread`). ``escaped`` lists the tokens YAML escapes
+    spelt (``LoadedValues.escaped``): they stay as written, as the reference
+    deploys them.
     """
     sites = {(scalar.path, scalar.in_key): scalar for scalar in unquoted}
-    return _resolve(tree, resolution, source, locate, path, sites)
+    kept = {(token.path, token.in_key): frozenset(token.starts) for token in escaped}
+    return _resolve(tree, resolution, source, locate, path, sites, kept)
 
 
 def _resolve(tree: Any, resolution: Resolution, source: str,
              locate: Optional[Callable[[Tuple[Any, ...]], Optional[Tuple[int, int]]]], path: Tuple[Any, ...],
-             sites: Dict[Tuple[Tuple[Any, ...], bool], UnquotedScalar]) -> Any:
-    """The body of :func:`resolve_tree` (``sites``: the unquoted scalars by value path and key flag)."""
+             sites: Dict[Tuple[Tuple[Any, ...], bool], UnquotedScalar],
+             kept: Dict[Tuple[Tuple[Any, ...], bool], FrozenSet[int]]) -> Any:
+    """The body of :func:`resolve_tree` (by path and key flag: ``sites`` unquoted scalars, ``kept`` escaped tokens)."""
     if isinstance(tree, str):
         if "%" not in tree:
             return tree
         scalar = sites.get((path, False)) if sites else None
         if scalar is not None:
             return resolution.reread(tree, scalar, ValueSite(source, path, locate, spot=(scalar.line, scalar.column)))
-        return resolution.substitute(tree, ValueSite(source, path, locate))
+        return resolution.substitute(tree, ValueSite(source, path, locate), kept.get((path, False), ()))
     if isinstance(tree, dict):
         out: Dict[Any, Any] = {}
         written: Dict[Any, Any] = {}  # resolved key -> the key as written
@@ -546,7 +556,8 @@ def _resolve(tree: Any, resolution: Resolution, source: str,
                     new_key = resolution.reread(key, scalar, ValueSite(source, path + (key,), locate,
                                                                        spot=(scalar.line, scalar.column)))
                 else:
-                    new_key = resolution.substitute(key, ValueSite(source, path + (key,), locate))
+                    new_key = resolution.substitute(key, ValueSite(source, path + (key,), locate),
+                                                    kept.get((path + (key,), True), ()))
             if new_key in written:
                 first = written[new_key]
                 where = ValueSite(source, path + (key,), locate)
@@ -556,10 +567,10 @@ def _resolve(tree: Any, resolution: Resolution, source: str,
                     "rename one of the keys so that they stay distinct once placeholders are substituted",
                     PlaceholderKeyCollisionError)
             written[new_key] = key
-            out[new_key] = _resolve(value, resolution, source, locate, path + (key,), sites)
+            out[new_key] = _resolve(value, resolution, source, locate, path + (key,), sites, kept)
         return out
     if isinstance(tree, list):
-        return [_resolve(v, resolution, source, locate, path + (i,), sites) for i, v in enumerate(tree)]
+        return [_resolve(v, resolution, source, locate, path + (i,), sites, kept) for i, v in enumerate(tree)]
     return tree
 
 

@@ -14,7 +14,7 @@ errors, located at the comment), with a warning naming what happens.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from profile_render.errors import ValuesWarning
 from profile_render.orchestrator.placeholders import (
@@ -25,6 +25,9 @@ from profile_render.orchestrator.placeholders import (
     Resolution,
     ValueSite,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from profile_render.yamlio.unquoted import EscapedToken
 
 __all__ = ["TEXT_EFFECTS", "apply_text_only_placeholders", "text_only_placeholders"]
 
@@ -81,17 +84,20 @@ def _in_comment(text: str, offset: int) -> bool:
     return False
 
 
-def text_only_placeholders(text: str, values: Any) -> List[Tuple[str, int, int]]:
+def text_only_placeholders(text: str, values: Any, escaped: "Sequence[EscapedToken]" = ()
+                           ) -> List[Tuple[str, int, int]]:
     """The effect-bearing placeholders the text holds more often than the parsed values do: (name, line, column).
 
-    The position is the first occurrence inside a comment, else the first
-    occurrence in the text (a token the parsed values spell differently, e.g.
-    through escapes).
+    Tokens of the values that YAML escapes spelt (``escaped``, not in the
+    text) are not counted. The position is the first occurrence inside a
+    comment, else the first occurrence in the text.
     """
     found = []
     for name in TEXT_EFFECTS:
         offsets = list(_tokens(text, name)) if f"%{name}%" in text else []
-        if not offsets or len(offsets) <= _count_in_values(values, f"%{name}%"):
+        token = f"%{name}%"
+        spelt = sum(found_token.tokens.count(token) for found_token in escaped)
+        if not offsets or len(offsets) <= _count_in_values(values, token) - spelt:
             continue
         offset = next((o for o in offsets if _in_comment(text, o)), offsets[0])
         line, column = _position(text, offset)
@@ -100,7 +106,7 @@ def text_only_placeholders(text: str, values: Any) -> List[Tuple[str, int, int]]
 
 
 def apply_text_only_placeholders(text: Optional[str], values: Any, resolution: Resolution,
-                                 source: str) -> List[ValuesWarning]:
+                                 source: str, escaped: "Sequence[EscapedToken]" = ()) -> List[ValuesWarning]:
     """Apply the reference's effect of each placeholder only the Profile's text holds; one warning for each.
 
     The placeholder is resolved through ``resolution`` (so the pull Secret is
@@ -111,7 +117,7 @@ def apply_text_only_placeholders(text: Optional[str], values: Any, resolution: R
     if not text or "%" not in text:
         return []
     warnings = []
-    for name, line, column in text_only_placeholders(text, values):
+    for name, line, column in text_only_placeholders(text, values, escaped):
         site = ValueSite(source, (), spot=(line, column))
         try:
             resolution.value_of(name, site)

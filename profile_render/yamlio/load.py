@@ -60,7 +60,7 @@ from profile_render.yamlio.positions import EventSource, PositionIndex, index_po
 from profile_render.yamlio.stream import Fallback, locate_streamed, may_define_anchor
 
 if TYPE_CHECKING:  # names for annotations: the unquoted-placeholder machinery is imported when a text needs it
-    from profile_render.yamlio.unquoted import MarkedEvents, Marking, Site, UnquotedScalar
+    from profile_render.yamlio.unquoted import EscapedToken, MarkedEvents, Marking, Site, UnquotedScalar
 
 __all__ = [
     "Limits",
@@ -85,10 +85,10 @@ class LoadedValues(MutableRecord):
     (2, 3)
     """
 
-    _fields = ("data", "source", "warnings", "text", "unquoted", "_marking")
+    _fields = ("data", "source", "warnings", "text", "unquoted", "escaped", "_marking")
     _derived = ("_entries", "_located", "_documents")
     _repr_fields = ("data", "source", "warnings")
-    _compare = ("data", "source", "warnings", "text", "unquoted")
+    _compare = ("data", "source", "warnings", "text", "unquoted", "escaped")
     data: ValuesDict
     source: str
     warnings: List[ValuesWarning]
@@ -97,6 +97,8 @@ class LoadedValues(MutableRecord):
     _entries: Any
     #: The values and keys that were unquoted scalars holding a placeholder (read with ``placeholders=``).
     unquoted: Tuple[UnquotedScalar, ...]
+    #: Placeholder tokens that YAML escapes spelt (read with ``placeholders=``): the reference never replaces them.
+    escaped: Tuple[EscapedToken, ...]
     # The text with the placeholders' % marked, read in its place to follow value paths (see yamlio/unquoted.py).
     _marking: Optional[Marking]
     # How many paths were located; past _LOCATE_ONE_BY_ONE, every position of the text, read once (False: unreadable).
@@ -105,13 +107,14 @@ class LoadedValues(MutableRecord):
 
     def __init__(self, data: ValuesDict, source: str, warnings: Optional[List[ValuesWarning]] = None,
                  text: Optional[str] = None, unquoted: Tuple[UnquotedScalar, ...] = (),
-                 _marking: Optional[Marking] = None) -> None:
+                 escaped: Tuple[EscapedToken, ...] = (), _marking: Optional[Marking] = None) -> None:
         set_field = self._set
         set_field("data", data)
         set_field("source", source)
         set_field("warnings", [] if warnings is None else warnings)
         set_field("text", text)
         set_field("unquoted", unquoted)
+        set_field("escaped", escaped)
         set_field("_marking", _marking)
         set_field("_entries", None)
         set_field("_located", 0)
@@ -352,28 +355,30 @@ def _marked_rules(marking: Marking, sites: Optional[List[Site]]) -> ReadRules:
     from profile_render.yamlio.unquoted import MarkedEvents
 
     marker = marking.marker
+    escapes = (marking.escape_marker, marking.tokens) if marking.escape_marker else None
 
     def events(parser: Any, line_offset: int) -> MarkedEvents:
-        return MarkedEvents(parser, marker, line_offset, sites)
+        return MarkedEvents(parser, marker, line_offset, sites, escapes)
 
     return VALUES_RULES._replace(events=events)
 
 
-def _cleaned(error: ProfileRenderError, marker: str) -> ProfileRenderError:
+def _cleaned(error: ProfileRenderError, marker: str, escape_marker: str = "") -> ProfileRenderError:
     """``error`` as the original text would show it: no flag or marker in its message, hint or path."""
     from profile_render.yamlio.unquoted import clean_text
 
     diagnostic = error.diagnostic
     path = diagnostic.path
     if path is not None:
-        path = tuple(clean_text(part, marker) if isinstance(part, str) else part for part in path)
+        path = tuple(clean_text(part, marker, escape_marker) if isinstance(part, str) else part for part in path)
     texts = (diagnostic.message, diagnostic.hint or "") + tuple(p for p in (path or ()) if isinstance(p, str))
-    if not any(marker in t for t in texts) and path == diagnostic.path:
+    if not any(marker in t or (escape_marker and escape_marker in t) for t in texts) and path == diagnostic.path:
         return error
     cleaned: ProfileRenderError = error.__class__.__new__(error.__class__)
-    ProfileRenderError.__init__(cleaned, clean_text(diagnostic.message, marker), source=diagnostic.source,
-                                line=diagnostic.line, column=diagnostic.column, path=path,
-                                hint=clean_text(diagnostic.hint, marker) if diagnostic.hint else diagnostic.hint)
+    ProfileRenderError.__init__(cleaned, clean_text(diagnostic.message, marker, escape_marker),
+                                source=diagnostic.source, line=diagnostic.line, column=diagnostic.column, path=path,
+                                hint=clean_text(diagnostic.hint, marker, escape_marker) if diagnostic.hint
+                                else diagnostic.hint)
     return cleaned
 
 
@@ -413,11 +418,13 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
     try:
         result = _merged(marking.text, source, limits, read, use_libyaml, split, _marked_rules(marking, sites))
     except ProfileRenderError as exc:
-        raise _cleaned(exc, marking.marker) from None
-    result, unquoted, lost, repeated = unflag(result, marking, sites)
-    marker = marking.marker
-    warnings = [ValuesWarning(w.rule or "duplicate-key", clean_text(w.message, marker), w.source, w.line, w.column,
-                              tuple(clean_text(p, marker) if isinstance(p, str) else p for p in w.path or ()),
+        raise _cleaned(exc, marking.marker, marking.escape_marker) from None
+    result, unquoted, lost, repeated, escaped = unflag(result, marking, sites)
+    marker, escape_marker = marking.marker, marking.escape_marker
+    warnings = [ValuesWarning(w.rule or "duplicate-key", clean_text(w.message, marker, escape_marker), w.source,
+                              w.line, w.column,
+                              tuple(clean_text(p, marker, escape_marker) if isinstance(p, str) else p
+                                    for p in w.path or ()),
                               w.hint, w.related)
                 for w in read]
     keys = {scalar.path: scalar for scalar in unquoted + lost if scalar.in_key}
@@ -438,10 +445,27 @@ def _load_marked(text: str, marking: Marking, source: str, limits: Limits, stric
                     "the first of them here",
             source=source, line=rest.line, column=rest.column, path=rest.path,
             hint="quote them; a placeholder starting a value or key needs quotes for plain YAML"))
+    loaded = LoadedValues(result, source, warnings, text if keep_text else None, unquoted=tuple(unquoted),
+                          escaped=tuple(escaped), _marking=marking if keep_text else None)
+    warnings.extend(_escaped_warning(token, loaded) for token in escaped[:UNQUOTED_WARNINGS])
     if strict and warnings:
         raise StrictModeError(warnings[0])
-    return LoadedValues(result, source, warnings, text if keep_text else None, unquoted=tuple(unquoted),
-                        _marking=marking if keep_text else None)
+    return loaded
+
+
+def _escaped_warning(token: EscapedToken, loaded: LoadedValues) -> ValuesWarning:
+    """The warning for a string whose placeholder YAML escapes spelt: the reference deploys the token as text."""
+    line, column = loaded.locate(token.path) or (None, None)
+    what = "key" if token.in_key else "value"
+    names = ", ".join(dict.fromkeys(token.tokens))
+    return ValuesWarning(
+        code="escaped-placeholder",
+        message=(f"this {what} spells {names} with YAML escapes; the Edge Orchestrator replaces placeholders in the "
+                 "Profile's text before parsing it, so it does not see this one and deploys the text "
+                 f"{names} itself, not the placeholder's value (profile-render predicts the same)"),
+        source=loaded.source, line=line, column=column, path=token.path,
+        hint=f"write {names} without escapes to have it replaced; leave it escaped only if the text itself is meant",
+    )
 
 
 def load_yaml_document(data: Union[str, bytes], *, source: str = "<string>", limits: Optional[Limits] = None) -> Any:

@@ -35,8 +35,8 @@ from profile_render.records import Record
 from profile_render.yamlio.policy import HELM, MERGE, ScalarPolicy, ScalarProblem
 from profile_render.yamlio.scalars import Reject
 
-__all__ = ["Marking", "Site", "UnquotedScalar", "UnquotedProblem", "MarkedEvents", "mark_placeholders", "unflag",
-           "clean_text", "read_unquoted", "double_quoted"]
+__all__ = ["Marking", "Site", "UnquotedScalar", "EscapedToken", "UnquotedProblem", "MarkedEvents",
+           "mark_placeholders", "unflag", "clean_text", "read_unquoted", "double_quoted"]
 
 Path = Tuple[Any, ...]
 
@@ -45,15 +45,41 @@ _PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
 
 
 class Marking(Record):
-    """A text with the ``%`` opening each known placeholder token replaced by ``marker`` (same length)."""
+    """A text with the ``%`` opening each known placeholder token replaced by ``marker`` (same length).
 
-    _fields = ("text", "marker")
+    ``escape_marker`` (another character the text does not hold) and
+    ``tokens`` (the pattern of a known token) are set when the text holds a
+    backslash: a double-quoted scalar's escapes can then spell a token
+    (``"\\x25OrgName\\x25"``) that is not in the text, so the reference's text
+    replacement never sees it; :class:`MarkedEvents` flags such tokens with
+    ``escape_marker`` and :func:`unflag` lists them (:class:`EscapedToken`).
+    """
+
+    _fields = ("text", "marker", "escape_marker", "tokens")
     text: str
     marker: str
+    escape_marker: str
+    tokens: str
 
-    def __init__(self, text: str, marker: str) -> None:
+    def __init__(self, text: str, marker: str, escape_marker: str = "", tokens: str = "") -> None:
         self._set("text", text)
         self._set("marker", marker)
+        self._set("escape_marker", escape_marker)
+        self._set("tokens", tokens)
+
+
+class EscapedToken(NamedTuple):
+    """A placeholder token that YAML escapes spelt in a string: not in the text, so the reference leaves it as it is.
+
+    ``path`` is the value path (keys as written); ``in_key``: the key at the
+    end of ``path`` holds it; ``starts``: where each such token begins in
+    the string; ``tokens``: their text (``%OrgName%``).
+    """
+
+    path: Path
+    in_key: bool
+    starts: Tuple[int, ...]
+    tokens: Tuple[str, ...]
 
 
 def _spare_character(text: str) -> str:
@@ -76,18 +102,22 @@ def mark_placeholders(text: str, names: Collection[str]) -> Optional[Marking]:
     <profile_render.orchestrator.placeholders.Placeholders.scan>` finds them
     (``%a%OrgName%`` holds one), in one pass of one regular expression.
     """
-    if "%" not in text or not names:
+    escapes = "\\" in text  # only a double-quoted scalar's escapes can spell a token the text does not hold
+    if not names or ("%" not in text and not escapes):
         return None
     known = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     # A name is the longest identifier after the %, so a known name must be followed by the closing % at once.
-    starts = [m.start() for m in re.finditer(f"%(?:{known})%", text)]
-    if not starts:
+    tokens = f"%(?:{known})%"
+    starts = [m.start() for m in re.finditer(tokens, text)] if "%" in text else []
+    if not starts and not escapes:
         return None
     marker = _spare_character(text)
     chars = list(text)
     for at in starts:
         chars[at] = marker
-    return Marking("".join(chars), marker)
+    if not escapes:
+        return Marking("".join(chars), marker)
+    return Marking("".join(chars), marker, _spare_character(text + marker), tokens)
 
 
 class Site(NamedTuple):
@@ -141,11 +171,14 @@ class MarkedEvents:
     written, which is how value paths are followed for positions.
     """
 
-    def __init__(self, parser: Any, marker: str, line_offset: int, sites: Optional[List[Site]]) -> None:
+    def __init__(self, parser: Any, marker: str, line_offset: int, sites: Optional[List[Site]],
+                 escapes: Optional[Tuple[str, str]] = None) -> None:
         self.parser = parser
         self.marker = marker
         self.offset = line_offset
         self.sites = sites
+        # (escape marker, token pattern): flag tokens that escapes spelt in quoted scalars (with ``sites`` only)
+        self.escapes = escapes if sites is not None else None
         self.flow: List[bool] = []
 
     def dispose(self) -> None:
@@ -157,6 +190,15 @@ class MarkedEvents:
         if cls is ScalarEvent:
             value = event.value
             marker = self.marker
+            if self.escapes is not None and event.style and "%" in value:
+                # A token with a real % in a quoted scalar was not in the text (the text's tokens hold the marker).
+                escape_marker, tokens = self.escapes
+                spelt = [m.start() for m in re.finditer(tokens, value)]
+                if spelt:
+                    chars = list(value)
+                    for at in spelt:
+                        chars[at] = escape_marker
+                    value = event.value = "".join(chars)
             if marker in value:
                 plain = not event.style
                 text = value.replace(marker, "%")
@@ -177,8 +219,10 @@ class MarkedEvents:
         return event
 
 
-def clean_text(text: str, marker: str) -> str:
-    """``text`` (a message, a key) with flags removed and the marker shown as the ``%`` it stands for."""
+def clean_text(text: str, marker: str, escape_marker: str = "") -> str:
+    """``text`` (a message, a key) with flags removed and the markers shown as the ``%`` they stand for."""
+    if escape_marker and escape_marker in text:
+        text = text.replace(escape_marker, "%")
     if marker not in text:
         return text
     return re.sub(f"{re.escape(marker)}[0-9]+{re.escape(marker)}", "", text).replace(marker, "%")
@@ -193,17 +237,27 @@ def _flag(text: str, marker: str) -> Optional[Tuple[int, str]]:
 
 
 def unflag(data: Any, marking: Marking, sites: Sequence[Site]
-           ) -> Tuple[Any, List[UnquotedScalar], List[UnquotedScalar], List[Path]]:
-    """The built values without flags, the unquoted scalars found, the unquoted keys lost, and repeated keys.
+           ) -> Tuple[Any, List[UnquotedScalar], List[UnquotedScalar], List[Path], List[EscapedToken]]:
+    """The built values without flags; the unquoted scalars, unquoted keys lost, repeated keys and escaped tokens.
 
     A flagged key equal to another key of its mapping as written
     (``%OrgName%`` and ``'%OrgName%'``) is the same key to the reference:
     the later one wins, as for any repeated key; its path is returned so the
     caller can warn, and an unquoted key that lost is returned apart (it is
-    not in the values, but it is in the text). Walks the tree without
-    recursion.
+    not in the values, but it is in the text). Tokens escapes spelt
+    (``marking.escape_marker``) get their ``%`` back and are listed. Walks
+    the tree without recursion.
     """
     marker = marking.marker
+    escape_marker = marking.escape_marker or None
+    escaped: List[EscapedToken] = []
+
+    def unescaped(text: str, path: Path, in_key: bool) -> str:
+        starts = tuple(at for at, char in enumerate(text) if char == escape_marker)
+        plain = text.replace(escape_marker, "%")  # type: ignore[arg-type]
+        tokens = tuple(plain[at:plain.index("%", at + 1) + 1] for at in starts)
+        escaped.append(EscapedToken(path, in_key, starts, tokens))
+        return plain
     found: List[UnquotedScalar] = []  # values
     keys: Dict[Path, UnquotedScalar] = {}  # keys, by path: a repeated key's record goes with it
     lost: List[UnquotedScalar] = []
@@ -222,6 +276,8 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]
             number, text = _flag(item, marker)  # type: ignore[misc]
             record(path, False, number, text)
             return text
+        if escape_marker is not None and item.__class__ is str and escape_marker in item:
+            return unescaped(item, path, False)
         if isinstance(item, (dict, list)):
             stack.append((item, path))
         return item
@@ -234,13 +290,16 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]
             for index, item in enumerate(node):
                 node[index] = value_of(item, path + (index,))
             continue
-        if any(key.__class__ is str and key.startswith(marker) for key in node):
+        if any(key.__class__ is str and (key.startswith(marker) or (escape_marker is not None
+                                                                    and escape_marker in key)) for key in node):
             entries = list(node.items())
             node.clear()
             for key, item in entries:
                 flagged = _flag(key, marker) if key.__class__ is str else None
                 if flagged is not None:
                     key = flagged[1]
+                elif escape_marker is not None and key.__class__ is str and escape_marker in key:
+                    key = unescaped(key, path + (key.replace(escape_marker, "%"),), True)
                 if key in node:
                     repeated.append(path + (key,))
                     earlier = keys.pop(path + (key,), None)  # the later key wins, written quoted or not
@@ -251,7 +310,7 @@ def unflag(data: Any, marking: Marking, sites: Sequence[Site]
                 node[key] = item
         for key in list(node):
             node[key] = value_of(node[key], path + (key,))
-    return data, found + list(keys.values()), lost, repeated
+    return data, found + list(keys.values()), lost, repeated, escaped
 
 
 def double_quoted(text: str) -> str:
