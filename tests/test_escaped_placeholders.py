@@ -151,3 +151,24 @@ def test_lint_reports_an_escaped_placeholder(tmp_path):
     assert [(Path(f.source).name, f.path, f.severity) for f in findings] == [
         ("web-app-values.yaml", ("tenantLabel",), "warning")]
     assert findings[0].line == len(values.read_text().splitlines())
+
+
+def test_lint_does_not_count_an_escaped_credential_placeholder_as_used(tmp_path):
+    """A token only escapes spell uses nothing: no finding that the registry lacks credentials for it."""
+    import shutil
+
+    from profile_render.orchestrator.lint import lint
+
+    package = tmp_path / "edge-package"
+    shutil.copytree(ROOT / "examples" / "edge-package", package)
+    values = package / "web-app-values.yaml"
+    plain = values.read_text().replace("%GeneratedDockerCredential%", "fixed-secret").replace(
+        "%PreHookCredential%", "fixed-secret")
+    values.write_text(plain + 'escapedPull: "\\x25GeneratedDockerCredential\\x25"\n')
+    registries = package / "registries.yaml"
+    registries.write_text("\n".join(line for line in registries.read_text().splitlines()
+                                    if "authToken" not in line and "userName" not in line) + "\n")
+    rules = {f.rule for f in lint(package, registry_files=[registries]) if Path(f.source or "").name ==
+             "web-app-values.yaml"}
+    assert "escaped-placeholder" in rules
+    assert not any("credential" in rule or "unsatisfiable" in rule for rule in rules), rules

@@ -143,10 +143,14 @@ def _placeholder_findings(loaded: LoadedValues, app: ApplicationSpec, catalog: C
                           placeholders: Placeholders) -> List[Finding]:
     out: List[Finding] = []
     used: Set[str] = set()
+    # Tokens YAML escapes spelt are not replaced by the reference (escaped-placeholder): they use nothing.
+    spelt = {(token.path, token.in_key): set(token.starts) for token in loaded.escaped}
     for path, text, is_key in _strings(loaded.data):
         if "%" not in text and not any(name in text for name in placeholders.names):
             continue
         for hit in placeholders.scan(text):  # keys are resolved like values (structurally, see render)
+            if spelt and hit.start in spelt.get((path, is_key), ()):
+                continue
             if not hit.known:
                 out.append(_finding("placeholder-typo", f"{text[hit.start:hit.end]!r} looks like a misspelt placeholder",
                                     loaded, path, f"did you mean '%{hit.suggestion}%'?"))
