@@ -93,7 +93,7 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "_compare" not in cls.__dict__ and cls._compare == ():
+        if "_compare" not in cls.__dict__ and "_fields" in cls.__dict__:  # every field, unless the class names fewer
             cls._compare = cls._fields
         setattr(cls, "__match_args__", cls._fields)  # pattern matching by position, as a dataclass allows
         if cls._compare is None and "__hash__" not in cls.__dict__ and "__eq__" not in cls.__dict__:

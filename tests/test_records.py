@@ -148,3 +148,23 @@ def test_pattern_matching_by_position() -> None:
             assert (source, line, column) == ("f.yaml", 3, 5)
         case _:
             pytest.fail("Location did not match by position")
+
+
+def test_a_record_compares_its_own_fields_unless_it_names_fewer() -> None:
+    class Pair(Record):
+        _fields = ("a", "b")
+
+        def __init__(self, a: int, b: int) -> None:
+            self._set("a", a)
+            self._set("b", b)
+
+    class Labelled(Pair):  # same fields and comparison as its base
+        pass
+
+    class Loose(Pair):
+        _compare = ("a",)
+
+    assert Pair._compare == ("a", "b") and Labelled._compare == ("a", "b") and Loose._compare == ("a",)
+    assert Pair(1, 2) != Pair(1, 3) and Loose(1, 2) == Loose(1, 3)
+    assert Labelled(1, 2) != Pair(1, 2)  # another class is never equal, as with dataclasses
+    assert repr(Labelled(1, 2)).endswith(".<locals>.Labelled(a=1, b=2)")
