@@ -1,4 +1,4 @@
-"""Records (profile_render/records.py) behave as the frozen dataclasses they replace, for callers and for dataclasses."""
+"""Records (profile_render/records.py) behave as the frozen dataclasses they replace, for callers and dataclasses."""
 
 from __future__ import annotations
 
