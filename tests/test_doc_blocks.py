@@ -354,18 +354,16 @@ def test_the_markers_are_read_as_documented(tmp_path: Path) -> None:
     assert _session("$ a \\\n  b\nout\n$ c\n") == [(1, "a    b", "out"), (4, "c", "")]
 
 
-def test_an_unmarked_block_is_refused(tmp_path: Path, session: Session) -> None:
+@pytest.mark.parametrize("text, refusal", [
+    ("```\nsome output\n```\n", "say what it is"),  # a block that does not say what it is
+    ("<!-- doc-block: synopsis -->\n```sh\nprofile-render merge CHART [-f FILE] --no-such-flag\n```\n",
+     "no-such-flag"),  # a synopsis naming an option the CLI does not have
+], ids=["unmarked block", "synopsis with an unknown option"])
+def test_a_block_the_runner_cannot_trust_is_refused(tmp_path: Path, session: Session, text: str,
+                                                     refusal: str) -> None:
     doc = tmp_path / "x.md"
-    doc.write_text("```\nsome output\n```\n")
-    with pytest.raises(AssertionError, match="say what it is"):
-        for block in read_blocks(doc):
-            session.run(block)
-
-
-def test_a_synopsis_naming_an_unknown_option_is_refused(tmp_path: Path, session: Session) -> None:
-    doc = tmp_path / "x.md"
-    doc.write_text("<!-- doc-block: synopsis -->\n```sh\nprofile-render merge CHART [-f FILE] --no-such-flag\n```\n")
-    with pytest.raises(AssertionError, match="no-such-flag"):
+    doc.write_text(text)
+    with pytest.raises(AssertionError, match=refusal):
         for block in read_blocks(doc):
             session.run(block)
 
